@@ -1,0 +1,3 @@
+from valuechain.cli import main
+
+main()

@@ -1,0 +1,7 @@
+"""`valuechain audit` commands (being built; see the issue)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="audit commands.", no_args_is_help=True)

@@ -1,0 +1,65 @@
+"""The ``valuechain`` command line: a thin layer over the library.
+
+One sub-command group per domain; each group lives in its domain's ``cli.py`` and imports heavy
+libraries inside its commands, so that ``valuechain --help`` starts fast. Errors raised as
+:class:`valuechain.errors.ValuechainError` are printed as one sentence with exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from valuechain.audit.cli import app as audit_app
+from valuechain.ecosystem.cli import app as ecosystem_app
+from valuechain.ecosystem.cli import hf_app
+from valuechain.errors import ValuechainError
+from valuechain.market.cli import app as market_app
+from valuechain.policy.cli import app as policy_app
+from valuechain.report.cli import app as report_app
+
+app = typer.Typer(
+    name="valuechain",
+    help="Measure, audit and simulate the AI value chain.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(market_app, name="market")
+app.add_typer(audit_app, name="audit")
+app.add_typer(hf_app, name="hf")
+app.add_typer(ecosystem_app, name="ecosystem")
+app.add_typer(policy_app, name="policy")
+app.add_typer(report_app, name="report")
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+) -> None:
+    """Measure, audit and simulate the AI value chain (openness audits, diffusion, policy, regulation)."""
+    if version:
+        from valuechain import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning user errors into one sentence and exit code 2."""
+    try:
+        app()
+    except ValuechainError as exc:
+        from valuechain.config import redact
+
+        message = redact(str(exc)).strip().replace("\n", " ")
+        sys.stderr.write(f"Error: {message}\n")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted; nothing half-written was kept.\n")
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,7 @@
+"""`valuechain market` commands (being built; see the issue)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="market commands.", no_args_is_help=True)
