@@ -1,0 +1,244 @@
+"""Store tables for Hugging Face model metadata and lineage edges.
+
+Tables (namespace ``hf``):
+
+- ``hf_models``: one row per model per fetch, so that snapshots can be compared over time
+  (downloads, likes, tags as the Hub reported them at ``fetched_at``).
+- ``hf_lineage``: parent edges of each model, derived from the Hub's ``base_model:<relation>:<id>``
+  tags (``origin = 'tag'``) and the model card's ``base_model`` field (``origin = 'card'``).
+  Relations are the Hub's four: ``finetune``, ``adapter``, ``quantized``, ``merge``
+  (https://huggingface.co/docs/hub/model-cards#specifying-a-base-model).
+- ``hf_models_latest``: a view with the latest fetched row per model id.
+- ``hf_sync_state``: the checkpoint of a resumable sync (query key → next-page cursor).
+
+:func:`load_models` writes the model rows and the lineage derived from them in one transaction, and
+optionally a sync checkpoint in the same transaction, so a killed run loses or duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from valuechain.store import PROVENANCE_COLUMNS, Schema, Store, utcnow
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+RELATIONS = ("finetune", "adapter", "quantized", "merge")
+
+MODEL_COLUMNS = (
+    "id", "author", "created_at", "last_modified", "downloads", "downloads_all_time", "likes",
+    "pipeline_tag", "library_name", "gated", "tags", "card_data", "sha",
+)
+LINEAGE_COLUMNS = ("child", "parent", "relation", "origin")
+
+HF_SCHEMA = Schema(
+    "hf",
+    migrations=(
+        (
+            f"""CREATE TABLE hf_models (
+                id VARCHAR NOT NULL, author VARCHAR, created_at TIMESTAMP, last_modified TIMESTAMP,
+                downloads BIGINT, downloads_all_time BIGINT, likes BIGINT, pipeline_tag VARCHAR,
+                library_name VARCHAR, gated VARCHAR, tags VARCHAR[], card_data JSON, sha VARCHAR,
+                {PROVENANCE_COLUMNS})""",
+            f"""CREATE TABLE hf_lineage (
+                child VARCHAR NOT NULL, parent VARCHAR NOT NULL,
+                relation VARCHAR NOT NULL,  -- finetune | adapter | quantized | merge
+                origin VARCHAR NOT NULL,    -- 'tag' | 'card'
+                {PROVENANCE_COLUMNS})""",
+            """CREATE VIEW hf_models_latest AS
+                SELECT * EXCLUDE (_rank) FROM (
+                    SELECT *, row_number() OVER (PARTITION BY id ORDER BY fetched_at DESC) AS _rank
+                    FROM hf_models) WHERE _rank = 1""",
+            """CREATE TABLE hf_sync_state (
+                query VARCHAR PRIMARY KEY,   -- canonical JSON of the sync's query parameters
+                next_url VARCHAR,            -- the next page to fetch; NULL when the sync finished
+                pages INTEGER NOT NULL, models BIGINT NOT NULL,
+                started_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL,
+                done BOOLEAN NOT NULL, source VARCHAR NOT NULL)""",
+        ),
+    ),
+)
+
+_TAG_RE = re.compile(r"^base_model:(?:(finetune|adapter|quantized|merge):)?(.+)$")
+# A Hub repo id: optional namespace, a name of letters, digits, '-', '_', '.' (max 96 chars each part).
+_REPO_ID_RE = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,95}/)?[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
+
+
+def is_repo_id(value: str) -> bool:
+    """True when ``value`` has the shape of a Hugging Face repo id (``namespace/name`` or ``name``)."""
+    return bool(_REPO_ID_RE.match(value)) and ".." not in value and not value.endswith((".", "-"))
+
+
+def parse_base_model_tags(tags: Iterable[str]) -> list[tuple[str, str]]:
+    """``(relation, parent)`` pairs from ``base_model:<relation>:<id>`` tags, in order, de-duplicated.
+
+    The Hub adds both a bare ``base_model:<id>`` tag and a typed ``base_model:<relation>:<id>`` tag;
+    only the typed ones carry the relation, the bare ones are used as ``finetune`` only when no typed
+    tag names the same parent. Tags whose id is not a valid repo id are ignored.
+    """
+    typed: dict[str, str] = {}
+    bare: list[str] = []
+    for tag in tags or ():
+        if not isinstance(tag, str):
+            continue
+        match = _TAG_RE.match(tag.strip())
+        if not match:
+            continue
+        relation, parent = match.group(1), match.group(2).strip()
+        if not is_repo_id(parent):
+            continue
+        if relation:
+            typed.setdefault(parent, relation)
+        elif parent not in bare:
+            bare.append(parent)
+    pairs = [(relation, parent) for parent, relation in typed.items()]
+    pairs += [("finetune", parent) for parent in bare if parent not in typed]
+    return pairs
+
+
+def card_base_models(card: Mapping[str, Any] | None) -> list[str]:
+    """The card's ``base_model`` as a list of repo ids (it may be a string or a list)."""
+    if not card:
+        return []
+    value = card.get("base_model")
+    if value is None:
+        return []
+    values = [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
+    out: list[str] = []
+    for item in values:
+        if isinstance(item, str) and is_repo_id(item.strip()) and item.strip() not in out:
+            out.append(item.strip())
+    return out
+
+
+def lineage_edges(model_id: str, tags: Iterable[str] | None,
+                  card: Mapping[str, Any] | None) -> list[tuple[str, str, str, str]]:
+    """``(child, parent, relation, origin)`` edges of one model.
+
+    Typed tags give the relation; a parent named only in the card gets the card's
+    ``base_model_relation`` when it is one of the four relations, else ``finetune``. Each parent appears
+    once; a model naming itself is dropped (self-references must not create loops).
+    """
+    edges: list[tuple[str, str, str, str]] = []
+    seen: set[str] = set()
+    for relation, parent in parse_base_model_tags(tags or ()):
+        if parent != model_id and parent not in seen:
+            seen.add(parent)
+            edges.append((model_id, parent, relation, "tag"))
+    card_relation = (card or {}).get("base_model_relation")
+    if card_relation not in RELATIONS:
+        card_relation = "finetune"
+    for parent in card_base_models(card):
+        if parent != model_id and parent not in seen:
+            seen.add(parent)
+            edges.append((model_id, parent, card_relation, "card"))
+    return edges
+
+
+def lineage_frame(models: pd.DataFrame) -> pd.DataFrame:
+    """The lineage rows derived from a frame of model rows (columns ``id``, ``tags``, ``card_data``)."""
+    import pandas as pd
+
+    rows: list[tuple[str, str, str, str, str, datetime]] = []
+    has_prov = "source" in models.columns and "fetched_at" in models.columns
+    for record in models.itertuples(index=False):
+        card = record.card_data
+        if isinstance(card, str):
+            card = json.loads(card) if card else None
+        tags = record.tags if record.tags is not None else []
+        for edge in lineage_edges(record.id, list(tags), card):
+            if has_prov:
+                rows.append((*edge, record.source, record.fetched_at))
+            else:
+                rows.append((*edge, None, None))
+    return pd.DataFrame(rows, columns=[*LINEAGE_COLUMNS, "source", "fetched_at"])
+
+
+def load_models(store: Store, frame: pd.DataFrame, *, source: str | None = None,
+                fetched_at: datetime | None = None,
+                checkpoint: Mapping[str, Any] | None = None) -> tuple[int, int]:
+    """Write model rows and their lineage edges (and optionally a sync checkpoint) in ONE transaction.
+
+    ``frame`` has the :data:`MODEL_COLUMNS` (``tags`` a list of str, ``card_data`` a dict, JSON string
+    or None); ``source``/``fetched_at`` fill the provenance columns when the frame lacks them.
+    ``checkpoint`` is a row of ``hf_sync_state`` to upsert with the page. Returns (models, edges).
+    """
+    import pandas as pd
+
+    store.ensure(HF_SCHEMA)
+    frame = frame.copy()
+    for column in MODEL_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = None
+    if "source" not in frame.columns:
+        if source is None:
+            raise ValueError("rows need a source (provenance)")
+        frame["source"] = source
+    if "fetched_at" not in frame.columns:
+        frame["fetched_at"] = fetched_at or utcnow()
+    frame["card_data"] = [
+        None if c is None or (isinstance(c, float) and c != c) else c if isinstance(c, str)
+        else json.dumps(c, ensure_ascii=False, default=str)
+        for c in frame["card_data"]
+    ]
+    frame["tags"] = [list(t) if t is not None and not isinstance(t, float) else [] for t in frame["tags"]]
+    for column in ("created_at", "last_modified", "fetched_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce", format="mixed").dt.tz_localize(None)
+    for column in ("downloads", "downloads_all_time", "likes"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    for column in ("id", "author", "pipeline_tag", "library_name", "gated", "sha", "source"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    frame = frame[[*MODEL_COLUMNS, "source", "fetched_at"]]
+    edges = lineage_frame(frame)
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    with store.transaction() as con:
+        con.register("_hf_models_in", frame)
+        con.register("_hf_lineage_in", edges)
+        try:
+            con.execute(
+                f"INSERT INTO hf_models ({columns}) SELECT id, author, created_at, last_modified, "
+                "downloads, downloads_all_time, likes, pipeline_tag, library_name, gated, "
+                "CAST(tags AS VARCHAR[]), CAST(card_data AS JSON), sha, source, fetched_at "
+                "FROM _hf_models_in"
+            )
+            if len(edges):
+                con.execute(
+                    "INSERT INTO hf_lineage SELECT child, parent, relation, origin, source, "
+                    "CAST(fetched_at AS TIMESTAMP) FROM _hf_lineage_in"
+                )
+        finally:
+            con.unregister("_hf_models_in")
+            con.unregister("_hf_lineage_in")
+        if checkpoint is not None:
+            save_checkpoint(con, checkpoint)
+    return len(frame), len(edges)
+
+
+def save_checkpoint(con: Any, state: Mapping[str, Any]) -> None:
+    """Upsert one ``hf_sync_state`` row (call inside the transaction that writes the page)."""
+    now = utcnow()
+    con.execute(
+        "INSERT INTO hf_sync_state VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (query) DO UPDATE SET "
+        "next_url = excluded.next_url, pages = excluded.pages, models = excluded.models, "
+        "updated_at = excluded.updated_at, done = excluded.done, source = excluded.source",
+        [state["query"], state.get("next_url"), int(state.get("pages", 0)), int(state.get("models", 0)),
+         state.get("started_at") or now, now, bool(state.get("done", False)), state.get("source", "")],
+    )
+
+
+def read_checkpoint(store: Store, query: str) -> dict[str, Any] | None:
+    """The saved state of the sync with canonical query ``query``, or None."""
+    store.ensure(HF_SCHEMA)
+    row = store.con.execute(
+        "SELECT query, next_url, pages, models, started_at, updated_at, done, source "
+        "FROM hf_sync_state WHERE query = ?", [query]
+    ).fetchone()
+    if row is None:
+        return None
+    keys = ("query", "next_url", "pages", "models", "started_at", "updated_at", "done", "source")
+    return dict(zip(keys, row, strict=True))
