@@ -1,7 +1,41 @@
-"""`valuechain report` commands (being built; see the issue)."""
+"""`valuechain report`: build the observatory report (HTML + JSON) from every domain."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-app = typer.Typer(help="report commands.", no_args_is_help=True)
+from valuechain.clitools import JSON_OPTION
+
+app = typer.Typer(help="Build the HTML report of the whole observatory.", no_args_is_help=True)
+
+
+@app.command("build")
+def build(
+    out: Path = typer.Option(Path("build/report"), "--out", "-o", help="Directory to write the report into."),
+    section: list[str] = typer.Option(
+        None, "--section", "-s", help="Only these chapters (market, audit, ecosystem, policy); repeatable."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Run every analysis on the embedded default data and write index.html, report.json and figures."""
+    from valuechain.clitools import console, print_json, progress
+    from valuechain.report.build import SECTIONS, build_report
+
+    keys = section or list(SECTIONS)
+    with progress() as bar:
+        task = bar.add_task("Building report", total=len(keys))
+
+        def advance(key: str) -> None:
+            bar.update(task, description=f"Building {key}", completed=keys.index(key))
+
+        summary = build_report(out, keys, on_section=advance)
+        bar.update(task, completed=len(keys))
+    if as_json:
+        print_json({"out": str(out), "index": str(out / "index.html"),
+                    "sections": [s["key"] for s in summary["sections"]],
+                    "timings_seconds": summary["timings_seconds"]}, summary["sources"])
+    else:
+        console().print(f"Report written to [bold]{out / 'index.html'}[/bold] "
+                        f"({len(summary['sections'])} chapters).")
