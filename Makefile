@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 export VALUECHAIN_DATA ?= $(abspath ../shared/data)
 export VALUECHAIN_HOME ?= $(abspath .valuechain-home)
 
-.PHONY: venv test lint demo bench clean
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: venv test lint demo bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +21,16 @@ venv: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
-test: lint
+# The dashboard's end-to-end test drives Debian's chromium through Playwright (no browser download).
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package for the browser test"; exit 1; fi; \
+	fi
+
+test: lint browser
 	$(BIN)/pytest -q
 
 demo: $(STAMP)

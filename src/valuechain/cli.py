@@ -46,6 +46,26 @@ def _root(
         raise typer.Exit()
 
 
+@app.command("serve")
+def serve(
+    port: int = typer.Option(8765, "--port", help="TCP port on 127.0.0.1."),
+    report: str = typer.Option("build/report", "--report", help="Directory of a built report to serve at /report/."),
+) -> None:
+    """Start the interactive dashboard on http://127.0.0.1:PORT (Ctrl-C to stop)."""
+    from pathlib import Path
+
+    from valuechain.app.server import make_server
+
+    server = make_server(port=port, report_dir=Path(report))
+    typer.echo(f"Dashboard on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 def main() -> None:
     """Entry point: run the CLI, turning user errors into one sentence and exit code 2."""
     try:
