@@ -1,5 +1,135 @@
-"""Ecosystem commands (registered on :data:`valuechain.ecosystem.cli.app` / ``hf_app``)."""
+"""``valuechain hf sync | import | status``: fetch or load Hugging Face model metadata into the store."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
+import typer
+
+from valuechain import clitools
 from valuechain.ecosystem.cli import app, hf_app  # noqa: F401
+from valuechain.errors import InputError
+
+
+@hf_app.command("sync")
+def sync(
+    author: str = typer.Option(None, "--author", help="Only models of this user or organisation."),
+    pipeline_tag: str = typer.Option(None, "--pipeline-tag", help="Only models with this pipeline tag, e.g. text-generation."),
+    filter: str = typer.Option(None, "--filter", help="Only models with this tag (library, language, licence, base_model:…)."),
+    limit: int = typer.Option(None, "--limit", help="Stop after this many models."),
+    restart: bool = typer.Option(False, "--restart", help="Discard an unfinished checkpoint of the same query and start over."),
+    endpoint: str = typer.Option(None, "--endpoint", help="Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)."),
+    db: Path = clitools.DB_OPTION,
+    json_out: bool = clitools.JSON_OPTION,
+) -> None:
+    """Fetch model metadata from the Hugging Face Hub into the store (resumes a killed run; uses $HF_TOKEN)."""
+    from valuechain import output
+    from valuechain.sources.huggingface import ModelQuery, default_endpoint, sync_models
+
+    query = ModelQuery(author=author, pipeline_tag=pipeline_tag, filter=filter, limit=limit,
+                       endpoint=(endpoint or default_endpoint()).rstrip("/"))
+    store = clitools.open_store(db)
+    try:
+        with clitools.progress() as bar:
+            task = bar.add_task("Hugging Face models", total=limit)
+
+            def on_page(pages: int, models: int, total: int | None) -> None:
+                bar.update(task, completed=models, description=f"Hugging Face models (page {pages})")
+
+            result = sync_models(store, query, restart=restart, on_page=on_page)
+    finally:
+        store.close()
+    payload = result.to_dict()
+    sources = [output.source("Hugging Face Hub model listing", f"{query.endpoint}/api/models",
+                             retrieved=result.fetched_at.isoformat() if result.fetched_at else None)]
+    if json_out:
+        clitools.print_json(payload, sources)
+        return
+    _print_counts("hf sync", {"models written": result.models, "lineage edges": result.edges,
+                              "pages": result.pages,
+                              "resumed after pages": result.resumed_after_pages if result.resumed else 0,
+                              "HTTP retries": result.retries}, sources)
+
+
+@hf_app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="JSON lines of model_info records, or a ModelInfo CSV (model_id, metadata)."),
+    fetched_at: str = typer.Option(None, "--fetched-at", help="When the records were fetched (YYYY-MM-DD); default: the date in the file name, else its modification time."),
+    db: Path = clitools.DB_OPTION,
+    json_out: bool = clitools.JSON_OPTION,
+) -> None:
+    """Load saved Hugging Face model records into the store exactly as a sync would."""
+    from valuechain import output
+    from valuechain.ecosystem.hf_import import import_file, read_records
+
+    when = None
+    if fetched_at:
+        try:
+            when = datetime.fromisoformat(fetched_at)
+        except ValueError:
+            raise InputError(f"--fetched-at {fetched_at!r} is not a date like 2025-04-10.") from None
+        if when.tzinfo is not None:
+            when = when.astimezone(tz=None).replace(tzinfo=None)
+    read_records(file)  # validate the file before creating or opening the store
+    store = clitools.open_store(db)
+    try:
+        result = import_file(store, file, fetched_at=when)
+    finally:
+        store.close()
+    sources = [output.source("Saved Hugging Face model records", str(file.resolve()),
+                             retrieved=result.fetched_at.isoformat(), layout=result.layout)]
+    if json_out:
+        clitools.print_json(result.to_dict(), sources)
+        return
+    _print_counts("hf import", {"layout": result.layout, "models written": result.models,
+                                "lineage edges": result.edges,
+                                "duplicates skipped": result.duplicates_skipped,
+                                "fetched at": result.fetched_at.isoformat()}, sources)
+
+
+@hf_app.command("status")
+def status(
+    db: Path = clitools.DB_OPTION,
+    json_out: bool = clitools.JSON_OPTION,
+) -> None:
+    """Show the Hugging Face snapshots in the store (models and edges per fetch) and unfinished syncs."""
+    from valuechain.ecosystem.hf_store import snapshots
+
+    if db is not None and not Path(db).exists():
+        raise InputError(f"The store {db} does not exist; run `valuechain hf sync` or `hf import` first.")
+    store = clitools.open_store(db)
+    try:
+        table, syncs = snapshots(store)
+    finally:
+        store.close()
+    sources = [{"name": "valuechain store", "location": str(db or "default store")}]
+    if json_out:
+        clitools.print_json({"snapshots": table.to_dict(orient="records"),
+                             "syncs": syncs.to_dict(orient="records")}, sources)
+        return
+    from rich.table import Table
+
+    view = Table(title="Hugging Face snapshots in the store")
+    for column in table.columns:
+        view.add_column(str(column))
+    for row in table.itertuples(index=False):
+        view.add_row(*(str(v) for v in row))
+    clitools.console().print(view)
+    if len(syncs):
+        unfinished = syncs[~syncs["done"]]
+        clitools.console().print(f"{len(unfinished)} unfinished sync(s); run the same `hf sync` to resume.")
+
+
+def _print_counts(title: str, counts: dict[str, object], sources: list[dict]) -> None:
+    from rich.table import Table
+
+    view = Table(title=title)
+    view.add_column("what")
+    view.add_column("value", justify="right")
+    for key, value in counts.items():
+        view.add_row(key, str(value))
+    console = clitools.console()
+    console.print(view)
+    for src in sources:
+        console.print(f"source: {src['location']} ({src.get('retrieved', 'date unknown')})")

@@ -242,3 +242,33 @@ def read_checkpoint(store: Store, query: str) -> dict[str, Any] | None:
         return None
     keys = ("query", "next_url", "pages", "models", "started_at", "updated_at", "done", "source")
     return dict(zip(keys, row, strict=True))
+
+
+def require_models(store: Store) -> int:
+    """The number of model rows in the store; :class:`InputError` when there are none."""
+    from valuechain.errors import InputError
+
+    where = store.path or ":memory:"
+    if not store.has_table("hf_models"):
+        raise InputError(f"The store {where} has no Hugging Face models; run `valuechain hf sync` or "
+                         "`valuechain hf import` first.")
+    row = store.con.execute("SELECT count(*) FROM hf_models").fetchone()
+    count = int(row[0]) if row else 0
+    if count == 0:
+        raise InputError(f"The store {where} has no Hugging Face models; run `valuechain hf sync` or "
+                         "`valuechain hf import` first.")
+    return count
+
+
+def snapshots(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per fetch (``fetched_at``, ``source``): models and lineage edges stored; and the sync states."""
+    require_models(store)
+    table = store.query(
+        "SELECT m.fetched_at, m.source, m.models, coalesce(l.edges, 0) AS lineage_edges FROM "
+        "(SELECT fetched_at, source, count(*) AS models FROM hf_models GROUP BY ALL) m LEFT JOIN "
+        "(SELECT fetched_at, source, count(*) AS edges FROM hf_lineage GROUP BY ALL) l "
+        "USING (fetched_at, source) ORDER BY m.fetched_at, m.source"
+    )
+    syncs = store.query("SELECT query, pages, models, started_at, updated_at, done FROM hf_sync_state "
+                        "ORDER BY updated_at")
+    return table, syncs

@@ -1,0 +1,206 @@
+"""A small HTTP layer shared by the connectors: retries, backoff, Retry-After, rate limit, redaction.
+
+Behaviour (the common practice of well-behaved API clients, e.g. RFC 9110 §10.2.3 for ``Retry-After``
+and "exponential backoff with jitter" as described in the AWS Architecture Blog, 2015):
+
+- transient failures are retried: HTTP 429 and 5xx, connection errors and resets, timeouts, bodies
+  cut short (fewer bytes than ``Content-Length``, broken chunked encoding) and, for JSON requests,
+  bodies that do not parse (a truncated body without a length);
+- the wait before attempt *n* is ``min(backoff_max, backoff_base * 2**n)`` scaled by a random factor
+  in [0.5, 1] (jitter), or the server's ``Retry-After`` (seconds or an HTTP date) when it sends one,
+  capped at ``retry_after_max``;
+- a client-side rate limit spaces requests at least ``1 / rate_per_second`` apart;
+- tokens come from :func:`valuechain.config.token`, travel only as request headers, and are masked in
+  every message and log line (:func:`redact`);
+- after the last attempt a :class:`~valuechain.errors.SourceError` names the URL and the last failure
+  in one sentence.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+
+from valuechain import __version__, config
+from valuechain.errors import InputError, SourceError
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+USER_AGENT = f"valuechain/{__version__} (+https://github.com/valuechain)"
+
+
+class TransientError(Exception):
+    """A failure worth retrying (kept internal; callers see SourceError after the last attempt)."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RateLimiter:
+    """Spaces calls at least ``1 / rate_per_second`` seconds apart (thread-safe)."""
+
+    def __init__(self, rate_per_second: float | None, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.interval = 1.0 / rate_per_second if rate_per_second else 0.0
+        self.clock, self.sleep = clock, sleep
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        if self.interval <= 0:
+            return
+        with self._lock:
+            now = self.clock()
+            delay = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if delay > 0:
+            self.sleep(delay)
+
+
+@dataclass
+class HttpClient:
+    """A ``requests.Session`` with retries, backoff, ``Retry-After``, a rate limit and token redaction.
+
+    ``token_variable`` names the environment variable (see :data:`valuechain.config.TOKEN_VARIABLES`)
+    whose value is sent as ``Authorization: Bearer …`` when set.
+    """
+
+    service: str = "the remote API"
+    token_variable: str | None = None
+    max_attempts: int = 6
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    retry_after_max: float = 120.0
+    timeout: float = 30.0
+    rate_per_second: float | None = 5.0
+    headers: Mapping[str, str] = field(default_factory=dict)
+    sleep: Callable[[float], None] = time.sleep
+    session: requests.Session = field(default_factory=requests.Session)
+
+    def __post_init__(self) -> None:
+        self._limiter = RateLimiter(self.rate_per_second, sleep=self.sleep)
+        self._token = config.token(self.token_variable) if self.token_variable else None
+        self.attempts_made = 0  # total HTTP attempts, for reporting
+        self.retries_made = 0
+
+    # -- redaction ---------------------------------------------------------------------------
+    def redact(self, text: str) -> str:
+        """``text`` with the token (and every configured token) replaced by ``***``."""
+        if self._token and len(self._token) >= 4:
+            text = text.replace(self._token, "***")
+        return config.redact(text)
+
+    def _headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **self.headers, **(extra or {})}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        return headers
+
+    def backoff(self, attempt: int) -> float:
+        """The wait before retry number ``attempt`` (0-based): exponential with jitter in [0.5, 1]."""
+        return min(self.backoff_max, self.backoff_base * (2 ** attempt)) * random.uniform(0.5, 1.0)
+
+    # -- requests ----------------------------------------------------------------------------
+    def _attempt(self, url: str, params: Any, headers: dict[str, str], parse_json: bool) -> tuple[
+            requests.Response, Any]:
+        self._limiter.wait()
+        self.attempts_made += 1
+        try:
+            response = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
+            body = response.content  # reads the whole body: a short read raises here
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+            raise TransientError(f"the body was cut short ({type(exc).__name__})") from None
+        except requests.exceptions.Timeout:
+            raise TransientError("the request timed out") from None
+        except requests.exceptions.ConnectionError as exc:
+            raise TransientError(f"the connection failed ({type(exc).__name__})") from None
+        status = response.status_code
+        if status in RETRY_STATUS:
+            raise TransientError(f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After")))
+        expected = response.headers.get("Content-Length")
+        if expected and expected.isdigit() and "Content-Encoding" not in response.headers \
+                and int(expected) != len(body):
+            raise TransientError(f"the body was cut short ({len(body)} of {expected} bytes)")
+        if status >= 400:
+            self._raise_client_error(url, response)
+        data = None
+        if parse_json:
+            try:
+                data = json.loads(body)
+            except ValueError:
+                raise TransientError("the body was not complete JSON (truncated?)") from None
+        return response, data
+
+    def _raise_client_error(self, url: str, response: requests.Response) -> None:
+        status = response.status_code
+        where = self.redact(url)
+        if status in (401, 403):
+            hint = f" (check {self.token_variable})" if self.token_variable else ""
+            raise SourceError(f"{self.service} refused access to {where} with HTTP {status}{hint}.")
+        if status == 404:
+            raise InputError(f"{self.service} has nothing at {where} (HTTP 404).")
+        raise SourceError(f"{self.service} rejected the request {where} with HTTP {status}.")
+
+    def get(self, url: str, params: Any = None, headers: Mapping[str, str] | None = None,
+            parse_json: bool = False) -> tuple[requests.Response, Any]:
+        """GET ``url`` with retries; return the response (body read) and, if asked, its parsed JSON."""
+        all_headers = self._headers(headers)
+        last = "no attempt was made"
+        for attempt in range(self.max_attempts):
+            try:
+                return self._attempt(url, params, all_headers, parse_json)
+            except TransientError as exc:
+                last = str(exc)
+                if attempt + 1 >= self.max_attempts:
+                    break
+                wait = self.backoff(attempt)
+                if exc.retry_after is not None:
+                    wait = min(self.retry_after_max, max(wait, exc.retry_after))
+                self.retries_made += 1
+                log.warning("%s: %s on %s; retry %d/%d in %.2fs", self.service, last, self.redact(url),
+                            attempt + 1, self.max_attempts - 1, wait)
+                self.sleep(wait)
+        raise SourceError(
+            f"{self.service} did not answer {self.redact(url)} after {self.max_attempts} attempts "
+            f"(last failure: {last})."
+        )
+
+    def get_json(self, url: str, params: Any = None, headers: Mapping[str, str] | None = None) -> tuple[
+            requests.Response, Any]:
+        """GET ``url`` and parse its JSON body, retrying truncated or unparsable bodies too."""
+        return self.get(url, params=params, headers=headers, parse_json=True)
+
+    def close(self) -> None:
+        self.session.close()
