@@ -126,7 +126,9 @@ def lineage_edges(model_id: str, tags: Iterable[str] | None,
     """
     edges: list[tuple[str, str, str, str]] = []
     seen: set[str] = set()
-    for relation, parent in parse_base_model_tags(tags or ()):
+    card = card if isinstance(card, Mapping) else None
+    tags = tags if isinstance(tags, (list, tuple)) else list(tags) if hasattr(tags, "__iter__") else []
+    for relation, parent in parse_base_model_tags(tags):
         if parent != model_id and parent not in seen:
             seen.add(parent)
             edges.append((model_id, parent, relation, "tag"))
@@ -150,7 +152,7 @@ def lineage_frame(models: pd.DataFrame) -> pd.DataFrame:
         card = record.card_data
         if isinstance(card, str):
             card = json.loads(card) if card else None
-        tags = record.tags if record.tags is not None else []
+        tags = record.tags if isinstance(record.tags, (list, tuple)) else []
         for edge in lineage_edges(record.id, list(tags), card):
             if has_prov:
                 rows.append((*edge, record.source, record.fetched_at))
