@@ -1,5 +1,108 @@
-"""Audit commands (registered on :data:`valuechain.audit.cli.app`)."""
+"""Audit commands ``licence`` (alias ``license``) and ``mof`` (registered on :data:`valuechain.audit.cli.app`)."""
 
 from __future__ import annotations
 
-from valuechain.audit.cli import app  # noqa: F401
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from valuechain import clitools
+from valuechain.audit.cli import app
+
+_LICENCE_PATH = typer.Argument(..., help="A licence text file (plain text, Markdown or HTML; any encoding "
+                                         "with a BOM, UTF-8 or Latin-1).")
+_MOF_PATH = typer.Argument(..., help="A Model Openness Tool model YAML (release + components).")
+
+
+def _licence(path: Path, as_json: bool) -> None:
+    from valuechain.audit.collectors import read_text, split_front_matter
+    from valuechain.audit.licence import DISCLAIMER, FLAGS, analyse_licence, reference_set
+    from valuechain.output import source
+
+    clitools.existing_file(path, "licence file")
+    _, body = split_front_matter(read_text(path, what="licence file"))
+    report = analyse_licence(body)
+    today = date.today().isoformat()
+    sources = [source("licence text", str(path), today)]
+    refs = reference_set()
+    if refs:
+        sources.append(source("reference licence texts (ScanCode licence DB)", str(Path(refs[0].path).parent),
+                              today, texts=len(refs)))
+    if as_json:
+        payload = report.to_dict()
+        payload["note"] = DISCLAIMER
+        payload["licence_class"] = report.licence_class
+        clitools.print_json(payload, sources)
+        return
+    from rich.table import Table
+
+    con = clitools.console()
+    ident = report.identified
+    con.print(f"[bold]{path}[/bold]: " + (f"identified as [bold]{ident['id']}[/bold] "
+                                          f"(similarity {ident['similarity']:.2f})" if ident
+                                          else "not identified among the reference texts"))
+    table = Table("flag", "found", "supporting sentence", show_lines=False)
+    for name in FLAGS:
+        value = getattr(report, name)
+        table.add_row(name, "yes" if value else "no", report.evidence.get(name, ""))
+    table.add_row("governing_law", report.governing_law or "-", report.evidence.get("governing_law", ""))
+    con.print(table)
+    con.print(f"licence class (for the governance map): {report.licence_class}")
+    con.print(f"[italic]{DISCLAIMER}[/italic]")
+
+
+@app.command("licence")
+def licence(
+    path: Path = _LICENCE_PATH,
+    as_json: bool = clitools.JSON_OPTION,
+) -> None:
+    """Identify a licence text and read its control levers (caps, use restrictions, branding...).
+
+    An aid to reading the licence, not legal advice.
+    """
+    _licence(path, as_json)
+
+
+@app.command("license", hidden=True)
+def license_alias(
+    path: Path = _LICENCE_PATH,
+    as_json: bool = clitools.JSON_OPTION,
+) -> None:
+    """Alias of ``licence``: identify a licence text and read its control levers (not legal advice)."""
+    _licence(path, as_json)
+
+
+@app.command("mof")
+def mof(
+    path: Path = _MOF_PATH,
+    normalized: bool = typer.Option(False, "--normalized", help="Headline the normalised class (non-SPDX "
+                                                                "spellings mapped to SPDX ids)."),
+    as_json: bool = clitools.JSON_OPTION,
+) -> None:
+    """Model Openness Framework class of a MOT YAML, exactly as the Model Openness Tool computes it."""
+    from valuechain.audit.mof import mof_class, mot_licences
+    from valuechain.output import source
+
+    clitools.existing_file(path, "Model Openness Tool YAML")
+    result = mof_class(path, normalized=normalized)
+    today = date.today().isoformat()
+    sources = [source("Model Openness Tool YAML", str(path), today),
+               source("MOT licence lists (SPDX " + mot_licences().spdx_list_version + ")",
+                      "https://github.com/lfai/model_openness_tool/tree/main/web/modules/mof", "2026-05")]
+    if as_json:
+        clitools.print_json(result.to_dict(), sources)
+        return
+    from rich.table import Table
+
+    con = clitools.console()
+    con.print(f"[bold]{result.name}[/bold]: {result.mof_class} (MOT-exact); normalised: "
+              f"{result.mof_class_normalized}")
+    con.print("progress: " + ", ".join(f"{k} {v:.0%}" for k, v in result.progress.items()))
+    table = Table("component", "class", "required", "included", "licence", "open", "open (normalised)")
+    for c in result.components:
+        table.add_row(c.name, c.mof_class, "yes" if c.required else "no", "yes" if c.included else "no",
+                      c.licence or "-", "yes" if c.open else "no", "yes" if c.open_normalized else "no")
+    con.print(table)
+    for w in result.warnings:
+        con.print(f"[yellow]warning:[/yellow] {w}")
