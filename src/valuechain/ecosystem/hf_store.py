@@ -65,13 +65,15 @@ HF_SCHEMA = Schema(
 )
 
 _TAG_RE = re.compile(r"^base_model:(?:(finetune|adapter|quantized|merge):)?(.+)$")
-# A Hub repo id: optional namespace, a name of letters, digits, '-', '_', '.' (max 96 chars each part).
-_REPO_ID_RE = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,95}/)?[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
+# A Hub repo id (huggingface_hub.utils.validate_repo_id): optional namespace, then a name; each part
+# 1-96 of letters, digits, '_', '-', '.', not starting or ending with '-' or '.', without '--' or '..'.
+_REPO_PART = r"(?![-.])[A-Za-z0-9_.-]{1,96}(?<![-.])"
+_REPO_ID_RE = re.compile(rf"^(?:{_REPO_PART}/)?{_REPO_PART}$")
 
 
 def is_repo_id(value: str) -> bool:
     """True when ``value`` has the shape of a Hugging Face repo id (``namespace/name`` or ``name``)."""
-    return bool(_REPO_ID_RE.match(value)) and ".." not in value and not value.endswith((".", "-"))
+    return bool(_REPO_ID_RE.match(value)) and "--" not in value and ".." not in value
 
 
 def parse_base_model_tags(tags: Iterable[str]) -> list[tuple[str, str]]:

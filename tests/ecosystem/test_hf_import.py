@@ -1,0 +1,157 @@
+"""Import of saved Hugging Face records, the lineage rules, and bad inputs (nothing half-written)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from valuechain.ecosystem.hf_import import import_file, read_records
+from valuechain.ecosystem.hf_store import (
+    RELATIONS,
+    is_repo_id,
+    lineage_edges,
+    parse_base_model_tags,
+    require_models,
+)
+from valuechain.errors import InputError
+from valuechain.sources.huggingface import parse_card_yaml, record_to_row
+from valuechain.store import Store
+
+TREE = ("ecosystem", "hf-deepseek-r1-tree")
+
+chunk = st.from_regex(r"[A-Za-z0-9_]{1,8}", fullmatch=True)
+name_part = st.builds(lambda parts, sep: sep.join(parts), st.lists(chunk, min_size=1, max_size=3),
+                      st.sampled_from(["-", ".", "_"]))
+repo_ids = st.builds(lambda a, b: f"{a}/{b}", name_part, name_part)
+relations = st.sampled_from(RELATIONS)
+
+
+@given(st.lists(st.tuples(relations, repo_ids), max_size=8),
+       st.lists(st.text(max_size=30).filter(lambda t: not t.startswith("base_model:")), max_size=8))
+def test_typed_tags_give_each_parent_once_with_its_first_relation(pairs, other_tags):
+    tags = [f"base_model:{rel}:{parent}" for rel, parent in pairs] + other_tags
+    expected: dict[str, str] = {}
+    for rel, parent in pairs:
+        expected.setdefault(parent, rel)
+    assert parse_base_model_tags(tags) == [(rel, parent) for parent, rel in expected.items()]
+
+
+@given(st.lists(st.text(max_size=60), max_size=12))
+def test_the_tag_parser_never_crashes_and_returns_only_valid_ids(tags):
+    for relation, parent in parse_base_model_tags(tags + [f"base_model:{t}" for t in tags]):
+        assert relation in RELATIONS and is_repo_id(parent)
+
+
+@given(repo_ids, st.lists(repo_ids, max_size=4), st.one_of(st.none(), relations),
+       st.lists(st.tuples(relations, repo_ids), max_size=4))
+def test_lineage_edges_merge_tags_and_card_without_self_loops(child, card_parents, card_relation, typed):
+    tags = [f"base_model:{rel}:{p}" for rel, p in typed] + [f"base_model:{p}" for _, p in typed]
+    card = {"base_model": card_parents if len(card_parents) != 1 else card_parents[0]}
+    if card_relation:
+        card["base_model_relation"] = card_relation
+    card_parents = card_parents + [child]  # a self-reference must be dropped
+    card["base_model"] = card_parents
+    edges = lineage_edges(child, tags, card)
+    parents = [e[1] for e in edges]
+    assert len(parents) == len(set(parents)) and child not in parents
+    typed_first = {}
+    for rel, p in typed:
+        typed_first.setdefault(p, rel)
+    for _, parent, relation, origin in edges:
+        if parent in typed_first:
+            assert (relation, origin) == (typed_first[parent], "tag")
+        else:
+            assert parent in card_parents and origin == "card"
+            assert relation == (card_relation or "finetune")
+    assert set(parents) == (set(typed_first) | set(card_parents)) - {child}
+
+
+def test_card_base_model_may_be_a_string():
+    edges = lineage_edges("a/merged", ["base_model:merge:x/one", "base_model:merge:y/two"],
+                          {"base_model": "z/three", "base_model_relation": "adapter"})
+    assert edges == [("a/merged", "x/one", "merge", "tag"), ("a/merged", "y/two", "merge", "tag"),
+                     ("a/merged", "z/three", "adapter", "card")]
+    assert lineage_edges("a/b", [], {"base_model": "a/b"}) == []
+
+
+def test_modelinfo_dump_and_api_record_give_the_same_row():
+    dump = {"id": "o/m", "author": "o", "created_at": "2025-01-20 03:46:07+00:00", "gated": "auto",
+            "downloads_all_time": 7, "card_data": "base_model:\n- x/y\nlicense: mit\ndate: 2024-01-02"}
+    api = {"id": "o/m", "author": "o", "createdAt": "2025-01-20T03:46:07.000Z", "gated": "auto",
+           "downloadsAllTime": 7, "cardData": {"base_model": ["x/y"], "license": "mit", "date": "2024-01-02"}}
+    a, b = record_to_row(dump), record_to_row(api)
+    assert a.pop("created_at")[:10] == b.pop("created_at")[:10]
+    assert a == b and a["card_data"]["date"] == "2024-01-02"
+    assert parse_card_yaml("---\nlicense: mit\n---\n# Title") == {"license": "mit"}
+
+
+def test_import_the_real_deepseek_tree(shared_data):
+    store = Store(":memory:")
+    result = import_file(store, shared_data.joinpath(*TREE, "model-info-2025-04-10.csv"))
+    assert (result.layout, result.models, result.duplicates_skipped) == ("modelinfo-csv", 225, 0)
+    assert str(result.fetched_at.date()) == "2025-04-10"
+    children = store.query("SELECT DISTINCT child FROM hf_lineage WHERE parent = 'deepseek-ai/DeepSeek-R1'")
+    assert len(children) == 209  # depth 1 of the tree, as the file's own `depth` column says
+    root = store.query("SELECT * FROM hf_models WHERE id = 'deepseek-ai/DeepSeek-R1'").iloc[0]
+    assert root["likes"] == 11858 and json.loads(root["card_data"]) == {"library_name": "transformers",
+                                                                        "license": "mit"}
+    cards = import_file(store, shared_data.joinpath(*TREE, "model-cards-2025-04-16.csv"))
+    assert cards.models == 299  # the README front matter supplies the card data there
+    card = store.query("SELECT card_data FROM hf_models WHERE id = 'maersee3423423/statuetka'")
+    assert json.loads(card["card_data"][0]) == {"language": ["ru"], "base_model": ["deepseek-ai/DeepSeek-R1"]}
+    assert require_models(store) == 524
+
+
+def test_import_saved_api_bodies_as_one_object_array_and_lines(shared_data, tmp_path):
+    folder = shared_data / "fixtures" / "hf_model_info"
+    single = import_file(Store(":memory:"), folder / "HuggingFaceH4__zephyr-7b-beta.json")
+    assert (single.layout, single.models, single.edges) == ("json", 1, 1)
+    bodies = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+    array = tmp_path / "bodies.json"
+    array.write_text(json.dumps(bodies))
+    lines = tmp_path / "bodies.jsonl"
+    lines.write_text("\n".join(json.dumps(b) for b in bodies + bodies[:3]))
+    a, b = Store(":memory:"), Store(":memory:")
+    assert import_file(a, array).models == len({b["id"] for b in bodies})
+    result = import_file(b, lines)
+    unique = len({b["id"] for b in bodies})  # two models have a full and an expand-only body
+    assert result.duplicates_skipped == len(bodies) - unique + 3 and result.models == unique
+    kept = b.query("SELECT card_data FROM hf_models WHERE id = 'meta-llama/Meta-Llama-3-8B-Instruct'")
+    assert kept["card_data"][0] is not None  # the last occurrence (the full body) is the one kept
+
+
+@pytest.mark.parametrize("content, suffix, message", [
+    ("", ".jsonl", "is empty"),
+    ('{"id": "a/b"}\n{"id": "c/d"}\n{"id": "e/f"\n', ".jsonl", "Line 3"),
+    ('{"id": "a/b"}\n[1, 2]\n', ".jsonl", "Line 2 .* not a JSON object"),
+    ('{"id": "a/b"}\n{"id": "evil/mo del;DROP TABLE"}\n', ".jsonl", "Record 2 .*not a valid Hugging Face repo id"),
+    ('{"id": "a/b"}\n{"author": "x"}\n', ".jsonl", "Record 2 .*no 'id'"),
+    ('{"id": "a/b", "cardData": "base_model: [unclosed"}\n', ".jsonl", "not valid YAML"),
+    ("source,target,edge\na/b,c/d,finetuned\n", ".csv", "not the 'model_id' and 'metadata' columns"),
+    ('model_id,metadata\na/b,"{not json"\n', ".csv", "row 2 .* not valid JSON"),
+    ("model_id,metadata\n", ".csv", "holds no model records"),
+    ("just some words\n", ".txt", "neither JSON lines"),
+    ("[1, 2", ".json", "not valid JSON"),
+])
+def test_bad_files_raise_one_sentence_and_write_nothing(tmp_path, shared_data, content, suffix, message):
+    store = Store(tmp_path / "s.duckdb")
+    import_file(store, shared_data / "fixtures" / "hf_model_info" / "gpt2.json")
+    bad = tmp_path / f"bad{suffix}"
+    bad.write_text(content)
+    with pytest.raises(InputError, match=message) as err:
+        import_file(store, bad)
+    assert "\n" not in str(err.value)
+    assert store.query("SELECT count(*) AS n FROM hf_models")["n"][0] == 1
+    assert store.query("SELECT count(*) AS n FROM hf_lineage")["n"][0] == 0
+
+
+def test_empty_store_and_missing_file(tmp_path):
+    with pytest.raises(InputError, match="no Hugging Face models"):
+        require_models(Store(":memory:"))
+    with pytest.raises(InputError, match="does not exist"):
+        read_records(tmp_path / "nope.jsonl")
+    with pytest.raises(InputError, match="directory"):
+        read_records(tmp_path)
