@@ -1,0 +1,556 @@
+"""The curated catalogue of foundation-model releases (``data/catalog.yml``) and its cross-checks.
+
+Each release (one model version through one channel; Foster, arXiv 2509.10220, audits releases of
+leading firms) carries the facts the governance map needs (weights, API, licence, open code and data,
+platform tie), the organisation and its ISO 3166 country, the release date and, for every fact, the
+sources it comes from: a row of Epoch AI's exports, a European Open Source AI Index record, a Model
+Openness Tool record, an Ecosystem Graphs asset, or a URL.
+
+:func:`verify_catalog` checks, programmatically, every fact against every snapshot it cites (the shared
+reference data); a fact is ``verified`` only when a cited snapshot states it and agrees. URL sources are
+not checked here (no network), so facts resting on them stay unverified, and the report says so.
+Disagreements between the catalogue and a snapshot are listed, not hidden (the snapshots disagree with
+each other too, e.g. on nationality in Ecosystem Graphs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from valuechain.audit.evidence import Evidence
+from valuechain.errors import InputError
+
+CATALOG_PATH = Path(__file__).parent / "data" / "catalog.yml"
+FACT_FIELDS = ("organisation", "country", "release_date", "hf_repo", "weights", "api", "licence_id",
+               "licence_class", "code_open", "data_open", "platform_tied")
+REGIONS = {"US": "U.S.", "CN": "China"}
+EUROPE = frozenset("AT BE BG CH CY CZ DE DK EE ES FI FR GB GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK"
+                   .split())
+SNAPSHOT_KINDS = ("epoch", "eosai", "mot", "eg")
+
+
+def region_of(country: str | None) -> str:
+    """U.S., China, Europe or elsewhere (the grouping used by the papers)."""
+    if not country:
+        return "unknown"
+    code = country.upper()
+    if code in REGIONS:
+        return REGIONS[code]
+    return "Europe" if code in EUROPE else "elsewhere"
+
+
+@dataclass
+class CatalogEntry:
+    """One curated release with its facts, their sources and the facts verified against a snapshot."""
+
+    id: str
+    name: str
+    family: str
+    organisation: str
+    country: str
+    release_date: str
+    weights: str
+    api: str
+    licence_id: str | None
+    code_open: bool
+    data_open: bool
+    platform_tied: bool
+    hf_repo: str | None = None
+    licence_class: str | None = None  # curated only when the licence text cannot be read here
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    verified: list[str] = field(default_factory=list)
+
+    @property
+    def region(self) -> str:
+        return region_of(self.country)
+
+    def sources_for(self, fact: str) -> list[str]:
+        return [s["ref"] for s in self.sources if fact in (s.get("fields") or [])]
+
+    def value(self, fact: str) -> Any:
+        return getattr(self, fact)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["region"] = self.region
+        return out
+
+
+def load_catalog(path: str | Path | None = None) -> list[CatalogEntry]:
+    """Load and validate the catalogue (default: the packaged ``data/catalog.yml``)."""
+    return list(_load_cached(str(Path(path) if path else CATALOG_PATH)))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str) -> tuple[CatalogEntry, ...]:
+    import yaml
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"The catalogue file {path} does not exist.")
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        raise InputError(f"The catalogue file {path} is not valid YAML.") from None
+    raw = doc.get("releases") if isinstance(doc, dict) else None
+    if not isinstance(raw, list):
+        raise InputError(f"The catalogue file {path} has no 'releases' list.")
+    entries: list[CatalogEntry] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw, 1):
+        if not isinstance(item, dict) or "id" not in item:
+            raise InputError(f"Release {i} in {path} is not a mapping with an 'id'.")
+        missing = [k for k in ("name", "organisation", "country", "release_date", "weights", "api") if k not in item]
+        if missing:
+            raise InputError(f"Release {item['id']!r} in {path} lacks {', '.join(missing)}.")
+        if item["id"] in seen:
+            raise InputError(f"Release id {item['id']!r} appears twice in {path}.")
+        seen.add(item["id"])
+        entries.append(CatalogEntry(
+            id=str(item["id"]), name=str(item["name"]), family=str(item.get("family") or item["name"]),
+            organisation=str(item["organisation"]), country=str(item["country"]).upper(),
+            release_date=str(item["release_date"]), weights=str(item["weights"]), api=str(item["api"]),
+            licence_id=(str(item["licence_id"]) if item.get("licence_id") else None),
+            code_open=bool(item.get("code_open", False)), data_open=bool(item.get("data_open", False)),
+            platform_tied=bool(item.get("platform_tied", False)), hf_repo=item.get("hf_repo"),
+            licence_class=item.get("licence_class"), sources=list(item.get("sources") or []),
+            verified=list(item.get("verified") or []),
+        ))
+    return tuple(entries)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def find_entry(ref: str, entries: Iterable[CatalogEntry] | None = None) -> CatalogEntry | None:
+    """The catalogue release named ``ref`` (its id, display name or Hugging Face repo), or None."""
+    key = _norm(ref)
+    if not key:
+        return None
+    for entry in entries if entries is not None else load_catalog():
+        if key in (_norm(entry.id), _norm(entry.name)) or (entry.hf_repo and key == _norm(entry.hf_repo)):
+            return entry
+    return None
+
+
+def catalog_frame(entries: Iterable[CatalogEntry] | None = None) -> Any:
+    """The catalogue as a DataFrame (one row per release; ``verified`` as a list of facts)."""
+    import pandas as pd
+
+    rows = []
+    for e in entries if entries is not None else load_catalog():
+        d = e.to_dict()
+        d["sources"] = "; ".join(s["ref"] for s in e.sources)
+        d["verified"] = ", ".join(e.verified)
+        d["n_verified"] = len(e.verified)
+        rows.append(d)
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------------
+# Evidence from a catalogue entry (spec §1, source 4: a curated record with a source for each fact)
+# --------------------------------------------------------------------------------------------------
+def entry_evidence(entry: CatalogEntry) -> list[Evidence]:
+    """The curated facts of a release as evidence records (method ``catalogue``)."""
+    def src(fact: str) -> str:
+        refs = entry.sources_for(fact)
+        return refs[0] if refs else f"catalogue:{entry.id}"
+
+    common = {"catalogue_id": entry.id, "organisation": entry.organisation, "country": entry.country}
+    out: list[Evidence] = []
+    if entry.weights == "none":
+        out.append(Evidence("Model parameters (Final)", "closed", src("weights"), licence=entry.licence_id,
+                            quote="weights not released", method="catalogue",
+                            extra={**common, "weights": "none", "verified": "weights" in entry.verified}))
+    else:
+        gated = entry.weights == "gated"
+        out.append(Evidence("Model parameters (Final)", "partial" if gated else "open", src("weights"),
+                            licence=entry.licence_id, quote=f"weights {entry.weights}", method="catalogue",
+                            extra={**common, "weights": entry.weights, "gated": gated,
+                                   "verified": "weights" in entry.verified}))
+    out.append(Evidence("API access", "open" if entry.api != "none" else "absent", src("api"),
+                        quote=f"API: {entry.api}", method="catalogue",
+                        extra={**common, "api": entry.api, "verified": "api" in entry.verified}))
+    for fact, component in (("code_open", "Training code"), ("data_open", "Datasets")):
+        value = getattr(entry, fact)
+        out.append(Evidence(component, "open" if value else "closed", src(fact), method="catalogue",
+                            quote=f"{fact}: {value}", extra={**common, "verified": fact in entry.verified}))
+    if entry.licence_id:
+        extra: dict[str, Any] = {**common, "verified": "licence_id" in entry.verified}
+        if entry.licence_class:
+            extra["licence_class"] = entry.licence_class
+        out.append(Evidence("Licence terms", "closed" if entry.weights == "none" else "partial", src("licence_id"),
+                            licence=entry.licence_id, quote=f"licence: {entry.licence_id}", method="catalogue",
+                            extra=extra))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Snapshots: resolve a source reference to the record it names
+# --------------------------------------------------------------------------------------------------
+def parse_ref(ref: str) -> tuple[str, str, str | None]:
+    """``epoch:file.csv#12`` → ("epoch", "file.csv", "12"); URLs → ("url", ref, None)."""
+    if re.match(r"https?://", ref):
+        return "url", ref, None
+    kind, _, rest = ref.partition(":")
+    path, _, anchor = rest.partition("#")
+    return kind, path, anchor or None
+
+
+def snapshot_path(kind: str, path: str, data_dir: Path) -> Path:
+    base = {"epoch": data_dir / "ecosystem" / "epoch",
+            "eosai": data_dir / "openness" / "eu-open-source-ai-index",
+            "mot": data_dir / "openness" / "model-openness-tool",
+            "eg": data_dir / "ecosystem" / "ecosystem-graphs"}[kind]
+    return base / path
+
+
+@lru_cache(maxsize=8)
+def _epoch_table(path: str) -> Any:
+    import pandas as pd
+
+    return pd.read_csv(path, low_memory=False)
+
+
+@lru_cache(maxsize=256)
+def _yaml_file(path: str) -> Any:
+    import yaml
+
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def resolve_ref(ref: str, data_dir: Path | None = None) -> tuple[str, dict[str, Any] | None, str]:
+    """Return (kind, record, location) for a source reference; record is None when it cannot be found."""
+    from valuechain.config import data_dir as default_data_dir
+
+    kind, path, anchor = parse_ref(ref)
+    if kind == "url" or kind not in SNAPSHOT_KINDS:
+        return kind, None, ref
+    base = data_dir or default_data_dir()
+    file = snapshot_path(kind, path, base)
+    if not file.is_file():
+        return kind, None, str(file)
+    if kind == "epoch":
+        table = _epoch_table(str(file))
+        try:
+            row = table.iloc[int(anchor or -1)]
+        except (ValueError, IndexError):
+            return kind, None, f"{file}#{anchor}"
+        return kind, {k: v for k, v in row.items()}, f"{file}#row={anchor} ({row.get('Model', row.get('System'))})"
+    data = _yaml_file(str(file))
+    if kind == "eg":
+        try:
+            return kind, dict(data[int(anchor or -1)]), f"{file}#{anchor}"
+        except (ValueError, IndexError, TypeError):
+            return kind, None, f"{file}#{anchor}"
+    return kind, data if isinstance(data, dict) else None, str(file)
+
+
+# --------------------------------------------------------------------------------------------------
+# What each snapshot says about each fact
+# --------------------------------------------------------------------------------------------------
+_ORG_STOP = {"ai", "inc", "labs", "lab", "research", "the", "llc", "ltd", "team", "laboratory", "for", "of",
+             "co", "corp", "corporation", "technology", "intelligent", "systems", "and"}
+_ORG_ALIASES = {"allen institute for ai": {"ai2"}, "google deepmind": {"google"}}
+_EG_NATIONALITY = {"usa": "US", "china": "CN", "uae": "AE", "france": "FR", "germany": "DE", "israel": "IL",
+                   "canada": "CA", "south korea": "KR", "uk": "GB", "united kingdom": "GB", "japan": "JP",
+                   "india": "IN", "singapore": "SG", "sweden": "SE", "finland": "FI", "spain": "ES"}
+_COUNTRY_FIX = {"korea (republic of)": "KR", "russia": "RU", "taiwan": "TW", "hong kong": "HK",
+                "united kingdom of great britain and northern ireland": "GB"}
+
+
+def _eg(value: Any) -> Any:
+    return value.get("value") if isinstance(value, Mapping) and "value" in value else value
+
+
+def _org_parts(text: str) -> list[set[str]]:
+    parts = re.split(r",|\band\b|\(|\)", text.lower())
+    out = []
+    for part in parts:
+        toks = {t for t in re.findall(r"[a-z0-9]+", part.replace(".", " ")) if t not in _ORG_STOP}
+        if toks:
+            out.append(toks)
+    return out
+
+
+def organisation_matches(ours: str, theirs: str) -> bool:
+    """True when an organisation named in ``ours`` is one of those named in ``theirs`` (token sets)."""
+    if not ours or not theirs:
+        return False
+    alias = _ORG_ALIASES.get(ours.lower(), set())
+    their_parts = _org_parts(theirs)
+    if any(a in p for p in their_parts for a in alias):
+        return True
+    for mine in _org_parts(ours):
+        for t in their_parts:
+            if mine <= t or t <= mine:
+                return True
+    return False
+
+
+def country_codes(text: str) -> set[str]:
+    """ISO alpha-2 codes named in a comma-separated country list (Epoch style)."""
+    import pycountry
+
+    out: set[str] = set()
+    for part in str(text).split(","):
+        name = part.strip()
+        if not name or name.lower() in ("multinational", "nan"):
+            continue
+        if name.lower() in _COUNTRY_FIX:
+            out.add(_COUNTRY_FIX[name.lower()])
+            continue
+        try:
+            out.add(pycountry.countries.lookup(name).alpha_2)
+        except LookupError:
+            continue
+    return out
+
+
+def _present(value: Any) -> bool:
+    return value is not None and str(value).strip() not in ("", "nan", "None", "unknown", "Unknown")
+
+
+def _licence_key(value: Any) -> str | None:
+    from valuechain.audit.mof import mot_licences
+
+    if not _present(value):
+        return None
+    norm = mot_licences().normalise(str(value).strip())
+    return _norm(norm or "")
+
+
+def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: CatalogEntry) -> tuple[bool | None, str]:
+    """Does the snapshot record agree with the entry's value for ``fact``?
+
+    Returns ``(agrees, what the snapshot says)``; ``agrees`` is None when the record does not state the fact.
+    """
+    value = getattr(entry, fact) if fact != "licence_class" else derived_licence_class(entry)
+    if kind == "epoch":
+        access = str(record.get("Model accessibility") or "")
+        access = "" if access == "nan" else access
+        if fact == "organisation":
+            org = str(record.get("Organization") or "")
+            return (organisation_matches(value, org) if _present(org) else None), org
+        if fact == "country":
+            raw = str(record.get("Country (from Organization)") or record.get("Country (of organization)") or "")
+            codes = country_codes(raw)
+            return (value in codes if codes else None), raw
+        if fact == "release_date":
+            raw = str(record.get("Publication date") or "")
+            return (raw[:10] == value if _present(raw) else None), raw
+        if fact == "weights" and access:
+            return (access.startswith("Open weights")) == (value != "none"), access
+        if fact == "api" and access in ("API access", "Hosted access (no API)", "Unreleased"):
+            return (access == "API access") == (value != "none"), access
+        if fact == "licence_class" and access.startswith("Open weights"):
+            expected = {"Open weights (non-commercial)": {"non_commercial"},
+                        "Open weights (restricted use)": {"restricted_open"},
+                        "Open weights (unrestricted)": {"osi_open", "open_data"}}.get(access)
+            return (value in expected if expected else None), access
+        return None, access
+    if kind == "eosai":
+        system, org = record.get("system") or {}, record.get("org") or {}
+
+        def cls(param: str) -> str:
+            item = record.get(param)
+            return str(item.get("class") or "").lower() if isinstance(item, Mapping) else ""
+        if fact == "organisation":
+            return (organisation_matches(value, str(org.get("name") or "")) if org.get("name") else None), str(org.get("name"))
+        if fact == "release_date":
+            raw = str(system.get("releasedate") or "")
+            return (raw[:7] == value[:7] if _present(raw) else None), raw
+        if fact == "weights":
+            c = cls("weights_endmodel") or cls("weights_basemodel")
+            return ((c in ("open", "partial")) == (value != "none") if c else None), f"weights_endmodel: {c}"
+        if fact == "code_open":
+            c = cls("trainingcode")
+            return ((c == "open") == bool(value) if c else None), f"trainingcode: {c}"
+        if fact == "data_open":
+            c = cls("datasources_basemodel")
+            return ((c == "open") == bool(value) if c else None), f"datasources_basemodel: {c}"
+        if fact == "licence_id":
+            raw = system.get("endmodellicense")
+            theirs = _licence_key(raw)
+            return ((theirs == _licence_key(value)) if theirs else None), str(raw)
+        return None, ""
+    if kind == "mot":
+        release = record.get("release") or {}
+        if fact == "organisation":
+            prod = str(release.get("producer") or "")
+            return (organisation_matches(value, prod) if prod else None), prod
+        if fact == "licence_id":
+            dist = ((release.get("license") or {}).get("distribution") or {})
+            raw = dist.get("name") if isinstance(dist, Mapping) else None
+            theirs = _licence_key(raw)
+            return ((theirs == _licence_key(value)) if theirs else None), str(raw)
+        if fact in ("code_open", "data_open", "weights"):
+            from valuechain.audit.mof import mof_class
+
+            component = {"code_open": "Training code", "data_open": "Datasets", "weights": "Model parameters (Final)"}[fact]
+            result = mof_class(record)
+            verdict = next((c for c in result.components if c.name == component), None)
+            if verdict is None:
+                return None, ""
+            is_open = bool(verdict.open_normalized)
+            included = bool(getattr(verdict, "included", False))
+            if fact == "weights":
+                return (included == (value != "none")) if included else None, f"{component}: included={included}"
+            return is_open == bool(value), f"{component}: included={included}, open={is_open} (normalised licence ids)"
+        return None, ""
+    if kind == "eg":
+        if fact == "organisation":
+            org = str(_eg(record.get("organization")) or "")
+            return (organisation_matches(value, org) if org else None), org
+        if fact == "country":
+            raw = str(_eg(record.get("nationality")) or "")
+            code = _EG_NATIONALITY.get(raw.strip().lower())
+            return (code == value if code else None), raw
+        if fact == "release_date":
+            raw = str(_eg(record.get("created_date")) or "")
+            return (raw[:10] == value if _present(raw) else None), raw
+        if fact == "weights":
+            access = str(_eg(record.get("access")) or "").lower()
+            if access not in ("open", "limited", "closed"):
+                return None, access
+            return (access == "open") == (value != "none"), f"access: {access}"
+        if fact == "licence_id":
+            raw = _eg(record.get("license"))
+            theirs = _licence_key(raw) if str(raw).lower() not in ("custom", "none", "unknown") else None
+            return ((theirs == _licence_key(value)) if theirs else None), str(raw)
+        return None, ""
+    return None, ""
+
+
+def derived_licence_class(entry: CatalogEntry) -> str:
+    """The entry's licence class: curated when given, else from its licence (text read when available)."""
+    if entry.licence_class:
+        return entry.licence_class
+    if entry.weights == "none":
+        return "proprietary"
+    from valuechain.audit.governance import licence_class
+
+    report = reference_licence_report(entry.licence_id)
+    if report is not None:
+        return report["licence_class"]
+    return licence_class(entry.licence_id)[0]
+
+
+def reference_licence_report(licence_id: str | None, data_dir: Path | None = None) -> dict[str, Any] | None:
+    """Analyse the reference licence text for ``licence_id`` (a ScanCode key) when the snapshot has it."""
+    if not licence_id:
+        return None
+    from valuechain.config import data_dir as default_data_dir
+
+    base = data_dir or default_data_dir()
+    path = base / "licenses" / "license-texts" / f"{licence_id.lower()}.LICENSE"
+    return _licence_report_cached(str(path)) if path.is_file() else None
+
+
+@lru_cache(maxsize=64)
+def _licence_report_cached(path: str) -> dict[str, Any]:
+    from valuechain.audit.collectors import from_licence_text
+
+    ev = from_licence_text(path, source=path)[0]
+    return {"report": ev.extra["licence_report"], "licence_class": ev.extra["licence_class"], "source": path,
+            "evidence": ev}
+
+
+def verify_catalog(entries: Iterable[CatalogEntry] | None = None, data_dir: Path | None = None) -> Any:
+    """Check every (fact, cited source) pair against the snapshot; one row per pair.
+
+    ``status``: ``match`` (the snapshot states the fact and agrees), ``mismatch`` (it disagrees — a
+    finding), ``not_stated`` (the record does not state that fact), ``missing`` (the cited record is not
+    in the snapshot), ``url`` (a web source, not checked offline).
+    """
+    import pandas as pd
+
+    rows = []
+    for entry in entries if entries is not None else load_catalog():
+        for src in entry.sources:
+            ref = src["ref"]
+            kind, record, location = resolve_ref(ref, data_dir)
+            for fact in src.get("fields") or []:
+                value = derived_licence_class(entry) if fact == "licence_class" else getattr(entry, fact, None)
+                if kind == "url":
+                    status, says = "url", ""
+                elif record is None:
+                    status, says = "missing", ""
+                else:
+                    agrees, says = snapshot_says(kind, record, fact, entry)
+                    status = "not_stated" if agrees is None else ("match" if agrees else "mismatch")
+                rows.append({"release": entry.id, "fact": fact, "value": value, "source": ref, "kind": kind,
+                             "location": location, "snapshot_says": says, "status": status})
+    return pd.DataFrame(rows)
+
+
+def verified_facts(check: Any) -> dict[str, list[str]]:
+    """release id → facts with at least one matching snapshot source (from :func:`verify_catalog`)."""
+    out: dict[str, list[str]] = {}
+    matched = check[check["status"] == "match"]
+    for release, group in matched.groupby("release"):
+        out[str(release)] = [f for f in FACT_FIELDS if f in set(group["fact"])]
+    return out
+
+
+def update_verified_flags(path: str | Path | None = None, data_dir: Path | None = None) -> dict[str, list[str]]:
+    """Rewrite the ``verified:`` line of every release in the catalogue file from :func:`verify_catalog`.
+
+    A maintenance step (run after editing the catalogue with the snapshots present); the file is
+    rewritten atomically and otherwise left as written.
+    """
+    from valuechain.output import write_text_atomic
+
+    target = Path(path) if path else CATALOG_PATH
+    _load_cached.cache_clear()
+    entries = load_catalog(target)
+    flags = verified_facts(verify_catalog(entries, data_dir))
+    lines = target.read_text(encoding="utf-8").splitlines()
+    out: list[str] = []
+    current: str | None = None
+    for line in lines:
+        m = re.match(r"^- id: (.+)$", line)
+        if m:
+            current = m.group(1).strip().strip("'\"")
+        if re.match(r"^  verified:", line):
+            continue
+        if line.startswith("  sources:") and current is not None:
+            out.append(f"  verified: [{', '.join(flags.get(current, []))}]")
+        out.append(line)
+    write_text_atomic(target, "\n".join(out) + "\n")
+    _load_cached.cache_clear()
+    return flags
+
+
+def snapshot_evidence(entry: CatalogEntry, data_dir: Path | None = None) -> list[Evidence]:
+    """Evidence from the snapshots an entry cites, through the part-A collectors (EOSAI, MOT, Epoch, EG)."""
+    from valuechain.audit import collectors
+
+    out: list[Evidence] = []
+    seen: set[str] = set()
+    for src in entry.sources:
+        ref = src["ref"]
+        if ref in seen:
+            continue
+        seen.add(ref)
+        kind, record, location = resolve_ref(ref, data_dir)
+        if record is None or kind == "url":
+            continue
+        try:
+            if kind == "eosai":
+                out += collectors.from_eosai_yaml(location)
+            elif kind == "mot":
+                out += collectors.from_mot_yaml(location)
+            elif kind == "epoch":
+                out += collectors.from_epoch_row(record, source=location)
+            elif kind == "eg":
+                out += collectors.from_ecosystem_asset(record, source=location)
+        except InputError:
+            continue
+    return out

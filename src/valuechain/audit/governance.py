@@ -1,0 +1,584 @@
+"""Governance map: Foster's five governance models of openness and the nearest GHS value-chain type.
+
+Foster, "Openness in AI and downstream governance: a global value chain approach" (arXiv 2509.10220)
+describes a gradient of access from hierarchical, closed models to fully open platforms, with five
+governance models (hierarchical, captive externalised, open platform, controlled openness, full
+openness), each set against Gereffi, Humphrey and Sturgeon's (2005) value-chain governance types
+(hierarchy, captive, relational, modular, market) and their determinants (complexity of transactions,
+codifiability, supplier capability).
+
+The classification here is **our operationalisation** (``specs/openness-audit.md`` §5): a release is
+described by a few evidence fields (:class:`GovernanceFields`) and classified by boolean rules kept as
+data (``data/governance_rules.yml``), evaluated in order, first match wins. The rule language is a
+small, safe expression language parsed here (no ``eval``): ``and``, ``or``, ``not``, ``==``, ``!=``,
+``in``, ``not in``, parentheses, string/number/boolean literals and set literals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from valuechain.errors import InputError
+
+RULES_PATH = Path(__file__).parent / "data" / "governance_rules.yml"
+
+WEIGHTS = ("none", "gated", "open")
+API = ("none", "paid", "free")
+LICENCE_CLASSES = ("osi_open", "open_data", "restricted_open", "non_commercial", "proprietary")
+LEVER_FLAGS = (
+    "commercial_use", "user_or_revenue_cap", "use_restrictions", "restrictions_pass_to_derivatives",
+    "output_training_ban", "attribution_branding", "licensor_remote_restriction", "geographic_exclusion",
+)
+#: Licence flags that are control levers (``commercial_use`` is a permission, not a lever).
+CONTROL_LEVERS = tuple(f for f in LEVER_FLAGS if f != "commercial_use")
+LEVER_LABELS = {
+    "user_or_revenue_cap": "user or revenue cap",
+    "use_restrictions": "use restrictions (acceptable-use policy)",
+    "restrictions_pass_to_derivatives": "restrictions pass to derivatives",
+    "output_training_ban": "ban on training other models with outputs",
+    "attribution_branding": "required branding / name prefix",
+    "licensor_remote_restriction": "licensor may restrict use remotely / update terms",
+    "geographic_exclusion": "geographic exclusion",
+}
+FIELD_NAMES = ("weights", "api", "licence_class", "levers", "code_open", "data_open", "platform_tied")
+MODEL_ORDER = ("hierarchical", "captive_externalised", "open_platform", "controlled_openness", "full_openness")
+
+
+# --------------------------------------------------------------------------------------------------
+# The rule language
+# --------------------------------------------------------------------------------------------------
+_TOKEN = re.compile(
+    r"\s*(?:(?P<str>'[^']*'|\"[^\"]*\")|(?P<num>-?\d+(?:\.\d+)?)|(?P<op>==|!=|[(){}\[\],])"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*))"
+)
+_KEYWORDS = {"and", "or", "not", "in", "true", "false", "True", "False"}
+
+
+class RuleSyntaxError(InputError):
+    """A governance rule that is not a valid expression of the rule language."""
+
+
+def _tokenise(text: str) -> list[tuple[str, Any]]:
+    tokens: list[tuple[str, Any]] = []
+    pos = 0
+    text = text.rstrip()
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if not match or match.end() == pos:
+            raise RuleSyntaxError(f"The governance rule {text!r} has an unexpected character at position {pos}.")
+        pos = match.end()
+        if match.group("str") is not None:
+            tokens.append(("lit", match.group("str")[1:-1]))
+        elif match.group("num") is not None:
+            num = match.group("num")
+            tokens.append(("lit", float(num) if "." in num else int(num)))
+        elif match.group("op") is not None:
+            tokens.append(("op", match.group("op")))
+        else:
+            name = match.group("name")
+            if name in ("true", "True"):
+                tokens.append(("lit", True))
+            elif name in ("false", "False"):
+                tokens.append(("lit", False))
+            elif name in _KEYWORDS:
+                tokens.append(("kw", name))
+            else:
+                tokens.append(("name", name))
+    return tokens
+
+
+class _Parser:
+    """Recursive-descent parser producing a tuple AST."""
+
+    def __init__(self, text: str, allowed_names: Iterable[str] | None):
+        self.text = text
+        self.tokens = _tokenise(text)
+        self.i = 0
+        self.allowed = set(allowed_names) if allowed_names is not None else None
+
+    def error(self, what: str) -> RuleSyntaxError:
+        return RuleSyntaxError(f"The governance rule {self.text!r} is invalid: {what}.")
+
+    def peek(self) -> tuple[str, Any] | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self, kind: str | None = None, value: Any = None) -> tuple[str, Any]:
+        tok = self.peek()
+        if tok is None:
+            raise self.error("it ends too early")
+        if (kind and tok[0] != kind) or (value is not None and tok[1] != value):
+            raise self.error(f"expected {value or kind} but found {tok[1]!r}")
+        self.i += 1
+        return tok
+
+    def at(self, kind: str, value: Any = None) -> bool:
+        tok = self.peek()
+        return tok is not None and tok[0] == kind and (value is None or tok[1] == value)
+
+    def parse(self) -> tuple:
+        if not self.tokens:
+            raise self.error("it is empty")
+        node = self.or_expr()
+        if self.peek() is not None:
+            raise self.error(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
+        return node
+
+    def or_expr(self) -> tuple:
+        parts = [self.and_expr()]
+        while self.at("kw", "or"):
+            self.take()
+            parts.append(self.and_expr())
+        return parts[0] if len(parts) == 1 else ("or", parts)
+
+    def and_expr(self) -> tuple:
+        parts = [self.not_expr()]
+        while self.at("kw", "and"):
+            self.take()
+            parts.append(self.not_expr())
+        return parts[0] if len(parts) == 1 else ("and", parts)
+
+    def not_expr(self) -> tuple:
+        if self.at("kw", "not"):
+            self.take()
+            return ("not", self.not_expr())
+        return self.comparison()
+
+    def comparison(self) -> tuple:
+        left = self.atom()
+        if self.at("op", "==") or self.at("op", "!="):
+            op = self.take()[1]
+            return ("cmp", op, left, self.atom())
+        if self.at("kw", "in"):
+            self.take()
+            return ("cmp", "in", left, self.atom())
+        if self.at("kw", "not"):
+            self.take()
+            self.take("kw", "in")
+            return ("cmp", "not in", left, self.atom())
+        return ("truth", left)
+
+    def atom(self) -> tuple:
+        tok = self.take()
+        kind, value = tok
+        if kind == "lit":
+            return ("lit", value)
+        if kind == "name":
+            if self.allowed is not None and value not in self.allowed:
+                raise self.error(f"unknown field {value!r} (known: {', '.join(sorted(self.allowed))})")
+            return ("field", value)
+        if kind == "op" and value == "(":
+            node = self.or_expr()
+            self.take("op", ")")
+            return node
+        if kind == "op" and value in ("{", "["):
+            closing = "}" if value == "{" else "]"
+            items: list[Any] = []
+            while not self.at("op", closing):
+                item = self.take("lit")
+                items.append(item[1])
+                if not self.at("op", closing):
+                    self.take("op", ",")
+            self.take("op", closing)
+            return ("lit", frozenset(items))
+        raise self.error(f"unexpected {value!r}")
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A compiled rule expression: ``Expression.compile("weights == 'open'")(fields)``."""
+
+    text: str
+    tree: tuple
+
+    @classmethod
+    def compile(cls, text: str, allowed_names: Iterable[str] | None = FIELD_NAMES) -> Expression:
+        if not isinstance(text, str):
+            raise RuleSyntaxError(f"The governance rule {text!r} is not a string expression.")
+        return cls(text, _Parser(text, allowed_names).parse())
+
+    def evaluate(self, fields: Mapping[str, Any], trace: list[str] | None = None) -> bool:
+        """Evaluate on ``fields``; append a readable account of each comparison to ``trace``."""
+        return bool(_eval(self.tree, fields, trace))
+
+    __call__ = evaluate
+
+
+def _value(node: tuple, fields: Mapping[str, Any]) -> Any:
+    if node[0] == "lit":
+        return node[1]
+    if node[0] == "field":
+        if node[1] not in fields:
+            raise InputError(f"The governance rules use the field {node[1]!r}, which the evidence does not provide.")
+        return fields[node[1]]
+    return _eval(node, fields, None)
+
+
+def _show(node: tuple) -> str:
+    if node[0] == "field":
+        return node[1]
+    if node[0] == "lit":
+        v = node[1]
+        if isinstance(v, frozenset):
+            return "{" + ", ".join(sorted(map(repr, v))) + "}"
+        return repr(v)
+    return "(…)"
+
+
+def _show_value(value: Any) -> str:
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(map(str, value))) + "}" if value else "{}"
+    return str(value)
+
+
+def _eval(node: tuple, fields: Mapping[str, Any], trace: list[str] | None) -> Any:
+    kind = node[0]
+    if kind == "or":
+        return any(_eval(part, fields, trace) for part in node[1])
+    if kind == "and":
+        return all(_eval(part, fields, trace) for part in node[1])
+    if kind == "not":
+        return not _eval(node[1], fields, trace)
+    if kind == "truth":
+        value = _value(node[1], fields)
+        if trace is not None and node[1][0] == "field":
+            trace.append(f"{node[1][1]} is {_show_value(value)} → {bool(value)}")
+        return bool(value)
+    if kind == "cmp":
+        _, op, left, right = node
+        lv, rv = _value(left, fields), _value(right, fields)
+        if op == "==":
+            result = lv == rv
+        elif op == "!=":
+            result = lv != rv
+        else:
+            try:
+                result = lv in rv
+            except TypeError:
+                result = False
+            if op == "not in":
+                result = not result
+        if trace is not None:
+            shown = left if left[0] == "field" else right
+            actual = lv if left[0] == "field" else rv
+            detail = f" ({shown[1]} = {_show_value(actual)})" if shown[0] == "field" else ""
+            trace.append(f"{_show(left)} {op} {_show(right)}{detail} → {result}")
+        return result
+    if kind in ("lit", "field"):
+        return _value(node, fields)
+    raise RuleSyntaxError(f"Unknown node {kind!r} in a governance rule.")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------------------------------
+# Fields, rules and results
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GovernanceFields:
+    """The evidence fields the governance rules read (spec §5)."""
+
+    weights: str = "none"
+    api: str = "none"
+    licence_class: str = "proprietary"
+    levers: frozenset[str] = frozenset()
+    code_open: bool = False
+    data_open: bool = False
+    platform_tied: bool = False
+
+    def __post_init__(self) -> None:
+        for name, allowed in (("weights", WEIGHTS), ("api", API), ("licence_class", LICENCE_CLASSES)):
+            if getattr(self, name) not in allowed:
+                raise InputError(
+                    f"The governance field {name} = {getattr(self, name)!r} is not one of {', '.join(allowed)}."
+                )
+        object.__setattr__(self, "levers", frozenset(self.levers))
+
+    def as_mapping(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in FIELD_NAMES}
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["levers"] = sorted(self.levers)
+        return out
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    model: str
+    when: Expression
+    reason: str
+    ghs_variants: tuple[tuple[Expression, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class GovernanceRules:
+    """The parsed rules file: model descriptions, ordered rules and the operationalisation note."""
+
+    models: dict[str, dict[str, Any]]
+    rules: tuple[Rule, ...]
+    note: str
+    path: str
+
+    def classify(self, fields: GovernanceFields | Mapping[str, Any]) -> GovernanceResult:
+        """Classify one release: the first rule whose expression is true wins."""
+        if not isinstance(fields, GovernanceFields):
+            fields = governance_fields(**dict(fields))
+        mapping = fields.as_mapping()
+        rejected: list[str] = []
+        for rule in self.rules:
+            trace: list[str] = []
+            if rule.when.evaluate(mapping, trace):
+                model = self.models[rule.model]
+                ghs_type = model["ghs_type"]
+                reasons = [f"rule {rule.id}: {rule.reason}", *trace]
+                for expr, variant_type, variant_reason in rule.ghs_variants:
+                    vtrace: list[str] = []
+                    if expr.evaluate(mapping, vtrace):
+                        ghs_type = variant_type
+                        reasons.append(f"{variant_reason}: {'; '.join(vtrace)}")
+                        break
+                found = sorted(set(fields.levers) & set(CONTROL_LEVERS))
+                return GovernanceResult(
+                    model=rule.model, number=int(model["number"]), label=model["label"], ghs_type=ghs_type,
+                    rule_id=rule.id, reasons=reasons, rejected=rejected,
+                    levers=list(model.get("levers", [])), licence_levers=found,
+                    determinants=dict(model.get("determinants", {})),
+                    explanation=str(model.get("explanation", "")).strip(), fields=fields.to_dict(),
+                    note=self.note, rules_path=self.path,
+                )
+            rejected.append(f"rule {rule.id} not met: {'; '.join(t for t in trace if t.endswith('False'))}")
+        raise InputError(
+            f"No governance rule in {self.path} matches the evidence {fields.to_dict()}; add a final catch-all rule."
+        )
+
+
+@dataclass
+class GovernanceResult:
+    """Foster's governance model, the nearest GHS type, the levers and the reasons for one release."""
+
+    model: str
+    number: int
+    label: str
+    ghs_type: str
+    rule_id: str
+    reasons: list[str]
+    rejected: list[str]
+    levers: list[str]
+    licence_levers: list[str]
+    determinants: dict[str, str]
+    explanation: str
+    fields: dict[str, Any]
+    note: str
+    rules_path: str = ""
+    operationalisation: str = field(default="ours (Foster 2025, arXiv 2509.10220)")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def governance_fields(
+    weights: str = "none", api: str = "none", licence_class: str = "proprietary",
+    levers: Iterable[str] | Mapping[str, Any] | None = None, code_open: Any = False, data_open: Any = False,
+    platform_tied: Any = False,
+) -> GovernanceFields:
+    """Build :class:`GovernanceFields`, accepting levers as a set of names or a flag mapping."""
+    if isinstance(levers, Mapping):
+        lever_set = frozenset(k for k, v in levers.items() if v is True and k in LEVER_FLAGS)
+    else:
+        lever_set = frozenset(levers or ())
+    return GovernanceFields(
+        weights=str(weights), api=str(api), licence_class=str(licence_class), levers=lever_set,
+        code_open=_truthy(code_open), data_open=_truthy(data_open), platform_tied=_truthy(platform_tied),
+    )
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1", "y")
+    if value is None:
+        return False
+    try:
+        import math
+
+        if isinstance(value, float) and math.isnan(value):
+            return False
+    except TypeError:  # pragma: no cover
+        pass
+    return bool(value)
+
+
+def load_rules(path: str | Path | None = None) -> GovernanceRules:
+    """Load and compile the rules file (default: the packaged ``governance_rules.yml``)."""
+    return _load_rules_cached(str(Path(path) if path else RULES_PATH))
+
+
+@lru_cache(maxsize=8)
+def _load_rules_cached(path: str) -> GovernanceRules:
+    import yaml
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"The governance rules file {path} does not exist.")
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(f"The governance rules file {path} is not valid YAML ({exc.__class__.__name__}).") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list) or not isinstance(doc.get("models"), dict):
+        raise InputError(f"The governance rules file {path} needs a 'models' mapping and a 'rules' list.")
+    models = doc["models"]
+    for key, model in models.items():
+        if not isinstance(model, dict) or not {"number", "label", "ghs_type"} <= set(model):
+            raise InputError(f"The governance model {key!r} in {path} needs number, label and ghs_type.")
+    rules = []
+    for i, raw in enumerate(doc["rules"], 1):
+        if not isinstance(raw, dict) or "when" not in raw or raw.get("model") not in models:
+            raise InputError(f"Rule {i} in {path} needs 'when' and a 'model' defined under 'models'.")
+        variants = tuple(
+            (Expression.compile(v["when"]), str(v["ghs_type"]), str(v.get("reason", "variant")))
+            for v in raw.get("ghs_variants") or []
+        )
+        rules.append(Rule(
+            id=str(raw.get("id", f"rule-{i}")), model=raw["model"], when=Expression.compile(raw["when"]),
+            reason=str(raw.get("reason", "")), ghs_variants=variants,
+        ))
+    return GovernanceRules(models=models, rules=tuple(rules), note=str(doc.get("note", "")).strip(), path=path)
+
+
+def classify(fields: GovernanceFields | Mapping[str, Any], rules: GovernanceRules | None = None) -> GovernanceResult:
+    """Classify a release on Foster's gradient with the packaged (or given) rules."""
+    return (rules or load_rules()).classify(fields)
+
+
+# --------------------------------------------------------------------------------------------------
+# From licence ids and evidence to fields
+# --------------------------------------------------------------------------------------------------
+#: OSI-approved ids common among model releases (the SPDX list, when available, extends this).
+OSI_IDS = frozenset({
+    "Apache-2.0", "MIT", "BSD-2-Clause", "BSD-3-Clause", "GPL-2.0", "GPL-2.0-only", "GPL-3.0", "GPL-3.0-only",
+    "GPL-3.0-or-later", "LGPL-2.1", "LGPL-3.0", "AGPL-3.0", "AGPL-3.0-only", "MPL-2.0", "ISC", "Unlicense",
+    "UPL-1.0", "EPL-2.0", "Zlib", "BSL-1.0", "0BSD", "OpenMDW-1.0",
+})
+#: The MOT's list of open-data licence ids (spec §2), matched exactly.
+OPEN_DATA_IDS = frozenset("""CC0-1.0 CC-BY-1.0 CC-BY-2.0 CC-BY-2.5 CC-BY-2.5-AU CC-BY-3.0 CC-BY-3.0-AT CC-BY-3.0-AU
+CC-BY-3.0-DE CC-BY-3.0-IGO CC-BY-3.0-NL CC-BY-3.0-US CC-BY-4.0 CC-BY-SA-1.0 CC-BY-SA-2.0 CC-BY-SA-2.0-UK
+CC-BY-SA-2.1-JP CC-BY-SA-2.5 CC-BY-SA-3.0 CC-BY-SA-3.0-AT CC-BY-SA-4.0 CDLA-Permissive-1.0 CDLA-Permissive-2.0
+CDLA-Sharing-1.0 ODC-PDDL-1.0 ODC-By-1.0 ODbL-1.0 GFDL-1.3 OGL-Canada-2.0 OGL-UK-2.0 OGL-UK-3.0""".split())
+_SPELLINGS = {
+    "apache 2.0": "Apache-2.0", "apache-2.0": "Apache-2.0", "apache license 2.0": "Apache-2.0", "apache2": "Apache-2.0",
+    "mit": "MIT", "mit license": "MIT", "bsd-3": "BSD-3-Clause", "bsd 3-clause": "BSD-3-Clause",
+    "openmdw": "OpenMDW-1.0", "openmdw-1.0": "OpenMDW-1.0", "cc-by-4.0": "CC-BY-4.0", "cc0-1.0": "CC0-1.0",
+}
+_NON_COMMERCIAL = re.compile(r"(?i)(\bnc\b|-nc-|non[- ]?commercial|research[- ]only|research licen[cs]e|\bmrl\b|flux-1-nc)")
+_PROPRIETARY = re.compile(r"(?i)^(proprietary|closed|none|terms[- ]of[- ](service|use)|openai-tou.*|unreleased|undisclosed)$")
+
+
+def normalise_licence_id(licence_id: str | None) -> str | None:
+    """Map common spellings ("Apache 2.0", "MIT License") to SPDX ids; other ids unchanged."""
+    if licence_id is None:
+        return None
+    text = str(licence_id).strip()
+    return _SPELLINGS.get(text.lower(), text) if text else None
+
+
+def licence_class(licence_id: str | None, levers: Mapping[str, Any] | Iterable[str] | None = None,
+                  osi_ids: Iterable[str] | None = None) -> tuple[str, str]:
+    """Classify a licence for the governance rules; returns ``(licence_class, reason)``.
+
+    Order: an OSI-approved id → ``osi_open``; an MOT open-data id → ``open_data``; when the licence text
+    was read (``levers`` from :func:`valuechain.audit.licence.analyse_licence`), no commercial use →
+    ``non_commercial``, else ``restricted_open``; otherwise by id: a non-commercial/research id →
+    ``non_commercial``, terms of service / none → ``proprietary``, any other bespoke model licence →
+    ``restricted_open`` (flagged as not read from text).
+    """
+    lid = normalise_licence_id(licence_id)
+    osi = set(OSI_IDS) | set(osi_ids or ())
+    if lid is None or _PROPRIETARY.match(lid):
+        return "proprietary", f"licence {licence_id!r}: terms of service only / no licence for weights"
+    if lid not in osi and lid not in OPEN_DATA_IDS:
+        from valuechain.audit.mof import mot_licences
+
+        lic = mot_licences()
+        spdx = lic.normalise(lid)
+        if spdx and lic.is_open(spdx):
+            lid = spdx
+            if spdx not in OPEN_DATA_IDS:
+                osi.add(spdx)
+    if lid in osi:
+        return "osi_open", f"licence {lid} is OSI-approved / FSF-libre (MOT list)"
+    if lid in OPEN_DATA_IDS:
+        return "open_data", f"licence {lid} is an open-data licence on the MOT list"
+    if levers is not None:
+        flags = dict(levers) if isinstance(levers, Mapping) else {k: True for k in levers}
+        if "commercial_use" in flags and not flags.get("commercial_use"):
+            return "non_commercial", f"licence {lid}: the text does not permit commercial use"
+        found = [k for k in CONTROL_LEVERS if flags.get(k)]
+        return "restricted_open", f"licence {lid}: bespoke terms read from the text ({', '.join(found) or 'no levers found'})"
+    if _NON_COMMERCIAL.search(lid):
+        return "non_commercial", f"licence {lid}: non-commercial / research-only by its identifier"
+    return "restricted_open", f"licence {lid}: a bespoke model licence (not OSI/open-data; text not read)"
+
+
+def fields_from_evidence(evidence: Iterable[Any], licence_levers: Mapping[str, Any] | Iterable[str] | None = None,
+                         platform_tied: bool = False, osi_ids: Iterable[str] | None = None) -> tuple[GovernanceFields, list[str]]:
+    """Derive :class:`GovernanceFields` from :class:`~valuechain.audit.evidence.Evidence` records.
+
+    Weights: the ``Model parameters (Final)`` component (``extra['gated']`` → gated; open/partial →
+    open; closed/absent → none). API: the ``API access`` component (open → free; partial → paid;
+    ``extra['api']`` if given). Code/data open: ``Training code`` / ``Datasets`` with status open. The
+    licence class comes from the weights' licence id (and the licence text's levers when read).
+    Returns the fields and notes saying where each came from.
+    """
+    evidence_list = list(evidence)
+    by_component: dict[str, Any] = {}
+    for ev in evidence_list:
+        best = by_component.get(ev.component)
+        if best is None or _rank(ev.status) > _rank(best.status):
+            by_component[ev.component] = ev
+    notes: list[str] = []
+    w = by_component.get("Model parameters (Final)")
+    if w is None or w.status in ("closed", "absent"):
+        weights = "none"
+    elif (w.extra or {}).get("gated") or (w.extra or {}).get("weights") == "gated":
+        weights = "gated"
+    else:
+        weights = "open"
+    notes.append(f"weights = {weights} ({w.source if w else 'no evidence of released weights'})")
+    a = by_component.get("API access")
+    api = "none"
+    if a is not None and not (a.extra or {}).get("hosted_only"):
+        api = (a.extra or {}).get("api") or ("paid" if a.status in ("open", "partial") else "none")
+    notes.append(f"api = {api} ({a.source if a else 'no evidence of an API'})")
+    lic_ev = by_component.get("Licence terms")
+    lic_id = (w.licence if w is not None else None) or (lic_ev.licence if lic_ev is not None else None)
+    levers = licence_levers
+    text_class = None
+    for ev in evidence_list:
+        report = (ev.extra or {}).get("licence_report")
+        if ev.component == "Licence terms" and isinstance(report, Mapping):
+            levers = levers if levers is not None else report
+            text_class = (ev.extra or {}).get("licence_class")
+            lic_id = lic_id or ev.licence
+            break
+    if weights == "none":
+        lclass, why = "proprietary", "no weights released"
+    elif text_class in LICENCE_CLASSES:
+        lclass, why = text_class, f"licence class read from the licence text ({lic_id or 'unidentified'})"
+    else:
+        lclass, why = licence_class(lic_id, levers, osi_ids)
+    notes.append(f"licence_class = {lclass} ({why})")
+    code = by_component.get("Training code")
+    data = by_component.get("Datasets")
+    code_open = code is not None and code.status == "open"
+    data_open = data is not None and data.status == "open"
+    notes.append(f"code_open = {code_open}; data_open = {data_open}")
+    lever_set = levers if levers is not None else ()
+    fields = governance_fields(weights, api, lclass, lever_set, code_open, data_open, platform_tied)
+    return fields, notes
+
+
+def _rank(status: str) -> int:
+    return {"open": 3, "partial": 2, "closed": 1, "absent": 0}.get(status, 0)
