@@ -8,7 +8,8 @@
 - Faults are injected per page index (0-based) and consumed in order, one per request of that page:
   ``"429"`` (with ``Retry-After``), ``"500"``, ``"drop"`` (close the connection without answering),
   ``"truncate"`` (promise the full ``Content-Length``, send half, close) and ``"truncate-nolength"``
-  (half a body without a length).
+  (half a body without a length), ``"hang"`` (answer nothing until :meth:`release` — lets a test kill
+  a client mid-sync).
 
 Records come from the real API bodies in ``fixtures/hf_model_info/`` and the real DeepSeek-R1 records
 (``ModelInfo`` dumps turned back into API form by :func:`modelinfo_dump_to_api`).
@@ -104,6 +105,7 @@ class ReplayHub:
         self.requests: list[dict[str, Any]] = []  # path, headers of every request received
         self.pages_served: list[int] = []
         self._lock = threading.Lock()
+        self.released = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -126,8 +128,23 @@ class ReplayHub:
 
     def __exit__(self, *exc: object) -> None:
         assert self._server is not None
+        self.released.set()
         self._server.shutdown()
         self._server.server_close()
+
+    def release(self) -> None:
+        """Let hung requests end (they close without an answer)."""
+        self.released.set()
+
+    def requested_pages(self) -> list[int]:
+        """Page indexes of the listing requests received so far (faulty ones included)."""
+        out = []
+        for request in list(self.requests):
+            query = parse_qs(urlparse(request["path"]).query)
+            if urlparse(request["path"]).path == "/api/models":
+                size = min(int(query.get("limit", [self.page_size])[0]), self.page_size)
+                out.append((_offset(query["cursor"][0]) if "cursor" in query else 0) // size)
+        return out
 
     @property
     def endpoint(self) -> str:
@@ -178,6 +195,9 @@ class ReplayHub:
             self._send(handler, 429, b'{"error":"rate limited"}', {"Retry-After": self.retry_after})
         elif fault == "500":
             self._send(handler, 500, b'{"error":"Internal Error"}')
+        elif fault == "hang":
+            self.released.wait(timeout=60)
+            handler.close_connection = True
         elif fault == "drop":
             handler.close_connection = True
         elif fault == "truncate":

@@ -265,13 +265,14 @@ def require_models(store: Store) -> int:
 
 
 def snapshots(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per fetch (``fetched_at``, ``source``): models and lineage edges stored; and the sync states."""
+    """Per snapshot (``fetched_at``): its sources (pages or files), models and edges; and the sync states."""
     require_models(store)
     table = store.query(
-        "SELECT m.fetched_at, m.source, m.models, coalesce(l.edges, 0) AS lineage_edges FROM "
-        "(SELECT fetched_at, source, count(*) AS models FROM hf_models GROUP BY ALL) m LEFT JOIN "
-        "(SELECT fetched_at, source, count(*) AS edges FROM hf_lineage GROUP BY ALL) l "
-        "USING (fetched_at, source) ORDER BY m.fetched_at, m.source"
+        "SELECT m.fetched_at, m.first_source, m.sources, m.models, coalesce(l.edges, 0) AS lineage_edges "
+        "FROM (SELECT fetched_at, min(source) AS first_source, count(DISTINCT source) AS sources, "
+        "count(*) AS models FROM hf_models GROUP BY fetched_at) m LEFT JOIN "
+        "(SELECT fetched_at, count(*) AS edges FROM hf_lineage GROUP BY fetched_at) l "
+        "USING (fetched_at) ORDER BY m.fetched_at"
     )
     syncs = store.query("SELECT query, pages, models, started_at, updated_at, done FROM hf_sync_state "
                         "ORDER BY updated_at")

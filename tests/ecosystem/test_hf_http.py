@@ -1,0 +1,92 @@
+"""The shared HTTP layer: Retry-After, backoff with jitter, rate limit, errors, token redaction."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+from hf_replay import ReplayHub
+from hypothesis import given
+from hypothesis import strategies as st
+
+from valuechain.errors import InputError, SourceError
+from valuechain.sources.http import HttpClient, RateLimiter, parse_retry_after
+
+TOKEN = "hf_HttpSecretToken1122334455"
+RECORDS = [{"_id": str(i), "id": f"org{i % 3}/model-{i}", "author": f"org{i % 3}"} for i in range(30)]
+
+
+def test_retry_after_in_seconds_and_as_an_http_date():
+    now = datetime(2025, 1, 1, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after(format_datetime(now + timedelta(seconds=90), usegmt=True), now=now) == 90.0
+    assert parse_retry_after(format_datetime(now - timedelta(seconds=5), usegmt=True), now=now) == 0.0
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+@given(st.integers(min_value=0, max_value=20), st.floats(min_value=0.01, max_value=5),
+       st.floats(min_value=0.1, max_value=60))
+def test_backoff_grows_exponentially_with_jitter_and_a_cap(attempt, base, cap):
+    client = HttpClient(backoff_base=base, backoff_max=cap)
+    wait = client.backoff(attempt)
+    ceiling = min(cap, base * 2 ** attempt)
+    assert 0.5 * ceiling - 1e-9 <= wait <= ceiling + 1e-9
+
+
+def test_rate_limiter_spaces_calls():
+    clock = [0.0]
+    sleeps: list[float] = []
+
+    def sleep(s):
+        sleeps.append(s)
+        clock[0] += s
+
+    limiter = RateLimiter(4.0, clock=lambda: clock[0], sleep=sleep)
+    for _ in range(5):
+        limiter.wait()
+    assert sleeps == pytest.approx([0.25, 0.25, 0.25, 0.25])
+    assert clock[0] == pytest.approx(1.0)
+
+
+def test_rate_limit_holds_against_a_real_server():
+    with ReplayHub(RECORDS) as hub:
+        client = HttpClient(rate_per_second=20.0)
+        start = time.monotonic()
+        for _ in range(6):
+            client.get_json(f"{hub.endpoint}/api/models")
+        elapsed = time.monotonic() - start
+    assert elapsed >= 5 / 20.0 - 0.01
+
+
+def test_token_goes_in_a_header_and_never_into_messages_or_logs(monkeypatch, caplog):
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    caplog.set_level(logging.DEBUG)
+    with ReplayHub(RECORDS, faults={0: ["500"] * 3}) as hub:
+        client = HttpClient(service="The Hugging Face Hub", token_variable="HF_TOKEN", max_attempts=3,
+                            sleep=lambda s: None, rate_per_second=None)
+        with pytest.raises(SourceError) as err:
+            client.get_json(f"{hub.endpoint}/api/models?note={TOKEN}")  # even a token pasted in a URL
+        assert hub.requests[0]["headers"]["Authorization"] == f"Bearer {TOKEN}"
+    message = str(err.value)
+    assert TOKEN not in message and "***" in message and "after 3 attempts" in message
+    assert message.startswith("The Hugging Face Hub did not answer") and message.endswith(").")
+    assert TOKEN not in "".join(r.getMessage() for r in caplog.records if r.name.startswith("valuechain"))
+
+
+def test_client_errors_are_not_retried():
+    with ReplayHub(RECORDS) as hub:
+        client = HttpClient(sleep=lambda s: pytest.fail("a 404 must not be retried"))
+        with pytest.raises(InputError, match="HTTP 404"):
+            client.get_json(f"{hub.endpoint}/api/models/nobody/none")
+        assert client.attempts_made == 1
+
+
+def test_connection_refused_is_retried_then_reported():
+    sleeps: list[float] = []
+    client = HttpClient(max_attempts=3, sleep=sleeps.append, rate_per_second=None, timeout=2)
+    with pytest.raises(SourceError, match="connection failed"):
+        client.get("http://127.0.0.1:9/api/models")
+    assert len(sleeps) == 2 and client.attempts_made == 3
