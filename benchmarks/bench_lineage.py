@@ -1,0 +1,147 @@
+"""Benchmark: root resolution and per-root family counts on a synthetic Hub-shaped lineage graph.
+
+The graph (``valuechain.ecosystem.lineage.synthetic_hub_graph``): 2,000,000 models, 8 % roots with
+heavy-tailed (Zipf) family sizes, depths 1-10, 5 % merges with two parents, plus self-loops and
+cycles. Both implementations compute the same thing: each model's roots, and per root the number of
+distinct descendants, the count per nearest-parent relation and the maximum depth.
+
+- valuechain: numpy/scipy kernel (:func:`valuechain.ecosystem.lineage.resolve_roots`);
+- networkx: a breadth-first search per root (``single_source_shortest_path_length``) plus the
+  nearest-parent relation from the predecessors, the straightforward networkx way.
+
+networkx is timed on the full graph only with ``--full-networkx`` (several minutes and GBs of RAM);
+by default both are timed side by side on a 200,000-model graph of the same shape, and valuechain
+alone on the full 2,000,000. Each measurement runs in a fresh process so peak memory (max RSS) is
+its own. Usage: ``python benchmarks/bench_lineage.py [--models N] [--sample N] [--full-networkx]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import sys
+import time
+
+
+def _digest(*arrays) -> str:
+    """A fingerprint of the per-root results, to check that both implementations agree exactly."""
+    import hashlib
+
+    import numpy as np
+
+    digest = hashlib.sha256()
+    for array in arrays:
+        digest.update(np.ascontiguousarray(np.asarray(array, dtype=np.int64)).tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _run_valuechain(n_models: int, queue) -> None:
+    from valuechain.ecosystem.lineage import resolve_roots, synthetic_hub_graph
+
+    graph = synthetic_hub_graph(n_models)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    result = resolve_roots(*graph)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    summary = (len(result.roots), int(result.derivatives.sum()), int(result.max_depth.max()),
+               _digest(result.roots, result.derivatives, result.by_relation, result.max_depth))
+    queue.put((elapsed, peak / 1024, (peak - before) / 1024, summary))
+
+
+def _run_networkx(n_models: int, queue) -> None:
+    import networkx as nx
+    import numpy as np
+
+    from valuechain.ecosystem.lineage import RELATION_PRECEDENCE, RELATIONS, synthetic_hub_graph
+
+    n, parent, child, relation = synthetic_hub_graph(n_models)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(n))
+    precedence = {RELATIONS.index(r): i for i, r in enumerate(RELATION_PRECEDENCE)}
+    for p, c, r in zip(parent.tolist(), child.tolist(), relation.tolist(), strict=True):
+        if p == c:
+            continue
+        old = graph.get_edge_data(p, c)
+        if old is None or precedence[r] < precedence[old["r"]]:
+            graph.add_edge(p, c, r=r)
+    condensed = nx.condensation(graph)
+    members = condensed.graph["mapping"]
+    groups: dict[int, list[int]] = {}
+    for node, comp in members.items():
+        groups.setdefault(comp, []).append(node)
+    roots = sorted(min(groups[c]) for c in condensed if condensed.in_degree(c) == 0)
+    derivatives, by_relation, max_depth = [], np.zeros((len(roots), 4), dtype=np.int64), []
+    for i, root in enumerate(roots):
+        lengths = nx.single_source_shortest_path_length(graph, root)
+        derivatives.append(len(lengths) - 1)
+        max_depth.append(max(lengths.values()))
+        for node, d in lengths.items():
+            if d == 0:
+                continue
+            best = min((precedence[data["r"]] for u, _, data in graph.in_edges(node, data=True)
+                        if lengths.get(u) == d - 1))
+            by_relation[i, RELATIONS.index(RELATION_PRECEDENCE[best])] += 1
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    summary = (len(roots), int(sum(derivatives)), int(max(max_depth)),
+               _digest(roots, derivatives, by_relation, max_depth))
+    queue.put((elapsed, peak / 1024, (peak - before) / 1024, summary))
+
+
+def _measure(target, n_models: int):
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(n_models, queue))
+    proc.start()
+    out = queue.get()
+    proc.join()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", type=int, default=2_000_000)
+    parser.add_argument("--sample", type=int, default=200_000,
+                        help="graph size for the side-by-side comparison with networkx")
+    parser.add_argument("--full-networkx", action="store_true", help="also run networkx on --models")
+    args = parser.parse_args(argv)
+
+    rows = []
+    vc_small = _measure(_run_valuechain, args.sample)
+    nx_small = _measure(_run_networkx, args.sample)
+    if vc_small[3] != nx_small[3]:
+        print(f"MISMATCH on {args.sample:,} models: valuechain {vc_small[3]} vs networkx {nx_small[3]}")
+        return 1
+    rows.append((f"{args.sample:,}", "valuechain (numpy/scipy)", vc_small))
+    rows.append((f"{args.sample:,}", "networkx (BFS per root)", nx_small))
+    vc_full = _measure(_run_valuechain, args.models)
+    rows.append((f"{args.models:,}", "valuechain (numpy/scipy)", vc_full))
+    if args.full_networkx:
+        nx_full = _measure(_run_networkx, args.models)
+        rows.append((f"{args.models:,}", "networkx (BFS per root)", nx_full))
+
+    print("Root resolution + per-root counts (derivatives, by relation, max depth); synthetic Hub graph")
+    print(f"{'models':>10}  {'implementation':<26} {'seconds':>9} {'peak RSS MB':>12} {'roots':>9} "
+          f"{'derivatives':>12} {'max depth':>9}")
+    for size, name, (sec, peak, _delta, summary) in rows:
+        print(f"{size:>10}  {name:<26} {sec:9.2f} {peak:12.0f} {summary[0]:>9,} {summary[1]:>12,} {summary[2]:>9}")
+    ratio = nx_small[0] / vc_small[0]
+    print(f"\nSpeed-up over networkx on {args.sample:,} models (same results): {ratio:.0f}x")
+    if args.full_networkx:
+        print(f"Speed-up over networkx on {args.models:,} models: {rows[-1][2][0] / vc_full[0]:.0f}x")
+    else:
+        print(f"networkx was not run on {args.models:,} models (use --full-networkx; it needs minutes).")
+    ok_time = vc_full[0] < 10
+    ok_mem = vc_full[1] < 4096
+    ok_ratio = ratio >= 10
+    print(f"Targets: < 10 s on {args.models:,}: {'yes' if ok_time else 'NO'}; peak < 4 GB: "
+          f"{'yes' if ok_mem else 'NO'}; >= 10x networkx: {'yes' if ok_ratio else 'NO'}")
+    return 0 if (ok_time and ok_mem and ok_ratio) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
