@@ -147,30 +147,28 @@ def _g(n: int) -> str:
     return _GAP % n
 
 
+_VERBS = r"(use|reproduce|copy|exercise|distribute|modify|incorporate|deal|do everything|view)"
 _GRANT = _rx(
     r"permission is hereby granted",
-    r"\bgrants?\b" + _g(250) + r"\b(licen[cs]e|right|permission)s?\b" + _g(300)
-    + r"\b(use|reproduce|copy|exercise|distribute|modify)\b",
-    r"\b(you are|is|are) (hereby )?granted\b" + _g(300) + r"\b(use|reproduce|copy|distribute|modify)\b",
-    r"\byou may (use|reproduce|copy|distribute|modify)\b",
+    r"\bgrants?\b" + _g(250) + r"\b(licen[cs]e|right|permission)s?\b" + _g(300) + r"\b" + _VERBS + r"\b",
+    r"\b(you are|is|are) (hereby )?granted\b" + _g(300) + r"\b" + _VERBS + r"\b",
+    r"\byou may (view, )?" + _VERBS + r"\b",
+    r"\blicen[cs]es? you to " + _VERBS + r"\b",
+    r"\bgrants? you the rights? to\b",
 )
 _NON_COMMERCIAL = _rx(
     r"\b(solely|only|exclusively|strictly) (for|to) (your )?(personal,? )?(non-?commercial|research|academic|"
     r"evaluation|internal research|scientific)",
     r"\bfor (non-?commercial|research|academic)( research)?( and (non-?commercial|research|academic|"
-    r"educational))? (purposes|use) only\b",
+    r"educational))? (purposes|uses?) only\b",
+    r"\b(for|solely for|only for) (your )?non-?commercial (uses?|purposes?|research)( only)?\b",
     r"\bnot (be )?(used |use (it |them |the \w+ )?)?(for|in) (any )?(commercial|revenue[- ]generating)\b",
     r"\bmay not (use|exploit)" + _g(120) + r"\b(for|in) (any )?commercial (purpose|use|product|manner)",
-    r"\b(no|without( any)?) (rights? (to|for) )?commercial (use|rights?|purposes?|exploitation)" + _g(40)
-    + r"\b(is|are)? ?(granted|permitted|allowed)",
     r"\bcommercial (use|purposes?|exploitation)" + _g(60) + r"\b(is|are) (strictly )?(not permitted|prohibited|"
     r"forbidden|not allowed|excluded)",
-    r"\bnon-?commercial use only\b",
-    r"\bfor non-?commercial purposes\b" + _g(40) + r"\bonly\b",
+    r"\bnon-?commercial (use|uses|purposes) only\b",
     r"\bnoncommercial purposes only\b",
-    r"\blicensed rights in the adapted material for noncommercial\b",
-    r"\b(any|a) commercial use\b" + _g(120) + r"\b(requires?|must (obtain|request)|need to (obtain|request)) "
-    r"(a )?(separate|commercial|different)",
+    r"\bfor (any )?commercial or production purposes\b",
 )
 _COMMERCIAL_EXPLICIT = _rx(
     r"\bcommercial use\b" + _g(60) + r"\b(is |are )?(permitted|allowed|granted)",
@@ -184,22 +182,27 @@ _CAP = _rx(
     r"\b(annual|yearly|gross|total)( \w+){0,3} (revenue|revenues|turnover|sales|income)\b" + _g(120)
     + r"(\$|usd|us dollars|eur|€|rmb|yuan|\d)",
     r"\b(revenue|revenues|turnover)\b" + _g(80) + r"\b(exceed|exceeds|exceeding|in excess of|greater than|"
-    r"more than|less than|below|under|above)\b" + _g(40) + r"(\$|usd|us dollars|eur|€|\d)",
+    r"more than|less than|below|under|above|at least)\b" + _g(40) + r"(\$|usd|us dollars|eur|€|rmb|\d)",
     r"\b(more|greater) than\b" + _g(30) + r"\b(million|billion|\d{3},\d{3})\b" + _g(40) + r"\b(users|customers)\b",
 )
+_HARMS = (r"(harm|military|weapon|illegal|unlawful|violat|discriminat|surveillance|minors|disinformation|"
+          r"defam|exploit|malicious|fraud|terror|critical infrastructure|medical advice|law enforcement|"
+          r"biometric|automated decision)")
 _USE_RESTRICTIONS = _rx(
     r"\bacceptable use polic(y|ies)\b",
     r"\b(prohibited|restricted) use polic(y|ies)\b",
+    r"\busage polic(y|ies)\b",
     r"\buse[- ]based restrictions?\b",
     r"\buse restrictions?\b",
     r"\byou agree not to use\b",
-    r"\b(you|licensee)( shall| will| must| may)? not (use|deploy|permit others to use)\b" + _g(200)
-    + r"\b(harm|military|weapon|illegal|unlawful|violat|discriminat|surveillance|minors|disinformation|"
-    r"defam|exploit|malicious|fraud|terror|critical infrastructure|medical advice|law enforcement)",
-    r"\b(prohibited|restricted) (uses|purposes)\b",
+    r"\b(you|licensee|customers?)( shall| will| must| may)? not (use|deploy|permit others to use)\b" + _g(200)
+    + r"\b" + _HARMS,
+    r"\b(prohibited|restricted|disallowed) (uses|purposes|usage)\b",
     r"\buses? (that are |which are )?(expressly )?prohibited\b",
-    r"\bnot (be )?used (to|for|in)\b" + _g(150) + r"\b(harm|military|weapon|illegal|unlawful|discriminat|"
-    r"surveillance|disinformation|violat)",
+    r"\bnot (be )?used (by you )?(or [^.;:]{0,60})?(to|for|in)\b" + _g(150) + r"\b" + _HARMS,
+    r"\b(military purposes|purposes of surveillance|nuclear technology)\b",
+    r"\b(must|shall) (comply|be consistent)\b" + _g(30) + r"\bwith\b" + _g(80)
+    + r"\b(restrictions|polic(y|ies)|trustworthy ai|ethics|guidelines)\b",
 )
 _PASS_THROUGH = _rx(
     r"\b(must|shall) (be )?(include|included|incorporate|incorporated)\w*\b" + _g(120)
@@ -213,6 +216,11 @@ _PASS_THROUGH = _rx(
     r"third part|sublicensee|end user)",
     r"\b(notify|inform|require)\b" + _g(80) + r"\b(recipients?|users|third parties|end users)\b" + _g(120)
     + r"\b(restrictions|prohibit|acceptable use|use polic|comply)",
+    r"\b(downstream|subsequent) (recipients?|users?|licensees?)\b" + _g(80) + r"\b(compl\w+|subject|bound)",
+    r"\bimpose\b" + _g(60) + r"\bterms on\b" + _g(40) + r"\b(recipients?|users|licensees?)\b",
+    r"\b(gets?|receives?) the text of this licen[cs]e\b",
+    r"\bprovided under this licen[cs]e\b",
+    r"\bremain subject to this (agreement|licen[cs]e)\b",
 )
 _OUTPUT_BAN = _rx(
     r"\b(not|never|no)\b" + _g(100) + r"\b(outputs?|results?|generated (content|text|data|output))\b"
@@ -220,16 +228,15 @@ _OUTPUT_BAN = _rx(
     + r"\b(models?|llms?|ai systems?)\b",
     r"\b(outputs?|results?)\b" + _g(120) + r"\b(develop|train|build|create)\w*\b" + _g(60)
     + r"\bmodels?\b" + _g(40) + r"\bcompet",
-    r"\bmodels? that compete\b",
+    r"\bmodels? that (is |are )?compet",
+    r"\b(may|shall|will|must|can) not\b" + _g(60) + r"\buse\b" + _g(120)
+    + r"\b(to|for) (train|improve|develop|fine[- ]?tune|distil\w*)\b" + _g(30)
+    + r"\b(any|other|another|competing)\b" + _g(40) + r"\bmodels?\b",
 )
 _BRANDING = _rx(
-    r"[\"'](built|powered|improved|created|made) (with|by|using) [^\"']{1,40}[\"']",
-    r"\b(built|powered|improved) (with|by|using) (meta |stability |google |alibaba )?[A-Z]?\w+\b"
-    + _g(80) + r"\b(display|displayed|notice|attribution|website|interface|documentation)",
-    r"\bprominently (display|displays|displayed|show|state|mark)",
-    r"\b(at|to) the beginning of\b" + _g(60) + r"\bname\b",
-    r"\b(include|prefix|prepend|start)\w*\b" + _g(60) + r"\b(at the (beginning|start)|as a prefix|prefix)\b"
-    + _g(60) + r"\bname",
+    r"[\"'](built|powered|improved|created|made|enhanced) (with|by|using) [^\"']{1,40}[\"']",
+    r"\b(at|to) the (beginning|start) of\b" + _g(60) + r"\bname\b",
+    r"\b(include|prefix|prepend|start)\w*\b" + _g(60) + r"\b(as a prefix|prefix)\b" + _g(60) + r"\bname",
     r"\bmodel name\b" + _g(80) + r"\b(must|shall) (include|begin|start|contain)",
 )
 _REMOTE = _rx(
@@ -242,27 +249,34 @@ _REMOTE = _rx(
     r"\b(updated|modified|amended|revised) from time to time\b",
     r"\bfrom time to time\b" + _g(60) + r"\b(update|modify|amend|revise|change)\w*\b",
     r"\b(update|modify|amend|revise|change)\w*\b" + _g(60) + r"\bfrom time to time\b",
+    r"\bmay terminate (this|these|the) (agreement|licen[cs]e|terms)\b" + _g(40)
+    + r"\b(at any time|for any reason|for convenience|without cause)",
+    r"\b(right to|may)\b" + _g(80) + r"\bdisabl(e|ing)\b",
+    r"\bnew versions? (of this (agreement|licen[cs]e) )?(will|shall) (apply|govern|be binding)",
+    r"\bdisabl(e|ing) (any|the|all)\b" + _g(60) + r"\b(by|through|via|remotely|instructions)\b",
+    r"\bupdates? will be effective upon posting\b",
 )
-_REGIONS = (r"(european union|\beu\b|eea|european economic area|china|people's republic|mainland|russia|iran|"
-            r"north korea|cuba|syria|crimea|embargoed|sanctioned|countries|country|jurisdictions?|regions?|"
-            r"territor(y|ies)|united states|u\.s\.|korea|japan|india|united kingdom|switzerland)")
+_PLACES = (r"(european union|\beu\b|eea|european economic area|(people's republic of |mainland )?china|russia|"
+           r"iran|north korea|cuba|syria|crimea|united states|u\.s\.|korea|japan|india|united kingdom|"
+           r"switzerland|hong kong|taiwan)")
 _GEO = _rx(
-    r"\bdomiciled in\b" + _g(200) + _REGIONS,
-    r"\b(excluding|except|other than|outside( of)?|not (available|granted|licensed|permitted)( to you)?( in| to| for)?)\b"
-    + _g(60) + r"\b" + _REGIONS,
+    r"\bdomiciled in\b" + _g(200) + _PLACES,
+    r"\b(excluding|except( for| in)?|other than)\s+(the\s+)?" + _PLACES,
+    r"\bnot (be )?(available|granted|licensed|permitted|used|offered)\b" + _g(80) + r"\b(in|to|for|from)\s+(the\s+)?"
+    + _PLACES,
+    r"\b(embargoed|comprehensively sanctioned|sanctioned) (countr(y|ies)|jurisdictions?|territor(y|ies)|regions?)\b",
     r"\bterritory\b" + _g(120) + r"\b(exclud|except|not includ)\w*",
-    r"\b(may|shall|will) not (use|access|distribute|deploy|make available)\b" + _g(120)
-    + r"\b(in|from|within) (the )?(european union|china|russia|iran|north korea|cuba|syria|embargoed|sanctioned|"
-    r"any (country|jurisdiction|region))",
     r"\b(not|no) (rights? )?(are |is )?(being )?granted\b" + _g(120) + r"\b(domiciled|located|resident)",
 )
+_PLACE = r"(?P<place>[A-Z][\w.'’]*(?:[ -](?:[A-Z][\w.'’]*|of|the|and|de|du|laws?))*)"
 _LAW = re.compile(
-    r"\b(?:governed by|construed (?:and enforced )?(?:in accordance with|under)|subject to)\s+(?:and construed "
-    r"(?:in accordance with|under)\s+)?(?:the\s+)?(?:substantive\s+)?laws?\s+of\s+(?:the\s+)?"
-    r"(?P<place>[A-Z][\w.'’ -]{1,80}?)(?=\s*(?:,|\.|;|\(|\bwithout\b|\bexcluding\b|\bwith(?:out)? regard\b|"
-    r"\band\b|\bas\b|\bapplicable\b|\bregardless\b|\bexcept\b|$))",
-    re.I,
+    r"(?i:\b(?:governed|construed|governing law|interpret\w*)\b)[^.;]{0,100}?(?i:\blaws?\s+of\s+)(?:the\s+)?"
+    + _PLACE
+    + r"|" + r"(?P<place2>[A-Z][\w.'’]*(?: [A-Z][\w.'’]*)*) (?i:law) (?i:will|shall) (?i:govern)"
+    + r"|" + r"(?i:\blaws?\s+of\s+)(?:the\s+)?(?P<place3>[A-Z][\w.'’]*(?: [A-Z][\w.'’]*)*)[^.;]{0,80}(?i:\bapply "
+    r"to the interpretation)"
 )
+_LAW_TRIM = re.compile(r"\s+(?:and\s*)?$|\s+(?:without|excluding|except|regardless|as|applicable)\b.*$")
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"'(A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\(?[0-9a-zA-Z]{1,3}[.)])\s)")
 
@@ -368,7 +382,12 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
         return False
 
     grant = _GRANT.search(flat)
-    nc = _NON_COMMERCIAL.search(flat)
+    nc = None
+    for hit in _NON_COMMERCIAL.finditer(flat):
+        # a commercial restriction tied to a revenue/user threshold is a cap, not a non-commercial licence
+        if not _CAP.search(flat, max(0, hit.start() - 800), hit.end() + 200):
+            nc = hit
+            break
     commercial = False
     if nc:
         evidence["commercial_use"] = sentences.around(nc.start(), nc.end())
@@ -388,7 +407,8 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
     law = None
     m = _LAW.search(flat)
     if m:
-        law = " ".join(m.group("place").split()).strip(" .,'’")
+        place = m.group("place") or m.group("place2") or m.group("place3") or ""
+        law = _LAW_TRIM.sub("", " ".join(place.split())).strip(" .,'’") or None
         evidence["governing_law"] = sentences.around(m.start(), m.end())
     return LicenceReport(
         identified=identified, commercial_use=commercial, user_or_revenue_cap=cap, use_restrictions=use,
