@@ -208,7 +208,7 @@ class Equilibrium:
         """Raise :class:`NoEquilibriumError` (one sentence) if a scalar point has no equilibrium."""
         if self.is_scalar and not bool(self.exists):
             raise NoEquilibriumError(
-                "No equilibrium exists at these parameters: " + "; and ".join(self.violations()) + "."
+                "Outside the existence region of the equilibrium: " + "; and ".join(self.violations()) + "."
             )
         return self
 
