@@ -437,9 +437,9 @@ def derived_licence_class(entry: CatalogEntry) -> str:
     from valuechain.audit.governance import licence_class
 
     report = reference_licence_report(entry.licence_id)
-    if report is not None:
+    if report is not None and report["licence_class"] != "proprietary":
         return report["licence_class"]
-    return licence_class(entry.licence_id)[0]
+    return licence_class(entry.licence_id, report["report"] if report else None)[0]
 
 
 def reference_licence_report(licence_id: str | None, data_dir: Path | None = None) -> dict[str, Any] | None:
@@ -550,7 +550,11 @@ def snapshot_evidence(entry: CatalogEntry, data_dir: Path | None = None) -> list
             elif kind == "epoch":
                 out += collectors.from_epoch_row(record, source=location)
             elif kind == "eg":
-                out += collectors.from_ecosystem_asset(record, source=location)
+                # Ecosystem Graphs' access "limited" means hosted/API access, not downloadable weights:
+                # keep its API and licence records, drop its weights record in that case.
+                access = str(_eg(record.get("access")) or "").strip().lower()
+                out += [ev for ev in collectors.from_ecosystem_asset(record, source=location)
+                        if not (access == "limited" and ev.component == "Model parameters (Final)")]
         except InputError:
             continue
     return out

@@ -1,5 +1,185 @@
-"""Audit commands (registered on :data:`valuechain.audit.cli.app`)."""
+"""Audit commands ``model``, ``catalog`` and ``downstream`` (registered on :data:`valuechain.audit.cli.app`).
+
+Thin layer over :mod:`valuechain.audit.audit`, :mod:`valuechain.audit.catalog` and
+:mod:`valuechain.audit.downstream`; heavy imports happen inside the commands.
+"""
 
 from __future__ import annotations
 
-from valuechain.audit.cli import app  # noqa: F401
+from pathlib import Path
+
+import typer
+
+from valuechain.audit.cli import app
+from valuechain.clitools import JSON_OPTION
+
+OPERATIONALISATION = ("Governance model and value-chain type: our operationalisation of Foster (2025, "
+                      "arXiv 2509.10220); the rules are data (valuechain/audit/data/governance_rules.yml).")
+
+
+def _snapshot_sources(result_sources: list[dict]) -> list[dict]:
+    return result_sources[:50]
+
+
+@app.command("model")
+def model_command(
+    ref: str = typer.Argument(..., help="A catalogue release (id or name), a Hugging Face repo id (owner/name), "
+                                         "a local release directory, or a MOT / European Index YAML."),
+    snapshot: Path = typer.Option(None, "--snapshot", help="Saved Hugging Face API JSON or a directory with "
+                                                           "README.md and files.txt, instead of the live Hub."),
+    no_snapshots: bool = typer.Option(False, "--no-snapshots", help="For catalogue releases: use only the "
+                                                                    "curated facts, not the cited snapshots."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Audit one release: evidence, framework scores, governance model and type, levers, provenance."""
+    from valuechain.audit.audit import audit
+    from valuechain.clitools import console, print_json
+
+    result = audit(ref, snapshot=snapshot, with_snapshots=not no_snapshots)
+    if json_out:
+        payload = result.to_dict()
+        payload["operationalisation"] = OPERATIONALISATION
+        print_json(payload, sources=_snapshot_sources(result.sources))
+        return
+    from rich.table import Table
+
+    out = console()
+    g = result.governance
+    out.print(f"[bold]{result.name}[/bold]  ({result.kind}; {result.organisation or 'organisation unknown'}, "
+              f"{result.country or 'country unknown'}, {result.release_date or 'date unknown'})")
+    out.print(f"Governance: [bold]{g.number} {g.label}[/bold] → GHS type [bold]{g.ghs_type}[/bold] (rule {g.rule_id})")
+    for reason in g.reasons:
+        out.print(f"  • {reason}")
+    out.print(f"Levers to report: {', '.join(g.levers)}")
+    if g.licence_levers:
+        out.print(f"Licence levers found in the text: {', '.join(g.licence_levers)}")
+    out.print("GHS determinants: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in g.determinants.items()))
+    table = Table(title="Framework scores")
+    for col in ("framework", "result", "detail"):
+        table.add_column(col)
+    table.add_row("Solaiman gradient", f"{result.solaiman['level']} {result.solaiman['name']}",
+                  "; ".join(result.solaiman["reasons"])[:160])
+    table.add_row("MOF (MOT-exact)", str(result.mof.get("mof_class")),
+                  f"normalised: {result.mof.get('mof_class_normalized')}; from {result.mof.get('derived_from')}")
+    table.add_row("OSI OSAID 1.0", "conformant" if result.osaid.get("conformant") else "not conformant",
+                  "; ".join(result.osaid.get("failing", [])[:3])[:160])
+    score = result.eosai.get("score")
+    table.add_row("European OS AI Index-style", "n/a" if score is None else f"{score:.2f}",
+                  f"{result.eosai.get('applicable')} applicable parameters")
+    out.print(table)
+    ev = Table(title=f"Evidence ({len(result.evidence)} records)")
+    for col in ("component", "status", "licence", "method", "source"):
+        ev.add_column(col, overflow="fold")
+    for e in result.evidence[:40]:
+        ev.add_row(e.component, e.status, str(e.licence or ""), e.method, e.source[-70:])
+    out.print(ev)
+    if result.licence:
+        out.print("Licence text read: an aid to reading the licence, not legal advice.")
+    out.print(f"[dim]{OPERATIONALISATION}[/dim]")
+
+
+@app.command("catalog")
+def catalog_command(
+    json_out: bool = JSON_OPTION,
+    csv: Path = typer.Option(None, "--csv", help="Write the ranked table as CSV to this file."),
+    plot: Path = typer.Option(None, "--plot", help="Write the gradient figure (PNG/SVG/PDF) to this file."),
+    no_snapshots: bool = typer.Option(False, "--no-snapshots", help="Use only the curated facts, not the cited "
+                                                                    "snapshots (faster; no shared data needed)."),
+    verify: bool = typer.Option(False, "--verify", help="Also list catalogue facts that disagree with a cited "
+                                                        "snapshot."),
+) -> None:
+    """Audit the curated catalogue and rank it (most open first), with a figure of the gradient."""
+    from valuechain.audit.audit import audit_catalog, governance_counts, gradient_figure
+    from valuechain.audit.catalog import CATALOG_PATH, load_catalog
+    from valuechain.clitools import console, print_json, progress
+    from valuechain.output import atomic_path, source
+
+    entries = load_catalog()
+    with progress() as bar:
+        task = bar.add_task("auditing the catalogue", total=len(entries))
+        frame = audit_catalog(entries, with_snapshots=not no_snapshots, progress=lambda: bar.advance(task))
+    if csv:
+        with atomic_path(csv) as tmp:
+            frame.to_csv(tmp, index=False)
+    if plot:
+        gradient_figure(frame, plot)
+    sources = [source("valuechain curated catalogue", str(CATALOG_PATH), None, releases=len(entries))]
+    if not no_snapshots:
+        from valuechain.config import data_dir
+
+        sources.append(source("reference snapshots cited by the catalogue (EOSAI v1.0.2, MOT, Epoch AI, "
+                              "Ecosystem Graphs)", str(data_dir())))
+    mismatches = []
+    if verify:
+        from valuechain.audit.catalog import verify_catalog
+
+        check = verify_catalog(entries)
+        mismatches = check[check["status"] == "mismatch"].to_dict(orient="records")
+    if json_out:
+        print_json({"releases": frame.to_dict(orient="records"),
+                    "governance_by_country": governance_counts(frame).reset_index().to_dict(orient="records"),
+                    "mismatches": mismatches, "operationalisation": OPERATIONALISATION,
+                    "figure": str(plot) if plot else None, "csv": str(csv) if csv else None}, sources=sources)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Openness audit of {len(frame)} releases (ranked; ✓ = facts verified against a snapshot)")
+    for col in ("#", "release", "org", "cc", "date", "Foster model", "GHS type", "Solaiman", "MOF", "OSAID",
+                "EOSAI", "✓"):
+        table.add_column(col, overflow="fold")
+    for row in frame.itertuples(index=False):
+        score = "" if row.eosai_score is None or row.eosai_score != row.eosai_score else f"{row.eosai_score:.2f}"
+        table.add_row(str(row.rank), row.name, row.organisation, row.country, row.release_date,
+                      f"{row.governance_level} {row.governance_model}", row.ghs_type, str(row.solaiman_level),
+                      str(row.mof_class), "yes" if row.osaid_conformant else "no", score,
+                      f"{row.facts_verified}")
+    out = console()
+    out.print(table)
+    for m in mismatches:
+        out.print(f"mismatch: {m['release']} {m['fact']} = {m['value']!r} but {m['source']} says {m['snapshot_says']!r}")
+    if plot:
+        out.print(f"Figure written to {plot}")
+    out.print(f"[dim]{OPERATIONALISATION}[/dim]")
+
+
+@app.command("downstream")
+def downstream_command(
+    model: str = typer.Argument(None, help="A catalogue release or model family (default: all)."),
+    json_out: bool = JSON_OPTION,
+    limit: int = typer.Option(25, "--limit", help="Rows of links and unresolved names to show in the table."),
+) -> None:
+    """Which downstream assets depend on which foundation models, by governance model, country and firm."""
+    from valuechain.audit.downstream import downstream
+    from valuechain.clitools import console, print_json
+
+    result = downstream(model)
+    if json_out:
+        print_json({"model": model, **result.to_dict()}, sources=result.sources)
+        return
+    from rich.table import Table
+
+    out = console()
+    for by in ("governance_model", "country", "organisation"):
+        summary = result.summary(by).reset_index()
+        table = Table(title=f"Downstream assets by foundation model's {by.replace('_', ' ')}")
+        for col in summary.columns:
+            table.add_column(str(col))
+        for row in summary.head(limit).itertuples(index=False):
+            table.add_row(*[str(v) for v in row])
+        out.print(table)
+    links = Table(title=f"Links ({len(result.links)}; first {limit})")
+    for col in ("dataset", "downstream", "relation", "dependency", "model", "governance_model", "resolution"):
+        links.add_column(col, overflow="fold")
+    for row in result.links.head(limit).itertuples(index=False):
+        links.add_row(row.dataset, row.downstream, row.relation, row.dependency, row.model, row.governance_model,
+                      row.resolution)
+    out.print(links)
+    if len(result.unresolved):
+        un = Table(title=f"Unresolved dependency names ({len(result.unresolved)}; first {limit})")
+        for col in ("dataset", "downstream", "dependency", "why"):
+            un.add_column(col, overflow="fold")
+        for row in result.unresolved.head(limit).itertuples(index=False):
+            un.add_row(row.dataset, row.downstream, row.dependency, row.why)
+        out.print(un)
+    for note in result.notes:
+        out.print(f"[dim]{note}[/dim]")

@@ -1,0 +1,416 @@
+"""The whole openness audit of one release: evidence → framework scores → governance model and type.
+
+Foster (arXiv 2509.10220) audits leading firms' foundation models technically and places them on a
+gradient of access with five governance models. :func:`audit` gathers the evidence for a release (a
+catalogue name, a Hugging Face repository — live or from a saved snapshot —, a local release directory, a
+Model Openness Tool YAML or a European Open Source AI Index YAML), scores it on the established frameworks
+(Solaiman's release gradient, the MOF class as the MOT computes it, OSI OSAID 1.0, the European Open
+Source AI Index) with :mod:`valuechain.audit.frameworks` / :mod:`valuechain.audit.mof`, and classifies it
+with the governance rules (:mod:`valuechain.audit.governance`, our operationalisation of the paper).
+:func:`audit_catalog` audits the whole curated catalogue and ranks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from valuechain.audit.catalog import CatalogEntry
+from valuechain.audit.evidence import MOF_COMPONENTS, Evidence
+from valuechain.audit.governance import GovernanceFields, GovernanceResult
+from valuechain.errors import InputError
+
+#: Hugging Face ``license`` tags / ``license_name`` values → ScanCode keys of the reference licence texts.
+HF_LICENCE_TO_KEY = {
+    "llama2": "llama-2-license-2023", "llama3": "llama-3.1-license-2024", "llama3.1": "llama-3.1-license-2024",
+    "llama3.2": "llama-3.2-license-2024", "llama3.3": "llama-3.3-license-2024", "llama4": "llama-4-license-2025",
+    "gemma": "gemma-tou-2024-04-01", "qwen": "qwen-2024", "bigscience-openrail-m": "bigscience-open-rail-m",
+    "bigscience-bloom-rail-1.0": "bigscience-rail-1.0", "creativeml-openrail-m": "stable-diffusion-2022-08-22",
+    "apache-2.0": "apache-2.0", "mit": "mit", "cc-by-nc-4.0": "cc-by-nc-4.0", "cc-by-nc-sa-4.0": "cc-by-nc-sa-4.0",
+}
+GOVERNANCE_COLOURS = {1: "#5b2a86", 2: "#9a348e", 3: "#da627d", 4: "#fca17d", 5: "#f9dbbd"}
+
+
+@dataclass
+class AuditResult:
+    """Everything the audit found about one release, with provenance."""
+
+    ref: str
+    kind: str  # catalogue | huggingface | directory | mot-yaml | eosai-yaml
+    name: str
+    evidence: list[Evidence]
+    fields: GovernanceFields
+    field_notes: list[str]
+    governance: GovernanceResult
+    solaiman: dict[str, Any]
+    mof: dict[str, Any]
+    osaid: dict[str, Any]
+    eosai: dict[str, Any]
+    licence: dict[str, Any] | None = None
+    organisation: str | None = None
+    country: str | None = None
+    release_date: str | None = None
+    catalogue: dict[str, Any] | None = None
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def region(self) -> str:
+        from valuechain.audit.catalog import region_of
+
+        return region_of(self.country)
+
+    def summary(self) -> dict[str, Any]:
+        """One flat row (used by :func:`audit_catalog` and the CLI table)."""
+        verified = (self.catalogue or {}).get("verified") or []
+        return {
+            "id": (self.catalogue or {}).get("id", self.name), "name": self.name,
+            "organisation": self.organisation, "country": self.country, "region": self.region,
+            "release_date": self.release_date, "governance_level": self.governance.number,
+            "governance_model": self.governance.label, "ghs_type": self.governance.ghs_type,
+            "rule": self.governance.rule_id, "weights": self.fields.weights, "api": self.fields.api,
+            "licence_id": (self.catalogue or {}).get("licence_id") or self._licence_id(),
+            "licence_class": self.fields.licence_class, "levers": ", ".join(self.governance.licence_levers),
+            "code_open": self.fields.code_open, "data_open": self.fields.data_open,
+            "platform_tied": self.fields.platform_tied, "solaiman_level": self.solaiman["level"],
+            "solaiman": self.solaiman["name"], "mof_class": self.mof.get("mof_class"),
+            "mof_class_normalized": self.mof.get("mof_class_normalized"),
+            "osaid_conformant": self.osaid.get("conformant"), "eosai_score": self.eosai.get("score"),
+            "facts_verified": len(verified), "verified": ", ".join(verified),
+        }
+
+    def _licence_id(self) -> str | None:
+        for ev in self.evidence:
+            if ev.component in ("Licence terms", "Model parameters (Final)") and ev.licence:
+                return ev.licence
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ref": self.ref, "kind": self.kind, "name": self.name, "organisation": self.organisation,
+            "country": self.country, "region": self.region, "release_date": self.release_date,
+            "governance": self.governance.to_dict(), "fields": self.fields.to_dict(),
+            "field_notes": self.field_notes, "scores": {
+                "solaiman": self.solaiman, "mof": self.mof, "osaid": self.osaid, "eosai": self.eosai},
+            "licence": self.licence, "catalogue": self.catalogue,
+            "evidence": [e.to_dict() for e in self.evidence], "sources": self.sources,
+        }
+
+    def tidy(self) -> Any:
+        """The evidence as a DataFrame (one row per record)."""
+        import pandas as pd
+
+        return pd.DataFrame([{k: v for k, v in e.to_dict().items() if k != "extra"} for e in self.evidence])
+
+
+# --------------------------------------------------------------------------------------------------
+def mot_record_from_evidence(name: str, evidence: Sequence[Evidence]) -> dict[str, Any]:
+    """A Model Openness Tool record built from evidence, so the MOF class can be computed the MOT's way.
+
+    A component is listed when some evidence shows it released (open or partial); its licence is the one
+    the evidence names (an open component without a licence id inherits the weights' licence); released
+    but unlicensed components are listed as ``unlicensed``.
+    """
+    best: dict[str, Evidence] = {}
+    rank = {"open": 3, "partial": 2, "closed": 1, "absent": 0}
+    for ev in evidence:
+        if ev.component in MOF_COMPONENTS and (ev.component not in best or rank[ev.status] > rank[best[ev.component].status]):
+            best[ev.component] = ev
+    weights = best.get("Model parameters (Final)")
+    release_licence = weights.licence if weights is not None and weights.licence else None
+    components = []
+    for comp, ev in best.items():
+        if ev.status not in ("open", "partial"):
+            continue
+        licence = ev.licence or (release_licence if ev.status == "open" else None) or "unlicensed"
+        components.append({"name": comp, "license": licence})
+    record: dict[str, Any] = {"release": {"name": name, "components": components}, "_source": "derived from evidence"}
+    if release_licence:
+        record["release"]["license"] = {"distribution": {"name": release_licence}}
+    return record
+
+
+def _scores(name: str, evidence: list[Evidence], mot_path: str | None = None) -> tuple[dict, dict, dict, dict]:
+    from valuechain.audit import frameworks
+    from valuechain.audit.mof import mof_class
+
+    level, level_name, reasons = frameworks.solaiman_level(evidence)
+    solaiman = {"level": level, "name": level_name, "reasons": reasons}
+    if mot_path:
+        mof = mof_class(mot_path).to_dict()
+        mof["derived_from"] = "Model Openness Tool record"
+    else:
+        mof = mof_class(mot_record_from_evidence(name, evidence)).to_dict()
+        mof["derived_from"] = "evidence (no MOT record)"
+    mof.pop("components", None)
+    return solaiman, mof, frameworks.osaid(evidence), frameworks.eosai_score(evidence)
+
+
+def _licence_evidence(licence_id: str | None) -> tuple[list[Evidence], dict[str, Any] | None]:
+    """Evidence from the reference licence text for ``licence_id`` (ScanCode key or HF licence tag)."""
+    from valuechain.audit.catalog import reference_licence_report
+
+    if not licence_id:
+        return [], None
+    key = HF_LICENCE_TO_KEY.get(str(licence_id).lower(), str(licence_id))
+    found = reference_licence_report(key)
+    if found is None:
+        return [], None
+    return [found["evidence"]], {**found["report"], "licence_class": found["licence_class"], "source": found["source"]}
+
+
+def _finish(ref: str, kind: str, name: str, evidence: list[Evidence], fields: GovernanceFields, notes: list[str],
+            licence: dict[str, Any] | None, mot_path: str | None = None, **meta: Any) -> AuditResult:
+    from valuechain.audit.governance import classify
+    from valuechain.output import source
+
+    governance = classify(fields)
+    solaiman, mof, osaid_result, eosai = _scores(name, evidence, mot_path)
+    seen: dict[str, dict[str, Any]] = {}
+    for ev in evidence:
+        loc = ev.source.split("#")[0] if not ev.source.startswith("http") else ev.source
+        seen.setdefault(loc, source(ev.method or "evidence", loc, ev.date))
+    return AuditResult(ref=ref, kind=kind, name=name, evidence=evidence, fields=fields, field_notes=notes,
+                       governance=governance, solaiman=solaiman, mof=mof, osaid=osaid_result, eosai=eosai,
+                       licence=licence, sources=list(seen.values()), **meta)
+
+
+def audit_entry(entry: CatalogEntry, with_snapshots: bool = True, data_dir: Path | None = None) -> AuditResult:
+    """Audit a catalogue release: its curated facts, the snapshots it cites and its licence text."""
+    from valuechain.audit.catalog import derived_licence_class, entry_evidence, snapshot_evidence
+    from valuechain.audit.governance import governance_fields
+
+    evidence = entry_evidence(entry)
+    if with_snapshots:
+        evidence += snapshot_evidence(entry, data_dir)
+    lic_ev, licence = _licence_evidence(entry.licence_id)
+    evidence += lic_ev
+    lclass = derived_licence_class(entry)
+    levers = licence if licence is not None else None
+    fields = governance_fields(entry.weights, entry.api, lclass, levers, entry.code_open, entry.data_open,
+                               entry.platform_tied)
+    how = ("curated" if entry.licence_class else
+           "read from the licence text" if licence else "from the licence id (text not available here)")
+    notes = [f"facts from the curated catalogue entry '{entry.id}' (verified against snapshots: "
+             f"{', '.join(entry.verified) or 'none'})", f"licence_class = {lclass} ({how})"]
+    mot_path = None
+    if with_snapshots:
+        from valuechain.audit.catalog import resolve_ref
+
+        for src in entry.sources:
+            if src["ref"].startswith("mot:"):
+                kind, record, location = resolve_ref(src["ref"], data_dir)
+                if record is not None:
+                    mot_path = location
+                    break
+    return _finish(entry.id, "catalogue", entry.name, evidence, fields, notes, licence, mot_path,
+                   organisation=entry.organisation, country=entry.country, release_date=entry.release_date,
+                   catalogue=entry.to_dict())
+
+
+def _audit_evidence(ref: str, kind: str, name: str, evidence: list[Evidence], mot_path: str | None = None,
+                    **meta: Any) -> AuditResult:
+    from valuechain.audit.governance import fields_from_evidence
+
+    licence = None
+    if not any(ev.component == "Licence terms" and (ev.extra or {}).get("licence_report") for ev in evidence):
+        lic_id = next((ev.licence for ev in evidence if ev.component == "Licence terms" and ev.licence), None)
+        hf_lic = next(((ev.extra or {}).get("hf_license") for ev in evidence if (ev.extra or {}).get("hf_license")), None)
+        lic_ev, licence = _licence_evidence(hf_lic or lic_id)
+        evidence = evidence + lic_ev
+    else:
+        report_ev = next(ev for ev in evidence if ev.component == "Licence terms" and (ev.extra or {}).get("licence_report"))
+        licence = {**report_ev.extra["licence_report"], "licence_class": report_ev.extra.get("licence_class"),
+                   "source": report_ev.source}
+    fields, notes = fields_from_evidence(evidence)
+    return _finish(ref, kind, name, evidence, fields, notes, licence, mot_path, **meta)
+
+
+def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = True,
+          data_dir: Path | None = None) -> AuditResult:
+    """Audit one release named by ``ref``.
+
+    ``ref`` is, in this order: an existing local path (a release directory, a MOT YAML, or a European Open
+    Source AI Index YAML), a catalogue release (id, name or Hugging Face repo), or a Hugging Face
+    repository id (read live through ``huggingface_hub``, or from ``snapshot``: a recorded API JSON body or
+    a directory with the card and a file listing).
+    """
+    from valuechain.audit import collectors
+    from valuechain.audit.catalog import find_entry
+
+    if not isinstance(ref, str) or not ref.strip():
+        raise InputError("The release to audit is empty; give a catalogue name, a Hugging Face id or a directory.")
+    ref = ref.strip()
+    path = Path(ref).expanduser()
+    if snapshot is None and path.exists():
+        if path.is_dir():
+            return _audit_evidence(ref, "directory", path.name, collectors.from_directory(path))
+        if path.suffix.lower() in (".yml", ".yaml"):
+            data = collectors.load_yaml_file(path, "YAML record")
+            if isinstance(data, Mapping) and isinstance(data.get("system"), Mapping):
+                system = data["system"]
+                return _audit_evidence(ref, "eosai-yaml", str(system.get("name") or path.stem),
+                                       collectors.from_eosai_yaml(path),
+                                       organisation=(data.get("org") or {}).get("name"),
+                                       release_date=str(system.get("releasedate") or "") or None)
+            evidence = collectors.from_mot_yaml(path)
+            release = data.get("release") if isinstance(data, Mapping) else {}
+            return _audit_evidence(ref, "mot-yaml", str(release.get("name") or path.stem), evidence, str(path),
+                                   organisation=release.get("producer"),
+                                   release_date=str(release.get("date") or "") or None)
+        raise InputError(f"{ref} is a file but not a release directory, a MOT YAML or an Index YAML.")
+    entry = find_entry(ref) if snapshot is None else None
+    if entry is not None:
+        return audit_entry(entry, with_snapshots=with_snapshots, data_dir=data_dir)
+    if "/" in ref and not ref.startswith((".", "/", "~")):
+        from valuechain.errors import SourceError, ValuechainError
+
+        try:
+            evidence = collectors.from_huggingface(ref, snapshot=snapshot)
+        except ValuechainError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - network layers raise their own types (httpx, requests)
+            raise SourceError(f"Hugging Face could not be reached for '{ref}' ({exc.__class__.__name__}); "
+                              "check the id or give --snapshot.") from None
+        if not evidence:
+            raise InputError(f"The Hugging Face model '{ref}' gave no evidence (no files, no card).")
+        return _audit_evidence(ref, "huggingface", ref, evidence)
+    if path.is_absolute() or ref.startswith((".", "~")) or "/" in ref or "\\" in ref:
+        raise InputError(f"The release directory {ref} does not exist.")
+    raise InputError(f"'{ref}' is not a catalogue release, a local directory or a Hugging Face repository id "
+                     f"(owner/name); see `valuechain audit catalog` for the catalogue names.")
+
+
+def audit_catalog(entries: Iterable[CatalogEntry] | None = None, with_snapshots: bool = True,
+                  data_dir: Path | None = None, progress: Any = None) -> Any:
+    """Audit every catalogue release and rank them (most open first).
+
+    Ranking: Foster governance level (5 full openness … 1 hierarchical), then Solaiman level, then the
+    European-Index-style score, then MOF class. Returns a DataFrame with a ``rank`` column.
+    """
+    import pandas as pd
+
+    from valuechain.audit.catalog import load_catalog
+
+    rows = []
+    items = list(entries) if entries is not None else load_catalog()
+    for entry in items:
+        rows.append(audit_entry(entry, with_snapshots=with_snapshots, data_dir=data_dir).summary())
+        if progress is not None:
+            progress()
+    frame = pd.DataFrame(rows)
+    mof_rank = {"Class I": 3, "Class II": 2, "Class III": 1}
+    frame["_mof"] = frame["mof_class"].map(mof_rank).fillna(0)
+    frame["_eosai"] = frame["eosai_score"].astype(float).fillna(0.0)
+    frame = frame.sort_values(["governance_level", "solaiman_level", "_eosai", "_mof", "release_date"],
+                              ascending=[False, False, False, False, False], kind="stable")
+    frame = frame.drop(columns=["_mof", "_eosai"]).reset_index(drop=True)
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame
+
+
+def governance_counts(frame: Any, by: str = "country") -> Any:
+    """Count releases per governance model and ``by`` (country, region, organisation)."""
+    table = frame.pivot_table(index=by, columns="governance_model", values="id", aggfunc="count", fill_value=0)
+    order = [m for m in ("Full openness", "Controlled openness", "Open platform", "Captive externalised",
+                         "Hierarchical") if m in table.columns]
+    table = table[order]
+    table["total"] = table.sum(axis=1)
+    return table.sort_values("total", ascending=False)
+
+
+def gradient_figure(frame: Any, path: str | Path) -> Path:
+    """Models placed on Foster's five levels (x: release date; y: level), coloured by country."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from valuechain.output import atomic_path
+
+    labels = {1: "1 Hierarchical", 2: "2 Captive externalised", 3: "3 Open platform", 4: "4 Controlled openness",
+              5: "5 Full openness"}
+    data = frame.copy()
+    data["date"] = pd.to_datetime(data["release_date"], errors="coerce")
+    countries = list(data["country"].value_counts().index)
+    cmap = plt.get_cmap("tab20")
+    colours = {c: cmap(i % 20) for i, c in enumerate(countries)}
+    fig, ax = plt.subplots(figsize=(11, 6.2))
+    offsets = data.groupby("governance_level").cumcount()
+    for country in countries:
+        sub = data[data["country"] == country]
+        jitter = ((offsets[sub.index] % 5) - 2) * 0.07
+        ax.scatter(sub["date"], sub["governance_level"] + jitter, s=46, color=colours[country], label=country,
+                   edgecolor="black", linewidth=0.4, zorder=3)
+    for _, row in data.iterrows():
+        if row["governance_level"] in (5, 1) or row["country"] not in ("US", "CN"):
+            ax.annotate(row["name"], (row["date"], row["governance_level"]), fontsize=6, xytext=(3, 4),
+                        textcoords="offset points", alpha=0.8)
+    ax.set_yticks(list(labels), [labels[k] for k in labels])
+    ax.set_ylim(0.5, 5.6)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_xlabel("release date")
+    ax.set_title(f"Foster's gradient of openness: {len(data)} foundation-model releases by country\n"
+                 "(governance model: our operationalisation of Foster 2025, arXiv 2509.10220)", fontsize=10)
+    ax.legend(title="country", fontsize=7, ncol=2, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    fig.tight_layout()
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        fig.savefig(tmp, dpi=130, format=target.suffix.lstrip(".") or "png")
+    plt.close(fig)
+    return target
+
+
+def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, version: str = "v1.0.2",
+                           data_dir: Path | None = None) -> dict[str, Any]:
+    """Agreement of our Index-style scoring with the European Open Source AI Index on shared models.
+
+    For every catalogue release that cites an Index record of ``version``, we score the 14 parameters
+    from our own evidence — the curated facts, the MOT / Epoch / Ecosystem Graphs records and the licence
+    text, never the Index record itself — and compare per parameter with the Index's open/partial/closed
+    (:func:`valuechain.audit.frameworks.eosai_agreement`). Disagreements are findings and are listed.
+    """
+    import pandas as pd
+
+    from valuechain.audit import frameworks
+    from valuechain.audit.catalog import entry_evidence, resolve_ref, snapshot_evidence
+
+    items = list(entries) if entries is not None else __import__(
+        "valuechain.audit.catalog", fromlist=["load_catalog"]).load_catalog()
+    per_model, rows, disagreements = [], [], []
+    for entry in items:
+        index_refs = [s["ref"] for s in entry.sources if s["ref"].startswith(f"eosai:{version}/")]
+        if not index_refs:
+            continue
+        kind, record, location = resolve_ref(index_refs[0], data_dir)
+        if record is None:
+            continue
+        theirs = frameworks.eosai_score(location)["per_parameter"]
+        evidence = entry_evidence(entry) + [ev for ev in snapshot_evidence(entry, data_dir) if ev.method != "eosai-yaml"]
+        evidence += _licence_evidence(entry.licence_id)[0]
+        ours = frameworks.eosai_score(evidence)["per_parameter"]
+        result = frameworks.eosai_agreement(ours, theirs)
+        per_model.append({"release": entry.id, "index_record": location, "compared": result["compared"],
+                          "agree": result["agree"], "share": result["share"]})
+        for p in frameworks.EOSAI_PARAMETERS:
+            if p in ours and p in theirs:
+                rows.append({"release": entry.id, "parameter": p, "ours": ours[p], "index": theirs[p],
+                             "agree": ours[p] == theirs[p]})
+        for d in result["disagreements"]:
+            disagreements.append({"release": entry.id, **d})
+    cells = pd.DataFrame(rows, columns=["release", "parameter", "ours", "index", "agree"])
+    per_parameter = (cells.groupby("parameter")["agree"].agg(["count", "sum", "mean"])
+                     .rename(columns={"count": "compared", "sum": "agree", "mean": "share"})
+                     .reindex([p for p in frameworks.EOSAI_PARAMETERS if p in set(cells["parameter"])])
+                     if not cells.empty else pd.DataFrame(columns=["compared", "agree", "share"]))
+    return {
+        "index_version": version, "models": len(per_model), "cells": int(len(cells)),
+        "agreement": float(cells["agree"].mean()) if len(cells) else None,
+        "per_parameter": per_parameter.reset_index().to_dict(orient="records"),
+        "per_model": per_model, "disagreements": disagreements,
+        "note": "Our scores come from our own evidence (catalogue facts, MOT/Epoch/Ecosystem Graphs records, "
+                "licence text), never from the Index record; parameters our evidence does not speak to are "
+                "not compared.",
+    }
