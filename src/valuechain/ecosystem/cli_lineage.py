@@ -1,5 +1,206 @@
-"""Ecosystem commands (registered on :data:`valuechain.ecosystem.cli.app` / ``hf_app``)."""
+"""``valuechain ecosystem lineage`` and ``valuechain ecosystem diffusion``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import typer
+
+from valuechain import clitools
 from valuechain.ecosystem.cli import app, hf_app  # noqa: F401
+from valuechain.errors import InputError
+
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def _edge_sources(target: str, db: Path | None) -> list[dict]:
+    from datetime import UTC, datetime
+
+    from valuechain import output
+
+    if target == "store" or db is not None:
+        return [output.source("valuechain store (hf_lineage)", str(db or "default store"))]
+    path = Path(target)
+    when = datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat() if path.exists() else None
+    return [output.source("lineage edge file", str(path.resolve()), retrieved=when)]
+
+
+@app.command("lineage")
+def lineage(
+    edges_or_store: str = typer.Argument(
+        ..., metavar="EDGES_OR_STORE",
+        help="A CSV of lineage edges (source,target,edge or parent,child,relation), a DuckDB store file, "
+             "or the word 'store' for the default store (or --db)."),
+    top: int = typer.Option(20, "--top", min=1, help="How many families to print (largest first)."),
+    rules: Path = typer.Option(None, "--rules", help="A YAML file of extra re-packager rules (same keys as the packaged repackagers.yml)."),
+    orgs: Path = typer.Option(None, "--orgs", help="A CSV overriding organisation countries (columns hf_org,country,source,verified)."),
+    unresolved_out: Path = typer.Option(None, "--unresolved", help="Write the re-packager decisions (resolved and unresolved) to this CSV."),
+    db: Path = clitools.DB_OPTION,
+    json_out: bool = clitools.JSON_OPTION,
+) -> None:
+    """Resolve every model to its root base model(s) and print the largest families with their origin.
+
+    Re-packagers (TheBloke, unsloth, mradermacher, …) are traced to the original before counting;
+    those that cannot be traced are reported and never counted as origins.
+    """
+    from valuechain.ecosystem.lineage import analyse_lineage, is_store_path, read_edges_csv, read_edges_store
+    from valuechain.ecosystem.origin import load_org_countries
+    from valuechain.ecosystem.repackagers import load_rules
+    from valuechain.output import atomic_path
+
+    rule_set = load_rules(rules)
+    origins = load_org_countries(orgs)
+    if is_store_path(edges_or_store):
+        store_path = db if edges_or_store == "store" else Path(edges_or_store)
+        if store_path is not None and not Path(store_path).exists():
+            raise InputError(f"The store {store_path} does not exist; run `valuechain hf sync` or `hf import` first.")
+        store = clitools.open_store(store_path, read_only=True)
+        try:
+            edges = read_edges_store(store)
+        finally:
+            store.close()
+    else:
+        edges = read_edges_csv(edges_or_store)
+    result = analyse_lineage(edges, rules=rule_set, origins=origins)
+    if unresolved_out is not None:
+        with atomic_path(unresolved_out) as tmp:
+            result.repackagers.to_csv(tmp, index=False)
+    sources = _edge_sources(edges_or_store, db if edges_or_store == "store" else None)
+    unresolved = result.unresolved
+    if len(unresolved):
+        names = ", ".join(unresolved["repo"].head(5))
+        more = f" and {len(unresolved) - 5} more" if len(unresolved) > 5 else ""
+        clitools.console(stderr=True).print(
+            f"note: {len(unresolved)} re-packager repo(s) could not be traced to an original ({names}{more}); "
+            f"their {result.stats['unattributed_models']} exclusive derivative(s) are not attributed.",
+            highlight=False,
+        )
+    if json_out:
+        clitools.print_json(result.to_list(top))
+        return
+    _print_families(result, top, sources, origins.source, rule_set.source)
+
+
+def _print_families(result, top: int, sources: list[dict], origins_source: str, rules_source: str) -> None:
+    from rich.table import Table
+
+    from valuechain.ecosystem.lineage import RELATIONS
+
+    view = Table(title=f"Largest model families ({result.stats['roots']:,} roots, "
+                       f"{result.stats['models']:,} models)")
+    view.add_column("root")
+    view.add_column("origin")
+    view.add_column("derivatives", justify="right")
+    for relation in RELATIONS:
+        view.add_column(relation, justify="right")
+    view.add_column("max depth", justify="right")
+    for row in result.to_list(top):
+        view.add_row(row["root"], row["origin_country"], f"{row['derivatives']:,}",
+                     *[f"{row['by_relation'][r]:,}" for r in RELATIONS], str(row["max_depth"]))
+    console = clitools.console()
+    console.print(view)
+    stats = result.stats
+    console.print(
+        f"re-packagers resolved: {stats['repackagers_resolved']}, unresolved: {stats['repackagers_unresolved']}; "
+        f"self-references dropped: {stats['self_loops_dropped']}; models in cycles: {stats['models_in_cycles']}",
+        highlight=False,
+    )
+    for src in sources:
+        console.print(f"source: {src['location']} ({src.get('retrieved', 'date unknown')})", highlight=False)
+    console.print(f"origins: {origins_source}; re-packager rules: {rules_source}", highlight=False)
+
+
+@app.command("diffusion")
+def diffusion(
+    since: str = typer.Option(None, "--since", help="Only derivatives created on or after this date (YYYY-MM-DD or YYYY-MM)."),
+    until: str = typer.Option(None, "--until", help="Only derivatives created on or before this date (YYYY-MM-DD or YYYY-MM)."),
+    pipeline_tag: str = typer.Option(None, "--pipeline-tag", help="Only derivatives with this pipeline tag, e.g. text-generation."),
+    relation: str = typer.Option(None, "--relation", help="Only derivatives of this relation: finetune, adapter, quantized or merge."),
+    plot: Path = typer.Option(None, "--plot", help="Write the figure (monthly counts and China/U.S. shares, shocks marked) to this PNG/SVG/PDF file."),
+    rules: Path = typer.Option(None, "--rules", help="A YAML file of extra re-packager rules."),
+    db: Path = clitools.DB_OPTION,
+    json_out: bool = clitools.JSON_OPTION,
+) -> None:
+    """New derivatives per month by origin of their root base model, from the store (timing: created_at).
+
+    Each derivative is counted once (a merge of bases from different countries is 'mixed').
+    """
+    from valuechain.ecosystem import diffusion as diff
+    from valuechain.ecosystem.repackagers import load_rules
+    from valuechain.output import source
+
+    since_date = diff.parse_date(since, "--since")
+    until_date = diff.parse_date(until, "--until")
+    if since_date and until_date and since_date > until_date:
+        raise InputError(f"The --since date {since} is after the --until date {until}.")
+    relation = diff.check_relation(relation)
+    if plot is not None and plot.suffix.lower() not in FIGURE_SUFFIXES:
+        raise InputError(f"The plot file {plot} must end in {', '.join(FIGURE_SUFFIXES)}.")
+    if db is not None and not Path(db).exists():
+        raise InputError(f"The store {db} does not exist; run `valuechain hf sync` or `hf import` first.")
+    rule_set = load_rules(rules)
+    store = clitools.open_store(db, read_only=True)
+    try:
+        data = diff.load_from_store(store, rules=rule_set)
+    finally:
+        store.close()
+    filters = {"since": since_date, "until": until_date, "pipeline_tag": pipeline_tag, "relation": relation}
+    monthly = diff.monthly_series(data.derivatives, **filters)
+    share = diff.cn_us_share(monthly)
+    from valuechain.ecosystem.pipeline import origin_totals
+
+    totals = origin_totals(data.derivatives, **filters)
+    if plot is not None:
+        if len(monthly) == 0:
+            raise InputError("No derivative matches the filters, so there is nothing to plot.")
+        diff.plot_diffusion(monthly, plot)
+    sources = data.sources + [source("shock and confounder dates", "specs/ecosystem-measurement.md §1")]
+    if json_out:
+        clitools.print_json({
+            "filters": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()},
+            "derivatives": int(monthly["derivatives"].sum()) if len(monthly) else 0,
+            "unattributed_models": data.lineage.stats["unattributed_models"],
+            "monthly": _records(monthly),
+            "share": _records(share),
+            "by_origin": _records(totals),
+            "shocks": [{"date": d, "label": label} for d, label in diff.SHOCKS],
+            "confounders": [{"date": d, "label": label} for d, label in diff.CONFOUNDERS],
+            "plot": str(plot) if plot else None,
+        }, sources)
+        return
+    _print_diffusion(diff.by_origin_wide(monthly), share, totals, sources, plot)
+
+
+def _records(frame) -> list[dict]:
+    out = frame.copy()
+    if "month" in out.columns:
+        out["month"] = out["month"].dt.strftime("%Y-%m")
+    return out.to_dict(orient="records")
+
+
+def _print_diffusion(wide, share, totals, sources: list[dict], plot: Path | None) -> None:
+    from rich.table import Table
+
+    view = Table(title="New derivatives per month by origin of the root base model")
+    view.add_column("month")
+    for column in ("CN", "US", "other", "mixed", "unknown"):
+        view.add_column(column, justify="right")
+    view.add_column("China share", justify="right")
+    view.add_column("U.S. share", justify="right")
+    for row, (_, sh) in zip(wide.itertuples(index=False), share.iterrows(), strict=True):
+        fmt = lambda v: "" if v != v else f"{v:.0%}"  # noqa: E731
+        view.add_row(row.month.strftime("%Y-%m"), *(f"{getattr(row, c):,}" for c in
+                                                    ("CN", "US", "other", "mixed", "unknown")),
+                     fmt(sh["share_cn"]), fmt(sh["share_us"]))
+    console = clitools.console()
+    console.print(view)
+    by_origin = Table(title="Derivatives, downloads and likes by origin")
+    for column in ("origin", "derivatives", "downloads", "likes"):
+        by_origin.add_column(column, justify="left" if column == "origin" else "right")
+    for row in totals.itertuples(index=False):
+        by_origin.add_row(row.origin, f"{row.derivatives:,}", f"{row.downloads:,}", f"{row.likes:,}")
+    console.print(by_origin)
+    if plot is not None:
+        console.print(f"figure written to {plot}", highlight=False)
+    for src in sources:
+        console.print(f"source: {src['location']} ({src.get('retrieved', 'date unknown')})", highlight=False)
