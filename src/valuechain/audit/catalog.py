@@ -72,6 +72,17 @@ class CatalogEntry:
     def sources_for(self, fact: str) -> list[str]:
         return [s["ref"] for s in self.sources if fact in (s.get("fields") or [])]
 
+    def fact_source(self, fact: str) -> list[str]:
+        """The sources of a fact, or the default it rests on when it has none (never verified)."""
+        refs = self.sources_for(fact)
+        if refs:
+            return refs
+        if fact == "platform_tied" and not self.platform_tied:
+            return ["default: false when unknown (spec §5)"]
+        if fact in ("code_open", "data_open") and self.weights == "none" and not getattr(self, fact):
+            return ["derived: no weights released, nothing else released"]
+        return []
+
     def value(self, fact: str) -> Any:
         return getattr(self, fact)
 

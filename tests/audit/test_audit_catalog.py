@@ -1,0 +1,124 @@
+"""Curated catalogue: coverage, provenance, verified flags re-checked against the snapshots, ranking, CLI."""
+
+from __future__ import annotations
+
+import csv
+
+from valuechain.audit.audit import audit, audit_catalog
+from valuechain.audit.catalog import (
+    FACT_FIELDS,
+    find_entry,
+    load_catalog,
+    organisation_matches,
+    verified_facts,
+    verify_catalog,
+)
+
+REQUIRED_FAMILIES = {"Llama", "Qwen", "DeepSeek", "Mistral", "Gemma", "OLMo", "Pythia", "Falcon", "BLOOM", "Phi",
+                     "GLM", "Yi", "Baichuan", "InternLM", "MiniMax", "Kimi", "GPT", "Claude", "Gemini", "Grok"}
+
+
+def test_catalogue_covers_the_brief():
+    entries = load_catalog()
+    assert len(entries) >= 60
+    assert REQUIRED_FAMILIES <= {e.family for e in entries}
+    regions = {e.region for e in entries}
+    assert {"U.S.", "China", "Europe", "elsewhere"} <= regions
+    assert {e.weights for e in entries} == {"none", "gated", "open"}
+    for e in entries:
+        assert len(e.country) == 2 and e.country.isupper()
+        assert e.release_date[:2] in ("20",) and len(e.release_date) == 10
+        for fact in ("organisation", "country", "release_date", "weights", "api"):
+            assert e.sources_for(fact), f"{e.id}: no source for {fact}"
+        for fact in ("licence_id", "code_open", "data_open", "platform_tied"):
+            assert e.fact_source(fact), f"{e.id}: no source or default for {fact}"
+
+
+def test_verified_flags_are_exactly_what_the_snapshots_confirm(shared_data):
+    entries = load_catalog()
+    check = verify_catalog(entries, shared_data)
+    computed = verified_facts(check)
+    for e in entries:
+        assert e.verified == computed.get(e.id, []), e.id
+        assert set(e.verified) <= set(FACT_FIELDS)
+    # URL sources are never counted as verified; some facts are verified for most releases
+    assert set(check.loc[check["kind"] == "url", "status"]) == {"url"}
+    assert sum(1 for e in entries if e.verified) >= 60
+    assert not (check["status"] == "missing").any(), check[check["status"] == "missing"]
+
+
+def test_known_disagreements_are_reported_not_hidden(shared_data):
+    check = verify_catalog(load_catalog(), shared_data)
+    mism = check[check["status"] == "mismatch"]
+    # Ecosystem Graphs gives 01.AI's nationality as France; our catalogue says CN.
+    row = mism[(mism["release"] == "yi-34b") & (mism["fact"] == "country")]
+    assert len(row) == 1 and row.iloc[0]["snapshot_says"] == "France"
+
+
+def test_organisation_matching():
+    assert organisation_matches("Meta", "Meta AI")
+    assert organisation_matches("Allen Institute for AI", "Ai2")
+    assert organisation_matches("Technology Innovation Institute", "UAE Technology Innovation Institute")
+    assert not organisation_matches("OpenAI", "Anthropic")
+
+
+def test_find_entry_by_id_name_or_repo():
+    assert find_entry("Llama 3.1 405B").id == "llama-3.1-405b"
+    assert find_entry("meta-llama/Llama-3.1-405B").id == "llama-3.1-405b"
+    assert find_entry("no such model") is None
+
+
+def test_catalog_ranking(shared_data):
+    frame = audit_catalog()
+    assert list(frame["rank"]) == list(range(1, len(frame) + 1))
+    levels = list(frame["governance_level"])
+    assert levels == sorted(levels, reverse=True)
+    assert frame.iloc[0]["governance_model"] == "Full openness"
+    assert frame.iloc[-1]["governance_model"] == "Hierarchical"
+    assert set(frame["governance_model"]) == {"Full openness", "Controlled openness", "Open platform",
+                                              "Captive externalised", "Hierarchical"}
+
+
+def test_audit_result_has_all_frameworks_and_provenance(shared_data):
+    result = audit("pythia-12b")
+    assert result.solaiman["level"] == 6
+    assert result.mof["mof_class"] == "Class I" and result.mof["derived_from"] == "Model Openness Tool record"
+    assert result.osaid["conformant"] is True
+    assert 0 < result.eosai["score"] <= 1
+    assert result.sources and all("location" in s for s in result.sources)
+    assert {e.method for e in result.evidence} >= {"catalogue", "mot-yaml", "epoch"}
+
+
+def test_cli_catalog_table_csv_plot(run_cli, tmp_path):
+    out_csv, out_png = tmp_path / "c.csv", tmp_path / "g.png"
+    res = run_cli("audit", "catalog", "--csv", out_csv, "--plot", out_png)
+    assert res.returncode == 0, res.stderr
+    assert "Full openness" in res.stdout and "operationalisation" in res.stdout
+    rows = list(csv.DictReader(out_csv.open(encoding="utf-8")))
+    assert len(rows) >= 60 and rows[0]["rank"] == "1"
+    assert out_png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_catalog_json(run_cli):
+    res = run_cli("audit", "catalog", "--json", "--verify")
+    assert res.returncode == 0, res.stderr
+    doc = res.json()
+    assert doc["schema_version"] and doc["sources"]
+    assert len(doc["releases"]) >= 60 and doc["mismatches"]
+    assert "Foster" in doc["operationalisation"]
+
+
+def test_cli_model_and_bad_input(run_cli, tmp_path, shared_data):
+    res = run_cli("audit", "model", "Mistral 7B", "--json")
+    assert res.returncode == 0, res.stderr
+    doc = res.json()
+    assert doc["governance"]["label"] == "Open platform" and doc["governance"]["ghs_type"] == "Modular"
+    assert doc["scores"]["solaiman"]["level"] == 5
+    snap = shared_data / "fixtures" / "hf_model_info" / "meta-llama__Llama-3.1-8B-Instruct.json"
+    res = run_cli("audit", "model", "meta-llama/Llama-3.1-8B-Instruct", "--snapshot", snap, "--json")
+    assert res.returncode == 0, res.stderr
+    assert res.json()["governance"]["label"] == "Controlled openness"
+    for bad in ("no-such-release", str(tmp_path / "missing-dir"), "nobody/does-not-exist-zzz"):
+        res = run_cli("audit", "model", bad, env={"HF_HUB_OFFLINE": "1"})
+        assert res.returncode == 2, (bad, res.stderr)
+        assert "Traceback" not in res.stderr and res.stderr.strip().count("\n") == 0

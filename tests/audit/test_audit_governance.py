@@ -1,0 +1,113 @@
+"""Governance map: the rule language, the packaged rules and the spec's examples (specs/openness-audit.md §5)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from valuechain.audit.audit import audit
+from valuechain.audit.governance import (
+    API,
+    LICENCE_CLASSES,
+    WEIGHTS,
+    Expression,
+    RuleSyntaxError,
+    classify,
+    governance_fields,
+    licence_class,
+    load_rules,
+)
+from valuechain.errors import InputError
+
+
+def test_expression_language_basics():
+    fields = {"weights": "open", "api": "none", "licence_class": "osi_open", "levers": frozenset({"use_restrictions"}),
+              "code_open": True, "data_open": False, "platform_tied": False}
+    assert Expression.compile("weights == 'open' and not data_open")(fields)
+    assert Expression.compile("licence_class in {'osi_open', 'open_data'}")(fields)
+    assert Expression.compile("'use_restrictions' in levers")(fields)
+    assert Expression.compile("'user_or_revenue_cap' not in levers")(fields)
+    assert not Expression.compile("(weights != 'open' or data_open) and code_open")(fields)
+    assert Expression.compile("api in [\"none\", 'paid']")(fields)
+
+
+@pytest.mark.parametrize("bad", ["weights ==", "__import__('os')", "weights.upper()", "foo == 'x'", "", "weights = 'open'",
+                                 "open(1)", "(weights == 'open'"])
+def test_expression_language_rejects_unsafe_or_invalid(bad):
+    with pytest.raises(RuleSyntaxError):
+        Expression.compile(bad)
+
+
+@given(st.sampled_from(WEIGHTS), st.sampled_from(API), st.sampled_from(LICENCE_CLASSES),
+       st.sets(st.sampled_from(["user_or_revenue_cap", "use_restrictions", "licensor_remote_restriction"])),
+       st.booleans(), st.booleans(), st.booleans())
+def test_every_release_gets_exactly_the_first_matching_rule(weights, api, lclass, levers, code, data, tied):
+    fields = governance_fields(weights, api, lclass, levers, code, data, tied)
+    result = classify(fields)
+    rules = load_rules()
+    first = next(r for r in rules.rules if r.when(fields.as_mapping()))
+    assert result.rule_id == first.id
+    assert 1 <= result.number <= 5
+    if weights == "none":
+        assert result.label in ("Captive externalised", "Hierarchical")
+        assert (result.label == "Hierarchical") == (api == "none")
+    else:
+        assert result.label in ("Full openness", "Controlled openness", "Open platform")
+    assert "operationalisation" in result.note
+
+
+def test_reasons_quote_the_field_values():
+    result = classify({"weights": "gated", "licence_class": "restricted_open", "levers": {"user_or_revenue_cap"}})
+    assert result.label == "Controlled openness"
+    assert result.ghs_type == "Relational (captive-leaning)"
+    assert any("weights = gated" in r for r in result.reasons)
+    assert result.rejected and result.rejected[0].startswith("rule full-openness not met")
+    assert result.determinants["supplier_capability"] == "high"
+
+
+@pytest.mark.parametrize("ref,label", [
+    ("olmo-2-13b", "Full openness"), ("llama-3.1-405b", "Controlled openness"),
+    ("gemma-3-27b", "Controlled openness"), ("qwen2.5-72b", "Controlled openness"),
+    ("mistral-7b", "Open platform"), ("gpt-4o", "Captive externalised"),
+    ("claude-3.5-sonnet", "Captive externalised"), ("claude-2", "Captive externalised"),
+    ("gemini-nano", "Hierarchical"),
+])
+def test_spec_examples(shared_data, ref, label):
+    assert audit(ref).governance.label == label
+
+
+def test_qwen_licence_levers_are_read_from_the_text(shared_data):
+    result = audit("Qwen2.5-72B")
+    assert "user_or_revenue_cap" in result.governance.licence_levers
+    assert result.licence is not None and result.licence["source"].endswith("qwen-2024.LICENSE")
+
+
+def test_licence_class_by_id():
+    assert licence_class("Apache 2.0")[0] == "osi_open"
+    assert licence_class("CC-BY-4.0")[0] == "open_data"
+    assert licence_class("CC-BY-NC-4.0")[0] == "non_commercial"
+    assert licence_class("Mistral Research License")[0] == "non_commercial"
+    assert licence_class("proprietary")[0] == "proprietary"
+    assert licence_class("Some Community License")[0] == "restricted_open"
+    assert licence_class("Some Community License", {"commercial_use": False})[0] == "non_commercial"
+
+
+def test_edited_rules_file_changes_the_result(tmp_path):
+    text = load_rules().path
+    edited = tmp_path / "rules.yml"
+    body = open(text, encoding="utf-8").read().replace(
+        "when: \"weights == 'none' and api == 'none'\"", "when: \"true\"")
+    # make everything without weights hierarchical by moving a catch-all first
+    body = body.replace("rules:\n", "rules:\n  - id: all-closed\n    model: hierarchical\n"
+                                    "    when: \"weights == 'none'\"\n    reason: edited\n", 1)
+    edited.write_text(body, encoding="utf-8")
+    rules = load_rules(edited)
+    assert classify({"weights": "none", "api": "paid"}, rules).label == "Hierarchical"
+
+
+def test_bad_rules_file_is_one_sentence(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("models: {}\nrules: [{when: 'x', model: nope}]\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        load_rules(bad)
