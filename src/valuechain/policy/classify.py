@@ -87,6 +87,8 @@ def english_lemma(word: str) -> str:
             break
     if w.endswith("e") and len(w) > 4:
         w = w[:-1]
+    if w.endswith("ll") and len(w) > 5:  # Porter step 5b: controll(ed) -> control, install -> instal
+        w = w[:-1]
     return w
 
 
