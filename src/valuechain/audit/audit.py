@@ -363,6 +363,21 @@ def gradient_figure(frame: Any, path: str | Path) -> Path:
     return target
 
 
+def independent_evidence(entry: CatalogEntry, data_dir: Path | None = None) -> list[Evidence]:
+    """An entry's evidence without anything taken from the European Open Source AI Index."""
+    from valuechain.audit.catalog import entry_evidence, snapshot_evidence
+
+    fact_of = {"Model parameters (Final)": "weights", "API access": "api", "Training code": "code_open",
+               "Datasets": "data_open", "Licence terms": "licence_id"}
+    curated = []
+    for ev in entry_evidence(entry):
+        refs = [r for r in entry.fact_source(fact_of.get(ev.component, "")) if not r.startswith("eosai:")]
+        if refs:  # a curated fact stays only when some source other than the Index supports it
+            curated.append(Evidence(**{**ev.to_dict(), "source": refs[0]}))
+    snapshots = [ev for ev in snapshot_evidence(entry, data_dir) if ev.method != "eosai-yaml"]
+    return curated + snapshots + _licence_evidence(entry.licence_id)[0]
+
+
 def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, version: str = "v1.0.2",
                            data_dir: Path | None = None) -> dict[str, Any]:
     """Agreement of our Index-style scoring with the European Open Source AI Index on shared models.
@@ -375,7 +390,7 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
     import pandas as pd
 
     from valuechain.audit import frameworks
-    from valuechain.audit.catalog import entry_evidence, resolve_ref, snapshot_evidence
+    from valuechain.audit.catalog import resolve_ref
 
     items = list(entries) if entries is not None else __import__(
         "valuechain.audit.catalog", fromlist=["load_catalog"]).load_catalog()
@@ -388,9 +403,7 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
         if record is None:
             continue
         theirs = frameworks.eosai_score(location)["per_parameter"]
-        evidence = entry_evidence(entry) + [ev for ev in snapshot_evidence(entry, data_dir) if ev.method != "eosai-yaml"]
-        evidence += _licence_evidence(entry.licence_id)[0]
-        ours = frameworks.eosai_score(evidence)["per_parameter"]
+        ours = frameworks.eosai_score(independent_evidence(entry, data_dir))["per_parameter"]
         result = frameworks.eosai_agreement(ours, theirs)
         per_model.append({"release": entry.id, "index_record": location, "compared": result["compared"],
                           "agree": result["agree"], "share": result["share"]})
