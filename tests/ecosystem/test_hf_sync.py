@@ -204,3 +204,29 @@ def test_import_of_csv_and_json_lines_equals_a_sync_of_the_same_records(shared_d
     assert rows(synced) == rows(from_csv) == rows(from_jsonl)
     assert edges(synced) == edges(from_csv) == edges(from_jsonl)
     assert len(edges(synced)) > 225
+
+
+def test_huggingface_hub_reads_the_replay_server_as_the_hub_and_agrees_with_our_rows(records):
+    """Fidelity: huggingface_hub's own list_models (paging via Link) parses the replayed listing into
+    ModelInfo objects whose fields equal the rows our connector stores."""
+    from huggingface_hub import HfApi
+
+    with ReplayHub(records, page_size=60) as hub:
+        infos = list(HfApi(endpoint=hub.endpoint, token=False).list_models(expand=list(hf.EXPAND_FIELDS)))
+        store = Store(":memory:")
+        hf.sync_models(store, hf.ModelQuery(endpoint=hub.endpoint), client=fast_client())
+    assert len(infos) == 260
+    stored = store.query("SELECT * FROM hf_models").set_index("id")
+    for info in infos:
+        row = stored.loc[info.id]
+        assert (row["author"], row["sha"], row["downloads"], row["likes"]) == (
+            info.author, info.sha, info.downloads, info.likes)
+        for column in ("pipeline_tag", "library_name"):
+            value = row[column] if isinstance(row[column], str) else None  # NULL comes back as NaN
+            assert value == getattr(info, column)
+        assert list(row["tags"]) == info.tags
+        assert row["created_at"] == info.created_at.replace(tzinfo=None)
+        assert row["gated"] == (str(info.gated).lower() if isinstance(info.gated, bool) else info.gated)
+        card = json.loads(row["card_data"]) if isinstance(row["card_data"], str) else None
+        assert (card or {}).get("base_model") == (info.card_data.to_dict().get("base_model")
+                                                  if info.card_data else None)

@@ -64,7 +64,6 @@ HF_SCHEMA = Schema(
     ),
 )
 
-_TAG_RE = re.compile(r"^base_model:(?:(finetune|adapter|quantized|merge):)?(.+)$")
 # A Hub repo id (huggingface_hub.utils.validate_repo_id): optional namespace, then a name; each part
 # 1-96 of letters, digits, '_', '-', '.', not starting or ending with '-' or '.', without '--' or '..'.
 _REPO_PART = r"(?![-.])[A-Za-z0-9_.-]{1,96}(?<![-.])"
@@ -86,12 +85,11 @@ def parse_base_model_tags(tags: Iterable[str]) -> list[tuple[str, str]]:
     typed: dict[str, str] = {}
     bare: list[str] = []
     for tag in tags or ():
-        if not isinstance(tag, str):
+        if not isinstance(tag, str) or not tag.startswith("base_model:"):
             continue
-        match = _TAG_RE.match(tag.strip())
-        if not match:
-            continue
-        relation, parent = match.group(1), match.group(2).strip()
+        rest = tag[len("base_model:"):].strip()
+        head, colon, tail = rest.partition(":")
+        relation, parent = (head, tail.strip()) if colon and head in RELATIONS else (None, rest)
         if not is_repo_id(parent):
             continue
         if relation:
@@ -145,22 +143,23 @@ def lineage_edges(model_id: str, tags: Iterable[str] | None,
 
 
 def lineage_frame(models: pd.DataFrame) -> pd.DataFrame:
-    """The lineage rows derived from a frame of model rows (columns ``id``, ``tags``, ``card_data``)."""
+    """The lineage rows derived from a frame of model rows (columns ``id``, ``tags``, ``card_data``;
+    ``card_data`` a dict or its JSON text; ``source``/``fetched_at`` copied onto the edges if present)."""
     import pandas as pd
 
-    rows: list[tuple[str, str, str, str, str, datetime]] = []
-    has_prov = "source" in models.columns and "fetched_at" in models.columns
-    for record in models.itertuples(index=False):
-        card = record.card_data
+    rows: list[tuple[Any, ...]] = []
+    n = len(models)
+    sources = models["source"] if "source" in models.columns else [None] * n
+    fetched = models["fetched_at"] if "fetched_at" in models.columns else [None] * n
+    for model_id, tags, card, source, when in zip(models["id"], models["tags"], models["card_data"],
+                                                   sources, fetched, strict=True):
         if isinstance(card, str):
             card = json.loads(card) if card else None
-        tags = record.tags if isinstance(record.tags, (list, tuple)) else []
-        for edge in lineage_edges(record.id, list(tags), card):
-            if has_prov:
-                rows.append((*edge, record.source, record.fetched_at))
-            else:
-                rows.append((*edge, None, None))
-    return pd.DataFrame(rows, columns=[*LINEAGE_COLUMNS, "source", "fetched_at"])
+        tags = tags if isinstance(tags, (list, tuple)) else []
+        for edge in lineage_edges(model_id, tags, card):
+            rows.append((*edge, source, when))
+    edges = pd.DataFrame(rows, columns=[*LINEAGE_COLUMNS, "source", "fetched_at"])
+    return edges.astype({"child": object, "parent": object, "relation": object, "origin": object})
 
 
 def load_models(store: Store, frame: pd.DataFrame, *, source: str | None = None,
@@ -185,6 +184,7 @@ def load_models(store: Store, frame: pd.DataFrame, *, source: str | None = None,
         frame["source"] = source
     if "fetched_at" not in frame.columns:
         frame["fetched_at"] = fetched_at or utcnow()
+    edges = lineage_frame(frame)  # before card_data is serialised: no JSON round trip
     frame["card_data"] = [
         None if c is None or (isinstance(c, float) and c != c) else c if isinstance(c, str)
         else json.dumps(c, ensure_ascii=False, default=str)
@@ -192,13 +192,15 @@ def load_models(store: Store, frame: pd.DataFrame, *, source: str | None = None,
     ]
     frame["tags"] = [list(t) if t is not None and not isinstance(t, float) else [] for t in frame["tags"]]
     for column in ("created_at", "last_modified", "fetched_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce", format="mixed").dt.tz_localize(None)
+        frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce", format="ISO8601").dt.tz_localize(None)
     for column in ("downloads", "downloads_all_time", "likes"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
     for column in ("id", "author", "pipeline_tag", "library_name", "gated", "sha", "source"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     frame = frame[[*MODEL_COLUMNS, "source", "fetched_at"]]
-    edges = lineage_frame(frame)
+    edges["source"] = edges["source"].astype(object)
+    edges["fetched_at"] = pd.to_datetime(edges["fetched_at"], utc=True, errors="coerce",
+                                         format="ISO8601").dt.tz_localize(None)
     columns = ", ".join(f'"{c}"' for c in frame.columns)
     with store.transaction() as con:
         con.register("_hf_models_in", frame)
