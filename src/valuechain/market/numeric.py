@@ -280,6 +280,12 @@ def solve_numeric(
 
     e = st.effort_equilibrium(w_star, r_star)
     p, dem = st.market(e, r_star)
+    for i in (0, 1):
+        if dem[i] < 0 or p[i] < r_star:
+            raise NoEquilibriumError(
+                f"Firm {i + 1} would sell a negative quantity at the solution, so the linear demand system "
+                "does not apply (the firm would exit)."
+            )
     diagnostics: dict[str, Any] = {"w_constraint_binds": binding, "dPi_dw_at_c": kkt, "nelder_mead": (w_nm, r_nm)}
     if check_global:
         diagnostics.update(_global_checks(st, e, w_star, r_star, constrain_w))

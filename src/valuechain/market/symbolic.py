@@ -38,14 +38,31 @@ class Derivation:
     firm_soc_ratio: sp.Expr  # rho_s: firm 1's SOC is C > rho_s * H
 
     def evaluate(self, name: str, **values: float) -> float:
-        expr = getattr(self, name)
-        subs = {self.symbols[k]: sp.nsimplify(v) for k, v in values.items() if k in self.symbols}
-        return float(sp.N(expr.subs(subs), 30))
+        """The expression ``name`` at ``values`` (primitives by CLI name), in 30-digit mpmath arithmetic."""
+        import mpmath
+
+        fn = _lambdified(self, name)
+        with mpmath.workdps(30):
+            args = [mpmath.mpf(values.get(n, _DEFAULTS[n])) for n in SYMBOL_NAMES]
+            return float(fn(*args))
 
 
 def _rat(expr: Any) -> Any:
     """Canonical rational form (cancel is fast and exact for the rational functions of this model)."""
     return sp.cancel(sp.together(expr))
+
+
+_DEFAULTS = {"a": 3.0, "gamma": 0.2, "delta": 0.6, "lam": 1.0, "theta": 1.0, "q0": 0.5, "c": 1.0, "k": 1.0,
+             "s": 0.0, "kappa_f": 1.0, "kappa_i": 1.0}
+_LAMBDIFIED: dict[tuple[int, str], Any] = {}
+
+
+def _lambdified(der: Derivation, name: str) -> Any:
+    key = (id(der), name)
+    if key not in _LAMBDIFIED:
+        args = [der.symbols[n] for n in SYMBOL_NAMES]
+        _LAMBDIFIED[key] = sp.lambdify(args, getattr(der, name), "mpmath")
+    return _LAMBDIFIED[key]
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,98 @@
+"""End-to-end: `valuechain market ...` as a user runs it (subprocess), JSON contract and bad inputs."""
+
+from __future__ import annotations
+
+import pytest
+
+SOLVE_KEYS = {"fine_tuning_price", "inference_price", "retail_price", "effort", "data", "quality", "quantity",
+              "consumer_surplus", "provider_profit", "firm_profit", "subsidy_outlay", "net_consumer_surplus",
+              "welfare", "exists", "unique", "parameters", "schema_version"}
+
+
+def test_solve_json_contract(run_cli):
+    res = run_cli("market", "solve", "--set", "c=1.5", "--set", "gamma=0.3", "--json")
+    assert res.returncode == 0, res.stderr
+    doc = res.json()
+    assert SOLVE_KEYS <= set(doc)
+    assert doc["parameters"]["c"] == 1.5 and doc["parameters"]["gamma"] == 0.3
+    assert doc["exists"] is True and doc["fine_tuning_price"] == 1.5
+    assert doc["sources"] and "reconstruction" in doc["sources"][0]["name"]
+
+
+def test_solve_defaults_and_table(run_cli):
+    doc = run_cli("market", "solve", "--json").json()
+    assert doc["consumer_surplus"] == pytest.approx(1.11650974, abs=1e-8)
+    table = run_cli("market", "solve")
+    assert table.returncode == 0 and "consumer_surplus" in table.stdout and "1.11651" in table.stdout
+
+
+def test_solve_not_unique_is_flagged(run_cli):
+    doc = run_cli("market", "solve", "--set", "k=0.2", "--json").json()
+    assert doc["exists"] is True and doc["unique"] is False
+
+
+def test_country_presets(run_cli):
+    cn = run_cli("market", "solve", "--country", "CN", "--json").json()
+    us = run_cli("market", "solve", "--country", "US", "--json").json()
+    assert cn["parameters"]["c"] > us["parameters"]["c"]
+    assert cn["consumer_surplus"] < us["consumer_surplus"]
+    assert any("assumption" in s["name"] for s in cn["sources"])
+    override = run_cli("market", "solve", "--country", "CN", "--set", "c=1.2", "--json").json()
+    assert override["parameters"]["c"] == 1.2
+
+
+def test_effects_json(run_cli):
+    doc = run_cli("market", "effects", "--json").json()
+    assert set(doc) >= {"gamma", "s", "delta"}
+    assert set(doc["s"]) == {"consumer_surplus", "net_consumer_surplus", "provider_profit", "firm_profit"}
+    assert doc["delta"]["firm_profit"] == pytest.approx(-0.260618, abs=1e-6)
+    assert doc["s"]["net_consumer_surplus"] == pytest.approx(0.141572, abs=1e-6)
+
+
+def test_map_json_and_figure(run_cli, tmp_path):
+    out = tmp_path / "subsidy.png"
+    res = run_cli("market", "map", "--x", "c=0.1:5", "--y", "k=0.1:5", "--n", "40", "--policy", "subsidy",
+                  "--out", str(out), "--json")
+    assert res.returncode == 0, res.stderr
+    doc = res.json()
+    assert out.stat().st_size > 1000
+    assert len(doc["x"]["values"]) == 40 and doc["y"]["name"] == "k"
+    matrix = doc["effects"]["net_consumer_surplus"]
+    assert len(matrix) == 40 and len(matrix[0]) == 40
+    assert any(v is None for row in matrix for v in row)  # no equilibrium at low C or c > 3.5
+    assert any(v is not None and v > 0 for row in matrix for v in row)
+    assert any(v is not None and v < 0 for row in matrix for v in row)
+
+
+def test_map_human_output_writes_default_figure(run_cli, tmp_path):
+    res = run_cli("market", "map", "--n", "30", "--policy", "quality", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "market_map_quality.png").exists() and "win-win-win" in res.stdout
+
+
+def test_claims_json(run_cli):
+    res = run_cli("market", "claims", "--json")
+    assert res.returncode == 0, res.stderr
+    doc = res.json()
+    assert [c["id"] for c in doc] == [f"C{i}" for i in range(1, 8)]
+    assert all(c["holds"] is True and c["evidence"] for c in doc)
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("market", "solve", "--set", "zeta=1"), "Unknown model parameter 'zeta'"),
+    (("market", "solve", "--set", "c=abc"), "must be a number"),
+    (("market", "solve", "--set", "c=-1"), "cost c"),
+    (("market", "solve", "--set", "k=-0.5"), "cost k"),
+    (("market", "solve", "--set", "c=0.2", "--set", "k=0.2"), "second-order condition"),
+    (("market", "solve", "--set", "c=4"), "Y0"),
+    (("market", "effects", "--set", "c=4"), "Y0"),
+    (("market", "solve", "--country", "FR"), "Unknown country preset"),
+    (("market", "map", "--x", "c=5:1"), "LOW < HIGH"),
+    (("market", "map", "--policy", "tax", "--json"), "Unknown policy"),
+    (("market", "map", "--out", "map.txt"), "must end in"),
+])
+def test_bad_input_one_sentence_exit_2(run_cli, args, fragment):
+    res = run_cli(*args)
+    assert res.returncode == 2
+    assert fragment in res.stderr
+    assert "Traceback" not in res.stderr and res.stderr.strip().count("\n") == 0

@@ -1,0 +1,102 @@
+"""Policy maps, figures and country presets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from valuechain.errors import InputError
+from valuechain.market import Parameters, marginal_effects
+from valuechain.market.equilibrium import thresholds
+from valuechain.market.policy import Axis, all_policy_effects, parse_axis, plot_map, policy_map
+from valuechain.market.presets import country_preset, load_presets
+
+
+def test_parse_axis_and_errors():
+    ax = parse_axis("c=0.1:5", 50)
+    assert ax.name == "c" and ax.values[0] == 0.1 and ax.values[-1] == 5.0 and ax.values.size == 50
+    for bad, msg in [("zz=0:1", "Unknown model parameter"), ("c=1", "NAME=LOW:HIGH"),
+                     ("c=2:1", "LOW < HIGH"), ("c=a:1", "must be a number")]:
+        with pytest.raises(InputError, match=msg):
+            parse_axis(bad, 10)
+    with pytest.raises(InputError, match="at least 2"):
+        parse_axis("c=0:1", 1)
+
+
+def test_map_cells_equal_pointwise_effects_and_nan_outside():
+    x, y = Axis("c", np.linspace(0.1, 5, 23)), Axis("k", np.linspace(0.1, 5, 17))
+    pmap = policy_map("subsidy", x, y)
+    assert pmap.effects["net_consumer_surplus"].shape == (17, 23)
+    assert np.isnan(pmap.effects["provider_profit"][~pmap.exists]).all()
+    i, j = 8, 5
+    assert pmap.exists[i, j]
+    point = marginal_effects(Parameters(c=x.values[j], k=y.values[i]))
+    assert pmap.effects["net_consumer_surplus"][i, j] == pytest.approx(float(point["s"]["net_consumer_surplus"]))
+    doc = pmap.to_dict()
+    assert doc["x"]["name"] == "c" and len(doc["effects"]["firm_profit"]) == 17
+    assert set(doc["effects"]) == {"net_consumer_surplus", "provider_profit", "firm_profit"}
+
+
+def test_win_win_win_region_of_price_policy_follows_the_thresholds():
+    # along k with c = 1 (so C = 1 + k): win-win-win for C in (C_price, C_firm_price)
+    x, y = Axis("c", np.array([1.0, 1.1])), Axis("k", np.linspace(0.0, 6.0, 601))
+    pmap = policy_map("price", x, y)
+    th = thresholds(Parameters())
+    big_c = 1.0 + y.values
+    inside = (big_c > float(th["C_price"]) + 1e-9) & (big_c < float(th["C_firm_price"]) - 1e-9)
+    assert np.array_equal(pmap.win_win_win[:, 0], inside & pmap.exists[:, 0])
+
+
+def test_quality_policy_raises_cs_everywhere_on_the_map():
+    pmap = policy_map("quality", parse_axis("c=0.1:5", 60), parse_axis("k=0.1:5", 60))
+    cs = pmap.effects["consumer_surplus"][pmap.exists]
+    assert cs.size > 1000 and (cs > 0).all()
+    assert (pmap.effects["firm_profit"][pmap.exists] < 0).all()
+
+
+def test_map_rejects_bad_policy_and_same_axes():
+    ax = parse_axis("c=0.1:5", 5)
+    with pytest.raises(InputError, match="Unknown policy"):
+        policy_map("tax", ax, parse_axis("k=0.1:5", 5))
+    with pytest.raises(InputError, match="different parameters"):
+        policy_map("price", ax, ax)
+
+
+def test_all_policy_effects_share_one_equilibrium():
+    x, y = parse_axis("c=0.1:5", 30), parse_axis("k=0.1:5", 20)
+    eff = all_policy_effects(x, y)
+    assert set(eff) == {"gamma", "s", "delta"}
+    assert np.allclose(eff["delta"]["consumer_surplus"], policy_map("quality", x, y).effects["consumer_surplus"],
+                       equal_nan=True)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".html"])
+def test_figures_are_written(tmp_path, suffix):
+    pmap = policy_map("price", parse_axis("c=0.1:5", 30), parse_axis("k=0.1:5", 30))
+    path = plot_map(pmap, tmp_path / f"map{suffix}")
+    assert path.stat().st_size > 1000
+    assert not list(tmp_path.glob(".map*"))  # no temporary file left behind
+    with pytest.raises(InputError, match="must end in"):
+        plot_map(pmap, tmp_path / "map.txt")
+
+
+def test_country_presets_are_documented_assumptions():
+    presets = load_presets()
+    assert {"CN", "US"} <= set(presets)
+    assert presets["CN"].parameters["c"] > presets["US"].parameters["c"]
+    assert "assumption" in presets["CN"].rationale.lower()
+    assert presets["CN"].sources
+    with pytest.raises(InputError, match="Unknown country preset"):
+        country_preset("FR")
+
+
+def test_user_presets_file(tmp_path):
+    custom = tmp_path / "p.yaml"
+    custom.write_text("presets:\n  CN:\n    label: x\n    parameters: {c: 2.5, k: 0.5}\n", encoding="utf-8")
+    assert country_preset("cn", custom).parameters == {"c": 2.5, "k": 0.5}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("presets:\n  CN:\n    parameters: {zeta: 1}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown parameter 'zeta'"):
+        load_presets(bad)
+    with pytest.raises(InputError, match="does not exist"):
+        load_presets(tmp_path / "missing.yaml")
