@@ -239,17 +239,15 @@ def _hf_payload_live(repo_id: str, api: Any = None) -> dict[str, Any]:
         raise InputError(f"The Hugging Face model '{repo_id}' is gated and needs an accepted licence.") from None
     except HfHubHTTPError as exc:
         raise SourceError(f"Hugging Face did not answer for '{repo_id}' ({exc.__class__.__name__}).") from None
-    except OSError as exc:
+    except Exception as exc:  # noqa: BLE001 - transport errors (httpx/requests/OSError) differ by version
         raise SourceError(f"Hugging Face could not be reached for '{repo_id}' ({exc.__class__.__name__}).") \
             from None
     card = info.card_data.to_dict() if getattr(info, "card_data", None) else {}
     files = [s.rfilename for s in (info.siblings or [])]
     card_text = ""
     if "README.md" in files:
-        try:
-            from huggingface_hub import hf_hub_download
-
-            readme = hf_hub_download(repo_id, "README.md", token=config.token("HF_TOKEN"))
+        try:  # through the same client, so that its endpoint and token are used
+            readme = api.hf_hub_download(repo_id, "README.md")
             _, card_text = split_front_matter(Path(readme).read_text(encoding="utf-8", errors="replace"))
         except Exception:  # noqa: BLE001 - the card text is optional evidence
             card_text = ""
