@@ -9,7 +9,7 @@
   ``"429"`` (with ``Retry-After``), ``"500"``, ``"drop"`` (close the connection without answering),
   ``"truncate"`` (promise the full ``Content-Length``, send half, close) and ``"truncate-nolength"``
   (half a body without a length), ``"hang"`` (answer nothing until :meth:`release` — lets a test kill
-  a client mid-sync).
+  a client mid-sync) and ``"self-link"`` (a page whose next link is itself).
 
 Records come from the real API bodies in ``fixtures/hf_model_info/`` and the real DeepSeek-R1 records
 (``ModelInfo`` dumps turned back into API form by :func:`modelinfo_dump_to_api`).
@@ -195,6 +195,9 @@ class ReplayHub:
             self._send(handler, 429, b'{"error":"rate limited"}', {"Retry-After": self.retry_after})
         elif fault == "500":
             self._send(handler, 500, b'{"error":"Internal Error"}')
+        elif fault == "self-link":  # a broken server: the next page is this page again
+            headers["Link"] = f'<{self.endpoint}{handler.path}>; rel="next"'
+            self._send(handler, 200, body, headers)
         elif fault == "hang":
             self.released.wait(timeout=60)
             handler.close_connection = True

@@ -166,6 +166,14 @@ def test_exhausted_retries_end_in_one_sentence_without_the_token(records, monkey
     assert len(stored_ids(store)) == 100  # page 0 kept, resumable from page 1
 
 
+def test_a_server_looping_on_one_cursor_stops_the_sync_with_a_sentence(records):
+    with ReplayHub(records, page_size=100, faults={1: ["self-link"]}) as hub:
+        store = Store(":memory:")
+        with pytest.raises(SourceError, match="as its own next page"):
+            hf.sync_models(store, hf.ModelQuery(endpoint=hub.endpoint), client=fast_client())
+    assert len(stored_ids(store)) == 100  # page 0 only; the looping page was not stored
+
+
 def test_model_info_and_bad_ids(records):
     with ReplayHub(records) as hub:
         body = hf.model_info("meta-llama/Meta-Llama-3-8B-Instruct", endpoint=hub.endpoint,

@@ -327,6 +327,8 @@ def sync_models(store: Store, query: ModelQuery, *, client: HttpClient | None = 
                 records = records[: query.limit - models]
             rows = [record_to_row(record) for record in records]
             next_url = page.next_url
+            if next_url is not None and next_url == url:  # a server looping on one cursor must not hang us
+                raise SourceError(f"The Hugging Face Hub sent {client.redact(url)} as its own next page.")
             done = next_url is None or (query.limit is not None and models + len(rows) >= query.limit)
             checkpoint = {"query": key, "next_url": None if done else next_url, "pages": pages + 1,
                           "models": models + len(rows), "started_at": started_at, "done": done,
