@@ -190,3 +190,25 @@ def test_invariants_on_random_english(words):
     for tr in r.themes.values():
         assert tr.present == (tr.hits > 0)
         assert len(tr.evidence) <= tr.hits
+
+
+def test_heldout_sentences_precision_and_recall():
+    """Sentences drawn and labelled after tuning (see heldout_sentences.yaml): out-of-sample check.
+
+    Before the head-final-compound rule was added the classifier scored precision 0.957 / recall 0.88
+    here; the threshold is lower than on the tuning set because this set is small (38) and untuned.
+    """
+    rows = yaml.safe_load(LABELLED.with_name("heldout_sentences.yaml").read_text(encoding="utf-8"))["sentences"]
+    assert len(rows) >= 30
+    assert not {r["text"] for r in rows} & {r["text"] for r in _labelled()}
+    precision, recall, tp, fp, fn = _scores(rows)
+    print(f"\n[held-out] n={len(rows)} precision={precision:.3f} recall={recall:.3f} (tp={tp} fp={fp} fn={fn})")
+    assert precision >= 0.85
+    assert recall >= 0.85
+
+
+def test_head_final_compounds_count_but_legal_sanctions_do_not():
+    clf = default_classifier()
+    assert clf.classify("引导企业以先进质量标准为依据。", "zh").themes["standards"].present
+    assert not clf.classify("情节严重的要受到法律的制裁。", "zh").themes["chokepoint"].present
+    assert clf.classify("打破一些国家对我国实行经济制裁。", "zh").themes["chokepoint"].present

@@ -7,8 +7,9 @@ export control. Nothing is learned: every hit is a dictionary term found in a se
 sentence is returned as evidence, so a reader can check each count.
 
 Chinese text is segmented with jieba (initialised once, lazily and quietly); a term only counts when
-its start and end fall on token boundaries, which rejects 开源 inside the idiom 开源节流 ("increase
-revenue and cut costs") and 标准 inside 高标准 ("high standard"). English text is reduced by a small
+its start and end fall on token boundaries, or when it ends a jieba word (Chinese compounds are
+head-final: 质量标准 is a kind of 标准). This rejects 开源 inside the idiom 开源节流 ("increase revenue
+and cut costs"); head-final false friends such as 高标准 ("high standard") are listed explicitly. English text is reduced by a small
 suffix-stripping lemmatiser (:func:`english_lemma`). False friends, context requirements and negation
 cues are read from ``data/dictionaries.yaml``; users extend it with their own YAML files.
 """
@@ -408,7 +409,8 @@ class PolicyClassifier:
                 friend = self._zh_false_friend(theme, sentence, start, end)
                 if friend:
                     hit.discarded = f"false friend: {friend}"
-                elif start not in bounds or end not in bounds:
+                elif (start not in bounds or end not in bounds) and not self._head_of_compound(
+                        tokens, token_starts, start, end):
                     hit.discarded = "inside a longer word: " + self._enclosing_token(tokens, token_starts, start)
                 elif spec.requires_any and not any(word in sentence for word in spec.requires_any):
                     hit.discarded = "context missing (needs one of: " + "、".join(spec.requires_any) + ")"
@@ -431,6 +433,15 @@ class PolicyClassifier:
                     return friend
                 idx = sentence.find(friend, idx + 1)
         return None
+
+    @staticmethod
+    def _head_of_compound(tokens: list[str], starts: list[int], start: int, end: int) -> bool:
+        """True when the term ends a single jieba word (质量标准, 行业标准): Chinese compounds are head-final,
+        so the word is a kind of the term. A term at the start or middle of a word (开源节流) is not."""
+        for tok, s in zip(tokens, starts, strict=True):
+            if s <= start < s + len(tok):
+                return s < start and end == s + len(tok)
+        return False
 
     @staticmethod
     def _enclosing_token(tokens: list[str], starts: list[int], offset: int) -> str:
