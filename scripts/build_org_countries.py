@@ -340,9 +340,9 @@ def build(data: Path) -> list[dict[str, str]]:
 
     def add(ns: str, country: str, organisation: str, method: str, source: str, verified: bool,
             notes: str = "") -> None:
-        if ns in rows:
+        if ns.lower() in rows:  # Hub namespaces are case-insensitive; the first source wins
             return
-        rows[ns] = {"hf_org": ns, "country": country, "organisation": organisation, "method": method,
+        rows[ns.lower()] = {"hf_org": ns, "country": country, "organisation": organisation, "method": method,
                     "source": source, "verified": "true" if verified else "false", "notes": notes}
 
     atom = data / ATOM_FILE

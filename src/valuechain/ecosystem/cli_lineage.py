@@ -172,9 +172,11 @@ def diffusion(
 
 
 def _records(frame) -> list[dict]:
+    import pandas as pd
+
     out = frame.copy()
     if "month" in out.columns:
-        out["month"] = out["month"].dt.strftime("%Y-%m")
+        out["month"] = pd.to_datetime(out["month"]).dt.strftime("%Y-%m")
     return out.to_dict(orient="records")
 
 

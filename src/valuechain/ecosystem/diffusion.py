@@ -148,7 +148,8 @@ def by_origin_wide(monthly: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     if len(monthly) == 0:
-        return pd.DataFrame(columns=["month", *GROUPS])
+        empty = pd.DataFrame({"month": pd.Series([], dtype="datetime64[ns]")})
+        return empty.assign(**{group: pd.Series([], dtype="int64") for group in GROUPS})
     wide = monthly.pivot_table(index="month", columns="origin_group", values="derivatives", aggfunc="sum",
                                fill_value=0)
     months = pd.date_range(wide.index.min(), wide.index.max(), freq="MS")

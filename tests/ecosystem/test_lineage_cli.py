@@ -1,0 +1,101 @@
+"""`valuechain ecosystem lineage` and `diffusion` end to end, and their bad inputs (exit 2, one sentence)."""
+
+from __future__ import annotations
+
+import pytest
+
+EDGES = "ecosystem/hf-lineage/edges-text-generation-2025-06.csv"
+R1_INFO = "ecosystem/hf-deepseek-r1-tree/model-info-2025-04-10.csv"
+
+
+def test_lineage_on_the_real_edge_list_prints_the_top_families(run_cli, shared_data, tmp_path):
+    decisions = tmp_path / "repack.csv"
+    result = run_cli("ecosystem", "lineage", shared_data / EDGES, "--top", "5", "--json",
+                     "--unresolved", decisions)
+    assert result.returncode == 0, result.stderr
+    rows = result.json()
+    assert [r["root"] for r in rows][:3] == ["meta-llama/Llama-3.1-8B", "meta-llama/Meta-Llama-3-8B",
+                                              "Qwen/Qwen2.5-7B"]
+    assert len(rows) == 5
+    for row in rows:
+        assert set(row) == {"root", "origin_country", "derivatives", "by_relation", "max_depth"}
+        assert sum(row["by_relation"].values()) == row["derivatives"]
+        assert set(row["by_relation"]) == {"finetune", "adapter", "quantized", "merge"}
+    assert [r["derivatives"] for r in rows] == sorted((r["derivatives"] for r in rows), reverse=True)
+    assert "mradermacher/Glowing-Forest-12B-GGUF" in result.stderr  # unresolved re-packager reported
+    text = decisions.read_text()
+    assert "unsloth/Phi-3-mini-4k-instruct-bnb-4bit,microsoft/Phi-3-mini-4k-instruct,name" in text
+
+
+def test_lineage_human_table_names_sources(run_cli, shared_data):
+    result = run_cli("ecosystem", "lineage", shared_data / EDGES, "--top", "3")
+    assert result.returncode == 0, result.stderr
+    assert "meta-llama/Llama-3.1-8B" in result.stdout
+    assert "source:" in result.stdout and "org_countries.csv" in result.stdout
+
+
+def test_import_then_lineage_and_diffusion_from_the_store(run_cli, shared_data, tmp_path):
+    db = tmp_path / "vc.duckdb"
+    assert run_cli("hf", "import", shared_data / R1_INFO, "--db", db).returncode == 0
+    lineage = run_cli("ecosystem", "lineage", db, "--json")
+    assert lineage.returncode == 0, lineage.stderr
+    top = lineage.json()[0]
+    assert top["root"] == "deepseek-ai/DeepSeek-R1" and top["origin_country"] == "CN"
+    assert top["derivatives"] == 224
+    figure = tmp_path / "out" / "diffusion.png"
+    diffusion = run_cli("ecosystem", "diffusion", "--db", db, "--plot", figure, "--json")
+    assert diffusion.returncode == 0, diffusion.stderr
+    payload = diffusion.json()
+    assert payload["derivatives"] == 224
+    assert sum(r["derivatives"] for r in payload["monthly"]) == 224
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert payload["sources"] and any("model-info-2025-04-10" in s["location"] for s in payload["sources"])
+    assert {s["date"] for s in payload["shocks"]} >= {"2022-10-07", "2025-01-13"}
+    since = run_cli("ecosystem", "diffusion", "--db", db, "--since", "2025-02", "--until", "2025-02-28",
+                    "--json").json()
+    assert {r["month"] for r in since["monthly"]} == {"2025-02"}
+    none = run_cli("ecosystem", "diffusion", "--db", db, "--relation", "adapter", "--json").json()
+    assert none["derivatives"] == 0
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('source,target,edge\n"a/b,c/d,finetuned\n', "well-formed"),
+    ("from,to,kind\na/b,c/d,finetuned\n", "not a known edge layout"),
+    ("source,target,edge\na/b,c d/e f,finetuned\n", "not a Hugging Face repo id"),
+    ("source,target,edge\na/b,c/d,cloned\n", "unknown relation"),
+    ("source,target,edge\n", "no edges"),
+    ("", "empty"),
+])
+def test_bad_edge_files_exit_2_with_one_sentence_and_write_nothing(run_cli, tmp_path, content, message):
+    path = tmp_path / "edges.csv"
+    path.write_text(content)
+    out = tmp_path / "decisions.csv"
+    result = run_cli("ecosystem", "lineage", path, "--unresolved", out, "--json")
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert not out.exists() and result.stdout == ""
+
+
+def test_empty_and_missing_stores_exit_2(run_cli, tmp_path):
+    import duckdb
+
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    for args in (("ecosystem", "lineage", empty), ("ecosystem", "diffusion", "--db", empty),
+                 ("ecosystem", "diffusion", "--db", tmp_path / "missing.duckdb"),
+                 ("ecosystem", "lineage", "store")):
+        result = run_cli(*args)
+        assert result.returncode == 2, args
+        assert "store" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_diffusion_options_exit_2_before_writing(run_cli, tmp_path):
+    figure = tmp_path / "fig.png"
+    for args, message in ((("--since", "2025-13"), "--since"), (("--relation", "copy"), "relation"),
+                          (("--since", "2025-03", "--until", "2025-01"), "after"),
+                          (("--plot", tmp_path / "fig.txt"), "must end in")):
+        result = run_cli("ecosystem", "diffusion", *args, "--plot", figure) if args[0] != "--plot" else \
+            run_cli("ecosystem", "diffusion", *args)
+        assert result.returncode == 2 and message in result.stderr
+        assert not figure.exists()

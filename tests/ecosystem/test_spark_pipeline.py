@@ -1,0 +1,50 @@
+"""The Ibis diffusion pipeline gives the same numbers on local PySpark as on DuckDB."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from valuechain.ecosystem import diffusion as diff
+from valuechain.ecosystem.pipeline import origin_totals
+
+pytestmark = pytest.mark.spark
+
+R1_INFO = "ecosystem/hf-deepseek-r1-tree/model-info-2025-04-10.csv"
+
+
+@pytest.fixture(scope="module")
+def spark_ibis(spark_session):
+    import ibis
+
+    return ibis.pyspark.connect(spark_session)
+
+
+def test_real_r1_tree_same_on_spark_and_duckdb(spark_ibis, shared_data):
+    from valuechain.ecosystem.hf_import import import_file
+    from valuechain.store import Store
+
+    with Store(":memory:") as store:
+        import_file(store, shared_data / R1_INFO)
+        frame = diff.load_from_store(store).derivatives
+    for filters in ({}, {"since": diff.parse_date("2025-02", "--since"), "pipeline_tag": "text-generation"}):
+        on_duckdb = diff.monthly_series(frame, **filters)
+        on_spark = diff.monthly_series(frame, con=spark_ibis, **filters)
+        assert len(on_duckdb) > 0
+        pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=False)
+    pd.testing.assert_frame_equal(origin_totals(frame, con=spark_ibis), origin_totals(frame), check_dtype=False)
+
+
+def test_synthetic_derivatives_same_on_spark_and_duckdb(spark_ibis):
+    from test_diffusion_analysis import random_derivatives
+
+    frame = random_derivatives(20_000, seed=11)
+    filters = {"until": diff.parse_date("2024-06-30", "--until"), "relation": "quantized"}
+    on_duckdb = diff.monthly_series(frame, **filters)
+    on_spark = diff.monthly_series(frame, con=spark_ibis, **filters)
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=False)
+    assert on_duckdb["derivatives"].sum() == int(
+        ((frame["created_at"] < "2024-07-01") & (frame["relation"] == "quantized")).sum())
+    share_spark = diff.cn_us_share(diff.monthly_series(frame, con=spark_ibis))
+    share_duckdb = diff.cn_us_share(diff.monthly_series(frame))
+    pd.testing.assert_frame_equal(share_spark, share_duckdb)
