@@ -523,7 +523,8 @@ def from_ecosystem_asset(asset: Mapping[str, Any], *, source: str = "Ecosystem G
     access = str(_eg_value(asset.get("access")) or "").strip().lower()
     licence = _eg_value(asset.get("license"))
     licence = str(licence).strip() if licence not in (None, "", "unknown") else None
-    status = {"open": "open", "limited": "partial", "closed": "closed"}.get(access, "absent")
+    # Ecosystem Graphs "limited" means access through an API or on request, not downloadable weights
+    status = {"open": "open", "limited": "closed", "closed": "closed"}.get(access, "absent")
     explanation = asset.get("license", {}).get("explanation") if isinstance(asset.get("license"), Mapping) \
         else None
     kind = str(asset.get("type") or "model")
@@ -537,12 +538,12 @@ def from_ecosystem_asset(asset: Mapping[str, Any], *, source: str = "Ecosystem G
                     date=str(created) if created else None, quote=f"access: {access}", method="ecosystem-graphs",
                     extra=extra)]
     if licence:
-        out.append(Evidence(component="Licence terms", status="open" if status == "open" else "partial",
+        out.append(Evidence(component="Licence terms", status="open" if access == "open" else "partial",
                             source=src, licence=licence, date=str(created) if created else None,
                             quote=str(explanation or f"license: {licence}"), method="ecosystem-graphs",
                             extra=extra))
     if kind == "model" and access == "limited":
         out.append(Evidence(component="API access", status="partial", source=src, licence=licence,
                             date=str(created) if created else None, quote="access: limited",
-                            method="ecosystem-graphs", extra=extra))
+                            method="ecosystem-graphs", extra={**extra, "staged": True}))
     return out
