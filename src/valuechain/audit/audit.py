@@ -131,14 +131,15 @@ def mot_record_from_evidence(name: str, evidence: Sequence[Evidence]) -> dict[st
     return record
 
 
-def _scores(name: str, evidence: list[Evidence], mot_path: str | None = None) -> tuple[dict, dict, dict, dict]:
+def _scores(name: str, evidence: list[Evidence], mot_path: str | None = None,
+            mof_result: Any = None) -> tuple[dict, dict, dict, dict]:
     from valuechain.audit import frameworks
     from valuechain.audit.mof import mof_class
 
     level, level_name, reasons = frameworks.solaiman_level(evidence)
     solaiman = {"level": level, "name": level_name, "reasons": reasons}
-    if mot_path:
-        mof = mof_class(mot_path).to_dict()
+    if mof_result is not None or mot_path:
+        mof = (mof_result if mof_result is not None else mof_class(mot_path)).to_dict()
         mof["derived_from"] = "Model Openness Tool record"
     else:
         mof = mof_class(mot_record_from_evidence(name, evidence)).to_dict()
@@ -161,12 +162,13 @@ def _licence_evidence(licence_id: str | None) -> tuple[list[Evidence], dict[str,
 
 
 def _finish(ref: str, kind: str, name: str, evidence: list[Evidence], fields: GovernanceFields, notes: list[str],
-            licence: dict[str, Any] | None, mot_path: str | None = None, **meta: Any) -> AuditResult:
+            licence: dict[str, Any] | None, mot_path: str | None = None, mof_result: Any = None,
+            **meta: Any) -> AuditResult:
     from valuechain.audit.governance import classify
     from valuechain.output import source
 
     governance = classify(fields)
-    solaiman, mof, osaid_result, eosai = _scores(name, evidence, mot_path)
+    solaiman, mof, osaid_result, eosai = _scores(name, evidence, mot_path, mof_result)
     seen: dict[str, dict[str, Any]] = {}
     for ev in evidence:
         loc = ev.source.split("#")[0] if not ev.source.startswith("http") else ev.source
@@ -210,7 +212,7 @@ def audit_entry(entry: CatalogEntry, with_snapshots: bool = True, data_dir: Path
 
 
 def _audit_evidence(ref: str, kind: str, name: str, evidence: list[Evidence], mot_path: str | None = None,
-                    **meta: Any) -> AuditResult:
+                    mof_result: Any = None, **meta: Any) -> AuditResult:
     from valuechain.audit.governance import fields_from_evidence
 
     licence = None
@@ -224,7 +226,7 @@ def _audit_evidence(ref: str, kind: str, name: str, evidence: list[Evidence], mo
         licence = {**report_ev.extra["licence_report"], "licence_class": report_ev.extra.get("licence_class"),
                    "source": report_ev.source}
     fields, notes = fields_from_evidence(evidence)
-    return _finish(ref, kind, name, evidence, fields, notes, licence, mot_path, **meta)
+    return _finish(ref, kind, name, evidence, fields, notes, licence, mot_path, mof_result, **meta)
 
 
 def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = True,
@@ -254,9 +256,14 @@ def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = T
                                        collectors.from_eosai_yaml(path),
                                        organisation=(data.get("org") or {}).get("name"),
                                        release_date=str(system.get("releasedate") or "") or None)
-            evidence = collectors.from_mot_yaml(path)
+            from valuechain.audit.mof import mof_class
+
+            mof_result = mof_class(data if isinstance(data, Mapping) and "release" in data else path)
+            mof_result.source = str(path)
+            evidence = mof_result.evidence()
             release = data.get("release") if isinstance(data, Mapping) else {}
             return _audit_evidence(ref, "mot-yaml", str(release.get("name") or path.stem), evidence, str(path),
+                                   mof_result,
                                    organisation=release.get("producer"),
                                    release_date=str(release.get("date") or "") or None)
         raise InputError(f"{ref} is a file but not a release directory, a MOT YAML or an Index YAML.")
@@ -338,16 +345,16 @@ def gradient_figure(frame: Any, path: str | Path) -> Path:
     cmap = plt.get_cmap("tab20")
     colours = {c: cmap(i % 20) for i, c in enumerate(countries)}
     fig, ax = plt.subplots(figsize=(11, 6.2))
-    offsets = data.groupby("governance_level").cumcount()
+    data = data.sort_values("date")
+    order = data.groupby("governance_level").cumcount()
+    data["y"] = data["governance_level"] + ((order % 4) - 1.5) * 0.12
     for country in countries:
         sub = data[data["country"] == country]
-        jitter = ((offsets[sub.index] % 5) - 2) * 0.07
-        ax.scatter(sub["date"], sub["governance_level"] + jitter, s=46, color=colours[country], label=country,
+        ax.scatter(sub["date"], sub["y"], s=46, color=colours[country], label=country,
                    edgecolor="black", linewidth=0.4, zorder=3)
-    for _, row in data.iterrows():
-        if row["governance_level"] in (5, 1) or row["country"] not in ("US", "CN"):
-            ax.annotate(row["name"], (row["date"], row["governance_level"]), fontsize=6, xytext=(3, 4),
-                        textcoords="offset points", alpha=0.8)
+    for i, row in enumerate(data.itertuples(index=False)):
+        ax.annotate(row.name, (row.date, row.y), fontsize=5.5, alpha=0.85, rotation=25,
+                    xytext=(3, 3 if i % 2 else -7), textcoords="offset points")
     ax.set_yticks(list(labels), [labels[k] for k in labels])
     ax.set_ylim(0.5, 5.6)
     ax.grid(axis="y", alpha=0.3)
@@ -359,6 +366,7 @@ def gradient_figure(frame: Any, path: str | Path) -> Path:
     target = Path(path)
     with atomic_path(target) as tmp:
         fig.savefig(tmp, dpi=130, format=target.suffix.lstrip(".") or "png")
+        tmp.chmod(0o644)
     plt.close(fig)
     return target
 

@@ -540,7 +540,10 @@ def fields_from_evidence(evidence: Iterable[Any], licence_levers: Mapping[str, A
             by_component[ev.component] = ev
     notes: list[str] = []
     w = by_component.get("Model parameters (Final)")
-    if w is None or w.status in ("closed", "absent"):
+    if w is not None and w.method == "mot-yaml" and w.status == "closed" and w.licence:
+        # In a MOT record a listed component is released; "closed" there means "not openly licensed".
+        weights = "gated" if (w.extra or {}).get("gated") else "open"
+    elif w is None or w.status in ("closed", "absent"):
         weights = "none"
     elif (w.extra or {}).get("gated") or (w.extra or {}).get("weights") == "gated":
         weights = "gated"
