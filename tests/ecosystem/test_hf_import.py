@@ -13,11 +13,12 @@ from valuechain.ecosystem.hf_store import (
     RELATIONS,
     is_repo_id,
     lineage_edges,
+    load_models,
     parse_base_model_tags,
     require_models,
 )
 from valuechain.errors import InputError
-from valuechain.sources.huggingface import parse_card_yaml, record_to_row
+from valuechain.sources.huggingface import parse_card_yaml, record_to_row, rows_frame
 from valuechain.store import Store
 
 TREE = ("ecosystem", "hf-deepseek-r1-tree")
@@ -67,6 +68,40 @@ def test_lineage_edges_merge_tags_and_card_without_self_loops(child, card_parent
             assert parent in card_parents and origin == "card"
             assert relation == (card_relation or "finetune")
     assert set(parents) == (set(typed_first) | set(card_parents)) - {child}
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+record_keys = st.sampled_from(["id", "modelId", "author", "createdAt", "created_at", "lastModified",
+                               "downloads", "downloadsAllTime", "likes", "gated", "tags", "cardData",
+                               "card_data", "pipeline_tag", "library_name", "sha", "siblings"])
+
+
+@given(st.dictionaries(record_keys, json_values, max_size=10))
+def test_any_json_record_gives_a_row_or_one_input_error(record):
+    try:
+        row = record_to_row(record)
+    except InputError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert is_repo_id(row["id"]) and isinstance(row["tags"], list)
+        assert row["card_data"] is None or isinstance(row["card_data"], dict)
+        edges = lineage_edges(row["id"], row["tags"], row["card_data"])
+        assert all(relation in RELATIONS for _, _, relation, _ in edges)
+        assert load_models(Store(":memory:"), rows_frame([row]), source="hypothesis") == (1, len(edges))
+
+
+@given(st.text(max_size=200))
+def test_card_yaml_parses_to_a_mapping_none_or_one_input_error(text):
+    try:
+        value = parse_card_yaml(text, "o/m")
+    except InputError as exc:
+        assert "not valid YAML" in str(exc)
+    else:
+        assert value is None or isinstance(value, dict)
 
 
 def test_card_base_model_may_be_a_string():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -69,8 +69,8 @@ def import_(
             when = datetime.fromisoformat(fetched_at)
         except ValueError:
             raise InputError(f"--fetched-at {fetched_at!r} is not a date like 2025-04-10.") from None
-        if when.tzinfo is not None:
-            when = when.astimezone(tz=None).replace(tzinfo=None)
+        if when.tzinfo is not None:  # the store keeps naive UTC
+            when = when.astimezone(UTC).replace(tzinfo=None)
     read_records(file)  # validate the file before creating or opening the store
     store = clitools.open_store(db)
     try:

@@ -112,11 +112,23 @@ def _first(record: Mapping[str, Any], *keys: str) -> Any:
 
 
 def _gated(value: Any) -> str | None:
-    if value is None:
-        return None
+    """The Hub's ``gated``: ``false``, ``"auto"`` or ``"manual"`` → ``"false"``/``"auto"``/``"manual"``."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return value if isinstance(value, str) else None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _time(value: Any) -> str | datetime | None:
+    """An ISO 8601 timestamp string or datetime, else None (the store parses it as UTC)."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value.strip()):
+        return value.strip()
+    return None
 
 
 def _int(value: Any) -> int | None:
@@ -153,18 +165,18 @@ def record_to_row(record: Mapping[str, Any]) -> dict[str, Any]:
         author = model_id.split("/", 1)[0]
     return {
         "id": model_id,
-        "author": author,
-        "created_at": _first(record, "createdAt", "created_at"),
-        "last_modified": _first(record, "lastModified", "last_modified"),
+        "author": _str(author),
+        "created_at": _time(_first(record, "createdAt", "created_at")),
+        "last_modified": _time(_first(record, "lastModified", "last_modified")),
         "downloads": _int(record.get("downloads")),
         "downloads_all_time": _int(_first(record, "downloadsAllTime", "downloads_all_time")),
         "likes": _int(record.get("likes")),
-        "pipeline_tag": record.get("pipeline_tag"),
-        "library_name": _first(record, "library_name", "libraryName"),
+        "pipeline_tag": _str(record.get("pipeline_tag")),
+        "library_name": _str(_first(record, "library_name", "libraryName")),
         "gated": _gated(record.get("gated")),
         "tags": tags,
         "card_data": card,
-        "sha": record.get("sha"),
+        "sha": _str(record.get("sha")),
     }
 
 
