@@ -20,7 +20,7 @@ def test_at_least_forty_complete_events():
         assert e.category in CATEGORIES
         assert e.issuing_body and e.title_original and e.title_en and e.confidence and e.verification
         assert e.source_url or e.source_note, e.event_id
-        assert e.verification.split(":")[0] in {"corpus", "draft", "secondary"}, e.event_id
+        assert e.verification.split(":")[0].split(" (")[0] in {"corpus", "draft", "secondary", "web"}, e.event_id
         if e.publication_date and e.category != "us_shock":
             assert e.publication_date >= e.date, e.event_id
 

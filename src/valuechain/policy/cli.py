@@ -62,15 +62,16 @@ def timeline_command(
         return
     from rich.table import Table
 
-    table = Table("date", "pub.", "ctry", "category", "issuing body", "title (English)", "conf.", "checked",
+    table = Table("date", "ctry", "category", "issuing body", "title (English)", "checked",
                   title=f"{len(events)} policy events")
+    table.columns[3].max_width = 28
+    table.columns[4].max_width = 70
     for e in events:
-        table.add_row(e.date.isoformat(), e.publication_date.isoformat() if e.publication_date else "", e.country,
-                      e.category, e.issuing_body, e.title_en, e.confidence.split(" ")[0],
-                      e.verification.split(":")[0])
+        table.add_row(e.date.isoformat(), e.country, e.category, e.issuing_body, e.title_en, e.verification_kind)
     con = clitools.console()
     con.print(table)
-    con.print("checked: corpus = found in a local snapshot; draft/secondary = source named, not re-checked offline.")
+    con.print("checked: corpus = found in a local snapshot; web = checked against stored public copies of the source; "
+              "draft / secondary = source named, not re-checked. Use --json for dates of publication, URLs and notes.")
     if plot:
         con.print(f"figure written to {plot}")
 

@@ -5,9 +5,10 @@ Chinese documents found in the MIIT/CAC/TC260 corpus, Government Work Reports, A
 model-release confounders. Each row has the date (the date of issue or signature), the publication
 date where it differs, the issuing body, the title in the original language and in English, a
 category, a source URL or note, a confidence, and ``verification`` saying how the row was checked
-(``corpus: ...`` = title/date/URL found in a local snapshot; ``draft: ...`` = carried over from the
-draft, whose source is named but was not re-checked offline; ``secondary: ...`` = a widely reported
-public fact not checked offline).
+(``corpus: ...`` = title/date/URL found in a local snapshot; ``web (date): ...`` = document number and
+dates checked against stored public copies of the source, named in the field; ``draft: ...`` = carried
+over from the draft, whose source is named but was not re-checked; ``secondary: ...`` = a widely
+reported public fact not checked here).
 """
 
 from __future__ import annotations
@@ -66,9 +67,15 @@ class PolicyEvent:
     def verified_locally(self) -> bool:
         return self.verification.startswith("corpus")
 
+    @property
+    def verification_kind(self) -> str:
+        """``corpus``, ``web``, ``draft`` or ``secondary``."""
+        return self.verification.split(":")[0].split(" (")[0].strip()
+
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["verified_locally"] = self.verified_locally
+        out["verification_kind"] = self.verification_kind
         return out
 
 
