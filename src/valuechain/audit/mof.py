@@ -61,7 +61,7 @@ _ALIASES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MotLicences:
     """The MOT's licence lists: open ids (OSI/FSF, open data, OpenMDW), all SPDX ids, type-appropriate ids."""
 
@@ -78,16 +78,26 @@ class MotLicences:
         """Map a non-SPDX spelling to an SPDX id where one is unambiguous; else return it unchanged."""
         if not licence:
             return licence
-        if licence in self.spdx_ids or licence in self.open_ids:
-            return licence
-        lowered = {i.lower(): i for i in self.spdx_ids | self.open_ids}
-        if licence.strip().lower() in lowered:
-            return lowered[licence.strip().lower()]
-        key = re.sub(r"[^a-z0-9]", "", re.sub(r"\b(licen[cs]e|version|v(?=\d))\b", "", licence.lower()))
-        if key in _ALIASES:
-            return _ALIASES[key]
-        squashed = {re.sub(r"[^a-z0-9]", "", i.lower()): i for i in sorted(self.spdx_ids | self.open_ids)}
-        return squashed.get(key, licence)
+        return _normalise(self, licence)
+
+
+@lru_cache(maxsize=4096)
+def _normalise(lic: MotLicences, licence: str) -> str:
+    if licence in lic.spdx_ids or licence in lic.open_ids:
+        return licence
+    lowered, squashed = _lookup_tables(lic)
+    if licence.strip().lower() in lowered:
+        return lowered[licence.strip().lower()]
+    key = re.sub(r"[^a-z0-9]", "", re.sub(r"\b(licen[cs]e|version|v(?=\d))\b", "", licence.lower()))
+    if key in _ALIASES:
+        return _ALIASES[key]
+    return squashed.get(key, licence)
+
+
+@lru_cache(maxsize=4)
+def _lookup_tables(lic: MotLicences) -> tuple[dict[str, str], dict[str, str]]:
+    ids = sorted(lic.spdx_ids | lic.open_ids)
+    return {i.lower(): i for i in ids}, {re.sub(r"[^a-z0-9]", "", i.lower()): i for i in ids}
 
 
 @lru_cache(maxsize=1)

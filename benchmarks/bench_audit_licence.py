@@ -1,0 +1,159 @@
+"""Benchmark: licence analysis throughput, MOT audit of all 193 YAMLs, and agreement/speed vs ScanCode.
+
+- Licence texts per second on one core: the reference licence texts (front matter stripped) repeated.
+  Target: >= 200 texts/s.
+- Auditing all 193 Model Openness Tool YAMLs end to end (read, parse, classify, evidence). Target: < 1 s.
+- ScanCode (``scancode-toolkit``, the field's standard licence detector; NOT a dependency): if importable
+  here, or in the interpreter named by ``$SCANCODE_PYTHON`` (default ``/tmp/scvenv/bin/python``), its
+  detection is run on the same bare texts in the same run: agreement with our identification and the
+  speed ratio. Otherwise the table says that ScanCode is not installed.
+
+Run: ``python benchmarks/bench_audit_licence.py [--repeat N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from valuechain.audit.collectors import split_front_matter
+from valuechain.audit.licence import analyse_licence, reference_index
+from valuechain.audit.mof import mof_class
+from valuechain.config import data_dir
+
+SCANCODE_SCRIPT = r"""
+import json, sys, time
+from scancode.api import get_licenses
+paths = json.load(open(sys.argv[1]))
+get_licenses(paths[0])  # loads the licence index (cached after the first run)
+out = {}
+t0 = time.perf_counter()
+for p in paths:
+    res = get_licenses(p)
+    out[p] = res.get("detected_license_expression")
+elapsed = time.perf_counter() - t0
+print(json.dumps({"elapsed": elapsed, "detections": out}))
+"""
+
+
+def _reference_bodies() -> list[tuple[str, str]]:
+    folder = data_dir() / "licenses" / "license-texts"
+    out = []
+    for path in sorted(folder.glob("*.LICENSE")):
+        meta, body = split_front_matter(path.read_text(encoding="utf-8"))
+        out.append((str(meta["key"]), body))
+    return out
+
+
+def bench_licences(bodies: list[tuple[str, str]], repeat: int) -> dict[str, float]:
+    reference_index()  # index load is a one-off cost, reported separately
+    texts = [b for _, b in bodies] * repeat
+    size = sum(len(t.encode("utf-8")) for t in texts)
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    for text in texts:
+        analyse_licence(text)
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    return {"texts": len(texts), "wall_s": wall, "cpu_s": cpu, "texts_per_s_wall": len(texts) / wall,
+            "texts_per_s_cpu": len(texts) / cpu, "mb_per_s_cpu": size / cpu / 1e6}
+
+
+def bench_mot() -> dict[str, float]:
+    folder = data_dir() / "openness" / "model-openness-tool" / "models"
+    files = sorted(folder.glob("*.yml"))
+    t0, c0 = time.perf_counter(), time.process_time()
+    classes = [mof_class(f) for f in files]
+    evidence = sum(len(r.evidence()) for r in classes)
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"yamls": len(files), "seconds": elapsed, "cpu_seconds": cpu, "evidence_records": evidence}
+
+
+def _scancode_python() -> str | None:
+    try:
+        import scancode.api  # noqa: F401
+
+        return sys.executable
+    except ImportError:
+        pass
+    candidate = os.environ.get("SCANCODE_PYTHON", "/tmp/scvenv/bin/python")
+    if Path(candidate).exists():
+        probe = subprocess.run([candidate, "-c", "import scancode.api"], capture_output=True)
+        if probe.returncode == 0:
+            return candidate
+    return None
+
+
+def bench_scancode(bodies: list[tuple[str, str]], ours_per_text_s: float) -> list[str]:
+    python = _scancode_python()
+    if python is None:
+        return ["ScanCode (scancode-toolkit) is not installed: agreement and speed ratio not measured "
+                "(set SCANCODE_PYTHON to an interpreter that has it)."]
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for key, body in bodies:
+            p = Path(tmp) / f"text{len(paths):02d}.txt"
+            p.write_text(body, encoding="utf-8")
+            paths.append((key, str(p)))
+        listing = Path(tmp) / "paths.json"
+        listing.write_text(json.dumps([p for _, p in paths]), encoding="utf-8")
+        proc = subprocess.run([python, "-c", SCANCODE_SCRIPT, str(listing)], capture_output=True, text=True,
+                              timeout=1800)
+        if proc.returncode != 0:
+            return [f"ScanCode failed to run: {proc.stderr.strip().splitlines()[-1:]}"]
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+    detections = result["detections"]
+    agree, rows = 0, []
+    for key, path in paths:
+        theirs = detections.get(path) or ""
+        ours = analyse_licence(Path(path).read_text(encoding="utf-8")).identified
+        ours_key = ours["scancode_key"] if ours else None
+        ok = ours_key is not None and theirs.strip() == ours_key
+        agree += ok
+        if not ok:
+            rows.append(f"    {key}: ours={ours_key} scancode={theirs or None}")
+    sc_per_text = result["elapsed"] / len(paths)
+    lines = [f"ScanCode agreement (same key, bare texts): {agree}/{len(paths)} = {agree / len(paths):.1%}",
+             f"ScanCode time per text: {sc_per_text * 1000:.1f} ms; ours {ours_per_text_s * 1000:.2f} ms; "
+             f"speed ratio ours/ScanCode = {sc_per_text / ours_per_text_s:.0f}x"]
+    if rows:
+        lines.append("  disagreements (ScanCode may report an expression of several keys):")
+        lines.extend(rows)
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=10, help="times the reference set is repeated")
+    args, _ = parser.parse_known_args()
+    pin = "single thread; CPU time = one core's work, wall clock depends on the machine's load"
+    bodies = _reference_bodies()
+    t0 = time.perf_counter()
+    reference_index()
+    load = time.perf_counter() - t0
+    lic = bench_licences(bodies, args.repeat)
+    mot = bench_mot()
+    print(f"Openness audit benchmark ({pin}; reference index load {load * 1000:.0f} ms)")
+    print(f"{'measure':58s} {'value':>12s}  target")
+    print(f"{'licence texts analysed (' + str(len(bodies)) + ' refs x ' + str(args.repeat) + ')':58s} "
+          f"{lic['texts']:>12d}")
+    print(f"{'licence texts / s (CPU time, one core)':58s} {lic['texts_per_s_cpu']:>12.0f}  >= 200 "
+          f"{'OK' if lic['texts_per_s_cpu'] >= 200 else 'MISSED'}")
+    print(f"{'licence texts / s (wall clock, shared machine)':58s} {lic['texts_per_s_wall']:>12.0f}")
+    print(f"{'licence text MB / s (CPU time)':58s} {lic['mb_per_s_cpu']:>12.2f}")
+    print(f"{'MOT YAMLs audited end to end':58s} {mot['yamls']:>12d}")
+    print(f"{'seconds for all MOT YAMLs, wall (parse + classify + evidence)':58s} {mot['seconds']:>12.3f}  < 1 s "
+          f"{'OK' if mot['seconds'] < 1 else 'MISSED'}")
+    print(f"{'seconds for all MOT YAMLs, CPU time':58s} {mot['cpu_seconds']:>12.3f}  < 1 s "
+          f"{'OK' if mot['cpu_seconds'] < 1 else 'MISSED'}")
+    for line in bench_scancode(bodies, lic["cpu_s"] / lic["texts"]):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
