@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from valuechain.market.equilibrium import _core, _effects, thresholds
+from valuechain.market.equilibrium import core_terms as _core
+from valuechain.market.equilibrium import effects_from_core as _effects
+from valuechain.market.equilibrium import thresholds
 from valuechain.market.parameters import Parameters
 
 CLAIMS: dict[str, tuple[str, str]] = {

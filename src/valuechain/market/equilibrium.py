@@ -217,8 +217,11 @@ def _prepare(params: Parameters) -> dict[str, Any]:
     return {k: np.asarray(v, dtype=float) for k, v in params.as_dict().items()}
 
 
-def _core(params: Parameters) -> dict[str, Any]:
-    """Shared subexpressions: shape constants, C, y, the masked u = 1/(C − H), x and e."""
+def core_terms(params: Parameters) -> dict[str, Any]:
+    """Shared subexpressions: shape constants, C, y, the masked u = 1/(C − H), x and e.
+
+    Each term keeps its own broadcast shape (e.g. y depends on c only), so grids pay only for what varies.
+    """
     p = _prepare(params)
     sh = shape_constants(p["gamma"], p["delta"], p["lam"], p["theta"])
     big_c = p["kappa_f"] * (p["c"] - p["s"]) + p["k"]
@@ -235,28 +238,44 @@ def _core(params: Parameters) -> dict[str, Any]:
         else:
             u = np.where(exists, 1.0 / u, np.nan)
     yu = y * u
-    x = (sh.phi * big_c) * yu
+    yuc = yu * big_c  # x = φ · y C u
+    x = sh.phi * yuc
     e = (sh.lt * sh.h) * yu
     return {"p": p, "sh": sh, "C": big_c, "base": base, "y0": y0, "y": y, "exists": exists,
-            "unique": unique, "u": u, "yu": yu, "x": x, "e": e}
+            "unique": unique, "u": u, "yu": yu, "yuc": yuc, "x": x, "e": e}
 
 
-def _levels(core: dict[str, Any]) -> dict[str, Any]:
+def levels_from_core(core: dict[str, Any]) -> dict[str, Any]:
+    """Every equilibrium quantity from :func:`core_terms` (in-place arithmetic, few temporaries)."""
     p, sh, x, e = core["p"], core["sh"], core["x"], core["e"]
     nan_mask = core["u"] * 0.0  # 0 inside, NaN outside, full grid shape
     r = 0.5 * (core["base"] + p["kappa_i"] * p["c"])
-    d = 0.5 * e * e
+    d = e * e
+    d *= 0.5
     mu = x / sh.g1
     cs = x * x
     provider = core["y0"] * x
-    firm = x * mu - core["C"] * d
-    outlay = (2.0 * p["s"] * p["kappa_f"]) * d
-    net = cs - outlay
+    firm = x * mu
+    firm -= core["C"] * d
+    s_kf = p["s"] * p["kappa_f"]
+    if np.ndim(s_kf) == 0 and float(s_kf) == 0.0:
+        outlay = nan_mask  # zero where the equilibrium exists (no subsidy), NaN elsewhere
+        net = cs
+    else:
+        outlay = (2.0 * s_kf) * d
+        net = cs - outlay
+    welfare = firm * 2.0
+    welfare += net
+    welfare += provider
+    retail = mu
+    retail += r
+    quality = p["theta"] * e
+    quality += p["q0"]
     return {
-        "fine_tuning_price": p["c"] + nan_mask, "inference_price": r + nan_mask, "retail_price": r + mu,
-        "effort": e, "data": d, "quality": p["q0"] + p["theta"] * e, "quantity": x,
+        "fine_tuning_price": p["c"] + nan_mask, "inference_price": r + nan_mask, "retail_price": retail,
+        "effort": e, "data": d, "quality": quality, "quantity": x,
         "consumer_surplus": cs, "provider_profit": provider, "firm_profit": firm, "subsidy_outlay": outlay,
-        "net_consumer_surplus": net, "welfare": net + provider + 2.0 * firm,
+        "net_consumer_surplus": net, "welfare": welfare,
     }
 
 
@@ -267,8 +286,8 @@ def solve(params: Parameters | None = None, **values: Any) -> Equilibrium:
     is NaN and ``exists`` is False (call :meth:`Equilibrium.require` to raise instead).
     """
     params = (params or Parameters()).with_values(**values) if values else (params or Parameters())
-    core = _core(params)
-    levels = _levels(core)
+    core = core_terms(params)
+    levels = levels_from_core(core)
     return Equilibrium(parameters=params, **levels, exists=core["exists"], unique=core["unique"],
                        thresholds=thresholds(params))
 
@@ -286,45 +305,90 @@ def marginal_effects(
     ``T_P = 2 s κ_F e e_P (+ κ_F e² for s)``.
     """
     params = (params or Parameters()).with_values(**values) if values else (params or Parameters())
-    core = _core(params)
-    return _effects(core, policies)
+    return effects_from_core(core_terms(params), policies)
 
 
-def _effects(core: dict[str, Any], policies: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+def effects_from_core(
+    core: dict[str, Any], policies: tuple[str, ...] = POLICIES, outcomes: tuple[str, ...] = OUTCOMES,
+) -> dict[str, dict[str, Any]]:
+    """Analytic marginal effects from :func:`core_terms` (see :func:`marginal_effects` for the formulas).
+
+    In-place numpy arithmetic on shared subexpressions (u, y u, y C u, 2x/(1+γ), C e); only the requested
+    ``outcomes`` are formed. With no subsidy (s = 0 everywhere) ∂T/∂γ = ∂T/∂δ = 0, so the net-CS effects of γ
+    and δ are the same arrays as the gross ones.
+    """
     p, sh = core["p"], core["sh"]
-    u, yu, x, e, big_c, y0 = core["u"], core["yu"], core["x"], core["e"], core["C"], core["y0"]
+    u, yu, yuc, x, e, big_c, y0 = (core[k] for k in ("u", "yu", "yuc", "x", "e", "C", "y0"))
     kf, s = p["kappa_f"], p["s"]
-    x_g1 = 2.0 / sh.g1 * x  # 2x/(1+γ), reused by every π derivative
-    ce = big_c * e
-    two_s_kf_e = (2.0 * s * kf) * e
-    yu2 = yu * u
+    no_subsidy = np.ndim(s) == 0 and float(s) == 0.0
+    want = set(outcomes)
+    need_firm = bool(want & {"firm_profit", "welfare"})
+    need_net = bool(want & {"net_consumer_surplus", "welfare"})
+    x2 = 2.0 * x
+    x_g1 = x2 / sh.g1 if need_firm else None  # 2x/(1+γ)
+    ce = big_c * e if need_firm else None
     out: dict[str, dict[str, Any]] = {}
     for policy in policies:
         if policy == "gamma":
-            dx = yu * big_c * (sh.phi_gamma + (sh.phi * sh.H_gamma) * u)
-            de = sh.lt * yu * (sh.h_gamma + (sh.h * sh.H_gamma) * u)
-            dfirm = x_g1 * dx - (x * x) / (sh.g1 * sh.g1) - ce * de
-            dout = two_s_kf_e * de
+            dx = u * (sh.phi * sh.H_gamma)
+            dx += sh.phi_gamma
+            dx *= yuc
         elif policy == "delta":
-            dx = (sh.phi * sh.H_delta) * big_c * yu2
-            de = sh.lt * yu * (sh.h_delta + (sh.h * sh.H_delta) * u)
-            dfirm = x_g1 * dx - ce * de
-            dout = two_s_kf_e * de
+            dx = u * (sh.phi * sh.H_delta)
+            dx *= yuc
         elif policy == "s":
-            dx = (kf * sh.phi * sh.H) * yu2
-            de = (kf * sh.lt * sh.h) * yu2
-            kf_e2 = kf * e * e
-            dfirm = x_g1 * dx + 0.5 * kf_e2 - ce * de
-            dout = kf_e2 + two_s_kf_e * de
+            dx = u * (kf * sh.phi * sh.H)
+            dx *= yu
         else:
             raise ValueError(f"unknown policy parameter {policy!r}")
-        dcs = 2.0 * x * dx
-        dnet = dcs - dout
-        dprov = y0 * dx
-        out[policy] = {
-            "consumer_surplus": dcs, "net_consumer_surplus": dnet, "provider_profit": dprov,
-            "firm_profit": dfirm, "welfare": dnet + dprov + 2.0 * dfirm,
-        }
+        de = None
+        if need_firm or (need_net and (policy == "s" or not no_subsidy)):
+            if policy == "gamma":
+                de = u * sh.H_gamma
+                de += sh.h_gamma / sh.h
+                de *= e
+            elif policy == "delta":
+                de = u * sh.H_delta
+                de += sh.h_delta / sh.h
+                de *= e
+            else:
+                de = u * kf  # ∂e/∂s = κ_F e u
+                de *= e
+        res: dict[str, Any] = {}
+        dcs = x2 * dx
+        if "consumer_surplus" in want or need_net:
+            res["consumer_surplus"] = dcs
+        if need_net:
+            if policy == "s":
+                dout = (kf * e) * e
+                if not no_subsidy:
+                    dout += ((2.0 * s * kf) * e) * de
+                res["net_consumer_surplus"] = dcs - dout
+            elif no_subsidy:
+                res["net_consumer_surplus"] = dcs
+            else:
+                res["net_consumer_surplus"] = dcs - ((2.0 * s * kf) * e) * de
+        if "provider_profit" in want or "welfare" in want:
+            res["provider_profit"] = y0 * dx
+        if need_firm:
+            dfirm = x_g1 * dx
+            tmp = ce * de
+            dfirm -= tmp
+            if policy == "gamma":
+                tmp = x * x
+                tmp *= 1.0 / (sh.g1 * sh.g1)
+                dfirm -= tmp
+            elif policy == "s":
+                tmp = e * e
+                tmp *= 0.5 * kf
+                dfirm += tmp
+            res["firm_profit"] = dfirm
+        if "welfare" in want:
+            w = res["firm_profit"] * 2.0
+            w += res["net_consumer_surplus"]
+            w += res["provider_profit"]
+            res["welfare"] = w
+        out[policy] = {k: v for k, v in res.items() if k in want}
     return out
 
 

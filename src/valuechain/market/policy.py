@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from valuechain.errors import InputError
-from valuechain.market.equilibrium import _core, _effects
+from valuechain.market.equilibrium import core_terms as _core
+from valuechain.market.equilibrium import effects_from_core as _effects
 from valuechain.market.parameters import PARAMETER_TABLE, POLICY_PARAMETER, Parameters, parse_number
 
 #: The outcomes shown for each policy: consumers (gross, or net of the subsidy's cost), provider, firms.
@@ -206,3 +207,4 @@ def _plot_map_plotly(pmap: PolicyMap, path: Path) -> Path:
                       height=420, width=1500)
     write_text_atomic(path, fig.to_html(full_html=True, include_plotlyjs="cdn"))
     return path
+
