@@ -328,6 +328,38 @@ def _present(value: Any) -> bool:
     return value is not None and str(value).strip() not in ("", "nan", "None", "unknown", "Unknown")
 
 
+def _licence_words(text: str) -> str:
+    text = re.sub(r"\b(19|20)\d\d(-\d\d(-\d\d)?)?\b", " ", str(text).lower())
+    text = re.sub(r"\b(licen[cs]e|agreement|the|version)\b", " ", text)
+    return _norm(text)
+
+
+@lru_cache(maxsize=128)
+def licence_names(licence_id: str, data_dir: str | None = None) -> tuple[str, ...]:
+    """Names of a licence id: the id, and for a ScanCode key with a reference text, its name and short name."""
+    from valuechain.config import data_dir as default_data_dir
+
+    names = [licence_id]
+    path = Path(data_dir or default_data_dir()) / "licenses" / "license-texts" / f"{licence_id.lower()}.LICENSE"
+    if path.is_file():
+        head = path.read_text(encoding="utf-8", errors="replace")[:3000]
+        for key in ("name", "short_name", "spdx_license_key"):
+            m = re.search(rf"^{key}:\s*(.+)$", head, re.M)
+            if m:
+                names.append(m.group(1).strip())
+    return tuple(names)
+
+
+def licence_matches(ours: str | None, theirs: Any) -> bool | None:
+    """Whether a snapshot's licence text names our licence id (SPDX-normalised, or by the licence's name)."""
+    if not ours or not _present(theirs):
+        return None
+    if _licence_key(theirs) == _licence_key(ours):
+        return True
+    want = _licence_words(str(theirs))
+    return bool(want) and any(_licence_words(n) == want for n in licence_names(ours))
+
+
 def _licence_key(value: Any) -> str | None:
     from valuechain.audit.mof import mot_licences
 
@@ -388,8 +420,7 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
             return ((c == "open") == bool(value) if c else None), f"datasources_basemodel: {c}"
         if fact == "licence_id":
             raw = system.get("endmodellicense")
-            theirs = _licence_key(raw)
-            return ((theirs == _licence_key(value)) if theirs else None), str(raw)
+            return licence_matches(value, raw), str(raw)
         return None, ""
     if kind == "mot":
         release = record.get("release") or {}
@@ -399,8 +430,7 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
         if fact == "licence_id":
             dist = ((release.get("license") or {}).get("distribution") or {})
             raw = dist.get("name") if isinstance(dist, Mapping) else None
-            theirs = _licence_key(raw)
-            return ((theirs == _licence_key(value)) if theirs else None), str(raw)
+            return licence_matches(value, raw), str(raw)
         if fact in ("code_open", "data_open", "weights"):
             from valuechain.audit.mof import mof_class
 
@@ -433,8 +463,9 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
             return (access == "open") == (value != "none"), f"access: {access}"
         if fact == "licence_id":
             raw = _eg(record.get("license"))
-            theirs = _licence_key(raw) if str(raw).lower() not in ("custom", "none", "unknown") else None
-            return ((theirs == _licence_key(value)) if theirs else None), str(raw)
+            if str(raw).strip().lower() in ("custom", "none", "unknown", ""):
+                return None, str(raw)
+            return licence_matches(value, raw), str(raw)
         return None, ""
     return None, ""
 
