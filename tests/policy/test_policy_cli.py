@@ -93,3 +93,18 @@ def test_bad_dates_and_corpora(run_cli, tmp_path):
     r = run_cli("policy", "trends", "--corpus", str(folder), "--country", "US", "--date", "2023-11-01", "--json")
     assert r.returncode == 0, r.stderr
     assert r.json()["documents"] == 1
+
+
+def test_trends_save_to_store_and_corpus_listing(run_cli, tmp_path):
+    db = tmp_path / "policy.duckdb"
+    r = run_cli("policy", "trends", "--corpus", "agora", "--by", "body", "--save", "--db", str(db), "--json")
+    assert r.returncode == 0, r.stderr
+    assert r.json()["stored_run_id"].startswith("agora@")
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(DISTINCT doc_id) FROM policy_document_themes").fetchone()[0] == 147
+    con.close()
+    r = run_cli("policy", "corpus", "agora", "--list", "--json")
+    docs = r.json()["document_list"]
+    assert len(docs) == 147 and {d["date_precision"] for d in docs} == {"fiscal-year", "congress", "year"}

@@ -14,6 +14,7 @@ either side the series is flagged as thin: the tests are then descriptive at bes
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -235,5 +236,6 @@ def plot_timeline(events: Sequence[Any], trends: Any | None, path: Path, *, meas
     fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=120, format="png")
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; figures are meant to be shared
     plt.close(fig)
     return Path(path)

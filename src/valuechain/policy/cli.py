@@ -44,12 +44,26 @@ def timeline_command(
         None, "--category", help="Only these categories (us_shock, us_promotion, cn_policy, confounder, ...); repeatable."
     ),
     plot: Path = typer.Option(None, "--plot", help="Also draw the timeline (PNG) to this file."),
+    save: bool = typer.Option(False, "--save", help="Also store the full timeline in the DuckDB store (--db)."),
+    db: Path = clitools.DB_OPTION,
     as_json: bool = clitools.JSON_OPTION,
 ) -> None:
     """The curated, sourced timeline of U.S. shocks and promotion measures, Chinese policy documents and confounders."""
-    from valuechain.policy.timeline import CONFOUNDERS, SHOCKS, timeline, timeline_sources
+    from valuechain.policy.timeline import (
+        CONFOUNDERS,
+        SHOCKS,
+        events_path,
+        load_events,
+        timeline,
+        timeline_sources,
+    )
 
     events = timeline(country, since, until, category or None)
+    if save:
+        from valuechain.policy.store import save_events
+
+        with clitools.open_store(db) as store:
+            save_events(store, load_events(), source=str(events_path()))
     if plot:
         from valuechain.policy.analysis import plot_timeline
 
@@ -151,6 +165,8 @@ def trends_command(
     country: str = typer.Option(None, "--country", help="Country code of your own files (CN, US, ...)."),
     date_text: str = typer.Option(None, "--date", help="Date of your own file(s) when not in metadata.csv / file name."),
     extra_dict: list[Path] = _DICT_OPTION,
+    save: bool = typer.Option(False, "--save", help="Also store the per-document theme rows in the DuckDB store (--db)."),
+    db: Path = clitools.DB_OPTION,
     as_json: bool = clitools.JSON_OPTION,
 ) -> None:
     """Share of documents and mentions per 10,000 characters per theme per half-year, and before/after each shock."""
@@ -183,6 +199,13 @@ def trends_command(
     from valuechain.output import source
 
     sources = [*loaded.sources, source("theme dictionaries", str(default_dictionary_path())), *timeline_sources()]
+    run_id = None
+    if save:
+        from valuechain.policy.store import save_document_themes
+
+        with clitools.open_store(db) as store:
+            run_id = save_document_themes(store, doc_themes, source="; ".join(s["location"] for s in loaded.sources),
+                                          dictionary_files=classifier.dictionaries.files)
     notes = _corpus_notes(loaded, doc_themes)
     for c in comparisons:
         notes.extend(c.notes)
@@ -193,10 +216,12 @@ def trends_command(
                 doc_themes.drop_duplicates("doc_id")["date_precision"].value_counts()),
             "dropped": dict(loaded.dropped), "trends": trend_records,
             "before_after": [c.to_dict() for c in comparisons], "notes": notes,
-            "plot": str(plot) if plot else None,
+            "plot": str(plot) if plot else None, "stored_run_id": run_id,
         }, sources)
         return
     _print_trends(trends, comparisons, notes, plot)
+    if run_id:
+        clitools.console().print(f"stored as run {run_id} in table policy_document_themes")
 
 
 def _corpus_notes(loaded: Any, doc_themes: Any) -> list[str]:
@@ -254,16 +279,20 @@ def corpus_command(
     name: str = typer.Argument(..., help="cn-policy, gwr, cpc, agora, or a folder/file of your own."),
     country: str = typer.Option(None, "--country", help="Country code of your own files (CN, US, ...)."),
     date_text: str = typer.Option(None, "--date", help="Date of your own file(s) when not in metadata.csv / file name."),
+    list_documents: bool = typer.Option(False, "--list", help="Also list every document with its date interval and precision."),
     as_json: bool = clitools.JSON_OPTION,
 ) -> None:
     """What a corpus loader read: documents per year, date precision and what was dropped (and why)."""
     loaded = _load(name, country, date_text)
+    documents = [d.meta() for d in loaded.documents] if list_documents else None
     payload = {
         "corpus": name, "documents": len(loaded.documents), "per_year": loaded.counts_per_year(),
         "date_precision": loaded.precision_counts(), "dropped": dict(loaded.dropped),
         "issuing_bodies": dict(sorted(_count(d.issuing_body for d in loaded.documents).items())),
         "characters": sum(len(d.text) for d in loaded.documents),
     }
+    if documents is not None:
+        payload["document_list"] = documents
     if as_json:
         clitools.print_json(payload, loaded.sources)
         return
@@ -276,6 +305,13 @@ def corpus_command(
     con.print(table)
     con.print(f"date precision: {payload['date_precision']}; dropped: {payload['dropped'] or 'none'}")
     con.print(f"issuing bodies: {payload['issuing_bodies']}")
+    if documents is not None:
+        listing = Table("doc_id", "date", "interval", "precision", "body", "title", title="documents")
+        listing.columns[5].max_width = 60
+        for d in documents:
+            listing.add_row(d["doc_id"], d["date"].isoformat(), f"{d['date_low']} .. {d['date_high']}",
+                            d["date_precision"], d["issuing_body"], d["title"])
+        con.print(listing)
 
 
 def _count(items: Any) -> dict[str, int]:
