@@ -33,12 +33,12 @@ from scancode.api import get_licenses
 paths = json.load(open(sys.argv[1]))
 get_licenses(paths[0])  # loads the licence index (cached after the first run)
 out = {}
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 for p in paths:
     res = get_licenses(p)
     out[p] = res.get("detected_license_expression")
-elapsed = time.perf_counter() - t0
-print(json.dumps({"elapsed": elapsed, "detections": out}))
+elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+print(json.dumps({"elapsed": elapsed, "cpu": cpu, "detections": out}))
 """
 
 
@@ -108,17 +108,19 @@ def bench_scancode(bodies: list[tuple[str, str]], ours_per_text_s: float) -> lis
         result = json.loads(proc.stdout.strip().splitlines()[-1])
     detections = result["detections"]
     agree, rows = 0, []
+    bodies_by_key = dict(bodies)
     for key, path in paths:
         theirs = detections.get(path) or ""
-        ours = analyse_licence(Path(path).read_text(encoding="utf-8")).identified
+        ours = analyse_licence(bodies_by_key[key]).identified
         ours_key = ours["scancode_key"] if ours else None
         ok = ours_key is not None and theirs.strip() == ours_key
         agree += ok
         if not ok:
             rows.append(f"    {key}: ours={ours_key} scancode={theirs or None}")
-    sc_per_text = result["elapsed"] / len(paths)
+    sc_per_text = result["cpu"] / len(paths)
     lines = [f"ScanCode agreement (same key, bare texts): {agree}/{len(paths)} = {agree / len(paths):.1%}",
-             f"ScanCode time per text: {sc_per_text * 1000:.1f} ms; ours {ours_per_text_s * 1000:.2f} ms; "
+             f"CPU time per text: ScanCode {sc_per_text * 1000:.1f} ms (index already loaded), ours "
+             f"{ours_per_text_s * 1000:.2f} ms (identification + all flags); "
              f"speed ratio ours/ScanCode = {sc_per_text / ours_per_text_s:.0f}x"]
     if rows:
         lines.append("  disagreements (ScanCode may report an expression of several keys):")
