@@ -98,3 +98,27 @@ def test_ecosystem_asset_levels(shared_data):
     gpt4 = next(a for a in assets if a.get("name") == "GPT-4" and a.get("type") == "model")
     level, _, _ = solaiman_level(from_ecosystem_asset(gpt4))
     assert level == 4  # access: limited -> API / limited access, not downloadable
+
+
+def test_agreement_with_eosai_v102_reported(shared_data, capsys):
+    """Our Index-style scores of the MOT records vs the European Open Source AI Index v1.0.2, per parameter.
+
+    Not forced to 100%: disagreements are findings (the MOT records licences, the Index judges
+    availability and documentation), so they are listed.
+    """
+    from valuechain.audit.frameworks import eosai_comparison
+
+    table = eosai_comparison(shared_data / "openness/model-openness-tool/models",
+                             shared_data / "openness/eu-open-source-ai-index/v1.0.2")
+    models = table["model"].nunique()
+    assert models >= 10
+    assert set(table["parameter"]) <= set(EOSAI_PARAMETERS)
+    per_param = table.groupby("parameter")["agree"].agg(["sum", "count"])
+    with capsys.disabled():
+        print(f"\nagreement with EOSAI v1.0.2 on {models} models both cover:")
+        for param, row in per_param.iterrows():
+            print(f"  {param:24s} {int(row['sum'])}/{int(row['count'])} = {row['sum'] / row['count']:.0%}")
+        bad = table[~table["agree"]]
+        print("  disagreements:", "; ".join(f"{r.model}.{r.parameter}: ours {r.ours} index {r.index}"
+                                            for r in bad.itertuples()))
+    assert 0 < table["agree"].mean() < 1  # both agreements and findings exist

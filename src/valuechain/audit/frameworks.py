@@ -179,3 +179,51 @@ def eosai_agreement(ours: Mapping[str, float], theirs: Mapping[str, float]) -> d
     diffs = [{"parameter": p, "ours": ours[p], "index": theirs[p]} for p in common if ours[p] != theirs[p]]
     return {"compared": len(common), "agree": len(common) - len(diffs),
             "share": (len(common) - len(diffs)) / len(common) if common else None, "disagreements": diffs}
+
+
+def _name_key(value: Any) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]", "", str(value or "").lower())
+
+
+def eosai_comparison(mot_dir: str | Path, eosai_dir: str | Path) -> Any:
+    """Per-parameter agreement between our Index-style scoring of MOT records and the Index itself.
+
+    Models are matched conservatively: the MOT release name (or the last segment of its Hugging Face
+    URL) equals the Index system name, end-model name or the last segment of its link, after
+    lower-casing and dropping non-alphanumerics. Returns a DataFrame with one row per model and
+    parameter scored by both (``ours``, ``index``, ``agree``); disagreements are findings, not errors.
+    """
+    import pandas as pd
+    import yaml
+
+    from valuechain.audit.collectors import from_mot_yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    index_by_key: dict[str, Path] = {}
+    for path in sorted(Path(eosai_dir).glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        if not isinstance(data, Mapping) or not isinstance(data.get("system"), Mapping):
+            continue
+        system = data["system"]
+        for value in (system.get("name"), system.get("endmodelname"),
+                      str(system.get("link") or "").rstrip("/").rsplit("/", 1)[-1]):
+            if _name_key(value):
+                index_by_key.setdefault(_name_key(value), path)
+    rows = []
+    for path in sorted(Path(mot_dir).glob("*.yml")):
+        release = (yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}).get("release") or {}
+        keys = [_name_key(release.get("name")),
+                _name_key(str(release.get("huggingface") or "").rstrip("/").rsplit("/", 1)[-1])]
+        match = next((index_by_key[k] for k in keys if k and k in index_by_key), None)
+        if match is None:
+            continue
+        ours = eosai_score(from_mot_yaml(path))["per_parameter"]
+        theirs = eosai_score(match)["per_parameter"]
+        for param in EOSAI_PARAMETERS:
+            if param in ours and param in theirs:
+                rows.append({"model": release.get("name"), "mot_file": path.name, "index_file": match.name,
+                             "parameter": param, "ours": ours[param], "index": theirs[param],
+                             "agree": ours[param] == theirs[param]})
+    return pd.DataFrame(rows, columns=["model", "mot_file", "index_file", "parameter", "ours", "index", "agree"])

@@ -150,15 +150,20 @@ class MofResult:
         }
 
     def evidence(self) -> list[Evidence]:
-        """The component verdicts as :class:`Evidence` records (MOT-exact openness)."""
+        """The component verdicts as :class:`Evidence` records.
+
+        Status: open when the licence is open after normalising its spelling ("Apache 2.0" counts),
+        partial when the component is released under a non-open, unknown or no licence, absent when the
+        release does not list it. The MOT-exact openness stays in ``extra["open_mot_exact"]``.
+        """
         out = []
         for c in self.components:
-            status = "open" if c.open else ("closed" if c.included else "absent")
+            status = "open" if c.open_normalized else ("partial" if c.included else "absent")
             out.append(Evidence(
                 component=c.name, status=status, source=self.source, licence=c.licence,
                 quote=f"license: {c.licence}" if c.licence else None, method="mot-yaml",
                 extra={"licence_from": c.licence_from, "licence_normalized": c.licence_normalized,
-                       "open_normalized": c.open_normalized},
+                       "open_mot_exact": c.open, "mof_class": self.mof_class},
             ))
         return out
 
