@@ -229,6 +229,17 @@ def _audit_evidence(ref: str, kind: str, name: str, evidence: list[Evidence], mo
     return _finish(ref, kind, name, evidence, fields, notes, licence, mot_path, mof_result, **meta)
 
 
+def _owner_facts(repo_id: str) -> dict[str, Any]:
+    """Organisation and country of a Hugging Face repo, inferred from catalogue releases with the same owner."""
+    from valuechain.audit.catalog import load_catalog
+
+    owner = repo_id.split("/")[0].lower()
+    same = [e for e in load_catalog() if e.hf_repo and e.hf_repo.split("/")[0].lower() == owner]
+    if not same or len({(e.organisation, e.country) for e in same}) != 1:
+        return {}
+    return {"organisation": same[0].organisation, "country": same[0].country}
+
+
 def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = True,
           data_dir: Path | None = None) -> AuditResult:
     """Audit one release named by ``ref``.
@@ -282,7 +293,12 @@ def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = T
                               "check the id or give --snapshot.") from None
         if not evidence:
             raise InputError(f"The Hugging Face model '{ref}' gave no evidence (no files, no card).")
-        return _audit_evidence(ref, "huggingface", ref, evidence)
+        owner = _owner_facts(ref)
+        result = _audit_evidence(ref, "huggingface", ref, evidence, **owner)
+        if owner:
+            result.field_notes.append(f"organisation and country inferred from catalogue releases with the same "
+                                      f"Hugging Face owner ({ref.split('/')[0]})")
+        return result
     if path.is_absolute() or ref.startswith((".", "~")) or "/" in ref or "\\" in ref:
         raise InputError(f"The release directory {ref} does not exist.")
     raise InputError(f"'{ref}' is not a catalogue release, a local directory or a Hugging Face repository id "

@@ -158,6 +158,33 @@ def _dependencies(asset: Mapping[str, Any]) -> list[str]:
     return [str(_eg(d)).strip() for d in deps if _eg(d) not in (None, "")]
 
 
+def series_key(repo: str) -> tuple[str, str]:
+    """(owner, series) of a Hugging Face repo: sizes and variant suffixes removed, versions kept.
+
+    ``meta-llama/Llama-3.1-8B-Instruct`` and ``meta-llama/Llama-3.1-405B`` share ``(meta-llama, llama-3-1)``.
+    """
+    owner, _, name = repo.lower().partition("/")
+    name = re.sub(r"(?<![a-z0-9.])\d+(\.\d+)?(x\d+)?[bm](?![a-z])", "", name)
+    name = re.sub(r"-(instruct|chat|base|hf|it|pt|sft|dpo)(?=$|-)", "", name)
+    return owner, re.sub(r"[-_.]+", "-", name).strip("-")
+
+
+def lineage_roots(entries: Iterable[CatalogEntry], repos: Iterable[str]) -> dict[str, list[str]]:
+    """Lineage roots per release: its own repo, plus the same owner's repos of the same series (other sizes and
+    instruct/base variants) when exactly one catalogue release has that series (otherwise the licence may
+    differ between sizes, as for Qwen2.5, and only the exact repo counts)."""
+    items = [e for e in entries if e.hf_repo]
+    by_series: dict[tuple[str, str], list[CatalogEntry]] = {}
+    for e in items:
+        by_series.setdefault(series_key(e.hf_repo), []).append(e)
+    roots = {e.id: [e.hf_repo] for e in items}
+    for repo in repos:
+        owners = by_series.get(series_key(repo))
+        if owners and len(owners) == 1 and repo.lower() != owners[0].hf_repo.lower():
+            roots[owners[0].id].append(repo)
+    return {k: [v[0], *sorted(set(v[1:]) - {v[0]})] for k, v in roots.items()}
+
+
 def _governance_lookup(entries: list[CatalogEntry], governance: Mapping[str, str] | None) -> dict[str, str]:
     if governance is not None:
         return dict(governance)
@@ -290,15 +317,18 @@ def build_downstream(entries: Iterable[CatalogEntry] | None = None, data_dir: Pa
         sources.append(source("Hugging Face lineage edges (base_model tags, text-generation)", str(lineage_file),
                               "2025-06", commit="5f6e81b0"))
         children: dict[str, list[tuple[str, str]]] = {}
+        spelled: dict[str, str] = {}
         for src, dst, rel in edges[["source", "target", "edge"]].itertuples(index=False):
             children.setdefault(str(src).lower(), []).append((str(dst), str(rel)))
+            spelled.setdefault(str(src).lower(), str(src))
+        roots = lineage_roots(items, spelled.values())
         for entry in items:
             if not entry.hf_repo:
                 continue
-            seen = {entry.hf_repo.lower()}
-            queue = deque([(entry.hf_repo, 0, None)])
+            seen = {r.lower() for r in roots[entry.id]}
+            queue = deque([(r, 0, None, r) for r in roots[entry.id]])
             while queue:
-                repo, depth, first_rel = queue.popleft()
+                repo, depth, first_rel, root = queue.popleft()
                 if depth >= lineage_depth:
                     continue
                 for dst, rel in children.get(repo.lower(), []):
@@ -306,13 +336,16 @@ def build_downstream(entries: Iterable[CatalogEntry] | None = None, data_dir: Pa
                         continue
                     seen.add(dst.lower())
                     relation = rel if depth == 0 else f"{first_rel or rel} → … → {rel}"
-                    link("hf-lineage", dst, "hf-model", relation, entry.hf_repo, entry, "release",
+                    link("hf-lineage", dst, "hf-model", relation, root, entry,
+                         "release" if root.lower() == entry.hf_repo.lower() else "release series (same owner)",
                          str(lineage_file.name), dst.split("/")[0])
-                    queue.append((dst, depth + 1, first_rel or rel))
+                    queue.append((dst, depth + 1, first_rel or rel, root))
     else:
         notes.append(f"Hugging Face lineage not found at {lineage_file}; skipped.")
 
     notes.append("Governance models are our operationalisation of Foster (2025, arXiv 2509.10220).")
+    notes.append("Hugging Face lineage is followed from each release's repository and, when only one catalogue "
+                 "release has that series, from the same owner's other sizes and variants of the series.")
     notes.append("Ecosystem Graphs dependency names are resolved by exact release name first, then by model "
                  "family (the family's latest release before the asset's date); Stack Map same-firm links are "
                  "inferred, not stated by the source.")
