@@ -1,0 +1,58 @@
+"""audit(REF) on the other kinds of reference: local release directory, MOT YAML, Index YAML, HF snapshot."""
+
+from __future__ import annotations
+
+import pytest
+
+from valuechain.audit.audit import audit
+from valuechain.errors import InputError
+
+
+def _release_dir(tmp_path, licence_text: str, card_licence: str):
+    d = tmp_path / "my-release"
+    d.mkdir()
+    (d / "README.md").write_text(f"---\nlicense: {card_licence}\n---\n# My model\n", encoding="utf-8")
+    (d / "LICENSE").write_text(licence_text, encoding="utf-8")
+    (d / "model.safetensors").write_bytes(b"\0" * 16)
+    (d / "config.json").write_text("{}", encoding="utf-8")
+    return d
+
+
+def test_directory_with_apache_licence_is_open_platform(tmp_path, shared_data):
+    text = (shared_data / "licenses" / "license-texts" / "apache-2.0.LICENSE").read_text(encoding="utf-8")
+    result = audit(str(_release_dir(tmp_path, text.split("---", 2)[2], "apache-2.0")))
+    assert result.kind == "directory"
+    assert result.fields.weights == "open" and result.fields.licence_class == "osi_open"
+    assert result.governance.label == "Open platform"  # no training code or data in the directory
+
+
+def test_directory_with_llama_licence_is_controlled(tmp_path, shared_data):
+    text = (shared_data / "licenses" / "license-texts" / "llama-3.1-license-2024.LICENSE").read_text(encoding="utf-8")
+    result = audit(str(_release_dir(tmp_path, text.split("---", 2)[2], "other")))
+    assert result.governance.label == "Controlled openness"
+    assert "user_or_revenue_cap" in result.governance.licence_levers
+
+
+def test_mot_and_index_yaml(shared_data):
+    mot = audit(str(shared_data / "openness" / "model-openness-tool" / "models" / "OLMo-7B.yml"))
+    assert mot.kind == "mot-yaml" and mot.mof["mof_class"] == "Class I"
+    assert mot.governance.label == "Full openness"
+    llama = audit(str(shared_data / "openness" / "model-openness-tool" / "models" / "Llama-2-70B.yml"))
+    assert llama.governance.label == "Controlled openness"
+    index = audit(str(shared_data / "openness" / "eu-open-source-ai-index" / "v1.0.2" / "OLMo.yaml"))
+    assert index.kind == "eosai-yaml" and index.eosai["score"] > 0.9
+
+
+def test_bad_references(tmp_path):
+    with pytest.raises(InputError):
+        audit("")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError):
+        audit(str(empty))
+    with pytest.raises(InputError):
+        audit(str(tmp_path / "nope" / "dir"))
+    text = tmp_path / "notes.txt"
+    text.write_text("hello", encoding="utf-8")
+    with pytest.raises(InputError):
+        audit(str(text))
