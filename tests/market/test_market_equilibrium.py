@@ -151,3 +151,28 @@ def test_subsidy_outlay_and_welfare_identity_with_positive_subsidy():
     assert eq.subsidy_outlay == pytest.approx(p.s * p.kappa_f * 2 * eq.data)
     assert eq.welfare == pytest.approx(eq.consumer_surplus + eq.provider_profit + 2 * eq.firm_profit
                                        - eq.subsidy_outlay)
+
+
+@settings(max_examples=25, deadline=None)
+@given(a=st.lists(st.floats(1.0, 6.0), min_size=1, max_size=3),
+       gamma=st.lists(st.floats(0.0, 2.0), min_size=1, max_size=3),
+       delta=st.lists(st.floats(0.0, 2.0), min_size=1, max_size=3),
+       k=st.lists(st.floats(0.0, 5.0), min_size=1, max_size=3))
+def test_any_broadcast_grid_equals_pointwise_solutions(a, gamma, delta, k):
+    grid = Parameters(a=np.array(a)[:, None, None, None], gamma=np.array(gamma)[None, :, None, None],
+                      delta=np.array(delta)[None, None, :, None], k=np.array(k)[None, None, None, :])
+    eq = solve(grid)
+    eff = marginal_effects(grid)
+    shape = (len(a), len(gamma), len(delta), len(k))
+    assert np.shape(eq.exists) == shape
+    for idx in np.ndindex(*shape):
+        point = solve(a=a[idx[0]], gamma=gamma[idx[1]], delta=delta[idx[2]], k=k[idx[3]])
+        assert bool(np.asarray(eq.exists)[idx]) == bool(point.exists)
+        for name in ("retail_price", "firm_profit", "welfare", "inference_price"):
+            got = np.broadcast_to(getattr(eq, name), shape)[idx]
+            np.testing.assert_allclose(got, getattr(point, name), rtol=1e-12, equal_nan=True)
+        p_eff = marginal_effects(a=a[idx[0]], gamma=gamma[idx[1]], delta=delta[idx[2]], k=k[idx[3]])
+        for pol in ("gamma", "s", "delta"):
+            for out in ("net_consumer_surplus", "firm_profit", "welfare"):
+                got = np.broadcast_to(eff[pol][out], shape)[idx]
+                np.testing.assert_allclose(got, p_eff[pol][out], rtol=1e-10, equal_nan=True)

@@ -230,13 +230,14 @@ def core_terms(params: Parameters) -> dict[str, Any]:
     y = 0.5 * y0
     exists, unique = _existence(params, sh, big_c, y0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        u = np.asarray(big_c - sh.H, dtype=float)
-        exists_b = np.broadcast_to(exists, u.shape) if u.shape != np.shape(exists) else exists
-        if u.ndim and u.shape == np.shape(exists_b):
-            np.divide(1.0, u, out=u)
-            u[~exists_b] = np.nan  # NaN propagates to every quantity outside existence
+        diff = np.asarray(big_c - sh.H, dtype=float)
+        shape = np.broadcast_shapes(diff.shape, np.shape(exists))
+        if not shape:
+            u = np.where(exists, 1.0 / diff, np.nan)
         else:
-            u = np.where(exists, 1.0 / u, np.nan)
+            u = diff if diff.shape == shape else np.array(np.broadcast_to(diff, shape))  # fresh array
+            np.divide(1.0, u, out=u)
+            u[~np.broadcast_to(exists, shape)] = np.nan  # NaN propagates to every quantity outside existence
     yu = y * u
     yuc = yu * big_c  # x = φ · y C u
     x = sh.phi * yuc
