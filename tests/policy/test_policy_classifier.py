@@ -212,3 +212,23 @@ def test_head_final_compounds_count_but_legal_sanctions_do_not():
     assert clf.classify("引导企业以先进质量标准为依据。", "zh").themes["standards"].present
     assert not clf.classify("情节严重的要受到法律的制裁。", "zh").themes["chokepoint"].present
     assert clf.classify("打破一些国家对我国实行经济制裁。", "zh").themes["chokepoint"].present
+
+
+def test_hard_wrapped_pdf_text():
+    clf = default_classifier()
+    zh = clf.classify("推广开源技术，建设开源\n社区，构建开源生态体系。\n\n第二段。", "zh")
+    assert zh.themes["open_source"].evidence == ["推广开源技术，建设开源社区，构建开源生态体系。"]
+    en = clf.classify("The Department shall promote\nOpen-source models and\nexport controls.\n(a) Second item.", "en")
+    assert en.themes["open_source"].evidence == ["The Department shall promote Open-source models and export controls."]
+    assert en.sentences == 2
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(list("ab. \n;U。，开源") + ["U.S. ", "e.g. ", "\n\n", "(a) "]), max_size=40))
+def test_sentences_are_pieces_of_the_text(parts):
+    text = "".join(parts)
+    for lang in ("zh", "en"):
+        squeezed = "".join(text.split())
+        for sentence, _ in split_sentences(text, lang):
+            assert sentence.strip() == sentence and sentence
+            assert "".join(sentence.split()) in squeezed

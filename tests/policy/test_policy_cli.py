@@ -108,3 +108,13 @@ def test_trends_save_to_store_and_corpus_listing(run_cli, tmp_path):
     r = run_cli("policy", "corpus", "agora", "--list", "--json")
     docs = r.json()["document_list"]
     assert len(docs) == 147 and {d["date_precision"] for d in docs} == {"fiscal-year", "congress", "year"}
+
+
+def test_trends_defaults_to_each_shock(run_cli):
+    r = run_cli("policy", "trends", "--corpus", "gwr", "--since", "2010-01-01", "--json")
+    assert r.returncode == 0, r.stderr
+    data = r.json()
+    assert [b["shock"] for b in data["before_after"]] == ["2022-08-09", "2022-10-07", "2023-10-17", "2024-04-04",
+                                                         "2024-12-02", "2025-01-13"]
+    # the 2025 report is dated to the year only: it straddles the 2025-01-13 shock and is set aside
+    assert data["before_after"][-1]["straddling_documents_set_aside"] >= 1

@@ -100,15 +100,24 @@ def english_tokens(text: str) -> list[tuple[str, int, int]]:
 
 # ----------------------------------------------------------------------------- sentences
 _ZH_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
+# a single line break between Chinese characters is a hard wrap (PDF-extracted text, 政府工作报\n告)
+_ZH_HARD_WRAP = re.compile(r"(?<=[\u4e00-\u9fff，、“”（）])[ \t]*\n[ \t]*(?=[\u4e00-\u9fff“”（）])")
 _EN_ABBREVIATIONS = ("U.S.", "e.g.", "i.e.", "No.", "Sec.", "Sect.", "Mr.", "Ms.", "Dr.", "Inc.", "etc.", "St.",
                      "U.N.", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.", "vs.", "Pub.", "L.")
-_EN_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=[A-Z(\-•*])")
+# sentence ends, blank lines and list items; a single line break is a hard wrap (PDF-extracted text)
+_EN_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=\s*(?:[•*▪]|-\s|\(\w{1,4}\)\s|\d{1,2}\.\s))")
 
 
 def split_sentences(text: str, language: str) -> list[tuple[str, int]]:
-    """Sentences of ``text`` with their start offsets (blank pieces dropped)."""
+    """Sentences of ``text`` with their start offsets (blank pieces dropped).
+
+    Chinese: split after 。！？； and at line breaks, except a single line break between Chinese characters
+    (a hard wrap, removed first; offsets then refer to the unwrapped text). English: split after . ! ? ;
+    (not after common abbreviations such as U.S.), at blank lines and before list items.
+    """
     out: list[tuple[str, int]] = []
     if language == "zh":
+        text = _ZH_HARD_WRAP.sub("", text)
         pos = 0
         for piece in _ZH_SENTENCE_END.split(text):
             if piece is None:

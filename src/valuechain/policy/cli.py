@@ -157,7 +157,8 @@ def _load(corpus: str, country: str | None, date_text: str | None) -> Any:
 def trends_command(
     corpus: str = typer.Option("cn-policy", "--corpus", help="cn-policy, gwr, cpc, agora, or a folder/file of your own "
                                                           "(.txt/.html; dates from metadata.csv, file names or --date)."),
-    shock: list[str] = typer.Option(None, "--shock", help="Compare before vs after this date (YYYY-MM-DD); repeatable."),
+    shock: list[str] = typer.Option(None, "--shock", help="Compare before vs after this date (YYYY-MM-DD); repeatable. "
+                                                       "Default: each of the six U.S. shocks of the timeline."),
     window: float = typer.Option(None, "--window", min=0.25, help="Only documents within this many years of the shock."),
     by: str = typer.Option("country", "--by", help="Group by: country, body (issuing body) or both."),
     since: str = typer.Option(None, "--since", help="Only documents dated on or after this date (YYYY-MM-DD)."),
@@ -177,7 +178,9 @@ def trends_command(
     groups = {"country": ["country"], "body": ["country", "issuing_body"], "both": ["country", "issuing_body"]}
     if by not in groups:
         raise InputError(f"The grouping {by!r} is not supported; use country, body or both.")
-    shocks = _shock_list(shock)
+    from valuechain.policy.timeline import SHOCKS
+
+    shocks = _shock_list(shock or list(SHOCKS))
     loaded = _load(corpus, country, date_text)
     docs = loaded.documents
     if since:
