@@ -122,3 +122,30 @@ def test_cli_model_and_bad_input(run_cli, tmp_path, shared_data):
         res = run_cli("audit", "model", bad, env={"HF_HUB_OFFLINE": "1"})
         assert res.returncode == 2, (bad, res.stderr)
         assert "Traceback" not in res.stderr and res.stderr.strip().count("\n") == 0
+
+
+def test_firm_summary_and_store(tmp_path):
+    from valuechain.audit.audit import firm_summary, save_catalog_audit
+    from valuechain.store import Store
+
+    frame = audit_catalog(with_snapshots=False)
+    firms = firm_summary(frame)
+    assert firms["releases"].sum() == len(frame)
+    google = firms[firms["organisation"] == "Google DeepMind"].iloc[0]
+    assert google["mixed"] and "Controlled openness" in google["models"] and "Captive externalised" in google["models"]
+    anthropic = firms[firms["organisation"] == "Anthropic"].iloc[0]
+    assert not anthropic["mixed"] and anthropic["most_open"] == "Captive externalised"
+    with Store(tmp_path / "s.duckdb") as store:
+        run = save_catalog_audit(store, frame, source="test")
+        stored = store.query("SELECT * FROM audit_releases WHERE run_id = ?", [run])
+    assert len(stored) == len(frame)
+    assert set(stored["governance_model"]) == set(frame["governance_model"])
+    assert stored["source"].eq("test").all() and stored["rules_sha256"].str.len().eq(16).all()
+
+
+def test_cli_catalog_save(run_cli, tmp_path):
+    db = tmp_path / "store.duckdb"
+    res = run_cli("audit", "catalog", "--no-snapshots", "--save", "--db", db, "--json")
+    assert res.returncode == 0, res.stderr
+    doc = res.json()
+    assert doc["stored_run"].startswith("catalog@") and doc["firms"]

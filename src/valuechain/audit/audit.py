@@ -451,3 +451,72 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
                 "licence text), never from the Index record; parameters our evidence does not speak to are "
                 "not compared.",
     }
+
+
+def firm_summary(frame: Any) -> Any:
+    """One row per lead firm: its releases, the governance models it uses and whether it mixes them.
+
+    Foster's claim is that lead firms use openness strategically (e.g. open weights for a small model and a
+    closed API for the frontier one); ``mixed`` marks firms with releases on more than one governance model.
+    """
+    import pandas as pd
+
+    rows = []
+    for (org, country), group in frame.groupby(["organisation", "country"], sort=False):
+        levels = sorted(set(group["governance_level"]), reverse=True)
+        models = [group.loc[group["governance_level"] == lv, "governance_model"].iloc[0] for lv in levels]
+        rows.append({"organisation": org, "country": country, "releases": len(group),
+                     "most_open": models[0], "most_closed": models[-1], "models": ", ".join(models),
+                     "mixed": len(levels) > 1,
+                     "releases_by_model": "; ".join(
+                         f"{m}: {', '.join(group.loc[group['governance_model'] == m, 'name'])}" for m in models)})
+    out = pd.DataFrame(rows)
+    return out.sort_values(["releases", "organisation"], ascending=[False, True]).reset_index(drop=True)
+
+
+#: Store tables of the catalogue audit (namespace separate from the evidence/licence tables of the audit).
+_RELEASE_COLUMNS = ["id", "name", "organisation", "country", "region", "release_date", "governance_level",
+                    "governance_model", "ghs_type", "rule", "weights", "api", "licence_id", "licence_class", "levers",
+                    "code_open", "data_open", "platform_tied", "solaiman_level", "mof_class", "osaid_conformant",
+                    "eosai_score", "facts_verified", "verified"]
+
+
+def _governance_schema() -> Any:
+    from valuechain.store import PROVENANCE_COLUMNS, Schema
+
+    return Schema("audit_governance", migrations=((
+        f"""CREATE TABLE audit_releases (
+            run_id VARCHAR NOT NULL, rules_sha256 VARCHAR NOT NULL, catalogue_sha256 VARCHAR NOT NULL,
+            id VARCHAR NOT NULL, name VARCHAR, organisation VARCHAR, country VARCHAR, region VARCHAR,
+            release_date VARCHAR, governance_level INTEGER NOT NULL, governance_model VARCHAR NOT NULL,
+            ghs_type VARCHAR, rule VARCHAR, weights VARCHAR, api VARCHAR, licence_id VARCHAR,
+            licence_class VARCHAR, levers VARCHAR, code_open BOOLEAN, data_open BOOLEAN, platform_tied BOOLEAN,
+            solaiman_level INTEGER, mof_class VARCHAR, osaid_conformant BOOLEAN, eosai_score DOUBLE,
+            facts_verified INTEGER, verified VARCHAR,
+            {PROVENANCE_COLUMNS})""",
+    ),))
+
+
+def save_catalog_audit(store: Any, frame: Any, *, source: str) -> str:
+    """Append one ranked catalogue audit to the store (table ``audit_releases``); returns its ``run_id``.
+
+    Rows carry the hashes of the governance rules and of the catalogue used, so a stored governance model
+    can be traced to the exact (user-editable) rules that produced it.
+    """
+    import hashlib
+
+    from valuechain.audit.catalog import CATALOG_PATH
+    from valuechain.audit.governance import load_rules
+    from valuechain.store import utcnow
+
+    store.ensure(_governance_schema())
+    now = utcnow()
+    run_id = f"catalog@{now.strftime('%Y%m%dT%H%M%S%f')}"
+    rows = frame[_RELEASE_COLUMNS].copy()
+    rows.insert(0, "catalogue_sha256", hashlib.sha256(CATALOG_PATH.read_bytes()).hexdigest()[:16])
+    rows.insert(0, "rules_sha256", hashlib.sha256(Path(load_rules().path).read_bytes()).hexdigest()[:16])
+    rows.insert(0, "run_id", run_id)
+    rows["eosai_score"] = rows["eosai_score"].astype(float)
+    store.query("SELECT 1")  # finish any pending result before register() (see policy/store.py)
+    store.insert_frame("audit_releases", rows, source=source, fetched_at=now)
+    return run_id

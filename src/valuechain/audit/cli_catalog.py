@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from valuechain.audit.cli import app
-from valuechain.clitools import JSON_OPTION
+from valuechain.clitools import DB_OPTION, JSON_OPTION
 
 OPERATIONALISATION = ("Governance model and value-chain type: our operationalisation of Foster (2025, "
                       "arXiv 2509.10220); the rules are data (valuechain/audit/data/governance_rules.yml).")
@@ -87,9 +87,11 @@ def catalog_command(
                                                                     "snapshots (faster; no shared data needed)."),
     verify: bool = typer.Option(False, "--verify", help="Also list catalogue facts that disagree with a cited "
                                                         "snapshot."),
+    save: bool = typer.Option(False, "--save", help="Append the ranked audit to the store (table audit_releases)."),
+    db: Path = DB_OPTION,
 ) -> None:
     """Audit the curated catalogue and rank it (most open first), with a figure of the gradient."""
-    from valuechain.audit.audit import audit_catalog, governance_counts, gradient_figure
+    from valuechain.audit.audit import audit_catalog, firm_summary, governance_counts, gradient_figure
     from valuechain.audit.catalog import CATALOG_PATH, load_catalog
     from valuechain.clitools import console, print_json, progress
     from valuechain.output import atomic_path, source
@@ -109,6 +111,14 @@ def catalog_command(
 
         sources.append(source("reference snapshots cited by the catalogue (EOSAI v1.0.2, MOT, Epoch AI, "
                               "Ecosystem Graphs)", str(data_dir())))
+    run_id = None
+    if save:
+        from valuechain.audit.audit import save_catalog_audit
+        from valuechain.clitools import open_store
+
+        with open_store(db) as store:
+            run_id = save_catalog_audit(store, frame, source=str(CATALOG_PATH))
+    firms = firm_summary(frame)
     mismatches = []
     if verify:
         from valuechain.audit.catalog import verify_catalog
@@ -118,6 +128,7 @@ def catalog_command(
     if json_out:
         print_json({"releases": frame.to_dict(orient="records"),
                     "governance_by_country": governance_counts(frame).reset_index().to_dict(orient="records"),
+                    "firms": firms.to_dict(orient="records"), "stored_run": run_id,
                     "mismatches": mismatches, "operationalisation": OPERATIONALISATION,
                     "figure": str(plot) if plot else None, "csv": str(csv) if csv else None}, sources=sources)
         return
@@ -137,8 +148,13 @@ def catalog_command(
     out.print(table)
     for m in mismatches:
         out.print(f"mismatch: {m['release']} {m['fact']} = {m['value']!r} but {m['source']} says {m['snapshot_says']!r}")
+    mixed = firms[firms["mixed"]]
+    out.print(f"{len(mixed)} of {len(firms)} lead firms use more than one governance model: "
+              + "; ".join(f"{r.organisation} ({r.models})" for r in mixed.head(8).itertuples()))
     if plot:
         out.print(f"Figure written to {plot}")
+    if run_id:
+        out.print(f"Saved to the store as run {run_id}")
     out.print(f"[dim]{OPERATIONALISATION}[/dim]")
 
 

@@ -53,6 +53,7 @@ def report_section(out_dir: Path) -> Section:
     from valuechain.audit.audit import (
         audit_catalog,
         eosai_agreement_report,
+        firm_summary,
         governance_counts,
         gradient_figure,
     )
@@ -68,6 +69,7 @@ def report_section(out_dir: Path) -> Section:
     gradient = gradient_figure(frame, out_dir / "audit_gradient.png")
     by_country = governance_counts(frame, "country").reset_index()
     by_region = governance_counts(frame, "region").reset_index()
+    firms = firm_summary(frame)
     check = verify_catalog(entries)
     mismatches = check[check["status"] == "mismatch"]
     governance = dict(zip(frame["id"], frame["governance_model"], strict=True))
@@ -98,6 +100,11 @@ def report_section(out_dir: Path) -> Section:
         "<h3>Ranked catalogue</h3>", _table(table, cols),
         "<h3>Governance models by region</h3>", _table(by_region),
         "<h3>Governance models by country</h3>", _table(by_country),
+        f"<h3>Lead firms ({int(firms['mixed'].sum())} of {len(firms)} use more than one governance model)</h3>",
+        "<p>One row per release and channel above; here one row per firm (Foster: openness as a strategic choice "
+        "of the lead firm).</p>",
+        _table(firms, ["organisation", "country", "releases", "most_open", "most_closed", "mixed",
+                       "releases_by_model"]),
         f"<h3>Catalogue facts that disagree with a cited snapshot ({len(mismatches)})</h3>",
         "<p>These are findings about the sources as much as about the catalogue (e.g. Ecosystem Graphs gives "
         "01.AI's nationality as France).</p>",
@@ -146,5 +153,6 @@ def report_section(out_dir: Path) -> Section:
         data={"releases": len(frame), "governance_by_region": by_region.to_dict(orient="records"),
               "eosai_agreement": agreement["agreement"], "eosai_cells": agreement["cells"],
               "downstream_links": len(dmap.links), "unresolved": len(dmap.unresolved),
-              "verified_facts": n_verified, "mismatches": len(mismatches)},
+              "verified_facts": n_verified, "mismatches": len(mismatches),
+              "firms_mixed": int(firms["mixed"].sum()), "firms": len(firms)},
     )
