@@ -49,6 +49,16 @@ def test_effects_json(run_cli):
     assert doc["s"]["net_consumer_surplus"] == pytest.approx(0.141572, abs=1e-6)
 
 
+def test_effects_finite_step(run_cli):
+    doc = run_cli("market", "effects", "--step", "0.001", "--json").json()
+    finite = doc["finite_changes"]
+    for p in ("gamma", "s", "delta"):
+        # a small finite change is about step x the derivative
+        assert finite[p]["consumer_surplus"] / 0.001 == pytest.approx(doc[p]["consumer_surplus"], rel=5e-3)
+    bad = run_cli("market", "effects", "--step", "-1")
+    assert bad.returncode == 2 and "must be positive" in bad.stderr
+
+
 def test_map_json_and_figure(run_cli, tmp_path):
     out = tmp_path / "subsidy.png"
     res = run_cli("market", "map", "--x", "c=0.1:5", "--y", "k=0.1:5", "--n", "40", "--policy", "subsidy",

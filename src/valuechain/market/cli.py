@@ -101,12 +101,14 @@ def effects(
     set_: list[str] = SET_OPTION,
     country: str = COUNTRY_OPTION,
     presets: Path = PRESETS_OPTION,
+    step: float = typer.Option(None, "--step", help="Also report finite changes: raise γ, s and δ each by STEP "
+                               "and give the change of each outcome (under the key finite_changes)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Marginal effects (analytic derivatives) of γ (price policy), s (subsidy), δ (quality policy)."""
     from rich.table import Table
 
-    from valuechain.market.equilibrium import marginal_effects
+    from valuechain.market.equilibrium import finite_change, marginal_effects
     from valuechain.market.equilibrium import solve as solve_eq
 
     params, sources = _params(set_, country, presets)
@@ -115,6 +117,16 @@ def effects(
     keys = ("consumer_surplus", "net_consumer_surplus", "provider_profit", "firm_profit")
     payload: dict[str, Any] = {p: {k: float(eff[p][k]) for k in keys} for p in ("gamma", "s", "delta")}
     payload["parameters"] = params.scalar_dict()
+    if step is not None:
+        if not step > 0:
+            raise InputError(f"The finite policy step --step must be positive, got {step:g}.")
+        finite = {}
+        for p in ("gamma", "s", "delta"):
+            change = finite_change(params, p, step)
+            if not bool(change["exists_after"]):
+                raise InputError(f"Raising {p} by {step:g} leaves the existence region of the equilibrium.")
+            finite[p] = {"step": step, **{k: float(change[k]) for k in keys}}
+        payload["finite_changes"] = finite
     if as_json:
         print_json(payload, sources)
         return
@@ -125,6 +137,8 @@ def effects(
     labels = {"gamma": "γ (price competition)", "s": "s (compute subsidy)", "delta": "δ (quality competition)"}
     for p in ("gamma", "s", "delta"):
         table.add_row(labels[p], *(f"{payload[p][k]:+.6f}" for k in keys))
+        if step is not None:
+            table.add_row(f"  finite +{step:g}", *(f"{payload['finite_changes'][p][k]:+.6f}" for k in keys))
     console().print(table)
 
 
