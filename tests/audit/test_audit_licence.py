@@ -130,3 +130,17 @@ def test_evidence_is_a_sentence_of_the_text(licence_texts):
     flat = re.sub(r"\s+", " ", body)
     for flag, quote in report.evidence.items():
         assert quote.strip("…")[:60] in flat, flag
+
+
+def test_held_out_llama_32_licence_from_a_model_card(shared_data):
+    """Held out: the Llama 3.2 licence + acceptable use policy (gated prompt of a real card) is not among the
+    reference texts; expected flags read from it: EU exclusion for multimodal models, 'Built with Llama'."""
+    meta, _ = split_front_matter(
+        (shared_data / "fixtures/hf_model_cards/meta-llama__Llama-3.2-1B-Instruct.README.md").read_text("utf-8"))
+    r = analyse_licence(meta["extra_gated_prompt"])
+    assert r.identified is None  # Llama 3.2 is not a reference text: no false identification
+    assert (r.commercial_use, r.user_or_revenue_cap, r.use_restrictions, r.restrictions_pass_to_derivatives,
+            r.output_training_ban, r.attribution_branding, r.licensor_remote_restriction,
+            r.geographic_exclusion) == (True, True, True, True, False, True, False, True)
+    assert "European Union" in r.evidence["geographic_exclusion"]
+    assert "California" in r.governing_law

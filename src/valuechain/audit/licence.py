@@ -35,7 +35,7 @@ FLAGS: tuple[str, ...] = (
 LEVERS: tuple[str, ...] = FLAGS[1:]
 
 #: Minimum shingle Jaccard similarity for a reference text to count as identified.
-IDENTIFY_THRESHOLD = 0.5
+IDENTIFY_THRESHOLD = 0.6
 SHINGLE = 3
 
 # ------------------------------------------------------------------------------------- normalising
