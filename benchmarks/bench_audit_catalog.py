@@ -39,8 +39,12 @@ def main() -> int:
         print(f"MOT YAMLs not found under {base}", file=sys.stderr)
         return 1
     rows = []
+    t = time.perf_counter()
+    [audit(str(f)) for f in files]
+    t_cold = time.perf_counter() - t
+    rows.append(("audit 193 MOT YAMLs end to end (first run)", len(files), t_cold, "< 1.0 s", t_cold < 1.0))
     t_mot, results = best_of(lambda: [audit(str(f)) for f in files])
-    rows.append(("audit 193 MOT YAMLs end to end", len(files), t_mot, "< 1.0 s", t_mot < 1.0))
+    rows.append(("audit 193 MOT YAMLs end to end (best of 3)", len(files), t_mot, "< 1.0 s", t_mot < 1.0))
     entries = load_catalog()
     t_cat0, _ = best_of(lambda: audit_catalog(entries, with_snapshots=False))
     rows.append(("audit + rank catalogue (curated facts)", len(entries), t_cat0, "", None))

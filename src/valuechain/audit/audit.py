@@ -139,12 +139,14 @@ def _scores(name: str, evidence: list[Evidence], mot_path: str | None = None,
     level, level_name, reasons = frameworks.solaiman_level(evidence)
     solaiman = {"level": level, "name": level_name, "reasons": reasons}
     if mof_result is not None or mot_path:
-        mof = (mof_result if mof_result is not None else mof_class(mot_path)).to_dict()
-        mof["derived_from"] = "Model Openness Tool record"
+        result = mof_result if mof_result is not None else mof_class(mot_path)
+        derived = "Model Openness Tool record"
     else:
-        mof = mof_class(mot_record_from_evidence(name, evidence)).to_dict()
-        mof["derived_from"] = "evidence (no MOT record)"
-    mof.pop("components", None)
+        result = mof_class(mot_record_from_evidence(name, evidence))
+        derived = "evidence (no MOT record)"
+    mof = {"name": result.name, "mof_class": result.mof_class, "mof_class_normalized": result.mof_class_normalized,
+           "progress": dict(result.progress), "progress_normalized": dict(result.progress_normalized),
+           "warnings": list(result.warnings), "source": result.source, "derived_from": derived}
     return solaiman, mof, frameworks.osaid(evidence), frameworks.eosai_score(evidence)
 
 
