@@ -144,3 +144,13 @@ def test_held_out_llama_32_licence_from_a_model_card(shared_data):
             r.geographic_exclusion) == (True, True, True, True, False, True, False, True)
     assert "European Union" in r.evidence["geographic_exclusion"]
     assert "California" in r.governing_law
+
+
+def test_flags_invariant_under_reflow_markup_and_case(licence_texts):
+    """Reflowed, Markdown, HTML and ALL-CAPS versions of every reference text give the same flags and law."""
+    for key, (_, body) in licence_texts.items():
+        base = analyse_licence(body).to_dict()
+        for variant in range(4):
+            got = analyse_licence(_markup(body, variant)).to_dict()
+            assert [got[f] for f in FLAGS] == [base[f] for f in FLAGS], (key, variant)
+            assert (got["governing_law"] or "").lower() == (base["governing_law"] or "").lower(), (key, variant)

@@ -306,15 +306,31 @@ _GEO = _rx(
     r"\bterritory\b" + _g(120) + r"\b(exclud|except|not includ)\w*",
     r"\b(not|no) (rights? )?(are |is )?(being )?granted\b" + _g(120) + r"\b(domiciled|located|resident)",
 )
-_PLACE = r"(?P<place>[A-Z][\w.'’]*(?:[ -](?:[A-Z][\w.'’]*|of|the|and|de|du|laws?))*)"
+_WORD = r"[A-Z](?:[\w'’]|\.(?=\w))*"  # a capitalised word; a dot only inside it ("U.S")
+_PLACE = r"(?P<place>" + _WORD + r"(?:[ -](?:" + _WORD + r"|of|the|and|de|du|laws?))*)"
 _LAW = re.compile(
     r"(?i:\b(?:governed|construed|governing law|interpret\w*)\b)[^.;]{0,100}?(?i:\blaws?\s+of\s+)(?:the\s+)?"
     + _PLACE
-    + r"|" + r"(?P<place2>[A-Z][\w.'’]*(?: [A-Z][\w.'’]*)*) (?i:law) (?i:will|shall) (?i:govern)"
-    + r"|" + r"(?i:\blaws?\s+of\s+)(?:the\s+)?(?P<place3>[A-Z][\w.'’]*(?: [A-Z][\w.'’]*)*)[^.;]{0,80}(?i:\bapply "
-    r"to the interpretation)"
+    + r"|" + r"(?P<place2>" + _WORD + r"(?: " + _WORD + r")*) (?i:law) (?i:will|shall) (?i:govern)"
+    + r"|" + r"(?i:\blaws?\s+of\s+)(?:the\s+)?(?P<place3>" + _WORD + r"(?: " + _WORD + r")*)[^.;]{0,80}"
+    r"(?i:\bapply to the interpretation)"
 )
-_LAW_TRIM = re.compile(r"\s+(?:and\s*)?$|\s+(?:without|excluding|except|regardless|as|applicable)\b.*$")
+#: Words that end a jurisdiction (in any case: some licences write the clause in capitals).
+_LAW_TRIM = re.compile(r"\s+(?:without|excluding|except|regardless|as|applicable|if|to the extent|any|in|"
+                       r"governing|the un|un)\b.*$|\s+(?:and|the|of)\s*$", re.I)
+_SMALL_WORDS = {"of", "the", "and", "de", "du", "laws", "law"}
+
+
+def _tidy_place(place: str) -> str | None:
+    place = " ".join(place.split())
+    for _ in range(3):
+        place = _LAW_TRIM.sub("", place).strip(" .,'’")
+    if re.match(r"(?i)the\s", place):
+        place = place[4:]
+    if place.isupper():  # "THE STATE OF CALIFORNIA" -> "State of California"
+        place = " ".join(w.lower() if w.lower() in _SMALL_WORDS else w.capitalize() for w in place.split())
+    return place or None
+
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"'(A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\(?[0-9a-zA-Z]{1,3}[.)])\s)")
 
@@ -547,7 +563,7 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
     m = scan.search("_LAW", _LAW, text=flat)
     if m:
         place = m.group("place") or m.group("place2") or m.group("place3") or ""
-        law = _LAW_TRIM.sub("", " ".join(place.split())).strip(" .,'’") or None
+        law = _tidy_place(place)
         evidence["governing_law"] = sentences.around(m.start(), m.end())
     return LicenceReport(
         identified=identified, commercial_use=commercial, user_or_revenue_cap=cap, use_restrictions=use,
