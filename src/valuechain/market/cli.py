@@ -209,6 +209,11 @@ def claims(
     table.add_column("claim")
     table.add_column("key evidence")
     for r in results:
-        key = {k: v for k, v in r.evidence.items() if not isinstance(v, dict)}
-        table.add_row(r.id, "yes" if r.holds else "NO", r.claim, ", ".join(f"{k}={v}" for k, v in key.items()))
+        key = {k: v for k, v in r.evidence.items() if not isinstance(v, (dict, str))}
+        for scan in ("grid", "random_scan"):
+            sub = r.evidence.get(scan)
+            if isinstance(sub, dict):
+                bad = sum(v for k, v in sub.items() if k.endswith("violations"))
+                key[f"{scan} violations"] = f"{bad}/{sub['valid_points']}"
+        table.add_row(r.id, "yes" if r.holds else "NO", r.claim, "\n".join(f"{k}: {v}" for k, v in key.items()))
     console().print(table)
