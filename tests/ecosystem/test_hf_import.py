@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 from hypothesis import given
@@ -181,6 +182,31 @@ def test_bad_files_raise_one_sentence_and_write_nothing(tmp_path, shared_data, c
     assert "\n" not in str(err.value)
     assert store.query("SELECT count(*) AS n FROM hf_models")["n"][0] == 1
     assert store.query("SELECT count(*) AS n FROM hf_lineage")["n"][0] == 0
+
+
+def test_streamed_chunks_give_the_same_store_as_one_chunk_and_a_failed_import_can_be_retried(
+        shared_data, tmp_path):
+    folder = shared_data / "fixtures" / "hf_model_info"
+    bodies = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+    lines = tmp_path / "bodies.jsonl"
+    lines.write_text("\n".join(json.dumps(b) for b in bodies + bodies[::-1]))  # duplicates across chunks
+    when = datetime(2025, 1, 1)
+    whole, chunked = Store(":memory:"), Store(":memory:")
+    a = import_file(whole, lines, fetched_at=when)
+    progress: list[int] = []
+    b = import_file(chunked, lines, fetched_at=when, chunk_size=7, on_progress=progress.append)
+    assert (a.models, a.edges, a.duplicates_skipped) == (b.models, b.edges, b.duplicates_skipped)
+    assert progress == list(range(7, len(bodies) * 2, 7)) + [len(bodies) * 2]
+    for sql in ("SELECT * EXCLUDE (card_data), CAST(card_data AS VARCHAR) FROM hf_models ORDER BY id",
+                "SELECT * FROM hf_lineage ORDER BY ALL"):
+        assert whole.query(sql).equals(chunked.query(sql))
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(lines.read_text() + '\n{"id": "bad id!"}\n')
+    with pytest.raises(InputError, match=f"Record {len(bodies) * 2 + 1} "):
+        import_file(chunked, bad, chunk_size=7)
+    assert chunked.query("SELECT count(*) AS n FROM hf_models")["n"][0] == b.models  # rolled back
+    again = import_file(chunked, lines, chunk_size=7)  # staging tables did not survive the failure
+    assert again.models == b.models
 
 
 def test_empty_store_and_missing_file(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -31,7 +32,7 @@ def sync(
                        endpoint=(endpoint or default_endpoint()).rstrip("/"))
     store = clitools.open_store(db)
     try:
-        with clitools.progress() as bar:
+        with _progress() as bar:
             task = bar.add_task("Hugging Face models", total=limit)
 
             def on_page(pages: int, models: int, total: int | None) -> None:
@@ -61,7 +62,7 @@ def import_(
 ) -> None:
     """Load saved Hugging Face model records into the store exactly as a sync would."""
     from valuechain import output
-    from valuechain.ecosystem.hf_import import import_file, read_records
+    from valuechain.ecosystem.hf_import import import_file, open_records
 
     when = None
     if fetched_at:
@@ -71,10 +72,13 @@ def import_(
             raise InputError(f"--fetched-at {fetched_at!r} is not a date like 2025-04-10.") from None
         if when.tzinfo is not None:  # the store keeps naive UTC
             when = when.astimezone(UTC).replace(tzinfo=None)
-    read_records(file)  # validate the file before creating or opening the store
+    open_records(file)  # check the layout before creating or opening the store
     store = clitools.open_store(db)
     try:
-        result = import_file(store, file, fetched_at=when)
+        with _progress() as bar:
+            task = bar.add_task("Importing model records", total=None)
+            result = import_file(store, file, fetched_at=when,
+                                 on_progress=lambda done: bar.update(task, completed=done))
     finally:
         store.close()
     sources = [output.source("Saved Hugging Face model records", str(file.resolve()),
@@ -119,6 +123,29 @@ def status(
     if len(syncs):
         unfinished = syncs[~syncs["done"]]
         clitools.console().print(f"{len(unfinished)} unfinished sync(s); run the same `hf sync` to resume.")
+
+
+class _NoProgress:
+    """Stands in for the Rich bar when stderr is not a terminal (keeps error output to one line)."""
+
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, *args: object, **kwargs: object) -> int:
+        return 0
+
+    def update(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def _progress() -> Any:
+    """``clitools.progress()`` on a terminal, else a silent stand-in."""
+    import sys
+
+    return clitools.progress() if sys.stderr.isatty() else _NoProgress()
 
 
 def _print_counts(title: str, counts: dict[str, object], sources: list[dict]) -> None:

@@ -21,6 +21,7 @@ import csv
 import json
 import re
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 LAYOUT_JSON = "json"
 LAYOUT_MODELINFO_CSV = "modelinfo-csv"
+CHUNK_SIZE = 20_000
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
@@ -65,124 +67,186 @@ def default_fetched_at(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
 
 
-def _read_text(path: Path) -> str:
+def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        try:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    value = json.loads(line)
+                except ValueError as exc:
+                    raise InputError(f"Line {number} of {path} is not valid JSON ({exc.msg}).") from None
+                if not isinstance(value, dict):
+                    raise InputError(f"Line {number} of {path} is not a JSON object describing a model.")
+                yield value
+        except UnicodeDecodeError:
+            raise InputError(f"The file {path} is not UTF-8 text.") from None
+
+
+def _json_document(path: Path) -> list[dict[str, Any]]:
+    """A JSON array of model objects, or one (pretty-printed) object."""
     try:
-        return path.read_text(encoding="utf-8")
+        data = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise InputError(f"The file {path} is not UTF-8 text.") from None
+    except ValueError as exc:
+        raise InputError(f"The file {path} is not valid JSON ({exc.msg} at line {exc.lineno}).") from None
+    if isinstance(data, dict):
+        return [data]
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise InputError(f"The JSON in {path} holds something other than model objects.")
+    return data
 
 
-def _json_records(path: Path, text: str) -> list[dict[str, Any]]:
-    stripped = text.lstrip()
-    if stripped.startswith("["):
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise InputError(f"The file {path} is not valid JSON ({exc.msg} at line {exc.lineno}).") from None
-        if not all(isinstance(item, dict) for item in data):
-            raise InputError(f"The JSON array in {path} holds something other than model objects.")
-        return list(data)
-    try:  # one pretty-printed object (a saved model_info body)
-        whole = json.loads(text)
-    except ValueError:
-        whole = None
-    if isinstance(whole, dict):
-        return [whole]
-    records: list[dict[str, Any]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except ValueError as exc:
-            raise InputError(f"Line {number} of {path} is not valid JSON ({exc.msg}).") from None
-        if not isinstance(value, dict):
-            raise InputError(f"Line {number} of {path} is not a JSON object describing a model.")
-        records.append(value)
-    return records
-
-
-def _csv_records(path: Path) -> list[dict[str, Any]]:
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+def _csv_rows(path: Path, handle: Any, reader: csv.DictReader) -> Iterator[dict[str, Any]]:
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            columns = reader.fieldnames or []
-            if "metadata" not in columns or "model_id" not in columns:
-                raise InputError(
-                    f"The CSV file {path} has columns {', '.join(c for c in columns if c) or 'none'}, "
-                    "not the 'model_id' and 'metadata' columns of a saved ModelInfo dump."
-                )
-            records = []
-            for number, row in enumerate(reader, start=2):
-                if None in row:
-                    raise InputError(f"Row {number} of {path} has more fields than the header.")
-                try:
-                    record = json.loads(row["metadata"] or "")
-                except ValueError:
-                    raise InputError(f"The metadata of row {number} of {path} is not valid JSON.") from None
-                if not isinstance(record, dict):
-                    raise InputError(f"The metadata of row {number} of {path} is not a JSON object.")
-                model_id = (row.get("model_id") or "").strip()
-                if model_id and not (record.get("id") or record.get("modelId")):
-                    record["id"] = model_id
-                card = row.get("card")
-                if card and not (record.get("card_data") or record.get("cardData")):
-                    record["card_data"] = card  # README with YAML front matter
-                records.append(record)
-            return records
+        for number, row in enumerate(reader, start=2):
+            if None in row:
+                raise InputError(f"Row {number} of {path} has more fields than the header.")
+            try:
+                record = json.loads(row["metadata"] or "")
+            except ValueError:
+                raise InputError(f"The metadata of row {number} of {path} is not valid JSON.") from None
+            if not isinstance(record, dict):
+                raise InputError(f"The metadata of row {number} of {path} is not a JSON object.")
+            model_id = (row.get("model_id") or "").strip()
+            if model_id and not (record.get("id") or record.get("modelId")):
+                record["id"] = model_id
+            card = row.get("card")
+            if card and not (record.get("card_data") or record.get("cardData")):
+                record["card_data"] = card  # README with YAML front matter
+            yield record
     except UnicodeDecodeError:
         raise InputError(f"The file {path} is not UTF-8 text.") from None
     except csv.Error as exc:
         raise InputError(f"The CSV file {path} is malformed ({exc}).") from None
+    finally:
+        handle.close()
 
 
-def read_records(path: Path) -> tuple[str, list[dict[str, Any]]]:
-    """``(layout, records)`` of a saved file; :class:`InputError` for an unknown layout or bad content."""
+def _csv_records(path: Path) -> Iterator[dict[str, Any]]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    handle = path.open(newline="", encoding="utf-8")
+    try:
+        reader = csv.DictReader(handle)
+        columns = reader.fieldnames or []
+    except (UnicodeDecodeError, csv.Error):
+        handle.close()
+        raise InputError(f"The file {path} is not a readable UTF-8 CSV file.") from None
+    if "metadata" not in columns or "model_id" not in columns:
+        handle.close()
+        raise InputError(
+            f"The CSV file {path} has columns {', '.join(c for c in columns if c) or 'none'}, "
+            "not the 'model_id' and 'metadata' columns of a saved ModelInfo dump."
+        )
+    return _csv_rows(path, handle, reader)
+
+
+def open_records(path: Path) -> tuple[str, Iterator[dict[str, Any]]]:
+    """``(layout, records)``: the layout is checked now, the records are read lazily (streamed).
+
+    Raises :class:`InputError` for a missing, empty or unknown file now, and for a bad record when
+    the iteration reaches it.
+    """
+    path = Path(path)
     if not path.exists():
         raise InputError(f"The file {path} does not exist.")
     if path.is_dir():
         raise InputError(f"The file {path} is a directory, not a file.")
     if path.stat().st_size == 0:
         raise InputError(f"The file {path} is empty; it holds no model records.")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        layout, records = LAYOUT_MODELINFO_CSV, _csv_records(path)
-    else:
-        text = _read_text(path)
-        if not text.strip():
-            raise InputError(f"The file {path} is empty; it holds no model records.")
-        if text.lstrip()[:1] in ("{", "["):
-            layout, records = LAYOUT_JSON, _json_records(path, text)
-        else:
-            raise InputError(
-                f"The file {path} is neither JSON lines of Hugging Face model records nor a ModelInfo CSV."
-            )
-    if not records:
+    if path.suffix.lower() == ".csv":
+        return LAYOUT_MODELINFO_CSV, _csv_records(path)
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+        first_line = head.split(b"\n", 1)[0] if b"\n" in head else head + handle.readline()
+    start = head.lstrip()[:1]
+    if not start:
+        raise InputError(f"The file {path} is empty; it holds no model records.")
+    if start == b"[":
+        return LAYOUT_JSON, iter(_json_document(path))
+    if start != b"{":
+        raise InputError(
+            f"The file {path} is neither JSON lines of Hugging Face model records nor a ModelInfo CSV."
+        )
+    try:  # one object per line (JSON lines), unless the first line is not a whole object
+        whole_first_line = isinstance(json.loads(first_line), dict)
+    except ValueError:
+        whole_first_line = False
+    if whole_first_line or head.lstrip().startswith(b"{") and first_line.strip() == b"":
+        return LAYOUT_JSON, _json_lines(path)
+    try:
+        return LAYOUT_JSON, iter(_json_document(path))  # a pretty-printed single object
+    except InputError:
+        return LAYOUT_JSON, _json_lines(path)  # JSON lines whose first line is broken: say which line
+
+
+def read_records(path: Path) -> tuple[str, list[dict[str, Any]]]:
+    """``(layout, records)`` of a saved file, all in memory; :class:`InputError` for bad content."""
+    layout, records = open_records(path)
+    out = list(records)
+    if not out:
         raise InputError(f"The file {path} holds no model records.")
-    return layout, records
+    return layout, out
 
 
-def import_file(store: Store, path: str | Path, *, fetched_at: datetime | None = None) -> ImportResult:
-    """Load the model records of ``path`` into ``hf_models``/``hf_lineage`` in one transaction."""
-    from valuechain.ecosystem.hf_store import load_models
+def import_file(store: Store, path: str | Path, *, fetched_at: datetime | None = None,
+                chunk_size: int = CHUNK_SIZE,
+                on_progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Load the model records of ``path`` into ``hf_models``/``hf_lineage`` in one transaction.
+
+    Records are streamed in chunks of ``chunk_size`` into staging tables (memory stays bounded for a
+    whole-Hub dump); a model id that occurs more than once keeps its last record. Any bad record
+    rolls everything back.
+    """
+    from valuechain.ecosystem.hf_store import HF_SCHEMA, insert_frames, prepare_frames
     from valuechain.sources.huggingface import record_to_row, rows_frame
 
     path = Path(path)
-    layout, records = read_records(path)
-    rows: dict[str, dict[str, Any]] = {}
-    duplicates = 0
-    for number, record in enumerate(records, start=1):
-        try:
-            row = record_to_row(record)
-        except InputError as exc:
-            raise InputError(f"Record {number} of {path}: {exc}") from None
-        if row["id"] in rows:
-            duplicates += 1
-            del rows[row["id"]]  # keep the last occurrence, in its position
-        rows[row["id"]] = row
+    layout, records = open_records(path)
     when = fetched_at or default_fetched_at(path)
-    models, edges = load_models(store, rows_frame(list(rows.values())), source=str(path.resolve()),
-                                fetched_at=when)
-    return ImportResult(path=path, layout=layout, models=models, edges=edges,
-                        duplicates_skipped=duplicates, fetched_at=when)
+    source = str(path.resolve())
+    store.ensure(HF_SCHEMA)
+    staged = 0
+    with store.transaction() as con:
+        con.execute("CREATE TEMP TABLE _hf_stage_models AS SELECT 0::BIGINT AS seq, * FROM hf_models LIMIT 0")
+        con.execute("CREATE TEMP TABLE _hf_stage_lineage AS SELECT 0::BIGINT AS seq, * FROM hf_lineage LIMIT 0")
+        batch: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            nonlocal staged
+            if batch:
+                frame = rows_frame(batch)
+                frame.insert(0, "seq", [row["seq"] for row in batch])
+                models, edges = prepare_frames(frame, source=source, fetched_at=when)
+                insert_frames(con, models, edges, models_table="_hf_stage_models",
+                              lineage_table="_hf_stage_lineage", extra=("seq",))
+                staged += len(batch)
+                batch.clear()
+                if on_progress is not None:
+                    on_progress(staged)
+
+        for number, record in enumerate(records, start=1):
+            try:
+                row = record_to_row(record)
+            except InputError as exc:
+                raise InputError(f"Record {number} of {path}: {exc}") from None
+            row["seq"] = number
+            batch.append(row)
+            if len(batch) >= chunk_size:
+                flush()
+        flush()
+        if staged == 0:
+            raise InputError(f"The file {path} holds no model records.")
+        kept = "(SELECT max(seq) AS seq FROM _hf_stage_models GROUP BY id)"
+        models_written = con.execute(
+            f"INSERT INTO hf_models SELECT * EXCLUDE (seq) FROM _hf_stage_models SEMI JOIN {kept} k "
+            "USING (seq) ORDER BY seq").fetchone()[0]
+        edges_written = con.execute(
+            f"INSERT INTO hf_lineage SELECT * EXCLUDE (seq) FROM _hf_stage_lineage SEMI JOIN {kept} k "
+            "USING (seq) ORDER BY seq").fetchone()[0]
+        con.execute("DROP TABLE _hf_stage_models")
+        con.execute("DROP TABLE _hf_stage_lineage")
+    return ImportResult(path=path, layout=layout, models=int(models_written), edges=int(edges_written),
+                        duplicates_skipped=staged - int(models_written), fetched_at=when)

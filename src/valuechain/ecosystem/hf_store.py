@@ -142,24 +142,92 @@ def lineage_edges(model_id: str, tags: Iterable[str] | None,
     return edges
 
 
-def lineage_frame(models: pd.DataFrame) -> pd.DataFrame:
+def lineage_frame(models: pd.DataFrame, extra_columns: Iterable[str] = ()) -> pd.DataFrame:
     """The lineage rows derived from a frame of model rows (columns ``id``, ``tags``, ``card_data``;
-    ``card_data`` a dict or its JSON text; ``source``/``fetched_at`` copied onto the edges if present)."""
+    ``card_data`` a dict or its JSON text). ``source``/``fetched_at`` and ``extra_columns`` of each
+    model row are copied onto its edges."""
     import pandas as pd
 
     rows: list[tuple[Any, ...]] = []
     n = len(models)
-    sources = models["source"] if "source" in models.columns else [None] * n
-    fetched = models["fetched_at"] if "fetched_at" in models.columns else [None] * n
-    for model_id, tags, card, source, when in zip(models["id"], models["tags"], models["card_data"],
-                                                   sources, fetched, strict=True):
+    copied = [c for c in ("source", "fetched_at", *extra_columns)]
+    carried = [models[c].tolist() if c in models.columns else [None] * n for c in copied]
+    for position, (model_id, tags, card) in enumerate(zip(models["id"], models["tags"],
+                                                          models["card_data"], strict=True)):
         if isinstance(card, str):
             card = json.loads(card) if card else None
         tags = tags if isinstance(tags, (list, tuple)) else []
-        for edge in lineage_edges(model_id, tags, card):
-            rows.append((*edge, source, when))
-    edges = pd.DataFrame(rows, columns=[*LINEAGE_COLUMNS, "source", "fetched_at"])
-    return edges.astype({"child": object, "parent": object, "relation": object, "origin": object})
+        edges = lineage_edges(model_id, tags, card)
+        if edges:
+            tail = tuple(values[position] for values in carried)
+            rows.extend((*edge, *tail) for edge in edges)
+    edges_frame = pd.DataFrame(rows, columns=[*LINEAGE_COLUMNS, *copied])
+    return edges_frame.astype({"child": object, "parent": object, "relation": object, "origin": object})
+
+
+def prepare_frames(frame: pd.DataFrame, *, source: str | None = None,
+                   fetched_at: datetime | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typed ``hf_models`` rows and the ``hf_lineage`` rows derived from them, ready to insert.
+
+    ``frame`` has the :data:`MODEL_COLUMNS` (``tags`` a list of str, ``card_data`` a dict, JSON string
+    or None); ``source``/``fetched_at`` fill the provenance columns when the frame lacks them. Extra
+    columns (e.g. a ``seq`` number) are kept on both frames.
+    """
+    import pandas as pd
+
+    frame = frame.copy()
+    for column in MODEL_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = None
+    if "source" not in frame.columns:
+        if source is None:
+            raise ValueError("rows need a source (provenance)")
+        frame["source"] = source
+    if "fetched_at" not in frame.columns:
+        frame["fetched_at"] = fetched_at or utcnow()
+    extra = [c for c in frame.columns if c not in (*MODEL_COLUMNS, "source", "fetched_at")]
+    edges = lineage_frame(frame, extra)  # before card_data is serialised: no JSON round trip
+    edges = edges[[*extra, *LINEAGE_COLUMNS, "source", "fetched_at"]]
+    frame["card_data"] = [
+        None if c is None or (isinstance(c, float) and c != c) else c if isinstance(c, str)
+        else json.dumps(c, ensure_ascii=False, default=str)
+        for c in frame["card_data"]
+    ]
+    frame["tags"] = [list(t) if isinstance(t, (list, tuple)) else [] for t in frame["tags"]]
+    for column in ("created_at", "last_modified", "fetched_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce",
+                                       format="ISO8601").dt.tz_localize(None)
+    for column in ("downloads", "downloads_all_time", "likes"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    for column in ("id", "author", "pipeline_tag", "library_name", "gated", "sha", "source"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    frame = frame[[*extra, *MODEL_COLUMNS, "source", "fetched_at"]]
+    edges["source"] = edges["source"].astype(object)
+    edges["fetched_at"] = pd.to_datetime(edges["fetched_at"], utc=True, errors="coerce",
+                                         format="ISO8601").dt.tz_localize(None)
+    return frame, edges
+
+
+_MODEL_SELECT = ("id, author, created_at, last_modified, downloads, downloads_all_time, likes, pipeline_tag, "
+                 "library_name, gated, CAST(tags AS VARCHAR[]), CAST(card_data AS JSON), sha, source, "
+                 "CAST(fetched_at AS TIMESTAMP)")
+_LINEAGE_SELECT = "child, parent, relation, origin, source, CAST(fetched_at AS TIMESTAMP)"
+
+
+def insert_frames(con: Any, models: pd.DataFrame, edges: pd.DataFrame, *,
+                  models_table: str = "hf_models", lineage_table: str = "hf_lineage",
+                  extra: tuple[str, ...] = ()) -> None:
+    """Insert prepared frames (see :func:`prepare_frames`) on ``con``, inside the caller's transaction."""
+    lead = "".join(f"{c}, " for c in extra)
+    con.register("_hf_models_in", models)
+    con.register("_hf_lineage_in", edges)
+    try:
+        con.execute(f"INSERT INTO {models_table} SELECT {lead}{_MODEL_SELECT} FROM _hf_models_in")
+        if len(edges):
+            con.execute(f"INSERT INTO {lineage_table} SELECT {lead}{_LINEAGE_SELECT} FROM _hf_lineage_in")
+    finally:
+        con.unregister("_hf_models_in")
+        con.unregister("_hf_lineage_in")
 
 
 def load_models(store: Store, frame: pd.DataFrame, *, source: str | None = None,
@@ -171,58 +239,13 @@ def load_models(store: Store, frame: pd.DataFrame, *, source: str | None = None,
     or None); ``source``/``fetched_at`` fill the provenance columns when the frame lacks them.
     ``checkpoint`` is a row of ``hf_sync_state`` to upsert with the page. Returns (models, edges).
     """
-    import pandas as pd
-
     store.ensure(HF_SCHEMA)
-    frame = frame.copy()
-    for column in MODEL_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = None
-    if "source" not in frame.columns:
-        if source is None:
-            raise ValueError("rows need a source (provenance)")
-        frame["source"] = source
-    if "fetched_at" not in frame.columns:
-        frame["fetched_at"] = fetched_at or utcnow()
-    edges = lineage_frame(frame)  # before card_data is serialised: no JSON round trip
-    frame["card_data"] = [
-        None if c is None or (isinstance(c, float) and c != c) else c if isinstance(c, str)
-        else json.dumps(c, ensure_ascii=False, default=str)
-        for c in frame["card_data"]
-    ]
-    frame["tags"] = [list(t) if t is not None and not isinstance(t, float) else [] for t in frame["tags"]]
-    for column in ("created_at", "last_modified", "fetched_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce", format="ISO8601").dt.tz_localize(None)
-    for column in ("downloads", "downloads_all_time", "likes"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-    for column in ("id", "author", "pipeline_tag", "library_name", "gated", "sha", "source"):
-        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    frame = frame[[*MODEL_COLUMNS, "source", "fetched_at"]]
-    edges["source"] = edges["source"].astype(object)
-    edges["fetched_at"] = pd.to_datetime(edges["fetched_at"], utc=True, errors="coerce",
-                                         format="ISO8601").dt.tz_localize(None)
-    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    models, edges = prepare_frames(frame, source=source, fetched_at=fetched_at)
     with store.transaction() as con:
-        con.register("_hf_models_in", frame)
-        con.register("_hf_lineage_in", edges)
-        try:
-            con.execute(
-                f"INSERT INTO hf_models ({columns}) SELECT id, author, created_at, last_modified, "
-                "downloads, downloads_all_time, likes, pipeline_tag, library_name, gated, "
-                "CAST(tags AS VARCHAR[]), CAST(card_data AS JSON), sha, source, fetched_at "
-                "FROM _hf_models_in"
-            )
-            if len(edges):
-                con.execute(
-                    "INSERT INTO hf_lineage SELECT child, parent, relation, origin, source, "
-                    "CAST(fetched_at AS TIMESTAMP) FROM _hf_lineage_in"
-                )
-        finally:
-            con.unregister("_hf_models_in")
-            con.unregister("_hf_lineage_in")
+        insert_frames(con, models, edges)
         if checkpoint is not None:
             save_checkpoint(con, checkpoint)
-    return len(frame), len(edges)
+    return len(models), len(edges)
 
 
 def save_checkpoint(con: Any, state: Mapping[str, Any]) -> None:
