@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from valuechain.market.report import report_section
 
@@ -13,7 +14,8 @@ def test_report_section(tmp_path):
     assert time.perf_counter() - start < 60
     assert section.key == "market"
     for fig in section.figures:
-        assert (tmp_path / fig.path).stat().st_size > 10_000
+        assert Path(fig.path).is_absolute() and Path(fig.path).parent == tmp_path
+        assert Path(fig.path).stat().st_size > 10_000
     assert (tmp_path / "market_map_subsidy.html").exists()
     assert any("reconstruction" in note for note in section.notes)
     assert any("assumption" in note for note in section.notes)

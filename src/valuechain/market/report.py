@@ -112,7 +112,7 @@ def report_section(out_dir: Path) -> Section:
     for policy, pmap in maps.items():
         name = f"market_map_{policy}.png"
         plot_map(pmap, out_dir / name)
-        figures.append(Figure(name, f"{POLICY_LABELS[policy]}: marginal effects over compute cost c × data "
+        figures.append(Figure(str(out_dir / name), f"{POLICY_LABELS[policy]}: marginal effects over compute cost c × data "
                                     "preprocessing cost k (black line: zero), and the win-win-win region."))
     interactive = "market_map_subsidy.html"
     plot_map(policy_map("subsidy", parse_axis("c=0.1:5", 80), parse_axis("k=0.1:5", 80), params),
@@ -149,7 +149,7 @@ def report_section(out_dir: Path) -> Section:
                             row["dCS_ddelta"], row["price_win_win_win"], row["subsidy_win_win_win"]])
     www_name = "market_win_win_win.png"
     _win_win_win_figure(maps, points, out_dir / www_name)
-    figures.append(Figure(www_name, "Win-win-win regions of the three policies over c × k, with the US and CN "
+    figures.append(Figure(str(out_dir / www_name), "Win-win-win regions of the three policies over c × k, with the US and CN "
                                     "presets (assumed compute costs) marked."))
 
     # independent check: closed form vs backward induction at a few points
@@ -191,7 +191,8 @@ def report_section(out_dir: Path) -> Section:
                 "price win-win-win", "subsidy win-win-win"], preset_rows),
         f"<p>Independent check: the numeric backward-induction solver reproduces the closed form at {checked} "
         f"random points with maximum relative error {max_rel:.1e}.</p>",
-        f'<p>Interactive map of the subsidy: <a href="{interactive}">{interactive}</a>.</p>',
+        # the report page sits one level above out_dir (report/build.py writes figures into <report>/figures)
+        f'<p>Interactive map of the subsidy: <a href="{out_dir.name}/{interactive}">{interactive}</a>.</p>',
     ]
     sources = [
         {"name": "Qian, Mehra & Liu, The Economics of AI Supply Chain Regulation (arXiv 2603.12630, 2026) — "
