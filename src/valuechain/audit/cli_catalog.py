@@ -50,6 +50,13 @@ def model_command(
     out.print(f"Governance: [bold]{g.number} {g.label}[/bold] → GHS type [bold]{g.ghs_type}[/bold] (rule {g.rule_id})")
     for reason in g.reasons:
         out.print(f"  • {reason}")
+    out.print("Evidence fields: " + ", ".join(f"{k}={v}" for k, v in result.fields.to_dict().items()))
+    for note in result.field_notes:
+        out.print(f"  [dim]{note}[/dim]")
+    if result.catalogue is not None:
+        verified = result.catalogue.get("verified") or []
+        out.print(f"Catalogue facts verified against a snapshot: {', '.join(verified) or 'none'}; "
+                  "all other facts are not verified.")
     out.print(f"Levers to report: {', '.join(g.levers)}")
     if g.licence_levers:
         out.print(f"Licence levers found in the text: {', '.join(g.licence_levers)}")

@@ -387,7 +387,7 @@ def governance_fields(
 ) -> GovernanceFields:
     """Build :class:`GovernanceFields`, accepting levers as a set of names or a flag mapping."""
     if isinstance(levers, Mapping):
-        lever_set = frozenset(k for k, v in levers.items() if v is True and k in LEVER_FLAGS)
+        lever_set = frozenset(k for k, v in levers.items() if v is True and k in CONTROL_LEVERS)
     else:
         lever_set = frozenset(levers or ())
     return GovernanceFields(
