@@ -79,6 +79,18 @@ def test_failed_write_leaves_previous_state(tmp_path):
         assert rows.source.tolist() == ["test"]
 
 
+def test_reopened_store_accepts_writes_after_schema_checks(tmp_path):
+    # Regression: a half-read result from the version check blocked the next write (DuckDB 2).
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.ensure(SCHEMA)
+    with Store(path) as store:
+        store.ensure(SCHEMA)
+        assert store.has_table("widgets")
+        store.insert_frame("widgets", pd.DataFrame({"id": [7], "name": ["x"]}), source="test")
+        assert store.query("SELECT id FROM widgets").id.tolist() == [7]
+
+
 def test_rows_need_provenance(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
         store.ensure(SCHEMA)

@@ -75,10 +75,11 @@ class Store:
     def version(self, namespace: str) -> int:
         if not self.has_table("_migrations"):
             return 0
-        row = self.con.execute(
+        # fetchall, not fetchone: DuckDB 2 refuses other work on a connection with an unfinished result.
+        rows = self.con.execute(
             "SELECT coalesce(max(version), 0) FROM _migrations WHERE namespace = ?", [namespace]
-        ).fetchone()
-        return int(row[0]) if row else 0
+        ).fetchall()
+        return int(rows[0][0]) if rows else 0
 
     def ensure(self, schema: Schema) -> int:
         """Apply the migrations of ``schema`` that this store has not seen; return the new version."""
@@ -98,10 +99,10 @@ class Store:
         return schema.version
 
     def has_table(self, name: str) -> bool:
-        row = self.con.execute(
+        rows = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-        ).fetchone()
-        return bool(row and row[0])
+        ).fetchall()
+        return bool(rows and rows[0][0])
 
     # -- reads and writes -----------------------------------------------------------------------
     @contextmanager
