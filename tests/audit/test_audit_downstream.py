@@ -96,3 +96,13 @@ def test_lineage_series_roots():
     assert "google/gemma-2-9b-it" in roots["gemma-2-27b"]
     # two catalogue releases share the Qwen2.5 series with different licences: no series expansion
     assert roots["qwen2.5-7b"] == ["Qwen/Qwen2.5-7B-Instruct"] and roots["qwen2.5-72b"] == ["Qwen/Qwen2.5-72B-Instruct"]
+
+
+def test_openness_covariates_for_diffusion():
+    from valuechain.audit.audit import openness_covariates
+
+    cov = openness_covariates(repos=["meta-llama/Llama-3.1-8B", "Qwen/Qwen2.5-14B-Instruct"])
+    llama = cov[cov["hf_repo"] == "meta-llama/Llama-3.1-8B"].iloc[0]
+    assert llama["matched"] == "release series" and llama["governance_model"] == "Controlled openness"
+    assert "Qwen/Qwen2.5-14B-Instruct" not in set(cov["hf_repo"])  # ambiguous series: not guessed
+    assert cov["hf_repo"].is_unique and set(cov["country"]) >= {"US", "CN", "FR"}

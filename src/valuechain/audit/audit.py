@@ -66,6 +66,7 @@ class AuditResult:
         verified = (self.catalogue or {}).get("verified") or []
         return {
             "id": (self.catalogue or {}).get("id", self.name), "name": self.name,
+            "family": (self.catalogue or {}).get("family"), "hf_repo": (self.catalogue or {}).get("hf_repo"),
             "organisation": self.organisation, "country": self.country, "region": self.region,
             "release_date": self.release_date, "governance_level": self.governance.number,
             "governance_model": self.governance.label, "ghs_type": self.governance.ghs_type,
@@ -453,6 +454,36 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
                 "licence text), never from the Index record; parameters our evidence does not speak to are "
                 "not compared.",
     }
+
+
+def openness_covariates(frame: Any | None = None, repos: Iterable[str] | None = None) -> Any:
+    """Governance level and scores per Hugging Face repository, to join with diffusion data.
+
+    One row per catalogue release repository and, when ``repos`` (e.g. the lineage roots seen in a
+    dataset) are given, per repository of the same owner and release series when that is unambiguous
+    (:func:`valuechain.audit.downstream.lineage_roots`). The mission's link between the audit and diffusion:
+    the openness level as a covariate.
+    """
+    import pandas as pd
+
+    from valuechain.audit.catalog import load_catalog
+    from valuechain.audit.downstream import lineage_roots
+
+    frame = frame if frame is not None else audit_catalog(with_snapshots=False)
+    entries = load_catalog()
+    roots = lineage_roots(entries, repos or [])
+    cols = ["id", "organisation", "country", "region", "governance_level", "governance_model", "ghs_type",
+            "solaiman_level", "eosai_score", "licence_class"]
+    by_id = frame.set_index("id")
+    rows = []
+    for entry in entries:
+        if not entry.hf_repo or entry.id not in by_id.index:
+            continue
+        for repo in roots.get(entry.id, [entry.hf_repo]):
+            row = by_id.loc[entry.id]
+            rows.append({"hf_repo": repo, "matched": "release" if repo == entry.hf_repo else "release series",
+                         **{c: (entry.id if c == "id" else row[c]) for c in cols}})
+    return pd.DataFrame(rows)
 
 
 def firm_summary(frame: Any) -> Any:
