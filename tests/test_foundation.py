@@ -122,3 +122,14 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path):
         raise RuntimeError("interrupted")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_atomic_write_gives_the_usual_permissions(tmp_path):
+    import os
+
+    target = tmp_path / "figure.png"
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(b"x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
