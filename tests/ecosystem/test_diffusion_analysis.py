@@ -108,7 +108,7 @@ def test_a_merge_of_chinese_and_us_bases_is_mixed_and_counted_once():
     frame = diff.derivatives_frame(models, lineage)
     labels = dict(zip(frame["model"], frame["origin"], strict=True))
     assert labels == {"a/merge": "mixed", "b/tune": "CN", "c/tune-of-merge": "mixed"}
-    assert frame.set_index("model").loc["a/merge", "countries"] == ["CN", "US"]
+    assert frame.set_index("model").loc["a/merge", "countries"] == ("CN", "US")
     wide = diff.by_origin_wide(diff.monthly_series(frame))
     assert wide[list(diff.GROUPS)].to_numpy().sum() == 3
     families = lineage.families.set_index("root")

@@ -81,7 +81,7 @@ class DiffusionData:
 
 def derivatives_frame(models: pd.DataFrame, lineage: LineageResult) -> pd.DataFrame:
     """One row per derivative: ``model, created_at, origin, origin_group, countries, relation,
-    pipeline_tag, downloads, likes, roots``.
+    pipeline_tag, downloads, likes, n_roots, root`` (``root``: the first of its roots in sort order).
 
     ``models`` has the Hub metadata (``id, created_at, pipeline_tag, downloads, likes``); derivatives
     are the non-root models of ``lineage`` with at least one attributed root.
@@ -90,7 +90,7 @@ def derivatives_frame(models: pd.DataFrame, lineage: LineageResult) -> pd.DataFr
 
     from valuechain.ecosystem.origin import origin_group
 
-    attributed = lineage.models[(~lineage.models["is_root"]) & (lineage.models["roots"].map(len) > 0)]
+    attributed = lineage.models[(~lineage.models["is_root"]) & (lineage.models["n_roots"] > 0)]
     meta = models.rename(columns={"id": "model"})
     meta = meta.drop_duplicates("model", keep="last")
     frame = attributed.merge(meta[["model", "created_at", "pipeline_tag", "downloads", "likes"]],
@@ -102,7 +102,7 @@ def derivatives_frame(models: pd.DataFrame, lineage: LineageResult) -> pd.DataFr
     frame["downloads"] = pd.to_numeric(frame["downloads"], errors="coerce").fillna(0).astype("int64")
     frame["likes"] = pd.to_numeric(frame["likes"], errors="coerce").fillna(0).astype("int64")
     columns = ["model", "created_at", "origin", "origin_group", "countries", "relation", "pipeline_tag",
-               "downloads", "likes", "roots"]
+               "downloads", "likes", "n_roots", "root"]
     return frame[columns].sort_values(["created_at", "model"]).reset_index(drop=True)
 
 

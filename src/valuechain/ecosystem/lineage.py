@@ -407,21 +407,30 @@ def analyse_lineage(edges: pd.DataFrame, *, rules: Any = None, catalogue: Any = 
     rules = rules or load_rules()
     origins = origins if origins is not None else origin_mod.load_org_countries()
     edges = edges[["parent", "child", "relation"]]
-    parents_of = set(edges.loc[edges["parent"] != edges["child"], "child"])
-    all_nodes = pd.unique(pd.concat([edges["parent"], edges["child"]], ignore_index=True))
+    node_series = [edges["parent"], edges["child"]]
     if extra_models is not None:
-        all_nodes = pd.unique(np.concatenate([all_nodes, np.asarray(list(extra_models), dtype=object)]))
-    parentless = [m for m in all_nodes if m not in parents_of]
+        node_series.append(pd.Series(list(extra_models), dtype=object))
+    codes, all_nodes = pd.factorize(pd.concat(node_series, ignore_index=True).to_numpy(dtype=object))
+    all_nodes = np.asarray(all_nodes, dtype=object)
+    n_edges = len(edges)
+    parent_codes, child_codes = codes[:n_edges], codes[n_edges:2 * n_edges]
+    has_parent = np.zeros(len(all_nodes), dtype=bool)
+    has_parent[child_codes[parent_codes != child_codes]] = True
+    parentless = all_nodes[~has_parent]
     out_degree = edges.groupby("parent").size()
     resolution: RepackagerResolution = resolve_repackagers(
         parentless, known=all_nodes, rules=rules, catalogue=catalogue, hashes=hashes,
-        out_degree=out_degree.to_dict(), origins=origins,
+        out_degree=out_degree, origins=origins,
     )
     mapping = resolution.mapping
     if mapping:
-        edges = edges.assign(parent=edges["parent"].replace(mapping), child=edges["child"].replace(mapping))
-    names = pd.Index(sorted(set(edges["parent"]) | set(edges["child"])
-                            | {mapping.get(m, m) for m in all_nodes}))
+        remap = pd.Series(mapping, dtype=object)
+        edges = edges.assign(parent=edges["parent"].map(remap).fillna(edges["parent"]),
+                             child=edges["child"].map(remap).fillna(edges["child"]))
+        nodes = pd.Series(all_nodes, dtype=object)
+        all_nodes = pd.unique(nodes.map(remap).fillna(nodes))
+    names = pd.Index(np.sort(pd.unique(np.concatenate([
+        edges["parent"].to_numpy(dtype=object), edges["child"].to_numpy(dtype=object), all_nodes]))))
     parent_ids = names.get_indexer(edges["parent"])
     child_ids = names.get_indexer(edges["child"])
     relation_ids = edges["relation"].map({r: i for i, r in enumerate(RELATIONS)}).to_numpy(np.int8)
@@ -445,20 +454,9 @@ def analyse_lineage(edges: pd.DataFrame, *, rules: Any = None, catalogue: Any = 
         "relation": pd.Categorical.from_codes(np.where(res.member_relation < 0, -1, res.member_relation),
                                               categories=list(RELATIONS)),
     })
-    counted_members = membership[~membership["root"].isin(list(unresolved))]
-    country_of_root = dict(zip(families_all["root"], families_all["origin_country"], strict=True))
-    per_model = counted_members.assign(country=counted_members["root"].map(country_of_root))
-    grouped = per_model.groupby("model", sort=True)
-    model_roots = grouped["root"].agg(lambda s: sorted(set(s)))
-    model_countries = grouped["country"].agg(lambda s: sorted(set(s)))
-    models = pd.DataFrame({"model": names})
+    models = _model_origins(names, res, counted, root_country)
     models["relation"] = pd.Categorical.from_codes(res.node_relation.astype(np.int64),
                                                    categories=list(RELATIONS))
-    models["roots"] = models["model"].map(model_roots)
-    models["countries"] = models["model"].map(model_countries)
-    models["roots"] = models["roots"].apply(lambda v: v if isinstance(v, list) else [])
-    models["countries"] = models["countries"].apply(lambda v: v if isinstance(v, list) else [])
-    models["origin"] = models["countries"].map(origin_mod.combine_origins)
     models["is_root"] = False
     models.loc[res.roots, "is_root"] = True
 
@@ -473,11 +471,55 @@ def analyse_lineage(edges: pd.DataFrame, *, rules: Any = None, catalogue: Any = 
         "edges": int(len(edges)), "models": int(len(names)), "roots": int(len(families)),
         "self_loops_dropped": int(res.self_loops), "models_in_cycles": int(res.cycle_nodes),
         "repackagers_resolved": int(len(mapping)), "repackagers_unresolved": int(len(unresolved)),
-        "unattributed_models": int((models["roots"].map(len) == 0).sum()),
+        "unattributed_models": int((models["n_roots"] == 0).sum()),
         "levels": int(res.levels),
     }
     return LineageResult(families=families, membership=membership, models=models,
                          repackagers=repack, stats=stats)
+
+
+def _model_origins(names: Any, res: RootResolution, counted: Any, root_country: Any) -> pd.DataFrame:
+    """Per model: the number of counted roots, the first of them, the distinct root countries (a tuple)
+    and the origin label (one code, ``mixed`` or ``unknown``), all vectorised over the membership."""
+    import numpy as np
+    import pandas as pd
+
+    from valuechain.ecosystem.origin import MIXED, UNKNOWN
+
+    n = len(names)
+    keep = np.asarray(counted)[res.member_family]
+    fam = res.member_family[keep]
+    node = res.member_node[keep]
+    n_roots = np.bincount(node, minlength=n)
+    first_family = np.full(n, len(res.roots), dtype=np.int64)
+    np.minimum.at(first_family, node, fam)
+    codes, labels = pd.factorize(pd.Series(root_country, dtype=object), sort=True)
+    pair = np.unique(node.astype(np.int64) * max(len(labels), 1) + codes[fam])
+    pair_node, pair_code = pair // max(len(labels), 1), pair % max(len(labels), 1)
+    n_countries = np.bincount(pair_node, minlength=n)
+    single_code = np.full(n, -1, dtype=np.int64)
+    single_code[pair_node] = pair_code  # meaningful where n_countries == 1
+    label_array = np.asarray(labels, dtype=object)
+    origin = np.full(n, UNKNOWN, dtype=object)
+    one = n_countries == 1
+    origin[one] = label_array[single_code[one]]
+    origin[n_countries > 1] = MIXED
+    countries = pd.Series([()] * n, dtype=object)
+    singles = pd.Series({i: (str(label),) for i, label in enumerate(label_array)}, dtype=object)
+    one_idx = np.flatnonzero(one)
+    countries.iloc[one_idx] = singles.reindex(single_code[one_idx]).to_numpy()
+    multi = np.flatnonzero(n_countries > 1)
+    if len(multi):
+        in_multi = np.isin(pair_node, multi)
+        m_nodes, m_codes = pair_node[in_multi], pair_code[in_multi]
+        groups = np.split(m_codes, np.flatnonzero(np.diff(m_nodes)) + 1)
+        multi_values = pd.Series([tuple(str(label_array[c]) for c in g) for g in groups], dtype=object)
+        countries.iloc[np.unique(m_nodes)] = multi_values.to_numpy()
+    root_names = np.asarray(names[res.roots], dtype=object)
+    first_root = np.where(n_roots > 0, root_names[np.minimum(first_family, len(res.roots) - 1)]
+                          if len(res.roots) else None, None)
+    return pd.DataFrame({"model": names, "n_roots": n_roots, "root": first_root,
+                         "countries": countries.to_numpy(), "origin": origin})
 
 
 def is_store_path(value: str | Path) -> bool:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -54,20 +55,54 @@ class RepackagerRules:
     def is_mirror_account(self, namespace: str) -> bool:
         return namespace.lower() in self.mirror_accounts
 
+    # Patterns valid both for Python's re and for RE2 (pyarrow): no look-around, a captured remainder.
+    @cached_property
+    def _suffix_pattern(self) -> str:
+        alternatives = "|".join(re.escape(s) for s in self.suffixes) or "(?!x)x"
+        return "^(.+?)(?:" + alternatives + ")+$"
+
+    @cached_property
+    def _prefix_pattern(self) -> str:
+        alternatives = "|".join(re.escape(p) for p in self.prefixes) or "(?!x)x"
+        return "^(?:" + alternatives + ")(.+)$"
+
+    @cached_property
+    def _compiled(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        return re.compile(self._suffix_pattern), re.compile(self._prefix_pattern)
+
     def normalise(self, model_id: str) -> str:
-        """The matching key of a model name (the part after ``namespace/``)."""
+        """The matching key of a model name (the part after ``namespace/``): lower case, ``_`` as
+        ``-``, trailing re-packaging suffixes and leading prefixes removed, separators dropped."""
+        suffix_re, prefix_re = self._compiled
         name = model_id.split("/", 1)[-1].lower().replace("_", "-").strip()
-        changed = True
-        while changed:
-            changed = False
-            for suffix in self.suffixes:
-                if name.endswith(suffix) and len(name) > len(suffix):
-                    name = name[: -len(suffix)]
-                    changed = True
-        for prefix in self.prefixes:
-            if name.startswith(prefix) and len(name) > len(prefix):
-                name = name[len(prefix):]
-        return re.sub(r"[-\s]+", "", name)
+        name = suffix_re.sub(r"\1", name)
+        name = prefix_re.sub(r"\1", name)
+        return name.replace("-", "").replace(" ", "")
+
+    def normalise_many(self, model_ids: Any) -> Any:
+        """:meth:`normalise` over a pandas Series of ids, vectorised with Arrow compute (RE2)."""
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        names = pa.array(model_ids.to_numpy(dtype=object), type=pa.string())
+        names = pc.replace_substring_regex(names, "^[^/]*/", "")
+        names = pc.utf8_trim_whitespace(pc.replace_substring(pc.utf8_lower(names), "_", "-"))
+        names = pc.replace_substring_regex(names, self._suffix_pattern, r"\1")
+        names = pc.replace_substring_regex(names, self._prefix_pattern, r"\1")
+        names = pc.replace_substring(pc.replace_substring(names, "-", ""), " ", "")
+        return pd.Series(names.to_numpy(zero_copy_only=False), index=model_ids.index, dtype=object)
+
+    @staticmethod
+    def namespaces_many(model_ids: Any) -> Any:
+        """The lower-cased namespace of each id ('' when there is none), vectorised."""
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        ids = pa.array(model_ids.to_numpy(dtype=object), type=pa.string())
+        ns = pc.if_else(pc.match_substring(ids, "/"), pc.replace_substring_regex(ids, "/.*$", ""), "")
+        return pd.Series(pc.utf8_lower(ns).to_numpy(zero_copy_only=False), index=model_ids.index, dtype=object)
 
     def looks_like_copy(self, model_id: str) -> bool:
         """True when the name ends with a re-packaging suffix (``-hf`` excepted: originals use it)."""
@@ -159,15 +194,23 @@ def resolve_repackagers(parentless: Iterable[str], *, known: Iterable[str],
     ``known_models`` are always added), ``hashes`` model id -> weight hash, ``out_degree`` the number of
     direct derivatives (a ranking hint), ``origins`` an :class:`~valuechain.ecosystem.origin.OrgCountries`.
     """
-    out_degree = out_degree or {}
+    import pandas as pd
+
+    if out_degree is None:
+        out_degree = {}
     hashes = dict(hashes or {})
-    pool = list(dict.fromkeys([*known, *(catalogue or ()), *rules.known_models]))
+    parentless = list(parentless)
+    # Only the pool models whose normalised name equals a candidate's can match: normalise the pool
+    # with vectorised string operations, then index the few that share a key with a candidate.
+    candidate_keys = {rules.normalise(m) for m in parentless}
+    pool = pd.Series(pd.unique(pd.Series([*known, *(catalogue or ()), *rules.known_models], dtype=object)),
+                     dtype=object)
+    pool_keys = rules.normalise_many(pool)
+    lower_ns = rules.namespaces_many(pool)
+    usable = (pool_keys.isin(candidate_keys) & (lower_ns != "") & ~lower_ns.isin(rules.accounts)).to_numpy()
     by_key: dict[str, list[str]] = {}
-    for model in pool:
-        ns = _namespace(model)
-        if not ns or rules.is_account(ns):
-            continue
-        by_key.setdefault(rules.normalise(model), []).append(model)
+    for model, key in zip(pool[usable], pool_keys[usable], strict=True):
+        by_key.setdefault(key, []).append(model)
     by_hash: dict[str, list[str]] = {}
     for model, digest in hashes.items():
         if digest and not rules.is_account(_namespace(model)):

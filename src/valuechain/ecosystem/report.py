@@ -93,7 +93,7 @@ def report_section(out_dir: Path) -> Section:
 
     edges_path = data_dir / EDGES
     lineage = analyse_lineage(read_edges_csv(edges_path), origins=origins)
-    derivatives = lineage.models[(~lineage.models["is_root"]) & (lineage.models["roots"].map(len) > 0)]
+    derivatives = lineage.models[(~lineage.models["is_root"]) & (lineage.models["n_roots"] > 0)]
     by_origin = derivatives["origin"].value_counts()
     top_origins = by_origin.head(12)
     if len(by_origin) > 12:
