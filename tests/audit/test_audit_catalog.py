@@ -99,10 +99,12 @@ def test_cli_catalog_table_csv_plot(run_cli, tmp_path):
     assert out_png.read_bytes()[:4] == b"\x89PNG"
 
 
-def test_cli_catalog_json(run_cli):
+def test_cli_catalog_json(run_cli, tmp_path):
     res = run_cli("audit", "catalog", "--json", "--verify")
     assert res.returncode == 0, res.stderr
     doc = res.json()
+    assert doc["figure"] == "audit_gradient.png"  # written by default into the working directory
+    assert (tmp_path / "audit_gradient.png").read_bytes()[:4] == b"\x89PNG"
     assert doc["schema_version"] and doc["sources"]
     assert len(doc["releases"]) >= 60 and doc["mismatches"]
     assert "Foster" in doc["operationalisation"]
@@ -145,7 +147,8 @@ def test_firm_summary_and_store(tmp_path):
 
 def test_cli_catalog_save(run_cli, tmp_path):
     db = tmp_path / "store.duckdb"
-    res = run_cli("audit", "catalog", "--no-snapshots", "--save", "--db", db, "--json")
+    res = run_cli("audit", "catalog", "--no-snapshots", "--no-plot", "--save", "--db", db, "--json")
     assert res.returncode == 0, res.stderr
     doc = res.json()
     assert doc["stored_run"].startswith("catalog@") and doc["firms"]
+    assert doc["figure"] is None and not (tmp_path / "audit_gradient.png").exists()

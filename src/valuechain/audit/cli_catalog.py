@@ -89,7 +89,9 @@ def model_command(
 def catalog_command(
     json_out: bool = JSON_OPTION,
     csv: Path = typer.Option(None, "--csv", help="Write the ranked table as CSV to this file."),
-    plot: Path = typer.Option(None, "--plot", help="Write the gradient figure (PNG/SVG/PDF) to this file."),
+    plot: Path = typer.Option(Path("audit_gradient.png"), "--plot",
+                              help="Write the gradient figure (PNG/SVG/PDF) to this file."),
+    no_plot: bool = typer.Option(False, "--no-plot", help="Do not write the gradient figure."),
     no_snapshots: bool = typer.Option(False, "--no-snapshots", help="Use only the curated facts, not the cited "
                                                                     "snapshots (faster; no shared data needed)."),
     verify: bool = typer.Option(False, "--verify", help="Also list catalogue facts that disagree with a cited "
@@ -110,6 +112,8 @@ def catalog_command(
     if csv:
         with atomic_path(csv) as tmp:
             frame.to_csv(tmp, index=False)
+    if no_plot:
+        plot = None
     if plot:
         gradient_figure(frame, plot)
     sources = [source("valuechain curated catalogue", str(CATALOG_PATH), None, releases=len(entries))]
