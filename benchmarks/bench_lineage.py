@@ -10,7 +10,7 @@ distinct descendants, the count per nearest-parent relation and the maximum dept
   nearest-parent relation from the predecessors, the straightforward networkx way.
 
 networkx is timed on the full graph only with ``--full-networkx`` (several minutes and GBs of RAM);
-by default both are timed side by side on a 200,000-model graph of the same shape, and valuechain
+by default both are timed side by side on a 400,000-model graph of the same shape, and valuechain
 alone on the full 2,000,000. Each measurement runs in a fresh process so peak memory (max RSS) is
 its own. Usage: ``python benchmarks/bench_lineage.py [--models N] [--sample N] [--full-networkx]``.
 """
@@ -105,7 +105,7 @@ def _measure(target, n_models: int):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=2_000_000)
-    parser.add_argument("--sample", type=int, default=200_000,
+    parser.add_argument("--sample", type=int, default=400_000,
                         help="graph size for the side-by-side comparison with networkx")
     parser.add_argument("--full-networkx", action="store_true", help="also run networkx on --models")
     args = parser.parse_args(argv)

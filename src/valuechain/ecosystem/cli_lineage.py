@@ -88,7 +88,7 @@ def _print_families(result, top: int, sources: list[dict], origins_source: str, 
 
     view = Table(title=f"Largest model families ({result.stats['roots']:,} roots, "
                        f"{result.stats['models']:,} models)")
-    view.add_column("root")
+    view.add_column("root", overflow="fold", min_width=24)
     view.add_column("origin")
     view.add_column("derivatives", justify="right")
     for relation in RELATIONS:

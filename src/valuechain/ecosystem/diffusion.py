@@ -113,10 +113,12 @@ def load_from_store(store: Any, *, rules: Any = None) -> DiffusionData:
 
     edges = read_edges_store(store)
     models = store.query(
-        "SELECT id, author, created_at, pipeline_tag, downloads, likes, source, fetched_at "
+        "SELECT id, author, created_at, pipeline_tag, downloads, likes, sha, source, fetched_at "
         "FROM hf_models_latest"
     )
-    lineage = analyse_lineage(edges, rules=rules, extra_models=models["id"])
+    # The Hub's ``sha`` is the repo's commit hash: equal hashes mean an exact mirror of the repository.
+    hashes = {m: h for m, h in zip(models["id"], models["sha"], strict=True) if isinstance(h, str) and h}
+    lineage = analyse_lineage(edges, rules=rules, extra_models=models["id"], hashes=hashes)
     frame = derivatives_frame(models, lineage)
     if len(frame) == 0:
         raise InputError(

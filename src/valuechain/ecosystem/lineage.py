@@ -425,10 +425,14 @@ def analyse_lineage(edges: pd.DataFrame, *, rules: Any = None, catalogue: Any = 
     mapping = resolution.mapping
     if mapping:
         remap = pd.Series(mapping, dtype=object)
-        edges = edges.assign(parent=edges["parent"].map(remap).fillna(edges["parent"]),
-                             child=edges["child"].map(remap).fillna(edges["child"]))
-        nodes = pd.Series(all_nodes, dtype=object)
-        all_nodes = pd.unique(nodes.map(remap).fillna(nodes))
+
+        def apply(values: Any) -> Any:
+            values = np.asarray(values, dtype=object)
+            mapped = pd.Series(values, dtype=object).map(remap).to_numpy(dtype=object)
+            return np.where(pd.isna(mapped), values, mapped)
+
+        edges = edges.assign(parent=apply(edges["parent"]), child=apply(edges["child"]))
+        all_nodes = pd.unique(apply(all_nodes))
     names = pd.Index(np.sort(pd.unique(np.concatenate([
         edges["parent"].to_numpy(dtype=object), edges["child"].to_numpy(dtype=object), all_nodes]))))
     parent_ids = names.get_indexer(edges["parent"])
