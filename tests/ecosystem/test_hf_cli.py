@@ -98,6 +98,8 @@ def test_empty_store_and_bad_options_exit_2(run_cli, tmp_path):
     bad = run_cli("hf", "sync", "--author", "x y;rm", "--db", tmp_path / "s.duckdb",
                   env={"HF_ENDPOINT": "http://127.0.0.1:9"})
     assert bad.returncode == 2 and "author" in bad.stderr
+    endpoint = run_cli("hf", "sync", "--endpoint", "garbage", "--db", tmp_path / "s.duckdb")
+    assert endpoint.returncode == 2 and "not an http(s) URL" in endpoint.stderr
     zero = run_cli("hf", "sync", "--limit", "0", "--db", tmp_path / "s.duckdb",
                    env={"HF_ENDPOINT": "http://127.0.0.1:9"})
     assert zero.returncode == 2 and "--limit" in zero.stderr

@@ -90,3 +90,10 @@ def test_connection_refused_is_retried_then_reported():
     with pytest.raises(SourceError, match="connection failed"):
         client.get("http://127.0.0.1:9/api/models")
     assert len(sleeps) == 2 and client.attempts_made == 3
+
+
+@pytest.mark.parametrize("url", ["notaurl/api/models", "ftp://example.org/api/models", "http://"])
+def test_a_malformed_endpoint_is_an_input_error(url):
+    client = HttpClient(sleep=lambda s: pytest.fail("a bad URL must not be retried"))
+    with pytest.raises(InputError, match="not a valid http"):
+        client.get(url)

@@ -142,6 +142,9 @@ class HttpClient:
             body = response.content  # reads the whole body: a short read raises here
         except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
             raise TransientError(f"the body was cut short ({type(exc).__name__})") from None
+        except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
+                requests.exceptions.InvalidURL, requests.exceptions.URLRequired):
+            raise InputError(f"{self.redact(url)} is not a valid http(s) URL for {self.service}.") from None
         except requests.exceptions.Timeout:
             raise TransientError("the request timed out") from None
         except requests.exceptions.ConnectionError as exc:

@@ -201,6 +201,8 @@ class ModelQuery:
     endpoint: str = field(default_factory=default_endpoint)
 
     def __post_init__(self) -> None:
+        if not re.match(r"^https?://[^/\s]+", self.endpoint or ""):
+            raise InputError(f"The Hub endpoint {self.endpoint!r} is not an http(s) URL.")
         if self.limit is not None and self.limit < 1:
             raise InputError(f"--limit must be a positive number of models, not {self.limit}.")
         for name in ("author", "pipeline_tag", "filter"):
