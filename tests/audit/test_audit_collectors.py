@@ -151,6 +151,8 @@ def test_from_licence_text_classes(shared_data):
     base = shared_data / "licenses/license-texts"
     assert from_licence_text(base / "apache-2.0.LICENSE")[0].extra["licence_class"] == "osi_open"
     assert from_licence_text(base / "cc-by-nc-4.0.LICENSE")[0].extra["licence_class"] == "non_commercial"
+    # terms of service grant use of a service, not the right to copy or share a model
+    assert from_licence_text(base / "openai-tou-20241211.LICENSE")[0].extra["licence_class"] == "proprietary"
     ev = from_licence_text(base / "llama-3.1-license-2024.LICENSE")[0]
     assert ev.status == "partial" and ev.licence == "llama-3.1-license-2024"
 

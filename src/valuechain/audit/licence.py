@@ -205,6 +205,9 @@ _GRANT = _rx(
     r"\blicen[cs]es? you to " + _VERBS + r"\b",
     r"\bgrants? you the rights? to\b",
 )
+#: Rights to share or change the material (a terms-of-service grant of mere use has none of them).
+_SHARE = re.compile(r"\b(reproduce|distribute|redistribute|sublicense|derivative|modify|modifications|deal in|"
+                    r"do everything|copy|copies|share)\b")
 _NON_COMMERCIAL = _rx(
     r"\b(solely|only|exclusively|strictly) (for|to) (your )?(personal,? )?(non-?commercial|research|academic|"
     r"evaluation|internal research|scientific)",
@@ -464,6 +467,7 @@ class LicenceReport:
     governing_law: str | None
     evidence: dict[str, str] = field(default_factory=dict)
     grant_found: bool = False
+    sharing_granted: bool = False  # the grant covers reproducing, distributing or modifying the material
 
     @property
     def levers(self) -> list[str]:
@@ -475,7 +479,8 @@ class LicenceReport:
         """osi_open | open_data | restricted_open | non_commercial | proprietary (for the governance map).
 
         From the identified id when it is on the MOT's open lists, else from the flags read in the text:
-        no grant of rights -> proprietary; no commercial use -> non_commercial; any lever ->
+        no grant to reproduce, distribute or modify the material (e.g. terms of service, a bare
+        acceptable-use policy) -> proprietary; no commercial use -> non_commercial; any lever ->
         restricted_open; otherwise osi_open (permissive in substance).
         """
         from valuechain.audit.mof import OPEN_DATA_LICENCES, mot_licences
@@ -485,7 +490,7 @@ class LicenceReport:
             return "open_data"
         if ident and mot_licences().is_open(ident):
             return "osi_open"
-        if not self.grant_found:
+        if not (self.grant_found and self.sharing_granted):
             return "proprietary"
         if not self.commercial_use:
             return "non_commercial"
@@ -544,7 +549,13 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
             return True
         return False
 
-    grant = scan.search("_GRANT", _GRANT)
+    grant = None
+    sharing = False
+    for hit in scan.finditer("_GRANT", _GRANT):
+        grant = grant or hit
+        if _SHARE.search(scan.low, hit.start(), hit.end() + 400):
+            sharing = True
+            break
     nc = None
     for hit in scan.finditer("_NON_COMMERCIAL", _NON_COMMERCIAL):
         # a commercial restriction tied to a revenue/user threshold is a cap, not a non-commercial licence
@@ -576,5 +587,5 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
         identified=identified, commercial_use=commercial, user_or_revenue_cap=cap, use_restrictions=use,
         restrictions_pass_to_derivatives=bool(passes), output_training_ban=ban, attribution_branding=brand,
         licensor_remote_restriction=remote, geographic_exclusion=geo, governing_law=law, evidence=evidence,
-        grant_found=grant is not None,
+        grant_found=grant is not None, sharing_granted=sharing,
     )
