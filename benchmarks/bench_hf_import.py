@@ -142,7 +142,7 @@ def bench_duckdb_native(path: Path) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000, help="synthetic records to import")
-    parser.add_argument("--subset", type=int, default=5_000, help="rows for the row-by-row method")
+    parser.add_argument("--subset", type=int, default=2_000, help="rows for the row-by-row method")
     args, _ = parser.parse_known_args()
     import duckdb  # noqa: F401  (imported before timing: every method pays only for its work)
     import pandas  # noqa: F401

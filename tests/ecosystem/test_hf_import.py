@@ -72,7 +72,9 @@ def test_lineage_edges_merge_tags_and_card_without_self_loops(child, card_parent
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers() | st.integers(min_value=2**63 - 2, max_value=2**70)
+    | st.floats(allow_nan=False) | st.sampled_from([float("inf"), -float("inf"), "2025-01-01T00:00:00Z"])
+    | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=12,
 )
@@ -122,6 +124,10 @@ def test_modelinfo_dump_and_api_record_give_the_same_row():
     assert a.pop("created_at")[:10] == b.pop("created_at")[:10]
     assert a == b and a["card_data"]["date"] == "2024-01-02"
     assert parse_card_yaml("---\nlicense: mit\n---\n# Title") == {"license": "mit"}
+    odd = record_to_row({"id": "a/b", "downloads": float("inf"), "likes": 2**70, "tags": ["x", 3],
+                         "createdAt": "yesterday", "gated": {"x": 1}})
+    assert (odd["downloads"], odd["likes"], odd["tags"], odd["created_at"], odd["gated"]) == (
+        None, None, ["x", "3"], None, None)
 
 
 def test_import_the_real_deepseek_tree(shared_data):

@@ -30,6 +30,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from valuechain.ecosystem.hf_store import is_repo_id
 from valuechain.errors import InputError, SourceError
 from valuechain.sources.http import HttpClient
 
@@ -42,6 +43,7 @@ EXPAND_FIELDS = (
     "author", "cardData", "createdAt", "downloads", "downloadsAllTime", "gated", "lastModified",
     "library_name", "likes", "pipeline_tag", "sha", "tags",
 )
+_ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 MAX_PAGE_SIZE = 1000  # the Hub caps one page of /api/models at 1,000 models
 
 
@@ -126,18 +128,23 @@ def _time(value: Any) -> str | datetime | None:
     """An ISO 8601 timestamp string or datetime, else None (the store parses it as UTC)."""
     if isinstance(value, datetime):
         return value
-    if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value.strip()):
+    if isinstance(value, str) and _ISO_DATE.match(value):
         return value.strip()
     return None
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 def _int(value: Any) -> int | None:
+    """An integer count that fits a BIGINT, else None."""
     if value is None or isinstance(value, bool):
         return None
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if _INT64[0] <= number <= _INT64[1] else None
 
 
 def record_to_row(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -145,8 +152,6 @@ def record_to_row(record: Mapping[str, Any]) -> dict[str, Any]:
 
     Raises :class:`InputError` when the record has no id or an id that is not a Hub repo id.
     """
-    from valuechain.ecosystem.hf_store import is_repo_id
-
     model_id = _first(record, "id", "modelId", "model_id")
     if not isinstance(model_id, str) or not model_id.strip():
         raise InputError("A model record has no 'id' (or 'modelId') field.")
@@ -159,7 +164,10 @@ def record_to_row(record: Mapping[str, Any]) -> dict[str, Any]:
     elif card is not None and not isinstance(card, dict):
         card = None
     tags = record.get("tags")
-    tags = [str(t) for t in tags] if isinstance(tags, list) else []
+    if not isinstance(tags, list):
+        tags = []
+    elif not all(isinstance(t, str) for t in tags):
+        tags = [str(t) for t in tags]
     author = _first(record, "author")
     if author is None and "/" in model_id:
         author = model_id.split("/", 1)[0]
@@ -263,8 +271,6 @@ def iter_pages(client: HttpClient, url: str) -> Iterator[Page]:
 def model_info(repo_id: str, *, endpoint: str | None = None, client: HttpClient | None = None,
                expand: tuple[str, ...] | None = None) -> dict[str, Any]:
     """The Hub's ``GET /api/models/{repo_id}`` body (what ``HfApi.model_info`` parses), with retries."""
-    from valuechain.ecosystem.hf_store import is_repo_id
-
     if not is_repo_id(repo_id):
         raise InputError(f"The model id {repo_id!r} is not a valid Hugging Face repo id.")
     own = client is None
