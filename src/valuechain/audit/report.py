@@ -140,9 +140,9 @@ def report_section(out_dir: Path) -> Section:
     return Section(
         key="audit", title="Openness audit and value-chain governance (Foster 2025)", html="\n".join(parts),
         figures=[
-            Figure(gradient.name, f"Foster's gradient: {len(frame)} releases on the five governance models, coloured "
+            Figure(str(gradient), f"Foster's gradient: {len(frame)} releases on the five governance models, coloured "
                                   "by country (our operationalisation)."),
-            Figure(down_fig.name, "Downstream assets (Ecosystem Graphs, AI Stack Map, Hugging Face lineage) by the "
+            Figure(str(down_fig), "Downstream assets (Ecosystem Graphs, AI Stack Map, Hugging Face lineage) by the "
                                   "governance model of the foundation model they depend on."),
         ],
         sources=sources,
