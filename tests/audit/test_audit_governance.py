@@ -111,3 +111,52 @@ def test_bad_rules_file_is_one_sentence(tmp_path):
     bad.write_text("models: {}\nrules: [{when: 'x', model: nope}]\n", encoding="utf-8")
     with pytest.raises(InputError):
         load_rules(bad)
+
+
+_ATOMS = [("weights == 'open'", lambda f: f["weights"] == "open"),
+          ("api != 'none'", lambda f: f["api"] != "none"),
+          ("licence_class in {'osi_open', 'open_data'}", lambda f: f["licence_class"] in {"osi_open", "open_data"}),
+          ("'use_restrictions' in levers", lambda f: "use_restrictions" in f["levers"]),
+          ("'user_or_revenue_cap' not in levers", lambda f: "user_or_revenue_cap" not in f["levers"]),
+          ("code_open", lambda f: f["code_open"]), ("platform_tied == true", lambda f: f["platform_tied"] is True)]
+
+
+def _trees():
+    leaf = st.sampled_from(range(len(_ATOMS))).map(lambda i: ("atom", i))
+    return st.recursive(leaf, lambda sub: st.one_of(
+        st.tuples(st.just("not"), sub), st.tuples(st.sampled_from(["and", "or"]), sub, sub)), max_leaves=8)
+
+
+def _render(tree) -> str:
+    if tree[0] == "atom":
+        return _ATOMS[tree[1]][0]
+    if tree[0] == "not":
+        return f"not ({_render(tree[1])})"
+    return f"({_render(tree[1])}) {tree[0]} ({_render(tree[2])})"
+
+
+def _truth(tree, fields) -> bool:
+    if tree[0] == "atom":
+        return bool(_ATOMS[tree[1]][1](fields))
+    if tree[0] == "not":
+        return not _truth(tree[1], fields)
+    a, b = _truth(tree[1], fields), _truth(tree[2], fields)
+    return (a and b) if tree[0] == "and" else (a or b)
+
+
+@given(_trees(), st.sampled_from(WEIGHTS), st.sampled_from(API), st.sampled_from(LICENCE_CLASSES),
+       st.sets(st.sampled_from(["use_restrictions", "user_or_revenue_cap"])), st.booleans(), st.booleans())
+def test_expression_evaluator_matches_boolean_semantics(tree, weights, api, lclass, levers, code, tied):
+    fields = governance_fields(weights, api, lclass, levers, code, False, tied).as_mapping()
+    assert Expression.compile(_render(tree))(fields) == _truth(tree, fields)
+
+
+def test_operator_precedence():
+    f = {"weights": "none", "api": "paid", "licence_class": "proprietary", "levers": frozenset(),
+         "code_open": True, "data_open": False, "platform_tied": False}
+    # and binds tighter than or; not binds tighter than and
+    assert Expression.compile("code_open or data_open and platform_tied")(f) is True
+    assert Expression.compile("(code_open or data_open) and platform_tied")(f) is False
+    assert Expression.compile("not data_open and code_open")(f) is True
+    assert Expression.compile("not (data_open or code_open)")(f) is False
+    assert Expression.compile("levers == {}")(f) is True  # {} is the empty set literal
