@@ -39,3 +39,12 @@ def test_our_scores_are_independent_of_the_index(shared_data):
         assert evidence
         assert not any(ev.method == "eosai-yaml" or "eosai" in ev.source or "eu-open-source-ai-index" in ev.source
                        for ev in evidence)
+
+
+def test_cli_agreement(run_cli):
+    res = run_cli("audit", "agreement", "--json")
+    assert res.returncode == 0, res.stderr
+    doc = res.json()
+    assert doc["agreement"] >= AGREEMENT_FLOOR and doc["sources"] and doc["disagreements"]
+    res = run_cli("audit", "agreement")
+    assert res.returncode == 0 and "Per parameter" in res.stdout

@@ -210,3 +210,43 @@ def downstream_command(
         out.print(un)
     for note in result.notes:
         out.print(f"[dim]{note}[/dim]")
+
+
+@app.command("agreement")
+def agreement_command(
+    json_out: bool = JSON_OPTION,
+    limit: int = typer.Option(40, "--limit", help="Disagreements to show in the table."),
+) -> None:
+    """Agreement of our scoring with the European Open Source AI Index v1.0.2, per parameter, with disagreements."""
+    from valuechain.audit.audit import eosai_agreement_report
+    from valuechain.clitools import console, print_json
+    from valuechain.config import data_dir
+    from valuechain.output import source
+
+    report = eosai_agreement_report()
+    sources = [source("European Open Source AI Index v1.0.2 (CC-BY-4.0, osai-index.eu)",
+                      str(data_dir() / "openness" / "eu-open-source-ai-index" / "v1.0.2"), "2025")]
+    if json_out:
+        print_json(report, sources=sources)
+        return
+    from rich.table import Table
+
+    out = console()
+    if report["agreement"] is None:
+        out.print("No release of the catalogue cites an Index record available here.")
+        return
+    out.print(f"{report['models']} releases, {report['cells']} parameter cells: agreement "
+              f"{report['agreement']:.1%}")
+    table = Table(title="Per parameter")
+    for col in ("parameter", "compared", "agree", "share"):
+        table.add_column(col)
+    for row in report["per_parameter"]:
+        table.add_row(row["parameter"], str(row["compared"]), str(row["agree"]), f"{row['share']:.2f}")
+    out.print(table)
+    dis = Table(title=f"Disagreements ({len(report['disagreements'])}; first {limit})")
+    for col in ("release", "parameter", "ours", "index"):
+        dis.add_column(col)
+    for d in report["disagreements"][:limit]:
+        dis.add_row(d["release"], d["parameter"], str(d["ours"]), str(d["index"]))
+    out.print(dis)
+    out.print(f"[dim]{report['note']}[/dim]")
