@@ -52,10 +52,10 @@ def test_import_then_lineage_and_diffusion_from_the_store(run_cli, shared_data, 
     assert payload["sources"] and any("model-info-2025-04-10" in s["location"] for s in payload["sources"])
     assert {s["date"] for s in payload["shocks"]} >= {"2022-10-07", "2025-01-13"}
     since = run_cli("ecosystem", "diffusion", "--db", db, "--since", "2025-02", "--until", "2025-02-28",
-                    "--json").json()
+                    "--relation", "finetune", "--pipeline-tag", "text-generation", "--json").json()
     assert {r["month"] for r in since["monthly"]} == {"2025-02"}
-    none = run_cli("ecosystem", "diffusion", "--db", db, "--relation", "adapter", "--json").json()
-    assert none["derivatives"] == 0
+    assert {r["relation"] for r in since["monthly"]} == {"finetune"}
+    assert 0 < since["derivatives"] < payload["derivatives"]
 
 
 @pytest.mark.parametrize(("content", "message"), [

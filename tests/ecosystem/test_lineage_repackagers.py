@@ -14,7 +14,7 @@ from valuechain.errors import InputError
 RULES = load_rules()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(st.lists(st.from_regex(r"[A-Za-z0-9]{1,8}/[A-Za-z0-9_.\- ]{0,30}", fullmatch=True), min_size=1, max_size=20))
 def test_python_and_arrow_normalisation_agree(ids):
     assert list(RULES.normalise_many(pd.Series(ids, dtype=object))) == [RULES.normalise(i) for i in ids]
