@@ -196,7 +196,7 @@ def _g(n: int) -> str:
     return _GAP % n
 
 
-_VERBS = r"(use|reproduce|copy|exercise|distribute|modify|incorporate|deal|do everything|view)"
+_VERBS = r"(use|reproduce|copy|exercise|distribute|modify|incorporate|deal|do everything|view|access)"
 _GRANT = _rx(
     r"permission is hereby granted",
     r"\bgrants?\b" + _g(250) + r"\b(licen[cs]e|right|permission)s?\b" + _g(300) + r"\b" + _VERBS + r"\b",
@@ -204,10 +204,12 @@ _GRANT = _rx(
     r"\byou may (view, )?" + _VERBS + r"\b",
     r"\blicen[cs]es? you to " + _VERBS + r"\b",
     r"\bgrants? you the rights? to\b",
+    r"\bmakes? (the|this|these) [\w ]{1,40} available to (you|company|licensee|the licensee)\b",
 )
+_NEGATED = re.compile(r"\b(not|no|nor|never)\b[^.;:]{0,25}$")
 #: Rights to share or change the material (a terms-of-service grant of mere use has none of them).
 _SHARE = re.compile(r"\b(reproduce|distribute|redistribute|sublicense|derivative|modify|modifications|deal in|"
-                    r"do everything|copy|copies|share)\b")
+                    r"do everything|copy|copies|share|incorporate)\b")
 _NON_COMMERCIAL = _rx(
     r"\b(solely|only|exclusively|strictly) (for|to) (your )?(personal,? )?(non-?commercial|research|academic|"
     r"evaluation|internal research|scientific)",
@@ -225,10 +227,10 @@ _NON_COMMERCIAL = _rx(
 _COMMERCIAL_EXPLICIT = _rx(
     r"\bcommercial use\b" + _g(60) + r"\b(is |are )?(permitted|allowed|granted)",
     r"\b(permit|permits|allow|allows)\b" + _g(60) + r"\bcommercial\b",
-    r"\b(sell|sublicense,? and/or sell|offer to sell)\b",
-    r"\bcommercial (terms|use of the)\b",
-    r"\bmonthly active users\b",
+    r"\b(grant\w*|licen[cs]e|rights?|permission)\b" + _g(300) + r"\b(sell|sublicense,? and/or sell|offer to sell)\b",
 )
+#: Weaker signs of permitted commercial use (used when no explicit permission or grant is found).
+_COMMERCIAL_HINT = _rx(r"\bcommercial (terms|use of the)\b", r"\bmonthly active users\b")
 _CAP = _rx(
     r"\b(monthly|daily|weekly) active users\b",
     r"\b(annual|yearly|gross|total)( \w+){0,3} (revenue|revenues|turnover|sales|income)\b" + _g(120)
@@ -240,39 +242,51 @@ _CAP = _rx(
 _HARMS = (r"(harm|military|weapon|illegal|unlawful|violat|discriminat|surveillance|minors|disinformation|"
           r"defam|exploit|malicious|fraud|terror|critical infrastructure|medical advice|law enforcement|"
           r"biometric|automated decision)")
+#: Binding use restrictions, strongest evidence first (a clause that binds the user), then mentions.
+_USE_RESTRICTIONS_BINDING = _rx(
+    r"\byou agree not to use\b",
+    r"\b(you|licensee|customers?)( shall| will| must| may)? not (use|deploy|permit others to use)\b" + _g(200)
+    + r"\b" + _HARMS,
+    r"\b(you )?(may|shall|will|must) not (use|allow others to use)\b" + _g(120) + r"\bfor the (following|restricted)",
+    r"\bnot (be )?used (by you )?(or [^.;:]{0,60})?(to|for|in)\b" + _g(150) + r"\b" + _HARMS,
+    r"\b(comply|adhere|be consistent) with\b" + _g(80) + r"\b(acceptable use|prohibited use|usage|use) polic",
+    r"\b(must|shall) (comply|be consistent)\b" + _g(30) + r"\bwith\b" + _g(80)
+    + r"\b(restrictions|polic(y|ies)|trustworthy ai|ethics|guidelines)\b",
+    r"\b(you )?cannot use the model\b" + _g(80) + r"\brestricted uses\b",
+    r"\bnot use\b" + _g(120) + r"\bto ?:",
+    r"\b(military purposes|purposes of surveillance|nuclear technology)\b",
+)
 _USE_RESTRICTIONS = _rx(
     r"\bacceptable use polic(y|ies)\b",
     r"\b(prohibited|restricted) use polic(y|ies)\b",
     r"\busage polic(y|ies)\b",
     r"\buse[- ]based restrictions?\b",
     r"\buse restrictions?\b",
-    r"\byou agree not to use\b",
-    r"\b(you|licensee|customers?)( shall| will| must| may)? not (use|deploy|permit others to use)\b" + _g(200)
-    + r"\b" + _HARMS,
     r"\b(prohibited|restricted|disallowed) (uses|purposes|usage)\b",
     r"\buses? (that are |which are )?(expressly )?prohibited\b",
-    r"\bnot (be )?used (by you )?(or [^.;:]{0,60})?(to|for|in)\b" + _g(150) + r"\b" + _HARMS,
-    r"\b(military purposes|purposes of surveillance|nuclear technology)\b",
-    r"\b(must|shall) (comply|be consistent)\b" + _g(30) + r"\bwith\b" + _g(80)
-    + r"\b(restrictions|polic(y|ies)|trustworthy ai|ethics|guidelines)\b",
+)
+#: Restrictions carried to derivatives / recipients, strongest evidence first.
+_PASS_THROUGH_BINDING = _rx(
+    r"\b(must|shall) (be )?(include|included|incorporate|incorporated)\w*\b" + _g(120)
+    + r"\b(enforceable provision|restrictions|use[- ]based)",
+    r"\bremain subject to this (agreement|licen[cs]e)\b",
+    r"\brestrictions\b" + _g(80) + r"\bappl(y|ies) to (any )?derivatives?\b",
+    r"\b(downstream|subsequent) (recipients?|users?|licensees?)\b" + _g(80) + r"\b(compl\w+|subject|bound)",
+    r"\b(same|these|such) (use[- ]based )?restrictions\b" + _g(120) + r"\b(derivative|recipient|downstream|"
+    r"third part|sublicensee|end user)",
+    r"\bprovided under this licen[cs]e\b",
 )
 _PASS_THROUGH = _rx(
     r"\b(must|shall) (be )?(include|included|incorporate|incorporated)\w*\b" + _g(120)
-    + r"\b(enforceable provision|restrictions|use[- ]based|this (agreement|licen[cs]e)|these terms|"
-    r"the same)",
+    + r"\b(this (agreement|licen[cs]e)|these terms|the same)",
     r"\b(derivatives?|derivative works?|modifications?|fine[- ]?tuned models?|model derivatives?)\b" + _g(250)
-    + r"\b(subject to|bound by|comply with|governed by|under) (the )?(same|this|these|the terms of this)\b",
-    r"\b(provide|give|include|accompan\w+|pass)\b" + _g(100)
+    + r"\b(subject to|comply with) (the )?(same|this|these|the terms of this)\b",
+    r"\b(provide|give|include|accompan\w+|pass|make available)\b" + _g(100)
     + r"\b(a )?copy of (this|these|the) (agreement|licen[cs]e|terms|use polic\w+)",
-    r"\b(same|these|such) (use[- ]based )?restrictions\b" + _g(120) + r"\b(derivative|recipient|downstream|"
-    r"third part|sublicensee|end user)",
     r"\b(notify|inform|require)\b" + _g(80) + r"\b(recipients?|users|third parties|end users)\b" + _g(120)
     + r"\b(restrictions|prohibit|acceptable use|use polic|comply)",
-    r"\b(downstream|subsequent) (recipients?|users?|licensees?)\b" + _g(80) + r"\b(compl\w+|subject|bound)",
     r"\bimpose\b" + _g(60) + r"\bterms on\b" + _g(40) + r"\b(recipients?|users|licensees?)\b",
     r"\b(gets?|receives?) the text of this licen[cs]e\b",
-    r"\bprovided under this licen[cs]e\b",
-    r"\bremain subject to this (agreement|licen[cs]e)\b",
 )
 _OUTPUT_BAN = _rx(
     r"\b(not|never|no)\b" + _g(100) + r"\b(outputs?|results?|generated (content|text|data|output))\b"
@@ -299,9 +313,10 @@ _REMOTE = _rx(
     r"acceptable use|model|prohibited use)",
     r"\b(use|run|deploy) (the )?latest version\b",
     r"\b(updated|modified|amended|revised) from time to time\b",
-    r"\bfrom time to time\b" + _g(60) + r"\b(update|modify|amend|revise|change)\w*\b",
-    r"\b(update|modify|amend|revise|change)\w*\b" + _g(60) + r"\bfrom time to time\b",
-    r"\bmay terminate (this|these|the) (agreement|licen[cs]e|terms)\b" + _g(40)
+    r"\bfrom time to time\b(?![^.;:]{0,60}\b(prices?|fees?)\b)" + _g(60) + r"\b(update|modify|amend|revise|change)\w*\b",
+    r"\b(update|modify|amend|revise|change)\w*\b(?![^.;:]{0,60}\b(prices?|fees?)\b)" + _g(60)
+    + r"\bfrom time to time\b",
+    r"(?<!you )\bmay terminate (this|these|the) (agreement|licen[cs]e|terms)\b" + _g(40)
     + r"\b(at any time|for any reason|for convenience|without cause)",
     r"\b(right to|may)\b" + _g(80) + r"\bdisabl(e|ing)\b",
     r"\bnew versions? (of this (agreement|licen[cs]e) )?(will|shall) (apply|govern|be binding)",
@@ -309,7 +324,7 @@ _REMOTE = _rx(
     r"\bupdates? will be effective upon posting\b",
 )
 _PLACES = (r"(european union|\beu\b|eea|european economic area|(people's republic of |mainland )?china|russia|"
-           r"iran|north korea|cuba|syria|crimea|united states|u\.s\.|korea|japan|india|united kingdom|"
+           r"iran|north korea|cuba|syria|crimea|united states|u_s\b|korea|japan|india|united kingdom|"
            r"switzerland|hong kong|taiwan)")
 _GEO = _rx(
     r"\bdomiciled in\b" + _g(200) + _PLACES,
@@ -346,7 +361,8 @@ def _tidy_place(place: str) -> str | None:
     return place or None
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"'(A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\(?[0-9a-zA-Z]{1,3}[.)])\s)")
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"'(A-Z0-9])|(?<=[.!?;:])[ \t]*\n|\n\s*\n|(?<=[\u3002\uff1b])"
+                           r"|\n(?=\s*(?:[-*•]|\(?[0-9a-zA-Z]{1,3}[.)])\s)")
 
 
 #: Literal anchors: every branch of a flag's pattern contains at least one of them, so the pattern only
@@ -357,29 +373,35 @@ _BRAND_VERBS = tuple(f"{v} {p}" for v in ("built", "powered", "improved", "creat
 _CHANGE_VERBS = tuple(f"{who} {verb}" for who in ("may", "right to", "can")
                       for verb in ("update", "modify", "amend", "change", "revise", "replace"))
 _ANCHORS: dict[str, tuple[str, ...]] = {
-    "_GRANT": ("grant", "you to", "you may"),
+    "_GRANT": ("grant", "you to", "you may", "available to"),
     "_NON_COMMERCIAL": ("commercial", "research", "academic", "evaluation", "scientific", "revenue"),
-    "_COMMERCIAL_EXPLICIT": ("commercial", "sell", "active users"),
+    "_COMMERCIAL_EXPLICIT": ("commercial", "sell"),
+    "_COMMERCIAL_HINT": ("commercial", "active users"),
     "_CAP": ("active users", "revenue", "turnover", "sales", "income", "users", "customers"),
-    "_USE_RESTRICTIONS": ("polic", "restriction", "not to use", "prohibited", "restricted", "disallowed",
-                          "military purposes", "purposes of surveillance", "nuclear", "not use", "not deploy",
-                          "not permit others", "not used", "not be used", "trustworthy", "ethics", "guidelines"),
+    "_USE_RESTRICTIONS_BINDING": ("not to use", "not use", "not deploy", "not permit others", "not allow others",
+                                  "not used", "not be used", "polic", "restriction", "trustworthy", "ethics",
+                                  "guidelines", "cannot use", "military purposes", "purposes of surveillance",
+                                  "nuclear"),
+    "_USE_RESTRICTIONS": ("polic", "restriction", "prohibited", "restricted", "disallowed"),
+    "_PASS_THROUGH_BINDING": ("must includ", "shall includ", "must be includ", "shall be includ",
+                              "must incorporat", "shall incorporat", "must be incorporat", "shall be incorporat",
+                              "remain subject to", "restriction", "downstream", "subsequent",
+                              "provided under this licen"),
     "_PASS_THROUGH": ("must includ", "shall includ", "must be includ", "shall be includ", "must incorporat",
-                      "shall incorporat", "must be incorporat", "shall be incorporat", "subject to", "bound by",
-                      "comply with", "governed by", "under the", "under this", "under these", "copy of",
-                      "restriction", "notify", "inform", "require", "downstream", "subsequent", "impose",
-                      "text of this licen", "provided under this licen", "remain subject to"),
+                      "shall incorporat", "must be incorporat", "shall be incorporat", "subject to", "comply with",
+                      "copy of", "notify", "inform", "require", "impose", "text of this licen"),
     "_OUTPUT_BAN": ("output", "result", "generated", "compet", "train", "improve", "develop", "tune", "distil"),
     "_BRANDING": (*_BRAND_VERBS, "beginning of", "start of", "prefix", "model name"),
     "_REMOTE": ("remotely", *_CHANGE_VERBS, "may at any time", "latest version", "from time to time",
                 "may terminate", "disabl", "new version", "effective upon posting"),
     "_GEO": ("domiciled", "european", "eu", "eea", "china", "russia", "iran", "korea", "cuba", "syria", "crimea",
-             "united states", "u.s.", "japan", "india", "united kingdom", "switzerland", "hong kong", "taiwan",
+             "united states", "u_s", "japan", "india", "united kingdom", "switzerland", "hong kong", "taiwan",
              "embargoed", "sanctioned", "territor", "located", "resident"),
     "_LAW": ("law of", "laws of", "law will", "law shall"),
 }
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "_CAP": _CAP, "_USE_RESTRICTIONS": _USE_RESTRICTIONS, "_PASS_THROUGH": _PASS_THROUGH,
+    "_USE_RESTRICTIONS_BINDING": _USE_RESTRICTIONS_BINDING, "_PASS_THROUGH_BINDING": _PASS_THROUGH_BINDING,
     "_OUTPUT_BAN": _OUTPUT_BAN, "_BRANDING": _BRANDING, "_REMOTE": _REMOTE, "_GEO": _GEO,
 }
 _WINDOW = 700
@@ -430,12 +452,17 @@ def _windows(low: str, anchors: tuple[str, ...], bounds: list[int],
     return merged
 
 
+_INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+
+
 class _Scanner:
     """Runs the clause patterns on windows around their anchors (same first match as a full search)."""
 
     def __init__(self, flat: str):
         self.flat = flat
-        self.low = flat.lower()
+        # dots inside words ("FLUX.1", "U.S", "e.g") become "_" so that they do not end a clause; the
+        # replacement keeps every position, so matches in ``low`` quote the same place in ``flat``
+        self.low = _INNER_DOT.sub("_", flat.lower())
         self.bounds = [m.start() for m in _BOUNDARY.finditer(self.low)]
         self.anchor_cache: dict[str, list[int]] = {}
 
@@ -527,6 +554,14 @@ class _Sentences:
         return quote
 
 
+def _clause_end(low: str, pos: int) -> int:
+    """End of the clause from ``pos`` ('.' or ';'), extended past a ':' that introduces a list."""
+    end = min(i for i in (low.find(".", pos), low.find(";", pos), pos + 600, len(low)) if i >= 0)
+    if ":" in low[pos:end]:
+        end = min(len(low), end + 300)
+    return end
+
+
 def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceReport:
     """Identify ``text`` and extract the control levers of spec §4, each with its supporting sentence.
 
@@ -542,18 +577,22 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
     sentences = _Sentences(flat)
     evidence: dict[str, str] = {}
 
-    def find(name: str, pattern_name: str) -> bool:
-        m = scan.search(pattern_name, _PATTERNS[pattern_name])
-        if m:
-            evidence[name] = sentences.around(m.start(), m.end())
-            return True
+    def find(name: str, *pattern_names: str) -> bool:
+        """First match of the strongest pattern tier that matches; its sentence becomes the evidence."""
+        for pattern_name in pattern_names:
+            m = scan.search(pattern_name, _PATTERNS[pattern_name])
+            if m:
+                evidence[name] = sentences.around(m.start(), m.end())
+                return True
         return False
 
     grant = None
     sharing = False
     for hit in scan.finditer("_GRANT", _GRANT):
+        if _NEGATED.search(scan.low, max(0, hit.start() - 30), hit.start()):
+            continue  # "does not grant ...", "no rights are granted"
         grant = grant or hit
-        if _SHARE.search(scan.low, hit.start(), hit.end() + 400):
+        if _SHARE.search(scan.low, hit.start(), _clause_end(scan.low, hit.end())):
             sharing = True
             break
     nc = None
@@ -566,13 +605,14 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
     if nc:
         evidence["commercial_use"] = sentences.around(nc.start(), nc.end())
     else:
-        hit = scan.search("_COMMERCIAL_EXPLICIT", _COMMERCIAL_EXPLICIT) or grant
+        hit = (scan.search("_COMMERCIAL_EXPLICIT", _COMMERCIAL_EXPLICIT) or grant
+               or scan.search("_COMMERCIAL_HINT", _COMMERCIAL_HINT))
         if hit:
             commercial = True
             evidence["commercial_use"] = sentences.around(hit.start(), hit.end())
     cap = find("user_or_revenue_cap", "_CAP")
-    use = find("use_restrictions", "_USE_RESTRICTIONS")
-    passes = use and find("restrictions_pass_to_derivatives", "_PASS_THROUGH")
+    use = find("use_restrictions", "_USE_RESTRICTIONS_BINDING", "_USE_RESTRICTIONS")
+    passes = use and find("restrictions_pass_to_derivatives", "_PASS_THROUGH_BINDING", "_PASS_THROUGH")
     ban = find("output_training_ban", "_OUTPUT_BAN")
     brand = find("attribution_branding", "_BRANDING")
     remote = find("licensor_remote_restriction", "_REMOTE")
