@@ -15,7 +15,11 @@ from typing import Any
 
 @dataclass
 class Figure:
-    """A figure file (relative to the report directory) and its caption."""
+    """A figure file and its caption.
+
+    ``path`` is the absolute path of a file the section wrote inside its ``out_dir``; the report builder
+    turns it into a path relative to the report directory. A relative path is kept as given.
+    """
 
     path: str
     caption: str
