@@ -145,3 +145,24 @@ def test_deepseek_r1_tree_matches_an_independent_traversal(shared_data):
     assert got == {k: v for k, v in expected.items() if k not in set(result.unresolved["repo"])}
     r1 = result.families.set_index("root").loc["deepseek-ai/DeepSeek-R1"]
     assert r1["origin_country"] == "CN" and r1["derivatives"] == len(models) - 1
+
+
+def test_store_edges_follow_each_models_latest_fetch(tmp_path):
+    import pandas as pd
+
+    from valuechain.ecosystem.hf_store import load_models
+    from valuechain.ecosystem.lineage import read_edges_store
+    from valuechain.store import Store
+
+    def row(model, tags):
+        return {"id": model, "author": model.split("/")[0], "created_at": "2025-01-02", "tags": tags,
+                "card_data": None}
+
+    with Store(tmp_path / "s.duckdb") as store:
+        load_models(store, pd.DataFrame([row("a/child", ["base_model:finetune:Qwen/Qwen2.5-7B"])]),
+                    source="test", fetched_at=pd.Timestamp("2025-01-03").to_pydatetime())
+        load_models(store, pd.DataFrame([row("a/child", ["base_model:quantized:meta-llama/Llama-3.1-8B"])]),
+                    source="test", fetched_at=pd.Timestamp("2025-02-03").to_pydatetime())
+        edges = read_edges_store(store)
+    assert edges.to_dict(orient="records") == [
+        {"parent": "meta-llama/Llama-3.1-8B", "child": "a/child", "relation": "quantized"}]

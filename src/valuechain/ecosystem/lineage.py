@@ -305,7 +305,8 @@ def read_edges_csv(path: str | Path) -> pd.DataFrame:
     if path.is_dir():
         raise InputError(f"The edge file {path} is a directory, not a CSV file.")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True,
+                            encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"The edge file {path} is not UTF-8 text.") from None
     except pd.errors.EmptyDataError:
@@ -331,8 +332,8 @@ def read_edges_csv(path: str | Path) -> pd.DataFrame:
 
 
 def read_edges_store(store: Any) -> pd.DataFrame:
-    """Lineage edges from the store's ``hf_lineage`` (the latest fetch of each child), as
-    ``parent, child, relation``."""
+    """Lineage edges from the store's ``hf_lineage`` as of each child's latest fetch (a model whose
+    tags changed is read as it is now), as ``parent, child, relation``."""
     if not store.has_table("hf_lineage") or not store.has_table("hf_models"):
         raise InputError(
             f"The store {store.path or ':memory:'} has no Hugging Face tables; run `valuechain hf sync` "
@@ -340,9 +341,8 @@ def read_edges_store(store: Any) -> pd.DataFrame:
         )
     frame = store.query(
         """
-        WITH latest AS (SELECT child, max(fetched_at) AS fetched_at FROM hf_lineage GROUP BY child)
         SELECT DISTINCT l.parent, l.child, l.relation
-        FROM hf_lineage l JOIN latest USING (child, fetched_at)
+        FROM hf_lineage l JOIN hf_models_latest m ON l.child = m.id AND l.fetched_at = m.fetched_at
         ORDER BY l.child, l.parent
         """
     )
