@@ -82,7 +82,7 @@ def test_import_then_bad_inputs_exit_2_and_leave_the_store_as_it_was(run_cli, sh
     malformed.write_text('{"id": "ok/model"}\n{"id": \n')
     edges = shared_data / "ecosystem" / "hf-lineage" / "edges-text-generation-2025-06.csv"
     for args in (["hf", "import", odd], ["hf", "import", malformed], ["hf", "import", edges],
-                 ["hf", "import", tmp_path / "missing.jsonl"], ["hf", "import", csv_path, "--fetched-at", "soon"]):
+                 ["hf", "import", csv_path, "--fetched-at", "soon"]):
         result = run_cli(*args, "--db", db)
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1

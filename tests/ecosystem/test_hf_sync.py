@@ -125,6 +125,28 @@ def test_killed_sync_resumes_and_ends_with_every_row_exactly_once(records, monke
     assert n_edges == unique_edges["n"][0]
 
 
+def test_restart_discards_the_partial_run_and_its_rows(records):
+    with ReplayHub(records[:90], page_size=20) as hub:
+        store = Store(":memory:")
+        query = hf.ModelQuery(endpoint=hub.endpoint)
+        hf.sync_models(store, hf.ModelQuery(endpoint=hub.endpoint, author="deepseek-ai"),
+                       client=fast_client())  # another query's snapshot must survive the restart
+        other = len(stored_ids(store))
+        assert other >= 1
+
+        def kill(pages, models, limit):
+            if pages == 2:
+                raise RuntimeError("killed")
+
+        with pytest.raises(RuntimeError):
+            hf.sync_models(store, query, client=fast_client(), on_page=kill)
+        assert len(stored_ids(store)) == other + 40
+        result = hf.sync_models(store, query, client=fast_client(), restart=True)
+    assert not result.resumed and result.models == 90
+    assert len(stored_ids(store)) == other + 90
+    assert store.query("SELECT count(DISTINCT fetched_at) AS n FROM hf_models")["n"][0] == 2
+
+
 def test_a_finished_sync_run_again_is_a_new_snapshot(records):
     with ReplayHub(records[:50], page_size=20) as hub:
         store = Store(":memory:")

@@ -312,13 +312,22 @@ class SyncResult:
                           "endpoint": self.query.endpoint}}
 
 
+def discard_partial_run(store: Store, key: str, started_at: datetime) -> None:
+    """Delete the rows and the checkpoint of an unfinished sync (its rows share ``fetched_at``)."""
+    with store.transaction() as con:
+        con.execute("DELETE FROM hf_lineage WHERE fetched_at = ?", [started_at])
+        con.execute("DELETE FROM hf_models WHERE fetched_at = ?", [started_at])
+        con.execute("DELETE FROM hf_sync_state WHERE query = ?", [key])
+
+
 def sync_models(store: Store, query: ModelQuery, *, client: HttpClient | None = None,
                 restart: bool = False,
                 on_page: Callable[[int, int, int | None], None] | None = None) -> SyncResult:
     """Fetch the models of ``query`` into ``hf_models``/``hf_lineage``, resuming a killed run.
 
     Each page's rows, lineage edges and the next cursor are committed together; an unfinished
-    checkpoint for the same query is resumed (``restart=True`` discards it). A finished one starts a
+    checkpoint for the same query is resumed (``restart=True`` discards it and the rows that run had
+    written, so no partial snapshot is left). A finished one starts a
     new snapshot (a new ``fetched_at``). ``on_page(pages_done, models_done, limit)`` is called after
     each committed page (progress bars; tests inject failures there).
     """
@@ -329,7 +338,11 @@ def sync_models(store: Store, query: ModelQuery, *, client: HttpClient | None = 
     own = client is None
     client = client or hf_client()
     key = query.key()
-    state = None if restart else read_checkpoint(store, key)
+    state = read_checkpoint(store, key)
+    if restart and state is not None:
+        if not state["done"]:
+            discard_partial_run(store, key, state["started_at"])
+        state = None
     result = SyncResult(query=query)
     if state is not None and not state["done"] and state["next_url"]:
         url: str | None = state["next_url"]
