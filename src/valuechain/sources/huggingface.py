@@ -2,8 +2,8 @@
 
 The Hub's model listing (``GET {endpoint}/api/models``, the endpoint behind
 ``huggingface_hub.HfApi.list_models``) returns a JSON array per page and the next page as an
-RFC 8288 ``Link: <…&cursor=…>; rel="next"`` header. ``list_models`` hides that cursor, so a killed
-run could only start over; this connector requests the same URL with the same parameters
+RFC 8288 ``Link: <…&cursor=…>; rel="next"`` header. ``list_models`` hides that cursor (huggingface_hub
+issues #2741 and #4257: no offset, no next-page token), so a killed run could only start over; this connector requests the same URL with the same parameters
 (``author``, ``filter``, ``pipeline_tag``, ``limit``, ``expand`` — the fields of
 ``huggingface_hub.hf_api.ExpandModelProperty_T`` listed in :data:`EXPAND_FIELDS`) through
 :class:`valuechain.sources.http.HttpClient`, which retries 429 (honouring ``Retry-After``), 5xx,
@@ -44,7 +44,7 @@ EXPAND_FIELDS = (
     "library_name", "likes", "pipeline_tag", "sha", "tags",
 )
 _ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
-MAX_PAGE_SIZE = 1000  # the Hub caps one page of /api/models at 1,000 models
+MAX_PAGE_SIZE = 1000  # the most we ask for in one page when --limit is given (the Hub pages the rest)
 
 
 def default_endpoint() -> str:
