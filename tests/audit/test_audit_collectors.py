@@ -231,3 +231,17 @@ def test_snapshot_paths_are_reported(shared_data):
     p = shared_data / "fixtures/hf_model_info/gpt2.json"
     ev = from_huggingface("gpt2", snapshot=p)
     assert {e.source for e in ev} == {str(Path(p))}
+
+
+def test_hf_snapshot_reads_the_licence_file(shared_data, tmp_path):
+    """A snapshot holding the repository's LICENSE: its clauses decide the licence status and levers."""
+    snap = tmp_path / "llama"
+    snap.mkdir()
+    card = shared_data / "fixtures/hf_model_cards/meta-llama__Llama-3.1-8B-Instruct.README.md"
+    (snap / "README.md").write_text(card.read_text(encoding="utf-8"), encoding="utf-8")
+    (snap / "LICENSE").write_bytes((shared_data / "licenses/license-texts/llama-3.1-license-2024.LICENSE").read_bytes())
+    (snap / "files.txt").write_text("README.md\nLICENSE\nmodel.safetensors\n", encoding="utf-8")
+    lic = _by(from_huggingface("meta-llama/Llama-3.1-8B-Instruct", snapshot=snap), "Licence terms")
+    assert lic.extra["identified_licence"] == "llama-3.1-license-2024"
+    assert lic.extra["licence_class"] == "restricted_open" and lic.status == "partial"
+    assert lic.extra["licence_report"]["attribution_branding"] is True

@@ -218,8 +218,25 @@ def _hf_payload_from_snapshot(snapshot: str | Path, repo_id: str) -> dict[str, A
         payload["card_text"] = body
         if "README.md" not in payload["files"]:
             payload["files"].append("README.md")
+    _attach_licence_text(payload, lambda name: (path / name) if (path / name).is_file() else None)
     payload["source"] = str(path)
     return payload
+
+
+def _attach_licence_text(payload: dict[str, Any], fetch: Any) -> None:
+    """Read the repository's top-level licence file (LICENSE, LICENSE.md, ...) when it can be fetched."""
+    for name in sorted(f for f in payload.get("files") or [] if "/" not in f and _matches(f, LICENCE_PATTERNS[:4])):
+        try:
+            local = fetch(name)
+            if local is None:
+                continue
+            _, body = split_front_matter(read_text(local, what="licence file"))
+        except InputError:
+            continue
+        except Exception:  # noqa: BLE001 - a licence file that cannot be fetched is simply not read
+            continue
+        payload["licence_text"], payload["licence_file"] = body, name
+        return
 
 
 def _hf_payload_live(repo_id: str, api: Any = None) -> dict[str, Any]:
@@ -251,13 +268,15 @@ def _hf_payload_live(repo_id: str, api: Any = None) -> dict[str, Any]:
             _, card_text = split_front_matter(Path(readme).read_text(encoding="utf-8", errors="replace"))
         except Exception:  # noqa: BLE001 - the card text is optional evidence
             card_text = ""
-    return {
+    payload = {
         "id": info.id, "files": files, "card": card, "card_text": card_text, "tags": list(info.tags or []),
         "gated": info.gated, "pipeline_tag": info.pipeline_tag,
         "last_modified": info.last_modified.isoformat() if info.last_modified else None, "sha": info.sha,
         "downloads": info.downloads, "has_file_list": True,
         "source": f"https://huggingface.co/{info.id}",
     }
+    _attach_licence_text(payload, lambda name: api.hf_hub_download(repo_id, name))
+    return payload
 
 
 _HF_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
@@ -330,7 +349,17 @@ def hf_evidence(payload: Mapping[str, Any]) -> list[Evidence]:
     if intermediate:
         add("Model parameters (Intermediate)", "open" if open_licence else "partial", intermediate[0])
     lic_files = [f for f in files if _matches(f, LICENCE_PATTERNS)]
-    if licence or lic_files:
+    licence_text = payload.get("licence_text")
+    if licence_text:  # the licence file itself was read: its clauses decide the status and the levers
+        from valuechain.audit.licence import analyse_licence
+
+        report = analyse_licence(licence_text)
+        quote = next(iter(report.evidence.values()), None) or f"license: {licence}"
+        add("Licence terms", licence_status(report), quote, licence_files=lic_files,
+            licence_file=payload.get("licence_file"), licence_report=report.to_dict(),
+            licence_class=report.licence_class,
+            identified_licence=(report.identified or {}).get("id"))
+    elif licence or lic_files:
         quote = f"license: {licence}" + (f" ({licence_name})" if licence_name else "") + \
             (f"; licence file {lic_files[0]}" if lic_files else "")
         add("Licence terms", "open" if open_licence else "partial", quote, licence_files=lic_files,
