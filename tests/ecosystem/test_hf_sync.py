@@ -260,3 +260,13 @@ def test_huggingface_hub_reads_the_replay_server_as_the_hub_and_agrees_with_our_
         card = json.loads(row["card_data"]) if isinstance(row["card_data"], str) else None
         assert (card or {}).get("base_model") == (info.card_data.to_dict().get("base_model")
                                                   if info.card_data else None)
+
+
+def test_iter_pages_follows_link_headers_to_the_end(records):
+    with ReplayHub(records, page_size=70) as hub:
+        pages = list(hf.iter_pages(fast_client(), hf.ModelQuery(endpoint=hub.endpoint, author="deepseek-ai").first_url()))
+        everything = list(hf.iter_pages(fast_client(), hf.ModelQuery(endpoint=hub.endpoint).first_url()))
+    deepseek_ai = [r["id"] for r in records if r.get("author") == "deepseek-ai"]
+    assert [m["id"] for page in pages for m in page.records] == deepseek_ai
+    assert [len(p.records) for p in everything] == [70, 70, 70, 50] and everything[-1].next_url is None
+    assert all(set(m) <= {"_id", "id", *hf.EXPAND_FIELDS} for page in everything for m in page.records)
