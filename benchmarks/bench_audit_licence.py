@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from valuechain.audit.collectors import split_front_matter
+from valuechain.audit.frameworks import eosai_score, osaid, solaiman_level
 from valuechain.audit.licence import analyse_licence, reference_index
 from valuechain.audit.mof import mof_class
 from valuechain.config import data_dir
@@ -67,8 +68,14 @@ def bench_mot() -> dict[str, float]:
     folder = data_dir() / "openness" / "model-openness-tool" / "models"
     files = sorted(folder.glob("*.yml"))
     t0, c0 = time.perf_counter(), time.process_time()
-    classes = [mof_class(f) for f in files]
-    evidence = sum(len(r.evidence()) for r in classes)
+    evidence = 0
+    for f in files:  # the whole audit of a record: MOF class, evidence, and the three other frameworks
+        result = mof_class(f)
+        records = result.evidence()
+        solaiman_level(records)
+        osaid(records)
+        eosai_score(records)
+        evidence += len(records)
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     return {"yamls": len(files), "seconds": elapsed, "cpu_seconds": cpu, "evidence_records": evidence}
 
@@ -148,7 +155,7 @@ def main() -> int:
     print(f"{'licence texts / s (wall clock, shared machine)':58s} {lic['texts_per_s_wall']:>12.0f}")
     print(f"{'licence text MB / s (CPU time)':58s} {lic['mb_per_s_cpu']:>12.2f}")
     print(f"{'MOT YAMLs audited end to end':58s} {mot['yamls']:>12d}")
-    print(f"{'seconds for all MOT YAMLs, wall (parse + classify + evidence)':58s} {mot['seconds']:>12.3f}  < 1 s "
+    print(f"{'seconds for 193 MOT YAMLs, wall (MOF + Solaiman + OSAID + Index)':58s} {mot['seconds']:>12.3f}  < 1 s "
           f"{'OK' if mot['seconds'] < 1 else 'MISSED'}")
     print(f"{'seconds for all MOT YAMLs, CPU time':58s} {mot['cpu_seconds']:>12.3f}  < 1 s "
           f"{'OK' if mot['cpu_seconds'] < 1 else 'MISSED'}")

@@ -81,3 +81,12 @@ def test_bad_input_one_sentence_exit_2_nothing_written(run_cli, tmp_path):
             assert phrase in err, err
     after = sorted(p.name for p in tmp_path.iterdir() if p.name != "home")
     assert after == before
+
+
+def test_mof_normalized_and_human_output(run_cli, shared_data):
+    path = shared_data / "openness/model-openness-tool/models/Mistral-7B-v0.1.yml"
+    exact = run_cli("audit", "mof", path, "--json").json()
+    norm = run_cli("audit", "mof", path, "--json", "--normalized").json()
+    assert norm["mof_class"] == exact["mof_class_normalized"]
+    human = run_cli("audit", "mof", path)
+    assert human.returncode == 0 and "MOT-exact" in human.stdout and "Model card" in human.stdout
