@@ -93,7 +93,9 @@ def test_import_then_bad_inputs_exit_2_and_leave_the_store_as_it_was(run_cli, sh
 def test_empty_store_and_bad_options_exit_2(run_cli, tmp_path):
     empty = run_cli("hf", "status", "--db", tmp_path / "none.duckdb")
     assert empty.returncode == 2 and "does not exist" in empty.stderr
-    fresh = run_cli("hf", "status")  # the default store exists but holds no models
+    assert not (tmp_path / "none.duckdb").exists()
+    duckdb.connect(str(tmp_path / "other.duckdb")).close()  # a store without Hugging Face tables
+    fresh = run_cli("hf", "status", "--db", tmp_path / "other.duckdb")
     assert fresh.returncode == 2 and "no Hugging Face models" in fresh.stderr
     bad = run_cli("hf", "sync", "--author", "x y;rm", "--db", tmp_path / "s.duckdb",
                   env={"HF_ENDPOINT": "http://127.0.0.1:9"})

@@ -100,9 +100,7 @@ def status(
     """Show the Hugging Face snapshots in the store (models and edges per fetch) and unfinished syncs."""
     from valuechain.ecosystem.hf_store import snapshots
 
-    if db is not None and not Path(db).exists():
-        raise InputError(f"The store {db} does not exist; run `valuechain hf sync` or `hf import` first.")
-    store = clitools.open_store(db)
+    store = clitools.open_store(db, read_only=True)  # a status never creates or changes a store
     try:
         table, syncs = snapshots(store)
     finally:
