@@ -154,3 +154,17 @@ def test_flags_invariant_under_reflow_markup_and_case(licence_texts):
             got = analyse_licence(_markup(body, variant)).to_dict()
             assert [got[f] for f in FLAGS] == [base[f] for f in FLAGS], (key, variant)
             assert (got["governing_law"] or "").lower() == (base["governing_law"] or "").lower(), (key, variant)
+
+
+def test_unseen_permissive_licence_with_negated_levers():
+    """Mentions of levers that the text denies are not levers."""
+    text = (
+        "Open Model Licence 2.0. Permission is hereby granted, free of charge, to use, copy, modify and "
+        "distribute the Model for any purpose, including commercial purposes. There is no acceptable use "
+        "policy. No monthly active users limit applies. You are not required to display \"Built with Open\" "
+        "or any other mark. This licence is governed by the laws of the Netherlands."
+    )
+    r = analyse_licence(text)
+    assert r.commercial_use and not r.user_or_revenue_cap and not r.use_restrictions
+    assert not r.attribution_branding and not r.output_training_ban and not r.geographic_exclusion
+    assert r.licence_class == "osi_open" and r.governing_law == "Netherlands"

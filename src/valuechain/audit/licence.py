@@ -405,6 +405,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "_OUTPUT_BAN": _OUTPUT_BAN, "_BRANDING": _BRANDING, "_REMOTE": _REMOTE, "_GEO": _GEO,
 }
 _WINDOW = 700
+#: Patterns that only mention a lever (no negation of their own), so a preceding negation cancels them.
+_NEGATABLE = frozenset({"_CAP", "_USE_RESTRICTIONS", "_PASS_THROUGH", "_BRANDING"})
 
 
 _BOUNDARY = re.compile(r"[.;]")
@@ -578,10 +580,15 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
     evidence: dict[str, str] = {}
 
     def find(name: str, *pattern_names: str) -> bool:
-        """First match of the strongest pattern tier that matches; its sentence becomes the evidence."""
+        """First match of the strongest pattern tier that matches; its sentence becomes the evidence.
+
+        Mentions (patterns without their own negation) preceded by "no", "not", "nor" or "never" are
+        skipped: "there is no acceptable use policy" is not a restriction.
+        """
         for pattern_name in pattern_names:
-            m = scan.search(pattern_name, _PATTERNS[pattern_name])
-            if m:
+            for m in scan.finditer(pattern_name, _PATTERNS[pattern_name]):
+                if pattern_name in _NEGATABLE and _NEGATED.search(scan.low, max(0, m.start() - 30), m.start()):
+                    continue
                 evidence[name] = sentences.around(m.start(), m.end())
                 return True
         return False
