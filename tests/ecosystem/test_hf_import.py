@@ -222,3 +222,16 @@ def test_empty_store_and_missing_file(tmp_path):
         read_records(tmp_path / "nope.jsonl")
     with pytest.raises(InputError, match="directory"):
         read_records(tmp_path)
+
+
+def test_rows_read_back_from_a_store_load_again_unchanged(shared_data):
+    """Round trip: a frame queried from the store (tags as arrays, card data as JSON text) loads into a
+    second store with the same rows and the same lineage."""
+    first = Store(":memory:")
+    import_file(first, shared_data.joinpath(*TREE, "model-info-2025-04-10.csv"))
+    second = Store(":memory:")
+    frame = first.query("SELECT * EXCLUDE (card_data), CAST(card_data AS VARCHAR) AS card_data FROM hf_models")
+    assert load_models(second, frame) == (225, 263)
+    for sql in ("SELECT * EXCLUDE (card_data), CAST(card_data AS VARCHAR) FROM hf_models ORDER BY id",
+                "SELECT * FROM hf_lineage ORDER BY ALL"):
+        assert first.query(sql).equals(second.query(sql))

@@ -142,6 +142,18 @@ def lineage_edges(model_id: str, tags: Iterable[str] | None,
     return edges
 
 
+def _as_list(value: Any) -> list[Any]:
+    """A list of tags from a list, tuple or array (as DuckDB returns them); anything else → []."""
+    if isinstance(value, list):
+        return value
+    if value is None or isinstance(value, (str, bytes, float, int, dict)):
+        return []
+    try:
+        return list(value)
+    except TypeError:
+        return []
+
+
 def lineage_frame(models: pd.DataFrame, extra_columns: Iterable[str] = ()) -> pd.DataFrame:
     """The lineage rows derived from a frame of model rows (columns ``id``, ``tags``, ``card_data``;
     ``card_data`` a dict or its JSON text). ``source``/``fetched_at`` and ``extra_columns`` of each
@@ -156,8 +168,7 @@ def lineage_frame(models: pd.DataFrame, extra_columns: Iterable[str] = ()) -> pd
                                                           models["card_data"], strict=True)):
         if isinstance(card, str):
             card = json.loads(card) if card else None
-        tags = tags if isinstance(tags, (list, tuple)) else []
-        edges = lineage_edges(model_id, tags, card)
+        edges = lineage_edges(model_id, _as_list(tags), card)
         if edges:
             tail = tuple(values[position] for values in carried)
             rows.extend((*edge, *tail) for edge in edges)
@@ -193,7 +204,7 @@ def prepare_frames(frame: pd.DataFrame, *, source: str | None = None,
         else json.dumps(c, ensure_ascii=False, default=str)
         for c in frame["card_data"]
     ]
-    frame["tags"] = [list(t) if isinstance(t, (list, tuple)) else [] for t in frame["tags"]]
+    frame["tags"] = [_as_list(t) for t in frame["tags"]]
     for column in ("created_at", "last_modified", "fetched_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce",
                                        format="ISO8601").dt.tz_localize(None)
