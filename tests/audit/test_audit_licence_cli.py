@@ -23,7 +23,9 @@ def test_licence_json_contract(run_cli, shared_data, tmp_path):
     assert res.returncode == 0, res.stderr
     out = res.json()
     assert CONTRACT <= set(out)
+    assert set(out["identified"]) == {"id", "similarity"}
     assert out["identified"]["id"] == "llama-3.1-license-2024" and 0.99 < out["identified"]["similarity"] <= 1
+    assert out["identified_detail"]["scancode_key"] == "llama-3.1-license-2024"
     assert out["user_or_revenue_cap"] is True and out["attribution_branding"] is True
     assert "Built with Llama" in out["evidence"]["attribution_branding"]
     assert "California" in out["governing_law"]

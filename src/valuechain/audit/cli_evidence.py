@@ -33,6 +33,7 @@ def _licence(path: Path, as_json: bool) -> None:
         payload = report.to_dict()
         payload["note"] = DISCLAIMER
         payload["licence_class"] = report.licence_class
+        payload["identified_detail"] = report.identified  # name, category and ScanCode key of the match
         clitools.print_json(payload, sources)
         return
     from rich.table import Table

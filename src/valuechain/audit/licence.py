@@ -528,7 +528,9 @@ class LicenceReport:
         return "osi_open"
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"identified": self.identified}
+        ident = {"id": self.identified["id"], "similarity": self.identified["similarity"]} if self.identified \
+            else None  # exactly {id, similarity}; name/category/ScanCode key stay on ``.identified``
+        out: dict[str, Any] = {"identified": ident}
         for name in FLAGS:
             out[name] = getattr(self, name)
         out["governing_law"] = self.governing_law
