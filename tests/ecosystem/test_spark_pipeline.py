@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from valuechain.ecosystem import diffusion as diff
-from valuechain.ecosystem.pipeline import _as_table, origin_totals
+from valuechain.ecosystem.pipeline import as_table, origin_totals
 
 pytestmark = pytest.mark.spark
 
@@ -37,7 +37,7 @@ def test_synthetic_derivatives_with_filters_same_on_spark_and_duckdb(spark_ibis)
     from test_diffusion_analysis import random_derivatives
 
     frame = random_derivatives(20_000, seed=11)
-    spark_table = _as_table(spark_ibis, frame, "vc_synthetic_derivatives")  # registered once
+    spark_table = as_table(frame)  # one in-memory table for every query below
     filters = {"until": diff.parse_date("2024-06-30", "--until"), "relation": "quantized",
                "pipeline_tag": "text-generation"}
     on_spark = diff.monthly_series(spark_table, con=spark_ibis, **filters)

@@ -33,8 +33,8 @@ def default_backend() -> Any:
     return ibis.duckdb.connect()
 
 
-def _as_table(con: Any, frame: pd.DataFrame | Any, name: str) -> Any:
-    """An Ibis table for ``frame`` on backend ``con`` (pandas frames are registered, Ibis tables kept)."""
+def as_table(frame: pd.DataFrame | Any) -> Any:
+    """An Ibis table for ``frame`` (pandas frames become in-memory tables, Ibis tables are kept)."""
     import pandas as pd
 
     if not isinstance(frame, pd.DataFrame):
@@ -45,12 +45,11 @@ def _as_table(con: Any, frame: pd.DataFrame | Any, name: str) -> Any:
         data[column] = data[column].astype(object).where(data[column].notna(), None)
     for column in ("downloads", "likes"):
         data[column] = pd.to_numeric(data[column], errors="coerce").fillna(0).astype("int64")
-    if con.name == "pyspark":
-        session = con._session
-        spark_frame = session.createDataFrame(data)
-        spark_frame.createOrReplaceTempView(name)
-        return con.table(name)
-    return con.create_table(name, data, temp=True, overwrite=True)
+    # An in-memory table: each backend registers it when the expression runs (a temporary view on
+    # Spark, nothing written to its warehouse).
+    import ibis
+
+    return ibis.memtable(data)
 
 
 def filtered(table: Any, *, since: date | datetime | None = None, until: date | datetime | None = None,
@@ -103,7 +102,7 @@ def origin_totals_expr(table: Any) -> Any:
 def monthly_by_origin(frame: pd.DataFrame | Any, *, con: Any = None, **filters: Any) -> pd.DataFrame:
     """Run :func:`monthly_expr` on ``con`` (DuckDB in memory by default); returns a pandas frame."""
     con = con or default_backend()
-    table = filtered(_as_table(con, frame, "vc_derivatives"), **filters)
+    table = filtered(as_table(frame), **filters)
     out = con.execute(monthly_expr(table))
     return _tidy(out, ["month", "origin_group", "relation"])
 
@@ -111,7 +110,7 @@ def monthly_by_origin(frame: pd.DataFrame | Any, *, con: Any = None, **filters: 
 def origin_totals(frame: pd.DataFrame | Any, *, con: Any = None, **filters: Any) -> pd.DataFrame:
     """Run :func:`origin_totals_expr` on ``con``; returns a pandas frame."""
     con = con or default_backend()
-    table = filtered(_as_table(con, frame, "vc_derivatives"), **filters)
+    table = filtered(as_table(frame), **filters)
     out = con.execute(origin_totals_expr(table))
     return _tidy(out, ["origin_group", "origin"], sort=False)
 
