@@ -78,6 +78,32 @@ def test_figures_are_written(tmp_path, suffix):
     assert not list(tmp_path.glob(".map*"))  # no temporary file left behind
     with pytest.raises(InputError, match="must end in"):
         plot_map(pmap, tmp_path / "map.txt")
+    if suffix == ".svg":  # readable for an analyst: axis meanings, legend, the reconstruction note
+        text = path.read_text(encoding="utf-8")
+        for phrase in ("compute cost c", "data preprocessing cost k", "no equilibrium", "existence boundary",
+                       "threshold: effect = 0", "win-win-win", "our reconstruction of Qian"):
+            assert phrase in text, phrase
+    if suffix == ".html":  # self-contained: works offline, no CDN script
+        text = path.read_text(encoding="utf-8")
+        assert "<script src=\"https://cdn" not in text and "our reconstruction of Qian" in text
+
+
+def test_figure_write_failure_is_one_sentence_and_leaves_nothing(tmp_path):
+    pmap = policy_map("price", parse_axis("c=0.1:5", 10), parse_axis("k=0.1:5", 10))
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot be written"):
+        plot_map(pmap, blocker / "sub" / "map.png")
+    (tmp_path / "dir.png").mkdir()
+    with pytest.raises(InputError, match="is a directory"):
+        plot_map(pmap, tmp_path / "dir.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.png", "file"]
+
+
+def test_map_marks_the_uniqueness_region():
+    pmap = policy_map("price", parse_axis("c=0.1:5", 50), parse_axis("k=0.1:5", 50))
+    assert pmap.unique.shape == pmap.exists.shape
+    assert (pmap.exists & ~pmap.unique).any() and not (pmap.unique & ~pmap.exists).any()
 
 
 def test_country_presets_are_documented_assumptions():

@@ -70,6 +70,7 @@ class PolicyMap:
     parameters: Parameters
     effects: dict[str, np.ndarray]
     exists: np.ndarray
+    unique: np.ndarray
 
     @property
     def outcomes(self) -> tuple[str, str, str]:
@@ -123,7 +124,7 @@ def policy_map(
     return PolicyMap(
         policy=policy, x=x, y=y, parameters=base,
         effects={o: np.broadcast_to(effects[o], shape) for o in keep},
-        exists=np.broadcast_to(core["exists"], shape),
+        exists=np.broadcast_to(core["exists"], shape), unique=np.broadcast_to(core["unique"], shape),
     )
 
 
@@ -136,75 +137,171 @@ def all_policy_effects(x: Axis, y: Axis, params: Parameters | None = None) -> di
 
 # ----------------------------------------------------------------------------------------------- figures
 
-def plot_map(pmap: PolicyMap, path: Path, thresholds_note: str = "") -> Path:
-    """Write the map as PNG/SVG (matplotlib) or HTML (Plotly) by the file suffix."""
-    suffix = path.suffix.lower()
-    if suffix == ".html":
-        return _plot_map_plotly(pmap, path)
-    if suffix not in (".png", ".svg", ".pdf"):
+#: Short axis labels that say what each parameter means.
+AXIS_LABELS = {
+    "a": "demand intercept a", "gamma": "price competition γ", "delta": "quality competition δ",
+    "lam": "consumers' valuation of quality λ", "theta": "quality per unit of fine-tuning θ",
+    "q0": "base-model quality Q0", "c": "compute cost c", "k": "data preprocessing cost k",
+    "s": "compute subsidy s", "kappa_f": "compute per data unit κ_F", "kappa_i": "compute per unit of output κ_I",
+}
+RISES_COLOR, FALLS_COLOR, WWW_COLOR, NOT_WWW_COLOR = "#4a8fc7", "#e5836a", "#2a9d8f", "#f1ead8"
+NO_EQ_FACE, NO_EQ_EDGE = "#f2f2f2", "#a0a0a0"
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf", ".html")
+RECONSTRUCTION_LINE = "Model: our reconstruction of Qian, Mehra & Liu, arXiv 2603.12630 (2026)"
+
+
+def axis_label(name: str) -> str:
+    return AXIS_LABELS.get(name, name)
+
+
+def check_figure_path(path: Path) -> Path:
+    """Reject a figure path with an unknown suffix or in a place that cannot be written (one sentence)."""
+    import os
+
+    if path.suffix.lower() not in FIGURE_SUFFIXES:
         raise InputError(f"The figure file {path} must end in .png, .svg, .pdf or .html.")
+    if path.is_dir():
+        raise InputError(f"The figure file {path} is a directory.")
+    ancestor = path.absolute().parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InputError(f"The figure file {path} cannot be written: {ancestor} is not a writable directory.")
+    return path
+
+
+def write_figure(path: Path, write: Any) -> Path:
+    """Write through :func:`valuechain.output.atomic_path`; OS errors become one sentence (no partial file)."""
+    from valuechain.output import atomic_path
+
+    try:
+        with atomic_path(path) as tmp:
+            write(tmp)
+    except OSError as exc:
+        raise InputError(f"The figure file {path} cannot be written ({exc.strerror or exc}).") from None
+    return path
+
+
+def fixed_parameters_text(pmap: PolicyMap) -> str:
+    """'other parameters: a=3, γ=0.2, …' for the figure subtitle."""
+    symbols = {"gamma": "γ", "delta": "δ", "lam": "λ", "theta": "θ", "q0": "Q0", "kappa_f": "κ_F",
+               "kappa_i": "κ_I"}
+    items = _base_dict(pmap.parameters, (pmap.x.name, pmap.y.name))
+    return "other parameters: " + ", ".join(f"{symbols.get(k, k)}={v:g}" for k, v in items.items())
+
+
+def draw_region_panel(ax: Any, pmap: PolicyMap, positive: np.ndarray, colors: tuple[str, str]) -> None:
+    """One panel: ``colors[1]`` where ``positive``, ``colors[0]`` elsewhere in the existence region, hatched grey
+    where no equilibrium exists; dashed existence boundary, dotted uniqueness boundary."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Rectangle
+
+    xs, ys = pmap.x.values, pmap.y.values
+    ax.add_patch(Rectangle((xs[0], ys[0]), xs[-1] - xs[0], ys[-1] - ys[0], facecolor=NO_EQ_FACE,
+                           edgecolor=NO_EQ_EDGE, hatch="///", linewidth=0.0, zorder=0))
+    cmap = ListedColormap(list(colors)).with_extremes(bad=(0.0, 0.0, 0.0, 0.0))  # no equilibrium: transparent
+    z = np.where(pmap.exists, np.asarray(positive, dtype=float), np.nan)
+    ax.imshow(z, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]), aspect="auto", cmap=cmap, vmin=0,
+              vmax=1, interpolation="nearest", zorder=1)
+    exists = np.asarray(pmap.exists, dtype=float)
+    if 0.0 < exists.mean() < 1.0:
+        ax.contour(xs, ys, exists, levels=[0.5], colors="k", linewidths=1.0, linestyles="--", zorder=3)
+    uniq = np.where(pmap.exists, np.asarray(pmap.unique, dtype=float), np.nan)
+    if np.nanmin(uniq, initial=1.0) < 0.5 < np.nanmax(uniq, initial=0.0):
+        ax.contour(xs, ys, uniq, levels=[0.5], colors="k", linewidths=1.0, linestyles=":", zorder=3)
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(ys[0], ys[-1])
+    ax.set_xlabel(axis_label(pmap.x.name))
+    ax.set_ylabel(axis_label(pmap.y.name))
+
+
+def legend_handles(with_effects: bool = True) -> list[Any]:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Any] = []
+    if with_effects:
+        handles += [Patch(facecolor=RISES_COLOR, label="outcome rises"),
+                    Patch(facecolor=FALLS_COLOR, label="outcome falls"),
+                    Line2D([], [], color="k", lw=1.6, label="threshold: effect = 0")]
+    handles += [Patch(facecolor=WWW_COLOR, label="win-win-win (all three rise)"),
+                Patch(facecolor=NOT_WWW_COLOR, label="not all three rise"),
+                Patch(facecolor=NO_EQ_FACE, edgecolor=NO_EQ_EDGE, hatch="///", label="no equilibrium"),
+                Line2D([], [], color="k", lw=1.0, ls="--", label="existence boundary"),
+                Line2D([], [], color="k", lw=1.0, ls=":", label="uniqueness boundary (between it and the "
+                       "existence boundary the equilibrium is not unique)")]
+    return handles
+
+
+def plot_map(pmap: PolicyMap, path: Path, thresholds_note: str = "") -> Path:
+    """Write the map as PNG/SVG/PDF (matplotlib) or self-contained HTML (Plotly) by the file suffix.
+
+    Static figures show, per outcome, where a small step of the policy raises (blue) or lowers (orange) it,
+    the zero-effect threshold line, the existence and uniqueness boundaries, and the win-win-win region;
+    magnitudes are in the HTML map (hover) and in ``valuechain market map --json``.
+    """
+    path = check_figure_path(Path(path))
+    if path.suffix.lower() == ".html":
+        return _plot_map_plotly(pmap, path)
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.colors import ListedColormap, TwoSlopeNorm
-
-    from valuechain.output import atomic_path
 
     xs, ys = pmap.x.values, pmap.y.values
-    extent = (xs[0], xs[-1], ys[0], ys[-1])
-    fig, axes = plt.subplots(1, 4, figsize=(17, 4.2), constrained_layout=True)
+    shares = pmap.share_positive()
+    fig, axes = plt.subplots(1, 4, figsize=(17, 5.0), layout="constrained")
     for ax, outcome in zip(axes[:3], pmap.outcomes, strict=True):
         z = np.asarray(pmap.effects[outcome], dtype=float)
+        draw_region_panel(ax, pmap, np.nan_to_num(z, nan=-1.0) > 0, (FALLS_COLOR, RISES_COLOR))
         finite = np.isfinite(z)
-        scale = float(np.median(np.abs(z[finite]))) if finite.any() else 1.0
-        scale = scale or 1.0
-        # sign-preserving compression: effects explode near the existence boundary
-        im = ax.imshow(np.tanh(z / scale), origin="lower", extent=extent, aspect="auto", cmap="RdBu",
-                       norm=TwoSlopeNorm(0.0, -1.0, 1.0))
         if finite.any() and np.nanmin(z) < 0 < np.nanmax(z):
-            ax.contour(xs, ys, np.where(finite, z, np.nan), levels=[0.0], colors="k", linewidths=1.2)
-        bar = fig.colorbar(im, ax=ax, shrink=0.85)
-        bar.set_label(f"tanh(effect / {scale:.3g}); blue = rises", fontsize=8)
-        ax.set_title(f"∂ {OUTCOME_LABELS[outcome]}", fontsize=10)
-        ax.set_xlabel(pmap.x.name)
-        ax.set_ylabel(pmap.y.name)
-    wwwa = np.where(pmap.exists, pmap.win_win_win.astype(float), np.nan)
-    axes[3].imshow(wwwa, origin="lower", extent=extent, aspect="auto",
-                   cmap=ListedColormap(["#eeeeee", "#2a9d8f"]), vmin=0, vmax=1)
-    axes[3].set_title("win-win-win (all three rise)", fontsize=10)
-    axes[3].set_xlabel(pmap.x.name)
-    axes[3].set_ylabel(pmap.y.name)
-    fig.suptitle(f"{POLICY_LABELS[pmap.policy]} — marginal effects; white = no equilibrium. "
-                 f"Model: our reconstruction of Qian, Mehra & Liu (2026). {thresholds_note}", fontsize=10)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110, format=suffix.lstrip("."))
-    plt.close(fig)
-    return path
+            ax.contour(xs, ys, np.where(finite, z, np.nan), levels=[0.0], colors="k", linewidths=1.6, zorder=4)
+        ax.set_title(f"{OUTCOME_LABELS[outcome]}\nrises on {shares[outcome]:.0%} of equilibria", fontsize=10)
+    draw_region_panel(axes[3], pmap, pmap.win_win_win, (NOT_WWW_COLOR, WWW_COLOR))
+    axes[3].set_title(f"win-win-win: all three rise\non {shares['win_win_win']:.0%} of equilibria", fontsize=10)
+    fig.suptitle(f"Where a small step of the {POLICY_LABELS[pmap.policy]} raises each outcome\n"
+                 f"{RECONSTRUCTION_LINE}; {fixed_parameters_text(pmap)}. {thresholds_note}".rstrip(),
+                 fontsize=10)
+    fig.legend(handles=legend_handles(), loc="outside lower center", ncol=4, fontsize=8.5, frameon=False)
+    try:
+        return write_figure(path, lambda tmp: fig.savefig(tmp, dpi=110, format=path.suffix.lower().lstrip(".")))
+    finally:
+        plt.close(fig)
 
 
 def _plot_map_plotly(pmap: PolicyMap, path: Path) -> Path:
+    """Interactive HTML (Plotly, JavaScript embedded so it works offline): hover shows each effect's value."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    from valuechain.output import write_text_atomic
-
-    titles = [f"∂ {OUTCOME_LABELS[o]}" for o in pmap.outcomes] + ["win-win-win"]
+    shares = pmap.share_positive()
+    titles = [f"∂ {OUTCOME_LABELS[o]} (rises on {shares[o]:.0%})" for o in pmap.outcomes]
+    titles.append(f"win-win-win (on {shares['win_win_win']:.0%})")
     fig = make_subplots(rows=1, cols=4, subplot_titles=titles, horizontal_spacing=0.06)
+    xl, yl = axis_label(pmap.x.name), axis_label(pmap.y.name)
     for j, outcome in enumerate(pmap.outcomes, start=1):
         z = np.asarray(pmap.effects[outcome], dtype=float)
+        finite = np.abs(z[np.isfinite(z)])
+        # symmetric colour range clipped at the 95th percentile: effects explode near the existence boundary
+        top = float(np.percentile(finite, 95)) if finite.size else 1.0
         fig.add_trace(go.Heatmap(x=pmap.x.values, y=pmap.y.values, z=np.where(np.isfinite(z), z, None),
-                                 colorscale="RdBu", zmid=0.0, showscale=False,
-                                 hovertemplate=f"{pmap.x.name}=%{{x:.3g}}<br>{pmap.y.name}=%{{y:.3g}}"
-                                 "<br>effect=%{z:.4g}<extra></extra>"), row=1, col=j)
+                                 colorscale="RdBu", zmid=0.0, zmin=-top, zmax=top, showscale=False,
+                                 hovertemplate=f"{xl}=%{{x:.3g}}<br>{yl}=%{{y:.3g}}"
+                                 "<br>marginal effect=%{z:.4g}<extra></extra>"), row=1, col=j)
     www = np.where(pmap.exists, pmap.win_win_win.astype(float), np.nan)
     fig.add_trace(go.Heatmap(x=pmap.x.values, y=pmap.y.values, z=np.where(np.isfinite(www), www, None),
-                             colorscale=[[0, "#eeeeee"], [1, "#2a9d8f"]], showscale=False), row=1, col=4)
+                             colorscale=[[0, NOT_WWW_COLOR], [1, WWW_COLOR]], zmin=0, zmax=1, showscale=False,
+                             hovertemplate=f"{xl}=%{{x:.3g}}<br>{yl}=%{{y:.3g}}<br>all three rise=%{{z}}"
+                             "<extra></extra>"), row=1, col=4)
     for j in range(1, 5):
-        fig.update_xaxes(title_text=pmap.x.name, row=1, col=j)
-        fig.update_yaxes(title_text=pmap.y.name, row=1, col=j)
-    fig.update_layout(title=f"{POLICY_LABELS[pmap.policy]} (our reconstruction of Qian, Mehra & Liu 2026)",
-                      height=420, width=1500)
-    write_text_atomic(path, fig.to_html(full_html=True, include_plotlyjs="cdn"))
-    return path
-
+        fig.update_xaxes(title_text=xl, row=1, col=j)
+        fig.update_yaxes(title_text=yl, row=1, col=j)
+    fig.update_layout(
+        title=f"Where a small step of the {POLICY_LABELS[pmap.policy]} raises each outcome "
+        f"(blue = rises, red = falls, grey = no equilibrium; hover for values)<br><sup>{RECONSTRUCTION_LINE}; "
+        f"{fixed_parameters_text(pmap)}</sup>",
+        height=470, width=1500, plot_bgcolor="#bdbdbd",
+    )
+    html_text = fig.to_html(full_html=True, include_plotlyjs=True)
+    return write_figure(path, lambda tmp: tmp.write_text(html_text, encoding="utf-8"))

@@ -66,6 +66,18 @@ def load_presets(path: Path | None = None) -> dict[str, CountryPreset]:
     return out
 
 
+def preset_source_records(preset: CountryPreset) -> list[dict[str, Any]]:
+    """Provenance records of a preset's sources; their ``date`` is the date of the rule or event (kept
+    in the name), not a retrieval date."""
+    out = []
+    for s in preset.sources:
+        name = str(s.get("name", ""))
+        if s.get("date"):
+            name = f"{name} (dated {s['date']})"
+        out.append({"name": name, "location": str(s.get("location", ""))})
+    return out
+
+
 def country_preset(code: str, path: Path | None = None) -> CountryPreset:
     presets = load_presets(path)
     key = code.strip().upper()

@@ -58,34 +58,70 @@ def _evidence_summary(evidence: dict[str, Any]) -> str:
 
 
 def _win_win_win_figure(maps: dict[str, Any], points: dict[str, tuple[float, float]], path: Path) -> Path:
+    """The three policies' win-win-win regions over c × k, with the CN/US presets marked."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
-    from matplotlib.colors import ListedColormap
 
-    from valuechain.output import atomic_path
+    from valuechain.market.policy import (
+        NOT_WWW_COLOR,
+        POLICY_LABELS,
+        RECONSTRUCTION_LINE,
+        WWW_COLOR,
+        draw_region_panel,
+        legend_handles,
+        write_figure,
+    )
 
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), constrained_layout=True)
+    fig, axes = plt.subplots(1, 3, figsize=(14, 5.0), layout="constrained")
     for ax, (policy, pmap) in zip(axes, maps.items(), strict=True):
-        xs, ys = pmap.x.values, pmap.y.values
-        z = np.where(pmap.exists, pmap.win_win_win.astype(float), np.nan)
-        ax.imshow(z, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]), aspect="auto",
-                  cmap=ListedColormap(["#e9ecef", "#2a9d8f"]), vmin=0, vmax=1)
+        draw_region_panel(ax, pmap, pmap.win_win_win, (NOT_WWW_COLOR, WWW_COLOR))
         for code, (cx, ky) in points.items():
-            ax.plot(cx, ky, "o", color="#e63946" if code == "CN" else "#1d3557", ms=7)
-            ax.annotate(code, (cx, ky), xytext=(5, 5), textcoords="offset points", fontsize=9)
+            ax.plot(cx, ky, "o", color="#e63946" if code == "CN" else "#1d3557", ms=7, zorder=5)
+            left = code != "CN"  # US label to the left, CN to the right: the two points are close
+            ax.annotate(f"{code} preset", (cx, ky), xytext=(-6 if left else 6, 6), textcoords="offset points",
+                        ha="right" if left else "left", fontsize=9, zorder=5,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
         share = pmap.share_positive()["win_win_win"]
-        ax.set_title(f"{policy}: win-win-win on {share:.0%} of equilibria", fontsize=10)
-        ax.set_xlabel("compute cost c")
-        ax.set_ylabel("data preprocessing cost k")
-    fig.suptitle("Where a marginal policy step raises consumers' (net) surplus, provider and firm profits "
-                 "(green); white = no equilibrium", fontsize=10)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)
-    return path
+        ax.set_title(f"{POLICY_LABELS[policy]}\nwin-win-win on {share:.0%} of equilibria", fontsize=10)
+    fig.suptitle("Where a small policy step raises consumers' (net) surplus, the provider's and the firms' profits "
+                 f"together\n{RECONSTRUCTION_LINE}; other parameters at the defaults", fontsize=10)
+    fig.legend(handles=legend_handles(with_effects=False), loc="outside lower center", ncol=3, fontsize=8.5,
+               frameon=False)
+    try:
+        return write_figure(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    finally:
+        plt.close(fig)
+
+
+def _presets_reading(rows: dict[str, dict[str, Any]], th: dict[str, float]) -> str:
+    """One computed paragraph that reads the CN vs US rows against the thresholds (no hand-written numbers)."""
+    if not {"US", "CN"} <= set(rows):
+        return ""
+    us, cn = rows["US"], rows["CN"]
+
+    def side(row: dict[str, Any]) -> str:
+        price = "raises" if row["price_policy_raises_CS"] else "lowers"
+        sub = "raises" if row["subsidy_raises_net_CS"] else "lowers"
+        return (f"C = {row['C']:.3g}: the price policy {price} CS (∂CS/∂γ = {row['dCS_dgamma']:+.3g}), the subsidy "
+                f"{sub} CS − T (∂(CS − T)/∂s = {row['dnetCS_ds']:+.3g})")
+
+    def zone(row: dict[str, Any]) -> str:
+        if row["C"] <= th["C_price"]:
+            return "below C_price (only the subsidy helps consumers)"
+        if row["C"] >= th["C_subsidy"]:
+            return "above C_subsidy (only the price policy helps consumers)"
+        return "between the two thresholds (both policies help consumers)"
+
+    return (
+        f"<p>Reading: with the assumed compute costs (c = {us['c']:g} for U.S. firms, {cn['c']:g} for Chinese "
+        f"firms), U.S. firms sit at {side(us)}; Chinese firms at {side(cn)}. The price policy raises CS only above "
+        f"C_price = {th['C_price']:.4g} and the subsidy raises CS − T only below C_subsidy = {th['C_subsidy']:.4g}, "
+        f"so a higher compute cost can switch the price policy on and the subsidy off (claims C1, C2, C7). The U.S. "
+        f"side is {zone(us)}, the Chinese side {zone(cn)}. These are properties of the reconstructed model at "
+        f"assumed costs, not estimates.</p>"
+    )
 
 
 def report_section(out_dir: Path) -> Section:
@@ -97,7 +133,7 @@ def report_section(out_dir: Path) -> Section:
     from valuechain.market.numeric import solve_numeric
     from valuechain.market.parameters import Parameters
     from valuechain.market.policy import POLICY_LABELS, parse_axis, plot_map, policy_map
-    from valuechain.market.presets import load_presets
+    from valuechain.market.presets import load_presets, preset_source_records
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -189,6 +225,7 @@ def report_section(out_dir: Path) -> Section:
         "<h3>Country presets (assumptions): U.S. vs Chinese firms</h3>",
         _table(["preset", "meaning", "c", "C", "CS", "Π", "π", "∂CS/∂γ", "∂(CS−T)/∂s", "∂CS/∂δ",
                 "price win-win-win", "subsidy win-win-win"], preset_rows),
+        _presets_reading(preset_data, th),
         f"<p>Independent check: the numeric backward-induction solver reproduces the closed form at {checked} "
         f"random points with maximum relative error {max_rel:.1e}.</p>",
         # the report page sits one level above out_dir (report/build.py writes figures into <report>/figures)
@@ -200,10 +237,8 @@ def report_section(out_dir: Path) -> Section:
         {"name": "Country presets (assumptions) with their reasoning", "location": presets["CN"].file
          if "CN" in presets else ""},
     ]
-    for code in ("CN",):
-        for s in presets.get(code).sources if code in presets else []:
-            sources.append({"name": s.get("name", ""), "location": s.get("location", ""),
-                            "retrieved": s.get("date")})
+    if "CN" in presets:
+        sources.extend(preset_source_records(presets["CN"]))
     return Section(
         key="market", title="AI supply-chain regulation (market model)", html="\n".join(body), figures=figures,
         sources=sources, notes=[NOTE_RECONSTRUCTION, NOTE_PRESETS, NOTE_MODELLING],
