@@ -86,6 +86,40 @@ def test_claims_json(run_cli):
     doc = res.json()
     assert [c["id"] for c in doc] == [f"C{i}" for i in range(1, 8)]
     assert all(c["holds"] is True and c["evidence"] for c in doc)
+    # the contract is a list, so every claim carries the provenance of the document
+    for claim in doc:
+        assert {"id", "claim", "holds", "evidence", "schema_version", "sources"} <= set(claim)
+        assert "reconstruction" in claim["sources"][0]["name"]
+
+
+def test_human_outputs_name_the_reconstruction_and_the_parameters(run_cli, tmp_path):
+    for args in (("solve", "--set", "k=1.5"), ("effects", "--set", "k=1.5"), ("claims",),
+                 ("map", "--n", "10", "--out", str(tmp_path / "m.png"))):
+        res = run_cli("market", *args)
+        assert res.returncode == 0, res.stderr
+        assert "our reconstruction of Qian, Mehra & Liu" in res.stdout, args
+    assert "k=1.5" in run_cli("market", "solve", "--set", "k=1.5").stdout
+    cn = run_cli("market", "effects", "--country", "CN").stdout
+    assert "country preset CN" in cn and "c=1.6" in cn
+    assert "not unique" in run_cli("market", "solve", "--set", "k=0.2").stdout
+
+
+def test_preset_sources_do_not_pass_rule_dates_off_as_retrieval_dates(run_cli):
+    doc = run_cli("market", "solve", "--country", "CN", "--json").json()
+    bis = [s for s in doc["sources"] if "federalregister.gov" in s["location"]]
+    assert bis and all("retrieved" not in s and "dated 20" in s["name"] for s in bis)
+
+
+def test_map_unwritable_output_is_refused_before_any_work(run_cli, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    # the parent "directory" is a regular file: nothing can be written below it
+    res = run_cli("market", "map", "--n", "10", "--out", str(blocker / "m.png"))
+    assert res.returncode == 2 and "cannot be written" in res.stderr
+    assert "Traceback" not in res.stderr and res.stderr.strip().count("\n") == 0
+    res = run_cli("market", "map", "--n", "10", "--out", str(tmp_path))
+    assert res.returncode == 2 and "must end in" in res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # no half-written figure
 
 
 @pytest.mark.parametrize("args, fragment", [
@@ -100,6 +134,13 @@ def test_claims_json(run_cli):
     (("market", "map", "--x", "c=5:1"), "LOW < HIGH"),
     (("market", "map", "--policy", "tax", "--json"), "Unknown policy"),
     (("market", "map", "--out", "map.txt"), "must end in"),
+    (("market", "map", "--n", "1"), "at least 2"),
+    (("market", "map", "--n", "100000"), "at most 2000"),
+    (("market", "map", "--x", "c=0.1:5", "--y", "c=0.1:5"), "different parameters"),
+    (("market", "map", "--x", "c=0:1e300"), "at most 1e+06"),
+    (("market", "solve", "--set", "c=nan"), "finite"),
+    (("market", "solve", "--set", "a=1e300"), "at most 1e+06"),
+    (("market", "solve", "--set", "gamma=-0.1"), "gamma"),
 ])
 def test_bad_input_one_sentence_exit_2(run_cli, args, fragment):
     res = run_cli(*args)

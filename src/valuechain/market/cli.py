@@ -43,17 +43,32 @@ def _params(assignments: list[str] | None, country: str | None, presets: Path | 
     sources: list[dict[str, Any]] = [dict(MODEL_SOURCE)]
     base: dict[str, float] = {}
     if country:
-        from valuechain.market.presets import country_preset
+        from valuechain.market.presets import country_preset, preset_source_records
 
         preset = country_preset(country, presets)
         base = dict(preset.parameters)
         sources.append({"name": f"Country preset {preset.code} (assumption): {preset.rationale}",
                         "location": preset.file})
-        sources.extend({"name": s.get("name", ""), "location": s.get("location", ""),
-                        "retrieved": s.get("date")} for s in preset.sources)
+        sources.extend(preset_source_records(preset))
     elif presets is not None:
         raise InputError("--presets needs --country to choose one of its presets.")
     return Parameters.from_assignments(assignments or [], base=base), sources
+
+
+RECONSTRUCTION_CAPTION = (
+    "Model: our reconstruction of Qian, Mehra & Liu, arXiv 2603.12630 (full text not available); "
+    "see shared/specs/market-model.md."
+)
+
+
+def _caption(params: Any, country: str | None) -> str:
+    """A table caption: the reconstruction note and the parameters that differ from the defaults."""
+    from valuechain.market.parameters import PARAMETER_TABLE
+
+    changed = {k: v for k, v in params.scalar_dict().items() if v != PARAMETER_TABLE[k][0]}
+    where = ", ".join(f"{k}={v:g}" for k, v in changed.items()) or "all at the spec's defaults"
+    preset = f"country preset {country.upper()} (an assumption); " if country else ""
+    return f"{RECONSTRUCTION_CAPTION}\nParameters: {preset}{where}."
 
 
 def _fmt(value: Any) -> str:
@@ -93,7 +108,12 @@ def solve(
     table.add_row("unique", _fmt(payload["unique"]))
     for name, value in payload["thresholds"].items():
         table.add_row(f"threshold {name}", _fmt(value))
-    console().print(table)
+    con = console()
+    con.print(table)
+    con.print(_caption(params, country), style="dim")
+    if not payload["unique"]:
+        con.print("Note: the equilibrium exists but is not unique here (C below uniqueness_C); shown is the "
+                  "symmetric equilibrium of the closed form.")
 
 
 @app.command()
@@ -139,7 +159,9 @@ def effects(
         table.add_row(labels[p], *(f"{payload[p][k]:+.6f}" for k in keys))
         if step is not None:
             table.add_row(f"  finite +{step:g}", *(f"{payload['finite_changes'][p][k]:+.6f}" for k in keys))
-    console().print(table)
+    con = console()
+    con.print(table)
+    con.print(_caption(params, country), style="dim")
 
 
 @app.command("map")
@@ -158,15 +180,16 @@ def map_(
     """Map where a policy raises consumer surplus, provider profit, firm profit, and all three."""
     from rich.table import Table
 
-    from valuechain.market.policy import OUTCOME_LABELS, parse_axis, plot_map, policy_map
+    from valuechain.market.policy import OUTCOME_LABELS, check_figure_path, parse_axis, plot_map, policy_map
 
     if n > 2000:
         raise InputError(f"The grid size --n must be at most 2000, got {n}.")
     params, sources = _params(set_, country, presets)
-    pmap = policy_map(policy, parse_axis(x, n), parse_axis(y, n), params)
-    figure = None
+    figure_path = None
     if out is not None or not as_json:
-        figure = plot_map(pmap, out or Path(f"market_map_{policy}.png"))
+        figure_path = check_figure_path(out or Path(f"market_map_{policy}.png"))
+    pmap = policy_map(policy, parse_axis(x, n), parse_axis(y, n), params)
+    figure = plot_map(pmap, figure_path) if figure_path is not None else None
     if as_json:
         payload = pmap.to_dict()
         payload["figure"] = str(figure) if figure else None
@@ -181,6 +204,7 @@ def map_(
     table.add_row("win-win-win", f"{shares['win_win_win']:.1%}")
     con = console()
     con.print(table)
+    con.print(_caption(params, country), style="dim")
     con.print(f"Figure written to {figure}")
 
 
@@ -201,7 +225,10 @@ def claims(
     solve_eq(params).require()
     results = check_claims(params)
     if as_json:
-        print_json([r.to_dict() for r in results], sources)
+        from valuechain.output import envelope
+
+        # the contract is a list of claims; each element carries schema_version and sources
+        print_json([envelope(r.to_dict(), sources) for r in results])
         return
     table = Table(title="Claims of Qian, Mehra & Liu (2026) in our reconstruction of the model")
     table.add_column("id")
@@ -216,4 +243,6 @@ def claims(
                 bad = sum(v for k, v in sub.items() if k.endswith("violations"))
                 key[f"{scan} violations"] = f"{bad}/{sub['valid_points']}"
         table.add_row(r.id, "yes" if r.holds else "NO", r.claim, "\n".join(f"{k}: {v}" for k, v in key.items()))
-    console().print(table)
+    con = console()
+    con.print(table)
+    con.print(_caption(params, country), style="dim")
