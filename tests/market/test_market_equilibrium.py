@@ -129,6 +129,22 @@ def test_bad_parameter_values_rejected():
         Parameters.from_assignments(["c=nan"])
     with pytest.raises(InputError, match="gamma"):
         Parameters(gamma=np.array([0.1, -0.1]))
+    with pytest.raises(InputError, match="at most 1e\\+06"):
+        Parameters(a=1e300)  # finite but would overflow CS = x² to inf while the point "exists"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(0.0, 1e6), min_size=11, max_size=11))
+def test_every_existing_point_has_finite_numbers_even_at_extreme_scales(values):
+    from valuechain.market.parameters import PARAMETER_TABLE
+
+    params = Parameters(**dict(zip(PARAMETER_TABLE, values, strict=True)))
+    with np.errstate(over="raise"):  # no overflow to inf inside the accepted range
+        eq = solve(params)
+        eff = marginal_effects(params)
+    if eq.exists:
+        assert all(np.isfinite(getattr(eq, q)) for q in QUANTITIES)
+        assert all(np.isfinite(v) for pol in eff.values() for v in pol.values())
 
 
 def test_finite_change_matches_levels_and_sign_of_derivative():

@@ -30,6 +30,10 @@ PARAMETER_TABLE: dict[str, tuple[float, str, float | None]] = {
     "kappa_i": (1.0, "compute units per unit of output in inference", 0.0),
 }
 
+#: Largest magnitude accepted for any primitive: the model is in normalised units (c = 1 is the numeraire),
+#: and far larger values would overflow floating point in CS = x² and the derivatives.
+MAX_MAGNITUDE = 1e6
+
 #: Parameters that are costs (a negative value is rejected with this wording).
 COST_PARAMETERS = ("c", "k", "kappa_f", "kappa_i")
 
@@ -62,7 +66,7 @@ class Parameters:
         self.validate()
 
     def validate(self) -> None:
-        """Reject non-finite values and negative costs/intensities (one sentence naming the parameter)."""
+        """Reject non-finite or huge values and negative costs/intensities (one sentence naming the parameter)."""
         import numpy as np
 
         for f in fields(self):
@@ -73,6 +77,9 @@ class Parameters:
                 raise InputError(f"Parameter {f.name} must be a number, got {value!r}.") from None
             if not np.all(np.isfinite(arr)):
                 raise InputError(f"Parameter {f.name} must be a finite number, got {value!r}.")
+            if np.any(np.abs(arr) > MAX_MAGNITUDE):
+                raise InputError(f"Parameter {f.name} must be at most {MAX_MAGNITUDE:g} in absolute value (the model "
+                                 f"is in normalised units), got {_show_max(arr)}.")
             lower = PARAMETER_TABLE[f.name][2]
             if lower is not None and np.any(arr < lower):
                 kind = "cost" if f.name in COST_PARAMETERS else "parameter"
@@ -135,3 +142,9 @@ def _show(value: Any) -> str:
 
     arr = np.asarray(value, dtype=float)
     return f"{float(arr):g}" if arr.ndim == 0 else f"a minimum of {float(arr.min()):g}"
+
+
+def _show_max(arr: Any) -> str:
+    import numpy as np
+
+    return f"{float(arr):g}" if arr.ndim == 0 else f"a value of {float(np.abs(arr).max()):g}"
