@@ -6,7 +6,8 @@
   paging. The cursor is opaque base64 (the Hub's is too).
 - ``GET /api/models/{namespace}/{name}`` answers the full record (a ``model_info`` body).
 - Faults are injected per page index (0-based) and consumed in order, one per request of that page:
-  ``"429"`` (with ``Retry-After``), ``"500"``, ``"drop"`` (close the connection without answering),
+  ``"429"`` (with ``Retry-After``), ``"429-ratelimit"`` (with the Hub's IETF ``RateLimit: "api";r=0;t=N``
+  header instead), ``"last-in-window"`` (a good page whose ``RateLimit`` says ``r=0``), ``"500"``, ``"drop"`` (close the connection without answering),
   ``"truncate"`` (promise the full ``Content-Length``, send half, close) and ``"truncate-nolength"``
   (half a body without a length), ``"hang"`` (answer nothing until :meth:`release` — lets a test kill
   a client mid-sync) and ``"self-link"`` (a page whose next link is itself).
@@ -191,8 +192,16 @@ class ReplayHub:
             params = [(k, v) for k, values in query.items() if k != "cursor" for v in values]
             params.append(("cursor", _cursor(offset + size)))
             headers["Link"] = f'<{self.endpoint}/api/models?{urlencode(params)}>; rel="next"'
+        policy = {"RateLimit-Policy": '"fixed window";"api";q=500;w=300'}
         if fault == "429":
             self._send(handler, 429, b'{"error":"rate limited"}', {"Retry-After": self.retry_after})
+        elif fault == "429-ratelimit":  # the Hub's IETF draft headers only, no Retry-After
+            self._send(handler, 429, b'{"error":"rate limited"}',
+                       {"RateLimit": f'"api";r=0;t={self.retry_after}', **policy})
+        elif fault == "last-in-window":  # a good answer that says the window is used up
+            with self._lock:
+                self.pages_served.append(page_index)
+            self._send(handler, 200, body, {**headers, "RateLimit": f'"api";r=0;t={self.retry_after}', **policy})
         elif fault == "500":
             self._send(handler, 500, b'{"error":"Internal Error"}')
         elif fault == "self-link":  # a broken server: the next page is this page again

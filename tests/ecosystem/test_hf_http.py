@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from valuechain.errors import InputError, SourceError
-from valuechain.sources.http import HttpClient, RateLimiter, parse_retry_after
+from valuechain.sources.http import HttpClient, RateLimiter, parse_ratelimit, parse_retry_after
 
 TOKEN = "hf_HttpSecretToken1122334455"
 RECORDS = [{"_id": str(i), "id": f"org{i % 3}/model-{i}", "author": f"org{i % 3}"} for i in range(30)]
@@ -97,3 +97,19 @@ def test_a_malformed_endpoint_is_an_input_error(url):
     client = HttpClient(sleep=lambda s: pytest.fail("a bad URL must not be retried"))
     with pytest.raises(InputError, match="not a valid http"):
         client.get(url)
+
+
+def test_the_hubs_ratelimit_header_sets_the_wait():
+    assert parse_ratelimit('"api";r=0;t=55') == (0, 55.0)
+    assert parse_ratelimit('"resolvers";r=12;t=3') == (12, 3.0)
+    assert parse_ratelimit("nonsense") is None and parse_ratelimit(None) is None
+    sleeps: list[float] = []
+    with ReplayHub(RECORDS, page_size=10, faults={0: ["429-ratelimit"], 1: ["last-in-window"]},
+                   retry_after="42") as hub:
+        client = HttpClient(sleep=sleeps.append, rate_per_second=None, backoff_base=0.01)
+        page0, _ = client.get_json(f"{hub.endpoint}/api/models")
+        assert sleeps == [42.0]  # the 429 waited for the window's reset, not the 0.01 s backoff
+        page1, _ = client.get_json(page0.links["next"]["url"])
+        assert sleeps == [42.0]  # r=0 on a good answer: no wait yet ...
+        client.get_json(page1.links["next"]["url"])
+    assert len(sleeps) == 2 and 41.0 <= sleeps[1] <= 42.0  # ... the next request waits for the reset

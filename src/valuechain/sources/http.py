@@ -7,8 +7,10 @@ and "exponential backoff with jitter" as described in the AWS Architecture Blog,
   cut short (fewer bytes than ``Content-Length``, broken chunked encoding) and, for JSON requests,
   bodies that do not parse (a truncated body without a length);
 - the wait before attempt *n* is ``min(backoff_max, backoff_base * 2**n)`` scaled by a random factor
-  in [0.5, 1] (jitter), or the server's ``Retry-After`` (seconds or an HTTP date) when it sends one,
-  capped at ``retry_after_max``;
+  in [0.5, 1] (jitter), or the server's ``Retry-After`` (seconds or an HTTP date) or IETF
+  ``RateLimit: "api";r=0;t=55`` reset time (draft-ietf-httpapi-ratelimit-headers, which the Hugging Face
+  Hub sends) when it is longer, capped at ``retry_after_max``; a successful answer that says no
+  requests remain (``r=0``) pauses the next request until the window resets;
 - a client-side rate limit spaces requests at least ``1 / rate_per_second`` apart;
 - tokens come from :func:`valuechain.config.token`, travel only as request headers, and are masked in
   every message and log line (:func:`redact`);
@@ -22,6 +24,7 @@ import email.utils
 import json
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -68,6 +71,19 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+_RATELIMIT = re.compile(r'"?(?P<name>[\w-]+)"?\s*;\s*r\s*=\s*(?P<r>\d+)\s*;\s*t\s*=\s*(?P<t>\d+)')
+
+
+def parse_ratelimit(value: str | None) -> tuple[int, float] | None:
+    """``(remaining, seconds_to_reset)`` from an IETF ``RateLimit`` header (e.g. ``"api";r=0;t=55``)."""
+    if not value:
+        return None
+    match = _RATELIMIT.search(value)
+    if not match:
+        return None
+    return int(match.group("r")), float(match.group("t"))
+
+
 class RateLimiter:
     """Spaces calls at least ``1 / rate_per_second`` seconds apart (thread-safe)."""
 
@@ -78,8 +94,13 @@ class RateLimiter:
         self._next = 0.0
         self._lock = threading.Lock()
 
+    def pause(self, seconds: float) -> None:
+        """Hold the next call back for ``seconds`` (the server said its window is used up)."""
+        with self._lock:
+            self._next = max(self._next, self.clock() + seconds)
+
     def wait(self) -> None:
-        if self.interval <= 0:
+        if self.interval <= 0 and self._next <= 0:
             return
         with self._lock:
             now = self.clock()
@@ -150,8 +171,13 @@ class HttpClient:
         except requests.exceptions.ConnectionError as exc:
             raise TransientError(f"the connection failed ({type(exc).__name__})") from None
         status = response.status_code
+        window = parse_ratelimit(response.headers.get("RateLimit"))
         if status in RETRY_STATUS:
-            raise TransientError(f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After")))
+            waits = [w for w in (parse_retry_after(response.headers.get("Retry-After")),
+                                 window[1] if window and window[0] == 0 else None) if w is not None]
+            raise TransientError(f"HTTP {status}", max(waits) if waits else None)
+        if window is not None and window[0] == 0 and window[1] > 0:
+            self._limiter.pause(min(window[1], self.retry_after_max))
         expected = response.headers.get("Content-Length")
         if expected and expected.isdigit() and "Content-Encoding" not in response.headers \
                 and int(expected) != len(body):
