@@ -15,9 +15,11 @@ R1_INFO = "ecosystem/hf-deepseek-r1-tree/model-info-2025-04-10.csv"
 
 @pytest.fixture(scope="module")
 def spark_ibis(spark_session):
-    import ibis
+    from valuechain.ecosystem.pipeline import spark_backend
 
-    return ibis.pyspark.connect(spark_session)
+    backend = spark_backend("local[2]")  # what `diffusion --spark-master` uses: reuses the session
+    assert backend.name == "pyspark"
+    return backend
 
 
 def test_real_r1_tree_same_on_spark_and_duckdb(spark_ibis, shared_data):

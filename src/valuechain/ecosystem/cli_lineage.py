@@ -118,6 +118,7 @@ def diffusion(
     relation: str = typer.Option(None, "--relation", help="Only derivatives of this relation: finetune, adapter, quantized or merge."),
     plot: Path = typer.Option(None, "--plot", help="Write the figure (monthly counts and China/U.S. shares, shocks marked) to this PNG/SVG/PDF file."),
     rules: Path = typer.Option(None, "--rules", help="A YAML file of extra re-packager rules."),
+    spark_master: str = typer.Option(None, "--spark-master", help="Run the aggregation on Spark with this master URL (e.g. local[2], spark://host:7077) instead of DuckDB; needs valuechain[spark]."),
     db: Path = clitools.DB_OPTION,
     json_out: bool = clitools.JSON_OPTION,
 ) -> None:
@@ -144,12 +145,14 @@ def diffusion(
         data = diff.load_from_store(store, rules=rule_set)
     finally:
         store.close()
-    filters = {"since": since_date, "until": until_date, "pipeline_tag": pipeline_tag, "relation": relation}
-    monthly = diff.monthly_series(data.derivatives, **filters)
-    share = diff.cn_us_share(monthly)
-    from valuechain.ecosystem.pipeline import origin_totals
+    from valuechain.ecosystem.pipeline import as_table, origin_totals, spark_backend
 
-    totals = origin_totals(data.derivatives, **filters)
+    con = spark_backend(spark_master) if spark_master else None
+    table = as_table(data.derivatives)
+    filters = {"since": since_date, "until": until_date, "pipeline_tag": pipeline_tag, "relation": relation}
+    monthly = diff.monthly_series(table, con=con, **filters)
+    share = diff.cn_us_share(monthly)
+    totals = origin_totals(table, con=con, **filters)
     if plot is not None:
         if len(monthly) == 0:
             raise InputError("No derivative matches the filters, so there is nothing to plot.")
@@ -166,6 +169,7 @@ def diffusion(
             "shocks": [{"date": d, "label": label} for d, label in diff.SHOCKS],
             "confounders": [{"date": d, "label": label} for d, label in diff.CONFOUNDERS],
             "plot": str(plot) if plot else None,
+            "engine": f"spark ({spark_master})" if spark_master else "duckdb",
         }, sources)
         return
     _print_diffusion(diff.by_origin_wide(monthly), share, totals, sources, plot)

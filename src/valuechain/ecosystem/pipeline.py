@@ -33,6 +33,23 @@ def default_backend() -> Any:
     return ibis.duckdb.connect()
 
 
+def spark_backend(master: str = "local[*]") -> Any:
+    """An Ibis PySpark backend on a Spark session with ``master`` (an existing session is reused).
+
+    Needs the ``spark`` extra (``pip install 'valuechain[spark]'``) and a Java runtime.
+    """
+    from valuechain.errors import InputError
+
+    try:
+        import ibis
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise InputError("Spark needs the pyspark package; install it with pip install 'valuechain[spark]'.") from None
+    session = (SparkSession.builder.master(master).appName("valuechain")
+               .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    return ibis.pyspark.connect(session)
+
+
 def as_table(frame: pd.DataFrame | Any) -> Any:
     """An Ibis table for ``frame`` (pandas frames become in-memory tables, Ibis tables are kept)."""
     import pandas as pd

@@ -105,6 +105,9 @@ def report_section(out_dir: Path) -> Section:
     r1_frame, r1_lineage = _r1_derivatives(data_dir / R1_INFO)
     r1_monthly = diff.monthly_series(r1_frame)
     r1_share = diff.cn_us_share(r1_monthly)
+    from valuechain.ecosystem.pipeline import origin_totals
+
+    r1_totals = origin_totals(r1_frame)
     r1_path = out_dir / "ecosystem_r1_monthly.png"
     diff.plot_diffusion(r1_monthly, r1_path,
                         title="DeepSeek-R1 derivatives per month by origin of their roots (snapshot 2025-04-10)")
@@ -134,6 +137,9 @@ def report_section(out_dir: Path) -> Section:
         "<h4>DeepSeek-R1 derivatives per month</h4>",
         _table(share_rows, ["month", "CN", "US", "total", "china"],
                ["month", "Chinese roots", "U.S. roots", "all new derivatives", "China share"]),
+        "<h4>DeepSeek-R1 derivatives: downloads and likes by origin (snapshot 2025-04-10)</h4>",
+        _table(r1_totals, ["origin", "derivatives", "downloads", "likes"],
+               ["origin", "derivatives", "downloads (last 30 days)", "likes"]),
     ]
     notes = [
         "The edge list covers text-generation models only and has no dates, so it gives the stock of "
@@ -174,5 +180,6 @@ def report_section(out_dir: Path) -> Section:
                             "relation": r.relation, "derivatives": int(r.derivatives)}
                            for r in r1_monthly.itertuples(index=False)],
             "r1_families": r1_lineage.to_list(5),
+            "r1_by_origin": r1_totals.to_dict(orient="records"),
         },
     )
