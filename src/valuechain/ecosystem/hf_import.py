@@ -11,8 +11,10 @@ Two layouts are recognised:
   matter), the front matter is used.
 
 Every record goes through the same :func:`valuechain.sources.huggingface.record_to_row` and
-:func:`valuechain.ecosystem.hf_store.load_models` as a sync, and the whole file is written in one
-transaction: a bad record anywhere means one :class:`InputError` sentence and nothing written.
+:func:`valuechain.ecosystem.hf_store.prepare_frames` as a sync. Records are streamed in chunks into
+staging tables and moved into ``hf_models``/``hf_lineage`` at the end, all in one transaction: a bad
+record anywhere means one :class:`InputError` sentence and nothing written, and memory stays bounded
+for a dump of the whole Hub.
 """
 
 from __future__ import annotations
@@ -174,7 +176,7 @@ def open_records(path: Path) -> tuple[str, Iterator[dict[str, Any]]]:
         whole_first_line = isinstance(json.loads(first_line), dict)
     except ValueError:
         whole_first_line = False
-    if whole_first_line or head.lstrip().startswith(b"{") and first_line.strip() == b"":
+    if whole_first_line or not first_line.strip():
         return LAYOUT_JSON, _json_lines(path)
     try:
         return LAYOUT_JSON, iter(_json_document(path))  # a pretty-printed single object
