@@ -60,7 +60,7 @@ class OrgCountries:
 
 def load_org_countries(extra: str | Path | None = None) -> OrgCountries:
     """The packaged table, optionally overridden row by row by a user CSV with the same columns."""
-    text = resources.files("valuechain.ecosystem").joinpath("data", ORG_FILE).read_text(encoding="utf-8")
+    text = resources.files("valuechain.ecosystem").joinpath("data").joinpath(ORG_FILE).read_text(encoding="utf-8")
     rows = _parse(text, f"valuechain/ecosystem/data/{ORG_FILE}")
     source = f"valuechain/ecosystem/data/{ORG_FILE}"
     if extra is not None:

@@ -126,7 +126,7 @@ def load_rules(extra: str | Path | None = None) -> RepackagerRules:
     """The packaged rules, extended by the YAML file ``extra`` (lists added, ``explicit`` overriding)."""
     import yaml
 
-    text = resources.files("valuechain.ecosystem").joinpath("data", RULES_FILE).read_text(encoding="utf-8")
+    text = resources.files("valuechain.ecosystem").joinpath("data").joinpath(RULES_FILE).read_text(encoding="utf-8")
     docs = [(yaml.safe_load(text) or {}, f"valuechain/ecosystem/data/{RULES_FILE}")]
     if extra is not None:
         path = Path(extra)
