@@ -126,3 +126,15 @@ def test_user_presets_file(tmp_path):
         load_presets(bad)
     with pytest.raises(InputError, match="does not exist"):
         load_presets(tmp_path / "missing.yaml")
+
+
+def test_large_maps_are_thinned_for_drawing_only():
+    pmap = policy_map("subsidy", parse_axis("c=0.1:5", 1201), parse_axis("k=0.1:5", 1001))
+    thin = pmap.thinned(500)
+    assert thin.x.values.size <= 500 and thin.y.values.size <= 500
+    assert thin.effects["firm_profit"].shape == (thin.y.values.size, thin.x.values.size)
+    assert thin.x.values[0] == 0.1 and thin.exists.shape == thin.unique.shape
+    # a kept cell is the same cell of the full map
+    assert thin.exists[100, 90]
+    assert thin.effects["net_consumer_surplus"][100, 90] == pmap.effects["net_consumer_surplus"][100 * 3, 90 * 3]
+    assert pmap.thinned(5000) is pmap

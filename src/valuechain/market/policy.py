@@ -82,6 +82,20 @@ class PolicyMap:
         masks = [np.nan_to_num(self.effects[o], nan=-1.0) > 0 for o in self.outcomes]
         return masks[0] & masks[1] & masks[2]
 
+    def thinned(self, max_points: int) -> PolicyMap:
+        """Every k-th grid point per axis so that at most ``max_points`` remain (for drawing only: a figure has
+        a few hundred pixels per panel, and drawing 2000 × 2000 cells four times costs gigabytes)."""
+        sx = -(-self.x.values.size // max_points)
+        sy = -(-self.y.values.size // max_points)
+        if sx == 1 and sy == 1:
+            return self
+        cut = (slice(None, None, sy), slice(None, None, sx))
+        return PolicyMap(
+            policy=self.policy, x=Axis(self.x.name, self.x.values[::sx]), y=Axis(self.y.name, self.y.values[::sy]),
+            parameters=self.parameters, effects={o: v[cut] for o, v in self.effects.items()},
+            exists=self.exists[cut], unique=self.unique[cut],
+        )
+
     def share_positive(self) -> dict[str, float]:
         n = max(int(self.exists.sum()), 1)
         out = {o: float((np.nan_to_num(self.effects[o], nan=-1.0) > 0).sum() / n) for o in self.outcomes}
@@ -147,6 +161,8 @@ AXIS_LABELS = {
 RISES_COLOR, FALLS_COLOR, WWW_COLOR, NOT_WWW_COLOR = "#4a8fc7", "#e5836a", "#2a9d8f", "#f1ead8"
 NO_EQ_FACE, NO_EQ_EDGE = "#f2f2f2", "#a0a0a0"
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf", ".html")
+#: Grid points per axis drawn at most (static figures have ~400 pixels per panel; HTML stays a few MB).
+MAX_FIGURE_POINTS, MAX_HTML_POINTS = 500, 250
 RECONSTRUCTION_LINE = "Model: our reconstruction of Qian, Mehra & Liu, arXiv 2603.12630 (2026)"
 
 
@@ -241,15 +257,16 @@ def plot_map(pmap: PolicyMap, path: Path, thresholds_note: str = "") -> Path:
     magnitudes are in the HTML map (hover) and in ``valuechain market map --json``.
     """
     path = check_figure_path(Path(path))
+    shares = pmap.share_positive()  # on the full grid; the drawing may be thinned
     if path.suffix.lower() == ".html":
-        return _plot_map_plotly(pmap, path)
+        return _plot_map_plotly(pmap.thinned(MAX_HTML_POINTS), path, shares)
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    pmap = pmap.thinned(MAX_FIGURE_POINTS)
     xs, ys = pmap.x.values, pmap.y.values
-    shares = pmap.share_positive()
     fig, axes = plt.subplots(1, 4, figsize=(17, 5.0), layout="constrained")
     for ax, outcome in zip(axes[:3], pmap.outcomes, strict=True):
         z = np.asarray(pmap.effects[outcome], dtype=float)
@@ -270,12 +287,11 @@ def plot_map(pmap: PolicyMap, path: Path, thresholds_note: str = "") -> Path:
         plt.close(fig)
 
 
-def _plot_map_plotly(pmap: PolicyMap, path: Path) -> Path:
+def _plot_map_plotly(pmap: PolicyMap, path: Path, shares: dict[str, float]) -> Path:
     """Interactive HTML (Plotly, JavaScript embedded so it works offline): hover shows each effect's value."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    shares = pmap.share_positive()
     titles = [f"∂ {OUTCOME_LABELS[o]} (rises on {shares[o]:.0%})" for o in pmap.outcomes]
     titles.append(f"win-win-win (on {shares['win_win_win']:.0%})")
     fig = make_subplots(rows=1, cols=4, subplot_titles=titles, horizontal_spacing=0.06)
