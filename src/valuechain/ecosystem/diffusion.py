@@ -215,12 +215,13 @@ def plot_diffusion(monthly: pd.DataFrame, path: str | Path, *, title: str = "") 
                 color=colors[group])
         bottoms = bottoms + wide[group]
     top.set_ylabel("new derivatives per month")
-    top.legend(loc="upper left", fontsize=8, ncol=5)
-    bottom.plot(share["month"], share["share_cn"], color=colors["CN"], marker="o", ms=3, label="China")
-    bottom.plot(share["month"], share["share_us"], color=colors["US"], marker="o", ms=3, label="U.S.")
+    top.legend(loc="center left", fontsize=8, ncol=1)
+    mid_month = share["month"] + pd.Timedelta(days=14)  # points in the middle of their month's bar
+    bottom.plot(mid_month, share["share_cn"], color=colors["CN"], marker="o", ms=3, label="China")
+    bottom.plot(mid_month, share["share_us"], color=colors["US"], marker="o", ms=3, label="U.S.")
     bottom.set_ylabel("share of new derivatives")
     bottom.set_ylim(0, 1)
-    bottom.legend(loc="upper left", fontsize=8)
+    bottom.legend(loc="center left", fontsize=8)
     if len(wide):
         lo, hi = wide["month"].min() - pd.Timedelta(days=31), wide["month"].max() + pd.Timedelta(days=62)
         for when, label, kind in shock_lines():
