@@ -105,3 +105,21 @@ def test_empty_store_and_bad_options_exit_2(run_cli, tmp_path):
     zero = run_cli("hf", "sync", "--limit", "0", "--db", tmp_path / "s.duckdb",
                    env={"HF_ENDPOINT": "http://127.0.0.1:9"})
     assert zero.returncode == 2 and "--limit" in zero.stderr
+
+
+def test_model_fetches_one_model_info_into_the_store(run_cli, records, tmp_path):
+    db = tmp_path / "one.duckdb"
+    with ReplayHub(records, faults={}) as hub:
+        env = {"HF_ENDPOINT": hub.endpoint, "HF_TOKEN": TOKEN}
+        result = run_cli("hf", "model", "HuggingFaceH4/zephyr-7b-beta", "--db", db, "--json", env=env)
+        missing = run_cli("hf", "model", "nobody/nothing", "--db", db, env=env)
+        odd = run_cli("hf", "model", "bad id/../x", "--db", db, env=env)
+    assert result.returncode == 0, result.stderr
+    payload = result.json()
+    assert payload["id"] == "HuggingFaceH4/zephyr-7b-beta" and payload["likes"] == 1355
+    assert payload["parents"] == [{"parent": "mistralai/Mistral-7B-v0.1", "relation": "finetune", "origin": "tag"}]
+    assert payload["sources"][0]["location"].endswith("/api/models/HuggingFaceH4/zephyr-7b-beta")
+    assert TOKEN not in result.stdout + result.stderr + missing.stderr
+    assert missing.returncode == 2 and "HTTP 404" in missing.stderr
+    assert odd.returncode == 2 and "not a valid Hugging Face repo id" in odd.stderr
+    assert count(db) == (1, 1)

@@ -92,6 +92,32 @@ def import_(
                                 "fetched at": result.fetched_at.isoformat()}, sources)
 
 
+@hf_app.command("model")
+def model(
+    repo_id: str = typer.Argument(..., help="A Hub model id, e.g. deepseek-ai/DeepSeek-R1."),
+    endpoint: str = typer.Option(None, "--endpoint", help="Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)."),
+    db: Path = clitools.DB_OPTION,
+    json_out: bool = clitools.JSON_OPTION,
+) -> None:
+    """Fetch one model's metadata (model_info) into the store and show it with its parents."""
+    from valuechain import output
+    from valuechain.sources.huggingface import fetch_model
+
+    store = clitools.open_store(db)
+    try:
+        row = fetch_model(store, repo_id, endpoint=endpoint)
+    finally:
+        store.close()
+    sources = [output.source("Hugging Face Hub model_info", row["source"], retrieved=row["fetched_at"].isoformat())]
+    if json_out:
+        clitools.print_json({k: v for k, v in row.items() if k != "source"}, sources)
+        return
+    parents = ", ".join(f"{p['parent']} ({p['relation']}, from {p['origin']})" for p in row["parents"]) or "none"
+    _print_counts(row["id"], {"author": row["author"], "created": row["created_at"], "downloads": row["downloads"],
+                              "likes": row["likes"], "pipeline tag": row["pipeline_tag"], "gated": row["gated"],
+                              "parents": parents}, sources)
+
+
 @hf_app.command("status")
 def status(
     db: Path = clitools.DB_OPTION,

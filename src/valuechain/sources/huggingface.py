@@ -287,6 +287,28 @@ def model_info(repo_id: str, *, endpoint: str | None = None, client: HttpClient 
     return data
 
 
+def fetch_model(store: Store, repo_id: str, *, endpoint: str | None = None,
+                client: HttpClient | None = None) -> dict[str, Any]:
+    """Fetch one model's ``model_info`` (the sync's expanded fields) and store it as a one-row snapshot.
+
+    Returns the stored row with its ``parents`` (lineage edges), ``source`` and ``fetched_at``.
+    """
+    from valuechain.ecosystem.hf_store import lineage_edges, load_models
+    from valuechain.store import utcnow
+
+    base = (endpoint or default_endpoint()).rstrip("/")
+    ModelQuery(endpoint=base)  # validates the endpoint
+    record = model_info(repo_id, endpoint=base, client=client, expand=EXPAND_FIELDS)
+    row = record_to_row(record)
+    if row["id"] != repo_id:
+        raise SourceError(f"The Hugging Face Hub answered {repo_id} with the record of {row['id']}.")
+    source, fetched_at = f"{base}/api/models/{repo_id}", utcnow()
+    load_models(store, rows_frame([row]), source=source, fetched_at=fetched_at)
+    parents = [{"parent": parent, "relation": relation, "origin": origin}
+               for _, parent, relation, origin in lineage_edges(row["id"], row["tags"], row["card_data"])]
+    return {**row, "parents": parents, "source": source, "fetched_at": fetched_at}
+
+
 # -- resumable sync into the store --------------------------------------------------------------
 @dataclass
 class SyncResult:
