@@ -192,3 +192,12 @@ def test_any_broadcast_grid_equals_pointwise_solutions(a, gamma, delta, k):
             for out in ("net_consumer_surplus", "firm_profit", "welfare"):
                 got = np.broadcast_to(eff[pol][out], shape)[idx]
                 np.testing.assert_allclose(got, p_eff[pol][out], rtol=1e-10, equal_nan=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(gamma=st.floats(0.0, 3.0), delta=st.floats(0.0, 3.0), lam=st.floats(0.0, 2.0), c=st.floats(0.0, 5.0),
+       k=st.floats(0.0, 4.0), s=st.floats(0.0, 1.0), a=st.floats(0.0, 5.0))
+def test_violated_conditions_are_empty_exactly_where_the_equilibrium_exists(gamma, delta, lam, c, k, s, a):
+    # the sentence-per-condition explanation and the vectorised existence mask are written separately
+    eq = solve(Parameters(gamma=gamma, delta=delta, lam=lam, c=c, k=k, s=s, a=a))
+    assert bool(eq.exists) == (eq.violations() == [])

@@ -132,7 +132,7 @@ def report_section(out_dir: Path) -> Section:
     from valuechain.market.equilibrium import QUANTITIES, marginal_effects, solve, thresholds
     from valuechain.market.numeric import solve_numeric
     from valuechain.market.parameters import Parameters
-    from valuechain.market.policy import POLICY_LABELS, parse_axis, plot_map, policy_map
+    from valuechain.market.policy import POLICY_LABELS, POLICY_OUTCOMES, parse_axis, plot_map, policy_map
     from valuechain.market.presets import load_presets, preset_source_records
 
     out_dir = Path(out_dir)
@@ -174,10 +174,9 @@ def report_section(out_dir: Path) -> Section:
             "dCS_ddelta": float(eff["delta"]["consumer_surplus"]),
             "price_policy_raises_CS": bool(eff["gamma"]["consumer_surplus"] > 0),
             "subsidy_raises_net_CS": bool(eff["s"]["net_consumer_surplus"] > 0),
-            "price_win_win_win": bool(all(eff["gamma"][o] > 0 for o in ("consumer_surplus", "provider_profit",
-                                                                       "firm_profit"))),
-            "subsidy_win_win_win": bool(all(eff["s"][o] > 0 for o in ("net_consumer_surplus",
-                                                                     "provider_profit", "firm_profit"))),
+            # the same outcome triples as the maps (subsidy judged on CS − T)
+            "price_win_win_win": bool(all(eff["gamma"][o] > 0 for o in POLICY_OUTCOMES["price"])),
+            "subsidy_win_win_win": bool(all(eff["s"][o] > 0 for o in POLICY_OUTCOMES["subsidy"])),
         }
         preset_data[code] = row
         preset_rows.append([code, presets[code].label, row["c"], row["C"], row["consumer_surplus"],
