@@ -54,7 +54,23 @@ def _evidence_summary(evidence: dict[str, Any]) -> str:
         if isinstance(sub, dict):
             viol = sum(v for k, v in sub.items() if k.endswith("violations"))
             flat[f"{key}: violations / valid points"] = f"{viol} / {sub.get('valid_points')}"
-    return "; ".join(f"{k} = {v}" for k, v in flat.items())
+    for key in ("cost_line",):  # where the cost-line scan ends, so that its upper end is not read as a threshold
+        sub = evidence.get(key)
+        if isinstance(sub, dict) and sub.get("C_range"):
+            flat["C scanned (where an equilibrium exists)"] = sub["C_range"]
+    return "; ".join(f"{k.replace('win_win_win', 'win-win-win').replace('_', ' ')} = {_short(v)}"
+                     for k, v in flat.items())
+
+
+def _short(v: Any) -> str:
+    """Evidence values for the table: 4 significant digits, intervals as [low, high]."""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_short(x) for x in v) + "]"
+    return "—" if v is None else str(v)
 
 
 def _win_win_win_figure(maps: dict[str, Any], points: dict[str, tuple[float, float]], path: Path) -> Path:
