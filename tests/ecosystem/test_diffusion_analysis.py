@@ -26,26 +26,6 @@ def r1(shared_data):
     store.close()
 
 
-def random_derivatives(n: int, seed: int = 3) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    start = np.datetime64("2022-01-01T00:00:00")
-    return pd.DataFrame({
-        "model": [f"user{i % 997}/model-{i}" for i in range(n)],
-        "created_at": start + rng.integers(0, 3 * 365 * 86400, n).astype("timedelta64[s]"),
-        "origin": rng.choice(["US", "CN", "FR", "mixed", "unknown", "HK"], n),
-        "relation": rng.choice(["finetune", "adapter", "quantized", "merge"], n),
-        "pipeline_tag": rng.choice(["text-generation", "image-text-to-text", None], n),
-        "downloads": rng.integers(0, 10_000, n),
-        "likes": rng.integers(0, 50, n),
-    }).assign(origin_group=lambda f: f["origin"].map(diff_origin_group))
-
-
-def diff_origin_group(origin):
-    from valuechain.ecosystem.origin import origin_group
-
-    return origin_group(origin)
-
-
 def pandas_monthly(frame: pd.DataFrame) -> pd.DataFrame:
     month = frame["created_at"].dt.to_period("M").dt.to_timestamp()
     out = frame.assign(month=month).groupby(["month", "origin_group", "relation"]).agg(
@@ -72,8 +52,8 @@ def test_r1_filters_match_pandas(r1):
     assert got["derivatives"].sum() == int(mask.sum()) > 0
 
 
-def test_synthetic_frame_aggregates_like_pandas():
-    frame = random_derivatives(5000)
+def test_synthetic_frame_aggregates_like_pandas(make_derivatives):
+    frame = make_derivatives(5000)
     got = diff.monthly_series(frame)
     expected = pandas_monthly(frame)
     pd.testing.assert_frame_equal(got[expected.columns], expected, check_dtype=False)
@@ -83,8 +63,8 @@ def test_synthetic_frame_aggregates_like_pandas():
         merge.groupby("origin")["downloads"].sum().to_dict()
 
 
-def test_shares_divide_by_all_new_derivatives():
-    frame = random_derivatives(3000)
+def test_shares_divide_by_all_new_derivatives(make_derivatives):
+    frame = make_derivatives(3000)
     share = diff.cn_us_share(diff.monthly_series(frame))
     months = frame["created_at"].dt.to_period("M").dt.to_timestamp()
     per_month = frame.groupby(months)

@@ -35,10 +35,8 @@ def test_real_r1_tree_same_on_spark_and_duckdb(spark_ibis, shared_data):
     pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=False)
 
 
-def test_synthetic_derivatives_with_filters_same_on_spark_and_duckdb(spark_ibis):
-    from test_diffusion_analysis import random_derivatives
-
-    frame = random_derivatives(20_000, seed=11)
+def test_synthetic_derivatives_with_filters_same_on_spark_and_duckdb(spark_ibis, make_derivatives):
+    frame = make_derivatives(20_000, seed=11)
     spark_table = as_table(frame)  # one in-memory table for every query below
     filters = {"until": diff.parse_date("2024-06-30", "--until"), "relation": "quantized",
                "pipeline_tag": "text-generation"}
