@@ -126,6 +126,26 @@ def test_user_presets_file(tmp_path):
         load_presets(bad)
     with pytest.raises(InputError, match="does not exist"):
         load_presets(tmp_path / "missing.yaml")
+    with pytest.raises(InputError, match="not a regular file"):
+        load_presets(tmp_path)
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("presets:\n  CN: [1, 2]\n", "must be a mapping"),
+    ("presets:\n  CN:\n    parameters: [1, 2]\n", "NAME: number"),
+    ("presets:\n  CN:\n    parameters: {c: 1.2}\n    sources: 5\n", "list of mappings"),
+    ("presets:\n  CN:\n    parameters: {c: yes}\n", "non-number"),
+    ("- just a list\n", "no 'presets' mapping"),
+    ("presets: {CN: {parameters: {c: [}}", "not valid"),
+])
+def test_malformed_presets_files_are_one_sentence(tmp_path, text, fragment):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=fragment):
+        load_presets(bad)
+    bad.write_bytes(b"\xff\xfe")
+    with pytest.raises(InputError, match="not valid UTF-8 YAML"):
+        load_presets(bad)
 
 
 def test_large_maps_are_thinned_for_drawing_only():

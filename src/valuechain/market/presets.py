@@ -32,36 +32,51 @@ class CountryPreset:
 
 def presets_path(path: Path | None = None) -> Path:
     if path is not None:
-        if not path.is_file():
+        if not path.exists():
             raise InputError(f"The presets file {path} does not exist.")
+        if not path.is_file():
+            raise InputError(f"The presets file {path} is not a regular file.")
         return path
     return Path(str(resources.files("valuechain.market").joinpath(PACKAGE_FILE)))
 
 
 def load_presets(path: Path | None = None) -> dict[str, CountryPreset]:
-    """All presets of a YAML file (default: the package's ``country_presets.yaml``)."""
+    """All presets of a YAML file (default: the package's ``country_presets.yaml``).
+
+    Format: ``presets: {CODE: {label, parameters: {name: number}, rationale, sources: [{name, location,
+    date}]}}``; anything else is refused with one sentence naming the file and the preset.
+    """
     import yaml
 
     file = presets_path(path)
     try:
         doc = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"The presets file {file} is not valid YAML ({exc.__class__.__name__}).") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"The presets file {file} is not valid UTF-8 YAML ({exc.__class__.__name__}).") from None
     raw = doc.get("presets") if isinstance(doc, dict) else None
     if not isinstance(raw, dict) or not raw:
         raise InputError(f"The presets file {file} has no 'presets' mapping.")
     out = {}
     for code, entry in raw.items():
-        params = (entry or {}).get("parameters") or {}
+        entry = entry or {}
+        if not isinstance(entry, dict):
+            raise InputError(f"Preset {code} in {file} must be a mapping with label, parameters, rationale, sources.")
+        params = entry.get("parameters") or {}
+        if not isinstance(params, dict):
+            raise InputError(f"The parameters of preset {code} in {file} must be a mapping of NAME: number.")
         for name, value in params.items():
             if name not in PARAMETER_TABLE:
                 raise InputError(f"Preset {code} in {file} sets unknown parameter {name!r}.")
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 raise InputError(f"Preset {code} in {file} sets {name} to a non-number {value!r}.")
+        sources = entry.get("sources") or []
+        if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
+            raise InputError(f"The sources of preset {code} in {file} must be a list of mappings (name, location, "
+                             "date).")
         out[str(code).upper()] = CountryPreset(
             code=str(code).upper(), label=str(entry.get("label", code)),
             parameters={k: float(v) for k, v in params.items()}, rationale=str(entry.get("rationale", "")),
-            sources=list(entry.get("sources") or []), file=str(file),
+            sources=list(sources), file=str(file),
         )
     return out
 
