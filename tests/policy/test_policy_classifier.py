@@ -131,11 +131,31 @@ def test_user_dictionary_extends_themes(tmp_path):
     assert clf.classify("The plan encourages open-source AI.", "en").themes["open_source"].present
 
 
-def test_bad_user_dictionary_is_one_sentence(tmp_path):
+@pytest.mark.parametrize("body,where", [
+    ("themes: [1, 2]\n", "'themes'"),
+    ("negation: {zh: {window: abc}}\n", "'negation.zh.window'"),
+    ("negation: [1]\n", "'negation'"),
+    ("themes: {open_source: {zh: \"x\"}}\n", "'themes.open_source.zh'"),
+    ("themes: {open_source: {zh: {terms: [开]}}}\n", "'themes.open_source.zh.terms'"),
+    ("themes: {open_source: {en: {terms: [open models, 3]}}}\n", "'themes.open_source.en.terms.1'"),
+    ("themes: {open_source: {zh: {term: [开源]}}}\n", "'themes.open_source.zh.term'"),
+])
+def test_bad_user_dictionary_is_one_sentence_naming_the_key(tmp_path, body, where):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("themes: [1, 2]\n", encoding="utf-8")
-    with pytest.raises(InputError, match="must be a mapping"):
+    bad.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError) as info:
         load_dictionaries([bad])
+    message = str(info.value)
+    assert where in message and "\n" not in message and message.endswith(".")
+
+
+def test_a_term_given_as_a_string_is_one_term_not_characters(tmp_path):
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("themes:\n  data_governance:\n    zh:\n      terms: 数据出境\n", encoding="utf-8")
+    clf = PolicyClassifier(extra_dictionaries=[extra])
+    assert [t.text for t in clf.dictionaries.themes["data_governance"]["zh"].terms] == ["数据出境"]
+    assert not clf.classify("出境旅游数据统计。", "zh").themes["data_governance"].present
+    assert clf.classify("规范数据出境安全评估。", "zh").themes["data_governance"].present
 
 
 @pytest.mark.parametrize("word,lemma", [
@@ -232,3 +252,65 @@ def test_sentences_are_pieces_of_the_text(parts):
         for sentence, _ in split_sentences(text, lang):
             assert sentence.strip() == sentence and sentence
             assert "".join(sentence.split()) in squeezed
+
+
+@pytest.mark.parametrize("text,term", [
+    ("推动开源代码托管平台建设。", "开源"),
+    ("建设开源社区，培育开源生态。", "开源"),
+    ("支持开源模型和开源生态发展。", "开源"),
+    ("避免重复建设算力中心。", "算力"),
+])
+def test_chinese_compounds_count_the_term(text, term):
+    r = default_classifier().classify(text, "zh")
+    theme = "open_source" if term == "开源" else "compute"
+    assert r.themes[theme].present, r.themes[theme].discarded
+    assert not r.themes[theme].discarded
+
+
+def test_word_boundary_reasons_make_sense():
+    clf = default_classifier()
+    r = clf.classify("中央财政要开源节流。", "zh").themes["open_source"]
+    assert r.discarded[0]["reason"] == "false friend: 开源节流"
+    # 目标准确: 标准 would leave the single characters 目 and 确, so it is not the word 标准
+    s = clf.classify("确保目标准确。", "zh").themes["standards"]
+    assert not s.present and s.discarded[0]["reason"].startswith("crosses the word boundary of ")
+
+
+@pytest.mark.parametrize("text,theme,present", [
+    ("It doesn't support open-source models.", "open_source", False),
+    ("The agency won't release the weights as open source.", "open_source", False),
+    ("We don't fund open-source development.", "open_source", False),
+    ("The model isn't open source.", "open_source", False),
+    ("Agencies cannot use open-source software.", "open_source", False),
+    ("Agencies can't adopt open-source software.", "open_source", False),
+    ("The rule ensures that no foreign adversary gains access to advanced chips.", "chokepoint", True),
+    ("The rule ensures that no foreign adversary gains access to advanced chips.", "compute", True),
+    ("No license is required for open-source models.", "open_source", True),
+    ("We will not restrict open-source models.", "open_source", True),
+    ("The Secretary shall not prohibit the use of open-source software.", "open_source", True),
+    ("The plan supports not only open source models but also chips.", "open_source", True),
+    ("Agencies shall not release the model code as open source.", "open_source", False),
+])
+def test_english_negation_scopes_over_a_stance(text, theme, present):
+    assert default_classifier().classify(text, "en").themes[theme].present is present
+
+
+@pytest.mark.parametrize("text,theme,present", [
+    ("避免重复建设算力中心。", "compute", True),
+    ("不得将涉密源代码开源。", "open_source", False),
+    ("不支持开源模型。", "open_source", False),
+    ("不限制开源模型的使用。", "open_source", True),
+    ("无需许可即可使用开源模型。", "open_source", True),
+])
+def test_chinese_negation_scopes_over_a_stance(text, theme, present):
+    assert default_classifier().classify(text, "zh").themes[theme].present is present
+
+
+@pytest.mark.parametrize("text", [
+    "Die Bundesregierung fördert Open-Source-Software in allen öffentlichen Verwaltungen des Landes.",
+    "Le gouvernement soutient les logiciels libres dans toutes les administrations publiques du pays.",
+    "El gobierno apoya el software de código abierto en todas las administraciones públicas del país.",
+])
+def test_other_latin_script_languages_are_rejected(text):
+    with pytest.raises(InputError, match="does not read as English"):
+        detect_language(text)

@@ -36,6 +36,7 @@ LANGUAGES = ("zh", "en")
 # ----------------------------------------------------------------------------- jieba (lazy, quiet)
 _JIEBA_LOCK = threading.Lock()
 _JIEBA: Any = None
+_TOKENIZERS: dict[frozenset[str], Any] = {}
 
 
 def jieba_tokenizer() -> Any:
@@ -54,9 +55,29 @@ def jieba_tokenizer() -> Any:
     return _JIEBA
 
 
-def segment_chinese(sentence: str) -> list[str]:
+def dictionary_tokenizer(words: Iterable[str]) -> Any:
+    """A private ``jieba.Tokenizer`` that knows the dictionary's terms (``add_word``), cached per word set.
+
+    Without this jieba cuts 开源代码 as 开/源代码 and 算力中心 as 算/力/中心, and the term would look like
+    a fragment of another word. The tokenizer is private so the process-wide ``jieba`` stays untouched.
+    """
+    key = frozenset(words)
+    with _JIEBA_LOCK:
+        tokenizer = _TOKENIZERS.get(key)
+    if tokenizer is None:
+        jieba = jieba_tokenizer()
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        for word in sorted(key):
+            tokenizer.add_word(word)  # frequency: jieba's suggest_freq, enough to keep the word whole
+        with _JIEBA_LOCK:
+            tokenizer = _TOKENIZERS.setdefault(key, tokenizer)
+    return tokenizer
+
+
+def segment_chinese(sentence: str, tokenizer: Any = None) -> list[str]:
     """jieba tokens of a sentence (precise mode, dictionary only: HMM off for determinism)."""
-    return jieba_tokenizer().lcut(sentence, HMM=False)
+    return (tokenizer or jieba_tokenizer()).lcut(sentence, HMM=False)
 
 
 # ----------------------------------------------------------------------------- English lemmas
@@ -94,8 +115,16 @@ def english_lemma(word: str) -> str:
 
 
 def english_tokens(text: str) -> list[tuple[str, int, int]]:
-    """(lemma, start, end) for every alphanumeric token of ``text``."""
-    return [(english_lemma(m.group()), m.start(), m.end()) for m in _EN_TOKEN.finditer(text)]
+    """(lemma, start, end) for every alphanumeric token of ``text``; the ``t`` of a contraction
+    (doesn't, won't, can't) becomes the token ``n't`` so that the negation rule sees it."""
+    out = []
+    for m in _EN_TOKEN.finditer(text):
+        word = m.group()
+        if word in ("t", "T") and m.start() >= 2 and text[m.start() - 1] in "'’" and text[m.start() - 2] in "nN":
+            out.append(("n't", m.start() - 2, m.end()))
+        else:
+            out.append((english_lemma(word), m.start(), m.end()))
+    return out
 
 
 # ----------------------------------------------------------------------------- sentences
@@ -152,17 +181,27 @@ def split_sentences(text: str, language: str) -> list[tuple[str, int]]:
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_EN_STOPWORDS = frozenset(
-    "the of and to in for a an is are on that by with as be shall this from or its it at which any such "
-    "each may under not other than into their have has been will should including include".split()
+# common English function words; a Latin-script text is English when they make up a meaningful share of it
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "the of and to in for a an is are was were be been being on that by with as shall this these those from or "
+    "its it at which any such each may might must can could would should will not no nor than into their them "
+    "they have has had we our you your he she his her who whom whose what when where how all also but if about "
+    "there do does did so only other under upon over after before between through against up out more most some "
+    "both either neither own same very".split()
 )
+ENGLISH_SHARE = 0.15
+ENGLISH_DISTINCT = 2
+ENGLISH_MIN_WORDS = 6
 
 
 def detect_language(text: str) -> str:
     """``zh`` or ``en`` from the script mix; raises :class:`InputError` for any other language.
 
     One Chinese character counts as one word and five Latin letters as one word; Japanese (kana) and
-    texts in other scripts, or Latin-script texts with almost no English function words, are rejected.
+    texts in other scripts are rejected. A Latin-script text of at least ``ENGLISH_MIN_WORDS`` words is English
+    only when at least ``ENGLISH_SHARE`` (15 %) of its words, and at least ``ENGLISH_DISTINCT`` (2) distinct
+    ones, are common English function words (:data:`ENGLISH_FUNCTION_WORDS`); German, French or Spanish text
+    has almost none (it shares only a few: in, an, was).
     """
     cjk = len(_CJK.findall(text))
     kana = len(_KANA.findall(text))
@@ -176,12 +215,13 @@ def detect_language(text: str) -> str:
         raise InputError("The text is in an unsupported script; only Chinese (zh) and English (en) are supported.")
     if cjk >= latin / 5:
         return "zh"
-    words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
-    if len(words) >= 12:
-        share = sum(w in _EN_STOPWORDS for w in words) / len(words)
-        if share < 0.05:
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    if len(words) >= ENGLISH_MIN_WORDS:
+        english = [w for w in words if w in ENGLISH_FUNCTION_WORDS]
+        if len(english) < ENGLISH_SHARE * len(words) or len(set(english)) < ENGLISH_DISTINCT:
             raise InputError(
-                "The text is in Latin script but does not look English; only Chinese (zh) and English (en) are supported."
+                f"The text is in Latin script but does not read as English (only {len(english)} of {len(words)} "
+                "words are common English words); only Chinese (zh) and English (en) are supported."
             )
     return "en"
 
@@ -204,13 +244,27 @@ class ThemeDictionary:
 
 
 @dataclass
+class NegationRules:
+    """The scoped negation rule of one language (see the module docstring and ``dictionaries.yaml``)."""
+
+    window: int = 6
+    cues: list[str] = field(default_factory=list)
+    adjacent_cues: list[str] = field(default_factory=list)
+    stance_verbs: list[str] = field(default_factory=list)
+    reversing_verbs: list[str] = field(default_factory=list)
+    exceptions_after: list[str] = field(default_factory=list)
+    scope_ends: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Dictionaries:
     """All themes in both languages plus negation settings; built from one or more YAML files."""
 
     themes: dict[str, dict[str, ThemeDictionary]]
     labels: dict[str, str]
-    negation: dict[str, dict[str, Any]]
+    negation: dict[str, NegationRules]
     files: list[str]
+    not_negatable: set[str] = field(default_factory=set)
 
     @property
     def theme_names(self) -> list[str]:
@@ -221,26 +275,101 @@ def default_dictionary_path() -> Path:
     return Path(str(resources.files("valuechain.policy") / "data" / "dictionaries.yaml"))
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def _dictionary_file_model() -> Any:
+    """The pydantic model of one dictionary YAML file (built lazily: pydantic is not needed for --help)."""
+    from typing import Literal
+
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+    def one_item(value: Any) -> Any:
+        # `terms: 开源` is one term, not a list of characters
+        if value is None:
+            return []
+        return [value] if isinstance(value, (str, dict)) else value
+
+    class TermEntry(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        term: str
+        requires_any: list[str] = []
+        _one = field_validator("requires_any", mode="before")(one_item)
+
+    class LanguageTerms(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        terms: list[str | TermEntry] = []
+        false_friends: list[str] = []
+        _one = field_validator("terms", "false_friends", mode="before")(one_item)
+
+        @field_validator("terms")
+        @classmethod
+        def at_least_two_characters(cls, terms: list[Any]) -> list[Any]:
+            for t in terms:
+                text = t if isinstance(t, str) else t.term
+                if len(text.strip()) < 2:
+                    raise ValueError(f"the term {text!r} is shorter than two characters, which would match by accident")
+            return terms
+
+    class ThemeSpec(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        label: str | None = None
+        negatable: bool | None = None
+        zh: LanguageTerms | None = None
+        en: LanguageTerms | None = None
+
+    class NegationSpec(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        window: int | None = Field(default=None, ge=1, le=30)
+        cues: list[str] | None = None
+        adjacent_cues: list[str] | None = None
+        stance_verbs: list[str] | None = None
+        reversing_verbs: list[str] | None = None
+        exceptions_after: list[str] | None = None
+        scope_ends: list[str] | None = None
+        _one = field_validator("cues", "adjacent_cues", "stance_verbs", "reversing_verbs", "exceptions_after",
+                               "scope_ends", mode="before")(lambda v: [v] if isinstance(v, str) else v)
+
+    class DictionaryFile(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        version: int | None = None
+        negation: dict[Literal["zh", "en"], NegationSpec] = {}
+        themes: dict[str, ThemeSpec] = {}
+        _none = field_validator("negation", "themes", mode="before")(lambda v: {} if v is None else v)
+
+    return DictionaryFile
+
+
+_MODEL: Any = None
+
+
+def _read_yaml(path: Path) -> Any:
+    """One dictionary file, validated; a bad file is one sentence naming the bad key."""
+    global _MODEL
     import yaml
+    from pydantic import ValidationError
 
     if not path.exists():
         raise InputError(f"The dictionary file {path} does not exist.")
+    if path.is_dir():
+        raise InputError(f"The dictionary file {path} is a directory, not a YAML file.")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"The dictionary file {path} is not valid UTF-8 YAML ({type(exc).__name__}).") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("themes", {}), dict):
+    if not isinstance(data, dict):
         raise InputError(f"The dictionary file {path} must be a mapping with a 'themes' mapping.")
-    return data
-
-
-def _term(entry: Any, path: Path) -> Term:
-    if isinstance(entry, str):
-        return Term(entry)
-    if isinstance(entry, dict) and isinstance(entry.get("term"), str):
-        return Term(entry["term"], tuple(str(x) for x in entry.get("requires_any", []) or []))
-    raise InputError(f"The dictionary file {path} has a term that is neither a string nor {{term: ...}}: {entry!r}.")
+    if _MODEL is None:
+        _MODEL = _dictionary_file_model()
+    try:
+        return _MODEL.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        # drop pydantic's union-branch tags ("str", "TermEntry", "function-before[...]") from the location
+        where = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and (
+            p in ("str", "TermEntry", "int", "bool") or "[" in p)))
+        message = re.sub(r" or instance of \w+", "", str(err["msg"])).removeprefix("Value error, ").rstrip(".")
+        hints = {"themes": " (expected a mapping of theme names to settings)",
+                 "negation": " (expected a mapping of zh/en to settings)"}
+        hint = hints.get(where, "")
+        raise InputError(f"The dictionary file {path} has a bad entry at '{where}': {message}{hint}.") from None
 
 
 def load_dictionaries(extra: Sequence[str | Path] = ()) -> Dictionaries:
@@ -248,32 +377,37 @@ def load_dictionaries(extra: Sequence[str | Path] = ()) -> Dictionaries:
     paths = [default_dictionary_path(), *[Path(p) for p in extra]]
     themes: dict[str, dict[str, ThemeDictionary]] = {}
     labels: dict[str, str] = {}
-    negation: dict[str, dict[str, Any]] = {}
+    negation: dict[str, NegationRules] = {lang: NegationRules() for lang in LANGUAGES}
+    not_negatable: set[str] = set()
     for path in paths:
         data = _read_yaml(path)
-        for lang, spec in (data.get("negation") or {}).items():
-            current = negation.setdefault(lang, {"window": 5, "cues": [], "exceptions_after": []})
-            current["window"] = int(spec.get("window", current["window"]))
-            current["cues"] = list(dict.fromkeys([*current["cues"], *map(str, spec.get("cues", []) or [])]))
-            current["exceptions_after"] = list(
-                dict.fromkeys([*current["exceptions_after"], *map(str, spec.get("exceptions_after", []) or [])])
-            )
-        for theme, spec in data.get("themes", {}).items():
-            if not isinstance(spec, dict):
-                raise InputError(f"The dictionary file {path} has theme {theme!r} that is not a mapping.")
-            labels.setdefault(theme, str(spec.get("label", theme)))
+        for lang, spec in data.negation.items():
+            rules = negation[lang]
+            if spec.window is not None:
+                rules.window = spec.window
+            for name in ("cues", "adjacent_cues", "stance_verbs", "reversing_verbs", "exceptions_after", "scope_ends"):
+                extra_words = getattr(spec, name) or []
+                setattr(rules, name, list(dict.fromkeys([*getattr(rules, name), *extra_words])))
+        for theme, spec in data.themes.items():
+            labels.setdefault(theme, spec.label or theme)
+            if spec.negatable is not None:
+                (not_negatable.discard if spec.negatable else not_negatable.add)(theme)
             by_lang = themes.setdefault(theme, {lang: ThemeDictionary() for lang in LANGUAGES})
             for lang in LANGUAGES:
-                lang_spec = spec.get(lang) or {}
+                lang_spec = getattr(spec, lang)
+                if lang_spec is None:
+                    continue
                 target = by_lang[lang]
-                for entry in lang_spec.get("terms", []) or []:
-                    term = _term(entry, path)
-                    if term.text and term not in target.terms:
+                for entry in lang_spec.terms:
+                    term = Term(entry.strip()) if isinstance(entry, str) else Term(
+                        entry.term.strip(), tuple(entry.requires_any))
+                    if term not in target.terms:
                         target.terms.append(term)
-                for friend in lang_spec.get("false_friends", []) or []:
-                    if friend and str(friend) not in target.false_friends:
-                        target.false_friends.append(str(friend))
-    return Dictionaries(themes=themes, labels=labels, negation=negation, files=[str(p) for p in paths])
+                for friend in lang_spec.false_friends:
+                    if friend.strip() and friend not in target.false_friends:
+                        target.false_friends.append(friend)
+    return Dictionaries(themes=themes, labels=labels, negation=negation, files=[str(p) for p in paths],
+                        not_negatable=not_negatable)
 
 
 # ----------------------------------------------------------------------------- results
@@ -319,8 +453,42 @@ class Classification:
 
 
 # ----------------------------------------------------------------------------- classifier
-_ZH_CLAUSE = re.compile(r"[，,、：:；;（）()]")
+_ZH_CLAUSE = re.compile(r"[，,、：:；;（）()。！？!?]")
 _EN_CLAUSE = re.compile(r"[,;:()]")
+
+
+def scoped_negation(rules: NegationRules, before: Sequence[str], term_tokens: Sequence[str]) -> str | None:
+    """The negation cue that negates a hit, or None (the rule documented in ``dictionaries.yaml``).
+
+    ``before`` are the tokens before the hit in the same clause, at most ``rules.window`` of them, in text
+    order; a scope end (but, 即可) closes the scope of the cues before it. The cue nearest to the hit decides:
+    it is skipped when followed by an exception (``not only``); a reversing verb after it (``will not restrict
+    open-source models``), or a reversing cue preceded by another cue (``not prohibit the use of``), is a double
+    negative, so the hit stands; it negates when a stance verb stands between it and the hit, or the hit itself is one
+    (``shall not release … as open source``, 不得将源代码开源), or when it is an adjacent cue right before
+    the hit (``is not open source``). Otherwise (``no foreign adversary``, ``No license is required for
+    open-source models``) the cue is about something else and the hit stands.
+    """
+    cues, stance, reversing = set(rules.cues), set(rules.stance_verbs), set(rules.reversing_verbs)
+    ends = [k for k, tok in enumerate(before) if tok in rules.scope_ends]
+    if ends:
+        before = before[ends[-1] + 1:]
+    for k in range(len(before) - 1, -1, -1):
+        cue = before[k]
+        if cue not in cues:
+            continue
+        after = list(before[k + 1:])
+        following = after[0] if after else (term_tokens[0] if term_tokens else "")
+        if following in rules.exceptions_after:
+            continue
+        if any(t in reversing for t in after) or (cue in reversing and any(t in cues for t in before[:k])):
+            return None
+        if any(t in stance for t in after) or any(t in stance for t in term_tokens):
+            return cue
+        if not after and cue in rules.adjacent_cues:
+            return cue
+        return None
+    return None
 
 
 class PolicyClassifier:
@@ -332,9 +500,12 @@ class PolicyClassifier:
         self._zh_terms: dict[str, dict[str, Term]] = {}
         self._en_terms: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
         self._en_false: dict[str, list[tuple[str, ...]]] = {}
+        zh_words: set[str] = set()
         for theme, by_lang in self.dictionaries.themes.items():
             zh = by_lang["zh"]
             self._zh_terms[theme] = {t.text: t for t in zh.terms}
+            zh_words.update(self._zh_terms[theme])
+            zh_words.update(zh.false_friends)
             ordered = sorted(self._zh_terms[theme], key=len, reverse=True)
             # a lookahead finds every start position (overlapping candidates); the longest term wins there
             self._zh_patterns[theme] = (
@@ -345,22 +516,39 @@ class PolicyClassifier:
                 (tuple(lemma for lemma, _, _ in english_tokens(t.text)), t) for t in en.terms
             ]
             self._en_false[theme] = [tuple(lemma for lemma, _, _ in english_tokens(f)) for f in en.false_friends]
-        neg = self.dictionaries.negation
-        self._zh_neg = set(neg.get("zh", {}).get("cues", []))
-        self._zh_window = int(neg.get("zh", {}).get("window", 5))
-        self._en_neg = {english_lemma(w) for w in neg.get("en", {}).get("cues", [])}
-        self._en_neg_exceptions = {english_lemma(w) for w in neg.get("en", {}).get("exceptions_after", [])}
-        self._en_window = int(neg.get("en", {}).get("window", 6))
+        zh_neg = self.dictionaries.negation["zh"]
+        zh_words.update(zh_neg.cues + zh_neg.stance_verbs + zh_neg.reversing_verbs + zh_neg.scope_ends)
+        self._zh_all_terms = frozenset(t for terms in self._zh_terms.values() for t in terms)
+        self._zh_words = frozenset(w for w in zh_words if len(w) > 1)
+        self._zh_tokenizer: Any = None
+        self._zh_rules = zh_neg
+        en = self.dictionaries.negation["en"]
+
+        def lemmas(words: list[str]) -> list[str]:
+            return [english_lemma(w) if w != "n't" else w for w in words]
+
+        self._en_rules = NegationRules(
+            window=en.window, cues=lemmas(en.cues), adjacent_cues=lemmas(en.adjacent_cues),
+            stance_verbs=lemmas(en.stance_verbs), reversing_verbs=lemmas(en.reversing_verbs),
+            exceptions_after=lemmas(en.exceptions_after), scope_ends=lemmas(en.scope_ends),
+        )
 
     @property
     def themes(self) -> list[str]:
         return self.dictionaries.theme_names
 
+    @property
+    def zh_tokenizer(self) -> Any:
+        """jieba with the dictionary's Chinese terms, false friends and negation words added."""
+        if self._zh_tokenizer is None:
+            self._zh_tokenizer = dictionary_tokenizer(self._zh_words)
+        return self._zh_tokenizer
+
     # -- public API
     def classify(self, text: str, language: str = "auto", max_evidence: int | None = None) -> Classification:
         """Classify ``text`` (``language`` = ``zh``, ``en`` or ``auto``); see the module docstring."""
         if not text or not text.strip():
-            raise InputError("The text is empty; there is nothing to classify.")
+            raise InputError("The text to classify is empty.")
         if language == "auto":
             language = detect_language(text)
         elif language not in LANGUAGES:
@@ -400,14 +588,12 @@ class PolicyClassifier:
                     candidates.append((theme, term, m.start(), m.start() + len(term)))
             if not candidates:
                 continue
-            tokens = segment_chinese(sentence)
-            bounds: set[int] = {0}
+            tokens = segment_chinese(sentence, self.zh_tokenizer)
             token_starts: list[int] = []
             pos = 0
             for tok in tokens:
                 token_starts.append(pos)
                 pos += len(tok)
-                bounds.add(pos)
             kept_spans: dict[str, list[tuple[int, int]]] = {}
             for theme, term, start, end in candidates:
                 spans = kept_spans.setdefault(theme, [])
@@ -418,13 +604,12 @@ class PolicyClassifier:
                 friend = self._zh_false_friend(theme, sentence, start, end)
                 if friend:
                     hit.discarded = f"false friend: {friend}"
-                elif (start not in bounds or end not in bounds) and not self._head_of_compound(
-                        tokens, token_starts, start, end):
-                    hit.discarded = "inside a longer word: " + self._enclosing_token(tokens, token_starts, start)
+                elif (reason := self._zh_word_conflict(tokens, token_starts, start, end)) is not None:
+                    hit.discarded = reason
                 elif spec.requires_any and not any(word in sentence for word in spec.requires_any):
                     hit.discarded = "context missing (needs one of: " + "、".join(spec.requires_any) + ")"
-                else:
-                    cue = self._zh_negation(sentence, tokens, token_starts, start)
+                elif theme not in self.dictionaries.not_negatable:
+                    cue = self._zh_negation(tokens, token_starts, start, end)
                     if cue:
                         hit.discarded = f"negated by {cue}"
                 if hit.discarded is None:
@@ -443,36 +628,45 @@ class PolicyClassifier:
                 idx = sentence.find(friend, idx + 1)
         return None
 
-    @staticmethod
-    def _head_of_compound(tokens: list[str], starts: list[int], start: int, end: int) -> bool:
-        """True when the term ends a single jieba word (质量标准, 行业标准): Chinese compounds are head-final,
-        so the word is a kind of the term. A term at the start or middle of a word (开源节流) is not."""
-        for tok, s in zip(tokens, starts, strict=True):
-            if s <= start < s + len(tok):
-                return s < start and end == s + len(tok)
-        return False
+    def _zh_word_conflict(self, tokens: list[str], starts: list[int], start: int, end: int) -> str | None:
+        """Why a character match is not the term as a word, or None when it is.
 
-    @staticmethod
-    def _enclosing_token(tokens: list[str], starts: list[int], offset: int) -> str:
-        for tok, s in zip(tokens, starts, strict=True):
-            if s <= offset < s + len(tok):
-                return tok
-        return ""
+        The match stands when its ends fall on token boundaries, or when it ends a token (head-final
+        compounds: 质量标准 is a kind of 标准). A match strictly inside one token (开源节流) is part of a longer
+        word, unless that token is itself a dictionary term (开源 in 开源社区). A match that crosses a token boundary stands only when the cut-off pieces are themselves words of
+        two or more characters (开|源代码 re-segments as 开源 + 代码), not when single characters are left over
+        (目标|准确 would leave 目 … 确 around 标准).
+        """
+        covering = [(tok, s) for tok, s in zip(tokens, starts, strict=True) if s < end and start < s + len(tok)]
+        first_tok, first_start = covering[0]
+        last_tok, last_start = covering[-1]
+        if first_start == start and last_start + len(last_tok) == end:
+            return None
+        if len(covering) == 1:
+            if first_start < start and end == first_start + len(first_tok):
+                return None  # head-final compound
+            if first_tok in self._zh_all_terms:
+                return None  # inside another dictionary term (开源 in 开源社区, 开源生态)
+            return f"inside the longer word {first_tok}"
+        left = first_tok[: start - first_start]
+        right = last_tok[end - last_start:]
+        freq = self.zh_tokenizer.FREQ
+        if all(not piece or (len(piece) > 1 and freq.get(piece)) for piece in (left, right)):
+            return None
+        return "crosses the word boundary of " + "|".join(tok for tok, _ in covering)
 
-    def _zh_negation(self, sentence: str, tokens: list[str], starts: list[int], start: int) -> str | None:
+    def _zh_negation(self, tokens: list[str], starts: list[int], start: int, end: int) -> str | None:
         # tokens before the hit, within the same clause, at most `window` of them
-        before = [(tok, s) for tok, s in zip(tokens, starts, strict=True) if s < start]
-        window: list[str] = []
-        for tok, _ in reversed(before):
-            if _ZH_CLAUSE.fullmatch(tok) or tok in "。！？":
+        before: list[str] = []
+        for tok, s in zip(reversed(tokens), reversed(starts), strict=True):
+            if s + len(tok) > start:
+                continue
+            if _ZH_CLAUSE.search(tok) or len(before) >= self._zh_rules.window:
                 break
-            window.append(tok)
-            if len(window) >= self._zh_window:
-                break
-        for tok in window:
-            if tok in self._zh_neg:
-                return tok
-        return None
+            before.append(tok)
+        before.reverse()
+        term_tokens = [tok for tok, s in zip(tokens, starts, strict=True) if s < end and start < s + len(tok)]
+        return scoped_negation(self._zh_rules, before, term_tokens)
 
     # -- English
     def _en_hits(self, sentences: list[tuple[str, int]]) -> list[Hit]:
@@ -502,8 +696,8 @@ class PolicyClassifier:
                             english_lemma(w) in lemmas for w in spec.requires_any
                         ):
                             hit.discarded = "context missing (needs one of: " + ", ".join(spec.requires_any) + ")"
-                        else:
-                            cue = self._en_negation(sentence, toks, i)
+                        elif theme not in self.dictionaries.not_negatable:
+                            cue = self._en_negation(sentence, toks, i, i + n)
                             if cue:
                                 hit.discarded = f"negated by {cue!r}"
                         hits.append(hit)
@@ -519,19 +713,15 @@ class PolicyClassifier:
                     return " ".join(friend)
         return None
 
-    def _en_negation(self, sentence: str, toks: list[tuple[str, int, int]], i: int) -> str | None:
+    def _en_negation(self, sentence: str, toks: list[tuple[str, int, int]], i: int, j: int) -> str | None:
         start_char = toks[i][1]
-        for k in range(i - 1, max(-1, i - 1 - self._en_window), -1):
-            between = sentence[toks[k][2]:start_char]
-            if _EN_CLAUSE.search(between):
+        before: list[str] = []
+        for k in range(i - 1, max(-1, i - 1 - self._en_rules.window), -1):
+            if _EN_CLAUSE.search(sentence[toks[k][2]:start_char]):
                 break
-            lemma = toks[k][0]
-            if lemma in self._en_neg:
-                nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
-                if nxt in self._en_neg_exceptions:
-                    continue
-                return lemma
-        return None
+            before.append(toks[k][0])
+        before.reverse()
+        return scoped_negation(self._en_rules, before, [t[0] for t in toks[i:j]])
 
 
 _DEFAULT: PolicyClassifier | None = None
