@@ -135,6 +135,7 @@ def test_map_unwritable_output_is_refused_before_any_work(run_cli, tmp_path):
     (("market", "map", "--policy", "tax", "--json"), "Unknown policy"),
     (("market", "map", "--out", "map.txt"), "must end in"),
     (("market", "map", "--n", "1"), "at least 2"),
+    (("market", "map", "--x", "c=4:5", "--json"), "No equilibrium exists anywhere on the grid"),
     (("market", "map", "--n", "100000"), "at most 2000"),
     (("market", "map", "--x", "c=0.1:5", "--y", "c=0.1:5"), "different parameters"),
     (("market", "map", "--x", "c=0:1e300"), "at most 1e+06"),

@@ -189,6 +189,12 @@ def map_(
     if out is not None or not as_json:
         figure_path = check_figure_path(out or Path(f"market_map_{policy}.png"))
     pmap = policy_map(policy, parse_axis(x, n), parse_axis(y, n), params)
+    if not pmap.exists.any():
+        from valuechain.market.equilibrium import violated_conditions
+
+        mid = params.with_values(**{pmap.x.name: float(pmap.x.values[n // 2]), pmap.y.name: float(pmap.y.values[n // 2])})
+        raise InputError(f"No equilibrium exists anywhere on the grid {x} × {y}; at its centre "
+                         f"{'; and '.join(violated_conditions(mid))}.")
     figure = plot_map(pmap, figure_path) if figure_path is not None else None
     if as_json:
         payload = pmap.to_dict()
@@ -202,6 +208,7 @@ def map_(
     for o in pmap.outcomes:
         table.add_row(OUTCOME_LABELS[o], f"{shares[o]:.1%}")
     table.add_row("win-win-win", f"{shares['win_win_win']:.1%}")
+    table.add_row("(equilibria on the grid)", f"{int(pmap.exists.sum()):,} of {pmap.exists.size:,} points")
     con = console()
     con.print(table)
     con.print(_caption(params, country), style="dim")
