@@ -54,3 +54,21 @@ def test_claim_c3_fails_when_subsidy_threshold_is_below_price_threshold():
                 assert out["C3"].evidence["cost_levels_where_neither_raises_CS"] > 0
                 return
     pytest.fail("no (gamma, delta) with C_subsidy < C_price found; the C3 check is then untested")
+
+
+def test_verdicts_follow_the_computed_effects(monkeypatch):
+    """If the model's effects were different, the verdicts would change: nothing is asserted by hand."""
+    import valuechain.market.claims as claims_mod
+
+    real = claims_mod._effects
+
+    def flipped(core, policies=("gamma", "s", "delta"), *args):
+        out = real(core, policies, *args)
+        for policy in out:
+            out[policy] = {k: -v for k, v in out[policy].items()}
+        return out
+
+    monkeypatch.setattr(claims_mod, "_effects", flipped)
+    out = {r.id: r for r in check_claims(random_points=300)}
+    assert not any(out[cid].holds for cid in ("C1", "C2", "C4", "C6", "C7"))
+    assert out["C1"].evidence["grid"]["C1_violations"] > 0
