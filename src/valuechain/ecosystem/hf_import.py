@@ -1,6 +1,6 @@
 """``valuechain hf import``: load saved Hugging Face model records into the store, as a sync would.
 
-Two layouts are recognised:
+Two layouts are recognised (either may be gzipped: ``.jsonl.gz``, ``.csv.gz``):
 
 - **JSON** — JSON lines (one ``GET /api/models/{id}`` body or list item per line, camelCase as the
   API returns it), a JSON array of such objects, or a single object;
@@ -69,8 +69,21 @@ def default_fetched_at(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
 
 
+def _gzipped(path: Path) -> bool:
+    return path.suffix.lower() == ".gz"
+
+
+def _open(path: Path, mode: str, **kwargs: Any) -> Any:
+    """Open ``path``, decompressing ``.gz`` files (saved dumps are often gzipped)."""
+    if _gzipped(path):
+        import gzip
+
+        return gzip.open(path, mode, **kwargs)
+    return path.open(mode, **kwargs)
+
+
 def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
+    with _open(path, "rt", encoding="utf-8") as handle:
         try:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
@@ -84,16 +97,21 @@ def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
                 yield value
         except UnicodeDecodeError:
             raise InputError(f"The file {path} is not UTF-8 text.") from None
+        except (OSError, EOFError):
+            raise InputError(f"The file {path} is a damaged or truncated gzip file.") from None
 
 
 def _json_document(path: Path) -> list[dict[str, Any]]:
     """A JSON array of model objects, or one (pretty-printed) object."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with _open(path, "rt", encoding="utf-8") as handle:
+            data = json.load(handle)
     except UnicodeDecodeError:
         raise InputError(f"The file {path} is not UTF-8 text.") from None
     except ValueError as exc:
         raise InputError(f"The file {path} is not valid JSON ({exc.msg} at line {exc.lineno}).") from None
+    except (OSError, EOFError):
+        raise InputError(f"The file {path} is a damaged or truncated gzip file.") from None
     if isinstance(data, dict):
         return [data]
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
@@ -123,17 +141,19 @@ def _csv_rows(path: Path, handle: Any, reader: csv.DictReader) -> Iterator[dict[
         raise InputError(f"The file {path} is not UTF-8 text.") from None
     except csv.Error as exc:
         raise InputError(f"The CSV file {path} is malformed ({exc}).") from None
+    except (OSError, EOFError):
+        raise InputError(f"The file {path} is a damaged or truncated gzip file.") from None
     finally:
         handle.close()
 
 
 def _csv_records(path: Path) -> Iterator[dict[str, Any]]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    handle = path.open(newline="", encoding="utf-8")
+    handle = _open(path, "rt", newline="", encoding="utf-8")
     try:
         reader = csv.DictReader(handle)
         columns = reader.fieldnames or []
-    except (UnicodeDecodeError, csv.Error):
+    except (UnicodeDecodeError, csv.Error, OSError, EOFError):
         handle.close()
         raise InputError(f"The file {path} is not a readable UTF-8 CSV file.") from None
     if "metadata" not in columns or "model_id" not in columns:
@@ -158,11 +178,15 @@ def open_records(path: Path) -> tuple[str, Iterator[dict[str, Any]]]:
         raise InputError(f"The file {path} is a directory, not a file.")
     if path.stat().st_size == 0:
         raise InputError(f"The file {path} is empty; it holds no model records.")
-    if path.suffix.lower() == ".csv":
+    inner = path.with_suffix("") if _gzipped(path) else path
+    if inner.suffix.lower() == ".csv":
         return LAYOUT_MODELINFO_CSV, _csv_records(path)
-    with path.open("rb") as handle:
-        head = handle.read(1 << 16)
-        first_line = head.split(b"\n", 1)[0] if b"\n" in head else head + handle.readline()
+    try:
+        with _open(path, "rb") as handle:
+            head = handle.read(1 << 16)
+            first_line = head.split(b"\n", 1)[0] if b"\n" in head else head + handle.readline()
+    except (OSError, EOFError):
+        raise InputError(f"The file {path} is not a readable gzip file.") from None
     start = head.lstrip()[:1]
     if not start:
         raise InputError(f"The file {path} is empty; it holds no model records.")
