@@ -212,19 +212,33 @@ def test_invariants_on_random_english(words):
         assert len(tr.evidence) <= tr.hits
 
 
-def test_heldout_sentences_precision_and_recall():
-    """Sentences drawn and labelled after tuning (see heldout_sentences.yaml): out-of-sample check.
+def _rows(name: str) -> list[dict]:
+    return yaml.safe_load(LABELLED.with_name(name).read_text(encoding="utf-8"))["sentences"]
 
-    Before the head-final-compound rule was added the classifier scored precision 0.957 / recall 0.88
-    here; the threshold is lower than on the tuning set because this set is small (38) and untuned.
-    """
-    rows = yaml.safe_load(LABELLED.with_name("heldout_sentences.yaml").read_text(encoding="utf-8"))["sentences"]
+
+def test_second_tuning_set_precision_and_recall():
+    """tuning2_sentences.yaml: drawn after the first tuning round, but later rules were tuned on its errors."""
+    rows = _rows("tuning2_sentences.yaml")
     assert len(rows) >= 30
     assert not {r["text"] for r in rows} & {r["text"] for r in _labelled()}
     precision, recall, tp, fp, fn = _scores(rows)
-    print(f"\n[held-out] n={len(rows)} precision={precision:.3f} recall={recall:.3f} (tp={tp} fp={fp} fn={fn})")
+    print(f"\n[tuning set 2] n={len(rows)} precision={precision:.3f} recall={recall:.3f} (tp={tp} fp={fp} fn={fn})")
     assert precision >= 0.85
     assert recall >= 0.85
+
+
+def test_heldout_sentences_precision_and_recall():
+    """heldout2_sentences.yaml: written and committed before the classifier was first run on it (commit 8122bac);
+    never used for tuning. The floor is below the observed value; the numbers are printed."""
+    rows = _rows("heldout2_sentences.yaml")
+    assert len(rows) >= 30 and len({r["lang"] for r in rows}) == 2
+    assert sum(r["source"] != "constructed" for r in rows) >= len(rows) / 2
+    others = {r["text"] for r in _labelled()} | {r["text"] for r in _rows("tuning2_sentences.yaml")}
+    assert not {r["text"] for r in rows} & others
+    precision, recall, tp, fp, fn = _scores(rows)
+    print(f"\n[held-out] n={len(rows)} precision={precision:.3f} recall={recall:.3f} (tp={tp} fp={fp} fn={fn})")
+    assert precision >= 0.8
+    assert recall >= 0.8
 
 
 def test_head_final_compounds_count_but_legal_sanctions_do_not():
