@@ -80,6 +80,7 @@ def test_figures_are_written(tmp_path, suffix):
         plot_map(pmap, tmp_path / "map.txt")
     if suffix == ".svg":  # readable for an analyst: axis meanings, legend, the reconstruction note
         text = path.read_text(encoding="utf-8")
+        assert "<text" in text  # real text, not glyph outlines
         for phrase in ("compute cost c", "data preprocessing cost k", "no equilibrium", "existence boundary",
                        "threshold: effect = 0", "win-win-win", "our reconstruction of Qian"):
             assert phrase in text, phrase

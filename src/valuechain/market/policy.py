@@ -282,7 +282,9 @@ def plot_map(pmap: PolicyMap, path: Path, thresholds_note: str = "") -> Path:
                  fontsize=10)
     fig.legend(handles=legend_handles(), loc="outside lower center", ncol=4, fontsize=8.5, frameon=False)
     try:
-        return write_figure(path, lambda tmp: fig.savefig(tmp, dpi=110, format=path.suffix.lower().lstrip(".")))
+        # SVG keeps its text as text (searchable, editable by an analyst), not as glyph outlines
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            return write_figure(path, lambda tmp: fig.savefig(tmp, dpi=110, format=path.suffix.lower().lstrip(".")))
     finally:
         plt.close(fig)
 
