@@ -164,8 +164,10 @@ def report_section(out_dir: Path) -> Section:
     for policy, pmap in maps.items():
         name = f"market_map_{policy}.png"
         plot_map(pmap, out_dir / name)
-        figures.append(Figure(str(out_dir / name), f"{POLICY_LABELS[policy]}: marginal effects over compute cost c × data "
-                                    "preprocessing cost k (black line: zero), and the win-win-win region."))
+        figures.append(Figure(str(out_dir / name), f"{POLICY_LABELS[policy]}: where a small policy step raises (blue) or "
+                              "lowers (orange) each outcome over compute cost c × data preprocessing cost k; black "
+                              "line: the threshold where the effect is zero; hatched: no equilibrium; last panel: "
+                              "win-win-win region."))
     interactive = "market_map_subsidy.html"
     plot_map(policy_map("subsidy", parse_axis("c=0.1:5", 80), parse_axis("k=0.1:5", 80), params),
              out_dir / interactive)
