@@ -8,7 +8,8 @@
 - Faults are injected per page index (0-based) and consumed in order, one per request of that page:
   ``"429"`` (with ``Retry-After``), ``"429-ratelimit"`` (with the Hub's IETF ``RateLimit: "api";r=0;t=N``
   header instead), ``"last-in-window"`` (a good page whose ``RateLimit`` says ``r=0``), ``"500"``, ``"drop"`` (close the connection without answering),
-  ``"truncate"`` (promise the full ``Content-Length``, send half, close) and ``"truncate-nolength"``
+  ``"truncate"`` (promise the full ``Content-Length``, send half, close), ``"truncate-gzip"`` (the same
+  with a gzip-encoded body) and ``"truncate-nolength"``
   (half a body without a length), ``"hang"`` (answer nothing until :meth:`release` — lets a test kill
   a client mid-sync) and ``"self-link"`` (a page whose next link is itself).
 
@@ -214,6 +215,11 @@ class ReplayHub:
             handler.close_connection = True
         elif fault == "truncate":
             self._send(handler, 200, body, headers, cut=len(body) // 2)
+        elif fault == "truncate-gzip":  # a compressed body (as the Hub sends) cut short
+            import gzip
+
+            packed = gzip.compress(body)
+            self._send(handler, 200, packed, {**headers, "Content-Encoding": "gzip"}, cut=len(packed) // 2)
         elif fault == "truncate-nolength":
             self._send(handler, 200, body, headers, cut=len(body) // 2, length=False)
         else:

@@ -39,7 +39,8 @@ def stored_ids(store):
 
 def test_sync_with_every_fault_stores_every_row_exactly_once(records, monkeypatch, caplog):
     monkeypatch.setenv("HF_TOKEN", TOKEN)
-    faults = {0: ["429"], 1: ["500", "drop"], 2: ["truncate"], 3: ["truncate-nolength", "429", "500"]}
+    faults = {0: ["429"], 1: ["500", "drop"], 2: ["truncate"], 3: ["truncate-nolength", "429", "500"],
+              5: ["truncate-gzip", "429-ratelimit"]}
     sleeps: list[float] = []
     caplog.set_level(logging.DEBUG)
     with ReplayHub(records, page_size=40, faults=faults, retry_after="7") as hub:
@@ -51,8 +52,8 @@ def test_sync_with_every_fault_stores_every_row_exactly_once(records, monkeypatc
     assert sorted(ids) == sorted(r["id"] for r in records)
     assert len(ids) == len(set(ids)) == 260
     assert result.pages == 7 and pages_served == list(range(7))  # ceil(260 / 40)
-    assert result.retries == 7 and result.attempts == 7 + 7  # 1 + 2 + 1 + 3 faults
-    assert sum(1 for s in sleeps if s >= 7) == 2  # both 429s honoured Retry-After: 7
+    assert result.retries == 9 and result.attempts == 7 + 9  # 1 + 2 + 1 + 3 + 2 faults
+    assert sum(1 for s in sleeps if s >= 7) == 3  # every 429 waited the 7 s the server asked for
     assert sent_auth == {f"Bearer {TOKEN}"}
     assert TOKEN not in caplog.text and "retry" in caplog.text
     assert store.query("SELECT count(*) AS n FROM hf_models_latest")["n"][0] == 260
