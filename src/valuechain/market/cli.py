@@ -168,10 +168,10 @@ def effects(
 def map_(
     x: str = typer.Option("c=0.1:5", "--x", help="Horizontal axis, NAME=LOW:HIGH (e.g. c=0.1:5)."),
     y: str = typer.Option("k=0.1:5", "--y", help="Vertical axis, NAME=LOW:HIGH (e.g. k=0.1:5)."),
-    n: int = typer.Option(200, "--n", help="Grid points per axis."),
+    n: int = typer.Option(200, "--n", help="Grid points per axis (2 to 2000; figures draw at most 500)."),
     policy: str = typer.Option("price", "--policy", help="price (γ), subsidy (s, judged on CS − T) or quality (δ)."),
-    out: Path = typer.Option(None, "--out", help="Figure file: .png, .svg or .html (default market_map_<policy>.png "
-                             "unless --json)."),
+    out: Path = typer.Option(None, "--out", help="Figure file: .png, .svg, .pdf or self-contained .html (default "
+                             "market_map_<policy>.png unless --json)."),
     set_: list[str] = SET_OPTION,
     country: str = COUNTRY_OPTION,
     presets: Path = PRESETS_OPTION,
