@@ -21,7 +21,7 @@ import tracemalloc
 import numpy as np
 
 from valuechain.market import Parameters
-from valuechain.market.equilibrium import core_terms, effects_from_core, levels_from_core
+from valuechain.market.equilibrium import core_terms, effects_from_core, levels_from_core, marginal_effects
 
 OUTCOMES = ("consumer_surplus", "net_consumer_surplus", "provider_profit", "firm_profit")
 
@@ -68,6 +68,15 @@ def main() -> int:
     np.testing.assert_allclose(levels["consumer_surplus"], cs, rtol=1e-12)
     np.testing.assert_allclose(levels["firm_profit"], firm, rtol=1e-10, atol=1e-12)
     n_eq = int(np.count_nonzero(np.isfinite(levels["quantity"])))
+    # and the map's analytic effects equal the scalar API's at a few existing cells
+    rng = np.random.default_rng(0)
+    cells = np.argwhere(np.isfinite(levels["quantity"]))
+    for i, j in cells[rng.choice(len(cells), 5, replace=False)]:
+        point = marginal_effects(params.with_values(c=float(c[0, j]), k=float(k[i, 0])))
+        for policy in ("gamma", "s", "delta"):
+            for outcome in OUTCOMES:
+                got = np.broadcast_to(effects[policy][outcome], (n, n))[i, j]
+                np.testing.assert_allclose(got, float(point[policy][outcome]), rtol=1e-10)
 
     times: dict[str, list[float]] = {"floor": [], "full": []}
     for _ in range(args.repeat):
