@@ -130,8 +130,7 @@ def policy_map(
     if x.name == y.name:
         raise InputError(f"The two map axes must be different parameters, both are {x.name}.")
     base = params or Parameters()
-    grid = base.with_values(**{x.name: x.values[None, :], y.name: y.values[:, None]})
-    core = _core(grid)
+    core = _core(grid_parameters(x, y, base))
     effects = _effects(core, (POLICY_PARAMETER[policy],))[POLICY_PARAMETER[policy]]
     shape = (y.values.size, x.values.size)
     keep = outcomes or POLICY_OUTCOMES[policy]
@@ -144,9 +143,12 @@ def policy_map(
 
 def all_policy_effects(x: Axis, y: Axis, params: Parameters | None = None) -> dict[str, dict[str, np.ndarray]]:
     """The three policies' marginal effects on CS, CS − T, Π, π over one grid, sharing the equilibrium."""
-    base = params or Parameters()
-    grid = base.with_values(**{x.name: x.values[None, :], y.name: y.values[:, None]})
-    return _effects(_core(grid), ("gamma", "s", "delta"))
+    return _effects(_core(grid_parameters(x, y, params or Parameters())), ("gamma", "s", "delta"))
+
+
+def grid_parameters(x: Axis, y: Axis, base: Parameters) -> Parameters:
+    """``base`` with x varying along columns and y along rows (numpy broadcasting: shape (len(y), len(x)))."""
+    return base.with_values(**{x.name: x.values[None, :], y.name: y.values[:, None]})
 
 
 # ----------------------------------------------------------------------------------------------- figures
