@@ -159,3 +159,14 @@ def test_large_maps_are_thinned_for_drawing_only():
     assert thin.exists[100, 90]
     assert thin.effects["net_consumer_surplus"][100, 90] == pmap.effects["net_consumer_surplus"][100 * 3, 90 * 3]
     assert pmap.thinned(5000) is pmap
+
+
+def test_html_colours_keep_the_sign_of_tiny_and_huge_effects():
+    from valuechain.market.policy import _sign_rank_colour
+
+    z = np.array([[1e-9, -1e-9, np.nan], [1e6, -3.0, 0.5]])
+    col = _sign_rank_colour(z)
+    assert col[0, 2] is None
+    values = np.array([[col[0, 0], col[0, 1]], [col[1, 0], col[1, 1]]], dtype=float)
+    assert (np.sign(values) == np.sign(z[:, :2])).all() and (np.abs(values) >= 0.3).all()
+    assert col[1, 0] == 1.0  # the largest magnitude gets the strongest colour

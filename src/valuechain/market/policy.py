@@ -291,6 +291,19 @@ def plot_map(pmap: PolicyMap, path: Path, thresholds_note: str = "") -> Path:
         plt.close(fig)
 
 
+def _sign_rank_colour(z: np.ndarray) -> np.ndarray:
+    """Colour value in [−1, 1]: the sign of the effect, its strength by the rank of |effect| (0.3 … 1), so the
+    sign stays visible although effects explode near the existence boundary; None where no equilibrium."""
+    out = np.full(z.shape, np.nan)
+    finite = np.isfinite(z)
+    if finite.any():
+        mag = np.abs(z[finite])
+        ranks = np.empty(mag.size)
+        ranks[np.argsort(mag, kind="stable")] = np.arange(mag.size) / max(mag.size - 1, 1)
+        out[finite] = np.sign(z[finite]) * (0.3 + 0.7 * ranks)
+    return np.where(finite, out, None)
+
+
 def _plot_map_plotly(pmap: PolicyMap, path: Path, shares: dict[str, float]) -> Path:
     """Interactive HTML (Plotly, JavaScript embedded so it works offline): hover shows each effect's value."""
     import plotly.graph_objects as go
@@ -302,13 +315,11 @@ def _plot_map_plotly(pmap: PolicyMap, path: Path, shares: dict[str, float]) -> P
     xl, yl = axis_label(pmap.x.name), axis_label(pmap.y.name)
     for j, outcome in enumerate(pmap.outcomes, start=1):
         z = np.asarray(pmap.effects[outcome], dtype=float)
-        finite = np.abs(z[np.isfinite(z)])
-        # symmetric colour range clipped at the 95th percentile: effects explode near the existence boundary
-        top = float(np.percentile(finite, 95)) if finite.size else 1.0
-        fig.add_trace(go.Heatmap(x=pmap.x.values, y=pmap.y.values, z=np.where(np.isfinite(z), z, None),
-                                 colorscale="RdBu", zmid=0.0, zmin=-top, zmax=top, showscale=False,
+        fig.add_trace(go.Heatmap(x=pmap.x.values, y=pmap.y.values, z=_sign_rank_colour(z), zmid=0.0, zmin=-1.0,
+                                 zmax=1.0, colorscale="RdBu", showscale=False,
+                                 customdata=np.where(np.isfinite(z), z, None),
                                  hovertemplate=f"{xl}=%{{x:.3g}}<br>{yl}=%{{y:.3g}}"
-                                 "<br>marginal effect=%{z:.4g}<extra></extra>"), row=1, col=j)
+                                 "<br>marginal effect=%{customdata:.4g}<extra></extra>"), row=1, col=j)
     www = np.where(pmap.exists, pmap.win_win_win.astype(float), np.nan)
     fig.add_trace(go.Heatmap(x=pmap.x.values, y=pmap.y.values, z=np.where(np.isfinite(www), www, None),
                              colorscale=[[0, NOT_WWW_COLOR], [1, WWW_COLOR]], zmin=0, zmax=1, showscale=False,
