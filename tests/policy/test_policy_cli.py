@@ -66,6 +66,31 @@ def test_corpus_summary(run_cli):
     assert data["documents"] == 71 and sum(data["dropped"].values()) == 1
 
 
+def test_bad_input_is_one_sentence(run_cli, tmp_path):
+    r = run_cli("policy", "classify", "")
+    _one_sentence_error(r)
+    assert "The text to classify is empty." in r.stderr
+    r = run_cli("policy", "classify", "Die Bundesregierung fördert Open-Source-Software in allen öffentlichen "
+                                      "Verwaltungen des Landes.")
+    _one_sentence_error(r)
+    assert "does not read as English" in r.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("negation: {zh: {window: abc}}\n", encoding="utf-8")
+    r = run_cli("policy", "classify", "开源社区", "--dict", str(bad))
+    _one_sentence_error(r)
+    assert "negation.zh.window" in r.stderr
+    r = run_cli("policy", "trends", "--corpus", "cn-policy", "--plot", str(tmp_path))
+    _one_sentence_error(r)
+    assert "is a directory" in r.stderr
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "note.txt").write_text("Export controls on advanced chips.", encoding="utf-8")
+    r = run_cli("policy", "trends", "--corpus", str(folder), "--country", "US", "--date", "2023-11-01",
+                "--shock", "2030-01-01")
+    _one_sentence_error(r)
+    assert "2030-01-01" in r.stderr
+
+
 @pytest.mark.parametrize("case", ["empty", "binary", "russian", "missing"])
 def test_classify_bad_input(run_cli, tmp_path, case):
     if case == "empty":

@@ -12,7 +12,9 @@ from valuechain.errors import InputError
 from valuechain.policy.analysis import (
     before_after,
     classify_documents,
+    events_for_figure,
     fisher_exact_p,
+    plot_timeline,
     theme_trends,
     two_proportion_z,
 )
@@ -145,8 +147,34 @@ def test_before_after_cn_policy_2022_10_07(cn_policy_themes):
     assert (row["n_before"], row["k_before"], row["k_after"]) == (109, 0, 4)
     assert row["n_before"] + row["n_after"] == 375
     assert bool(row["thin"]) is True
-    assert any("Thin series" in n for n in ba.notes)
+    thin = [n for n in ba.notes if "Thin series" in n]
+    assert len(thin) == 1 and "2022-10-07" in thin[0]
     assert ba.straddling == 0
+
+
+def test_a_shock_after_the_last_document_says_so(cn_policy_themes):
+    ba = before_after(cn_policy_themes, date(2030, 1, 1))
+    assert (ba.table["n_after"] == 0).all()
+    empty = [n for n in ba.notes if n.startswith("No documents are dated wholly after 2030-01-01")]
+    assert len(empty) == 1 and empty[0].endswith("nothing is compared at this shock.")
+
+
+def test_every_trends_figure_shows_the_us_shocks_and_confounders(cn_policy_themes, tmp_path):
+    from valuechain.policy.timeline import CONFOUNDERS, SHOCKS, load_events
+
+    events = events_for_figure(load_events(), {"CN"})
+    days = {e.date.isoformat() for e in events}
+    assert set(SHOCKS) <= days and set(CONFOUNDERS) <= days
+    assert {e.country for e in events if e.category not in ("us_shock", "confounder")} == {"CN"}
+    trends = theme_trends(cn_policy_themes, ["country"])
+    for suffix, magic in ((".pdf", b"%PDF"), (".png", b"\x89PNG"), (".svg", b"<?xml")):
+        out = plot_timeline(events, trends, tmp_path / f"fig{suffix}")
+        assert out.read_bytes()[:len(magic)] == magic, suffix
+    with pytest.raises(InputError, match="is a directory"):
+        plot_timeline(events, trends, tmp_path)
+    with pytest.raises(InputError, match=r"must end in \.png, \.pdf or \.svg"):
+        plot_timeline(events, trends, tmp_path / "fig.jpeg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.pdf", "fig.png", "fig.svg"]
 
 
 def test_before_after_sets_aside_straddling_documents(gwr_themes):

@@ -28,6 +28,14 @@ def test_save_runs_and_events_twice(tmp_path, shared_data):
         assert int(store.query("SELECT count(*) AS n FROM policy_events")["n"][0]) == len(load_events())
         prov = store.query("SELECT DISTINCT source FROM policy_document_themes")
         assert prov["source"].tolist() == ["agora"]
+    # a reopened store (schema already at the current version) takes two more runs without a workaround
+    with Store(tmp_path / "p.duckdb") as store:
+        save_document_themes(store, frame.head(70), source="agora-part", dictionary_files=files)
+        save_document_themes(store, frame.head(70), source="agora-part", dictionary_files=files)
+        save_events(store, load_events(), source=str(events_path()))
+        runs = store.query("SELECT source, count(DISTINCT run_id) AS runs, count(*) AS n FROM policy_document_themes "
+                           "GROUP BY 1 ORDER BY 1")
+        assert runs.to_dict(orient="list") == {"source": ["agora", "agora-part"], "runs": [2, 2], "n": [2058, 140]}
 
 
 def test_trends_by_issuing_body(shared_data):
@@ -48,7 +56,8 @@ def test_report_section(tmp_path):
         assert data[:4] == b"\x89PNG" and len(data) > 10_000
     assert "<table>" in section.html and "2022-10-07" in section.html
     assert any("开源节流" in n for n in section.notes)
-    assert any("Thin series" in n for n in section.notes)
+    assert any("Thin series at 2022-10-07" in n for n in section.notes)
+    assert any(f"{section.data['cn_policy_documents']} MIIT/CAC/TC260 documents" in n for n in section.notes)
     assert section.sources and all("location" in s for s in section.sources)
     ba = section.data["before_after_cn_policy"]
     assert {r["theme"] for r in ba["rows"]} >= {"open_source", "standards"}

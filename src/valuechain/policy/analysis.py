@@ -25,6 +25,22 @@ from valuechain.policy.classify import PolicyClassifier, default_classifier
 from valuechain.policy.corpora import Corpus, Document
 
 THIN_THRESHOLD = 5
+FIGURE_FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
+
+
+def check_figure_path(path: str | os.PathLike[str]) -> tuple[Path, str]:
+    """The figure file and its matplotlib format (from the suffix), checked before any work is done."""
+    from valuechain.errors import InputError
+
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"The figure path {target} is a directory; give a file name such as {target / 'trends.png'}.")
+    fmt = FIGURE_FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        raise InputError(f"The figure file {target} must end in .png, .pdf or .svg (the format follows the suffix).")
+    if target.parent.exists() and not target.parent.is_dir():
+        raise InputError(f"The figure file {target} cannot be written: {target.parent} is not a directory.")
+    return target, fmt
 
 
 def half_year(day: date) -> str:
@@ -155,17 +171,34 @@ def before_after(doc_themes: Any, shock: date, by: Sequence[str] = ("country",),
         record["thin"] = bool(min(k1, k2) < THIN_THRESHOLD or min(n1, n2) < 2 * THIN_THRESHOLD)
         rows.append(record)
     table = pd.DataFrame(rows)
+    for label, side_docs in (("before", df[df["side"] == "before"]), ("after", df[df["side"] == "after"])):
+        if side_docs.empty:
+            dated = doc_themes["date"]
+            span = f"the documents run from {min(dated).isoformat()} to {max(dated).isoformat()}" if len(dated) else \
+                "there are no documents"
+            notes.append(f"No documents are dated wholly {label} {shock.isoformat()} ({span}), so nothing is "
+                         "compared at this shock.")
     if not table.empty:
         thin = table[table["thin"]]
         if len(thin):
             listed = ", ".join(sorted({str(t) for t in thin["theme"]}))
             notes.append(
-                f"Thin series (fewer than {THIN_THRESHOLD} documents with the theme on one side, or fewer than "
-                f"{2 * THIN_THRESHOLD} documents): {listed}; read their tests as descriptive, not as evidence."
+                f"Thin series at {shock.isoformat()} (fewer than {THIN_THRESHOLD} documents with the theme on one "
+                f"side, or fewer than {2 * THIN_THRESHOLD} documents): {listed}; read their tests as descriptive."
             )
     if straddling:
         notes.append(f"{straddling} document(s) whose date interval straddles {shock.isoformat()} were set aside.")
     return BeforeAfter(shock=shock, table=table, straddling=straddling, window_years=window_years, notes=notes)
+
+
+FIGURE_CATEGORIES = ("us_shock", "confounder")
+
+
+def events_for_figure(events: Sequence[Any], countries: set[str] | Sequence[str]) -> list[Any]:
+    """The events drawn on a trends figure: those of the corpus's countries plus, on every figure, the U.S.
+    shocks and the confounders (model releases), so a Chinese corpus is read against the U.S. measures."""
+    wanted = set(countries)
+    return [e for e in events if e.country in wanted or e.category in FIGURE_CATEGORIES]
 
 
 THEME_COLOURS = {
@@ -177,7 +210,9 @@ THEME_COLOURS = {
 def plot_timeline(events: Sequence[Any], trends: Any | None, path: Path, *, measure: str = "share",
                   title: str = "AI-policy events and theme intensity", themes: Sequence[str] | None = None,
                   shocks: Sequence[str] | None = None) -> Path:
-    """A two-panel PNG: the dated events (shocks and confounders as vertical lines) and theme intensity per half-year."""
+    """A two-panel figure (PNG, PDF or SVG by the suffix of ``path``): the dated events (shocks and
+    confounders as vertical lines) and theme intensity per half-year."""
+    path, fmt = check_figure_path(path)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -235,7 +270,7 @@ def plot_timeline(events: Sequence[Any], trends: Any | None, path: Path, *, meas
         ax2.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     fig.tight_layout()
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=120, format="png")
+        fig.savefig(tmp, dpi=120, format=fmt)  # the temporary file's suffix is not trusted
         os.chmod(tmp, 0o644)  # mkstemp creates 0600; figures are meant to be shared
     plt.close(fig)
     return Path(path)

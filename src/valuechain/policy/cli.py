@@ -26,13 +26,10 @@ _DICT_OPTION = typer.Option(
     None, "--dict", help="Extra dictionary YAML (same layout as the shipped one) adding terms/false friends; repeatable."
 )
 
-_FILE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".pdf")
-
-
 def _shock_list(shocks: list[str] | None) -> list[Any]:
-    from valuechain.policy.timeline import parse_day
+    from valuechain.policy.corpora import parse_date
 
-    return [parse_day(s, "--shock date") for s in (shocks or [])]
+    return [parse_date(s, "--shock date", day_only=True)[0] for s in (shocks or [])]
 
 
 @app.command("timeline")
@@ -43,7 +40,7 @@ def timeline_command(
     category: list[str] = typer.Option(
         None, "--category", help="Only these categories (us_shock, us_promotion, cn_policy, confounder, ...); repeatable."
     ),
-    plot: Path = typer.Option(None, "--plot", help="Also draw the timeline (PNG) to this file."),
+    plot: Path = typer.Option(None, "--plot", help="Also draw the timeline to this file (.png, .pdf or .svg)."),
     save: bool = typer.Option(False, "--save", help="Also store the full timeline in the DuckDB store (--db)."),
     db: Path = clitools.DB_OPTION,
     as_json: bool = clitools.JSON_OPTION,
@@ -65,8 +62,9 @@ def timeline_command(
         with clitools.open_store(db) as store:
             save_events(store, load_events(), source=str(events_path()))
     if plot:
-        from valuechain.policy.analysis import plot_timeline
+        from valuechain.policy.analysis import check_figure_path, plot_timeline
 
+        check_figure_path(plot)
         plot_timeline(events, None, plot, title="AI-policy events (U.S. and China)")
     if as_json:
         clitools.print_json({
@@ -92,15 +90,17 @@ def timeline_command(
 
 def _read_input(file_or_text: str) -> tuple[str, dict[str, Any]]:
     from valuechain.output import source
-    from valuechain.policy.corpora import read_text_file
+    from valuechain.policy.corpora import DOCUMENT_SUFFIXES, read_text_file
 
+    if not file_or_text.strip():
+        raise InputError("The text to classify is empty.")
     if file_or_text == "-":
         text = sys.stdin.read()
         if not text.strip():
             raise InputError("The text read from standard input is empty.")
         return text, source("standard input", "-")
     path = Path(file_or_text)
-    looks_like_path = (path.suffix.lower() in _FILE_SUFFIXES or "/" in file_or_text) and not any(
+    looks_like_path = (path.suffix.lower() in DOCUMENT_SUFFIXES or "/" in file_or_text) and not any(
         ch.isspace() for ch in file_or_text
     )
     try:
@@ -111,8 +111,6 @@ def _read_input(file_or_text: str) -> tuple[str, dict[str, Any]]:
         return read_text_file(path), source("input file", str(path.resolve()))
     if looks_like_path:
         raise InputError(f"The file {file_or_text} does not exist (to classify literal text, pass a sentence).")
-    if not file_or_text.strip():
-        raise InputError("The text is empty; there is nothing to classify.")
     return file_or_text, source("text given on the command line", "argument")
 
 
@@ -162,7 +160,8 @@ def trends_command(
     window: float = typer.Option(None, "--window", min=0.25, help="Only documents within this many years of the shock."),
     by: str = typer.Option("country", "--by", help="Group by: country, body (issuing body) or both."),
     since: str = typer.Option(None, "--since", help="Only documents dated on or after this date (YYYY-MM-DD)."),
-    plot: Path = typer.Option(None, "--plot", help="Draw the timeline with the theme shares per half-year (PNG)."),
+    plot: Path = typer.Option(None, "--plot", help="Draw the timeline with the theme shares per half-year "
+                                                 "(.png, .pdf or .svg, by the suffix)."),
     country: str = typer.Option(None, "--country", help="Country code of your own files (CN, US, ...)."),
     date_text: str = typer.Option(None, "--date", help="Date of your own file(s) when not in metadata.csv / file name."),
     extra_dict: list[Path] = _DICT_OPTION,
@@ -173,18 +172,23 @@ def trends_command(
     """Share of documents and mentions per 10,000 characters per theme per half-year, and before/after each shock."""
     from valuechain.policy.analysis import before_after, classify_documents, plot_timeline, theme_trends
     from valuechain.policy.classify import PolicyClassifier, default_classifier, default_dictionary_path
-    from valuechain.policy.timeline import load_events, parse_day, timeline_sources
+    from valuechain.policy.corpora import parse_date
+    from valuechain.policy.timeline import load_events, timeline_sources
 
     groups = {"country": ["country"], "body": ["country", "issuing_body"], "both": ["country", "issuing_body"]}
     if by not in groups:
         raise InputError(f"The grouping {by!r} is not supported; use country, body or both.")
     from valuechain.policy.timeline import SHOCKS
 
+    if plot:
+        from valuechain.policy.analysis import check_figure_path
+
+        check_figure_path(plot)
     shocks = _shock_list(shock or list(SHOCKS))
     loaded = _load(corpus, country, date_text)
     docs = loaded.documents
     if since:
-        start = parse_day(since, "--since date")
+        start = parse_date(since, "--since date", day_only=True)[0]
         docs = [d for d in docs if d.date >= start]
     if not docs:
         raise InputError(f"The corpus {corpus!r} has no documents in the selected period.")
@@ -194,8 +198,15 @@ def trends_command(
         doc_themes = classify_documents(docs, classifier, lambda n: bar.advance(task, n))
     trends = theme_trends(doc_themes, groups[by])
     comparisons = [before_after(doc_themes, s, groups[by], window) for s in shocks]
+    if shock:  # dates the user asked for must have documents on both sides
+        for c in comparisons:
+            if c.table.empty or (c.table["n_before"] == 0).all() or (c.table["n_after"] == 0).all():
+                raise InputError(f"The --shock date {c.shock.isoformat()} leaves no documents of {corpus!r} on one side "
+                                 f"(they are dated {min(d.date for d in docs)} to {max(d.date for d in docs)}).")
     if plot:
-        events = [e for e in load_events() if e.country in {d.country for d in docs} or e.category == "confounder"]
+        from valuechain.policy.analysis import events_for_figure
+
+        events = events_for_figure(load_events(), {d.country for d in docs})
         plot_timeline(events, theme_trends(doc_themes, ["country"]), plot,
                       title=f"{corpus}: events and theme share per half-year",
                       shocks=[s.isoformat() for s in shocks] or None)

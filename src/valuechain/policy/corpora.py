@@ -384,6 +384,8 @@ def html_to_text(markup: str) -> str:
 
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
+# suffixes that name a document file; a PDF is recognised only to say "extract its text first"
+DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, ".pdf")
 
 
 def read_text_file(path: Path) -> str:
@@ -421,13 +423,16 @@ _FILENAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(
 _FILENAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
-def parse_date(text: str, what: str = "date") -> tuple[date, date, date, str]:
-    """(point, low, high, precision) from YYYY-MM-DD, YYYY-MM or YYYY; InputError otherwise."""
-    value = (text or "").strip()
+def parse_date(text: str, what: str = "date", day_only: bool = False) -> tuple[date, date, date, str]:
+    """(point, low, high, precision) from YYYY-MM-DD, YYYY-MM or YYYY (only YYYY-MM-DD when ``day_only``);
+    an InputError naming ``what`` otherwise. The one date parser of ``valuechain.policy``."""
+    value = (text or "").strip() if isinstance(text, str) else ""
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             d = date.fromisoformat(value)
             return d, d, d, "day"
+        if day_only:
+            raise ValueError(value)
         if re.fullmatch(r"\d{4}-\d{2}", value):
             y, m = map(int, value.split("-"))
             first = date(y, m, 1)
@@ -438,7 +443,8 @@ def parse_date(text: str, what: str = "date") -> tuple[date, date, date, str]:
             return date(y, 7, 1), date(y, 1, 1), date(y, 12, 31), "year"
     except ValueError:
         pass
-    raise InputError(f"The {what} {text!r} does not parse; use YYYY-MM-DD, YYYY-MM or YYYY.")
+    expected = "YYYY-MM-DD" if day_only else "YYYY-MM-DD, YYYY-MM or YYYY"
+    raise InputError(f"The {what} {text!r} does not parse; use {expected}.")
 
 
 def _date_from_filename(name: str) -> tuple[date, date, date, str] | None:

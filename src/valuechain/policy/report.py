@@ -30,7 +30,13 @@ def report_section(out_dir: Path) -> Section:
     """Run the policy analyses on the shipped timeline and the reference corpora; write the figures."""
     import pandas as pd
 
-    from valuechain.policy.analysis import before_after, classify_documents, plot_timeline, theme_trends
+    from valuechain.policy.analysis import (
+        before_after,
+        classify_documents,
+        events_for_figure,
+        plot_timeline,
+        theme_trends,
+    )
     from valuechain.policy.classify import default_classifier, default_dictionary_path
     from valuechain.policy.corpora import load_agora, load_cn_policy, load_gwr
     from valuechain.policy.timeline import CONFOUNDERS, SHOCKS, load_events, timeline_sources
@@ -51,7 +57,7 @@ def report_section(out_dir: Path) -> Section:
                   title="Policy events and theme share of Chinese MIIT/CAC/TC260 documents per half-year")
     rate_path = out_dir / "policy-gwr-rates.png"
     gwr_recent = gwr_reports[gwr_reports["year"] >= 2010]
-    plot_timeline([e for e in events if e.country == "CN" or e.category in ("us_shock", "confounder")],
+    plot_timeline(events_for_figure(events, {"CN"}),
                   theme_trends(gwr_recent, ["country"]), rate_path, measure="per_10k",
                   title="Government Work Reports 2010-2025: mentions per 10,000 characters")
 
@@ -90,8 +96,13 @@ def report_section(out_dir: Path) -> Section:
         "<h3>Share of documents with each theme, per year (2018 onwards; gwr = the reports only)</h3>",
         _table(pivot, [("corpus", "corpus"), ("year", "year"), *[(t, t) for t in themes]], dict.fromkeys(themes, "{:.2f}")),
     ]
+    open_docs = cn[(cn["theme"] == "open_source") & cn["present"]]
+    n_open, n_cn = int(open_docs["doc_id"].nunique()), len(cn_policy.documents)
+    after = int((open_docs["date_low"] >= REPORT_SHOCK).sum())
+    timing = (f"all after the {REPORT_SHOCK.isoformat()} rules" if n_open and after == n_open else
+              f"{after} of them after the {REPORT_SHOCK.isoformat()} rules")
     notes = [
-        "Only a handful of the 375 MIIT/CAC/TC260 documents mention 开源 at all (all after the 2022 rules), and the "
+        f"Only {n_open} of the {n_cn} MIIT/CAC/TC260 documents count as open-source support ({timing}), and the "
         "scraper truncated their texts: the open-source series is thin and its tests are descriptive.",
         "The 2019 Government Work Report's 开源节流 ('increase revenue, cut spending') is rejected as a false friend, "
         "as are 高标准 ('high standard'), 生态环境 (natural environment), 'open market' and 'open source intelligence'.",
@@ -117,7 +128,8 @@ def report_section(out_dir: Path) -> Section:
         sources=sources,
         notes=notes,
         data={
-            "events": len(events), "events_verified_locally": verified, "events_checked_web": web_checked,
+            "events": len(events), "events_verified_locally": verified, "cn_policy_documents": n_cn,
+            "cn_policy_open_source_documents": n_open, "events_checked_web": web_checked,
             "before_after_cn_policy": ba.to_dict(), "before_after_gwr": ba_gwr.to_dict(),
         },
     )

@@ -56,9 +56,6 @@ def save_document_themes(store: Store, doc_themes: Any, *, source: str, dictiona
     frame.insert(0, "dictionaries", digest)
     frame.insert(0, "run_id", run_id)
     frame["evidence"] = frame["evidence"].map(list)
-    # Store.version() leaves a half-fetched result on the connection, which makes DuckDB refuse the
-    # register() inside insert_frame; finishing a trivial query clears it (reported to the lead).
-    store.con.execute("SELECT 1").fetchall()
     store.insert_frame("policy_document_themes", frame, source=source, fetched_at=now)
     return run_id
 

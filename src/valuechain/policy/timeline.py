@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from valuechain.errors import InputError
+from valuechain.policy.corpora import parse_date
 
 # The export-control shocks of Jin et al. (2026) supported out of the box; the paper's "2024 revision"
 # is either 2024-04-04 or 2024-12-02, so both are kept and reported.
@@ -86,10 +87,7 @@ def events_path() -> Path:
 def _date(text: str, field: str, event_id: str) -> date | None:
     if not text:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(f"The timeline row {event_id} has a {field} {text!r} that is not YYYY-MM-DD.") from exc
+    return parse_date(text, f"{field} of timeline row {event_id}", day_only=True)[0]
 
 
 def load_events(path: Path | None = None) -> list[PolicyEvent]:
@@ -117,14 +115,6 @@ def load_events(path: Path | None = None) -> list[PolicyEvent]:
     return sorted(events, key=lambda e: (e.date, e.event_id))
 
 
-def parse_day(text: str, what: str = "date") -> date:
-    """A YYYY-MM-DD date, or an InputError naming the bad value."""
-    try:
-        return date.fromisoformat(text.strip())
-    except (ValueError, AttributeError) as exc:
-        raise InputError(f"The {what} {text!r} does not parse; use YYYY-MM-DD.") from exc
-
-
 def timeline(country: str | None = None, since: str | date | None = None, until: str | date | None = None,
              categories: list[str] | None = None) -> list[PolicyEvent]:
     """Events filtered by country (CN / US), start / end date and categories."""
@@ -135,10 +125,10 @@ def timeline(country: str | None = None, since: str | date | None = None, until:
             raise InputError(f"The country {country!r} is not in the timeline; use CN or US.")
         events = [e for e in events if e.country == code]
     if since:
-        start = since if isinstance(since, date) else parse_day(since, "--since date")
+        start = since if isinstance(since, date) else parse_date(since, "--since date", day_only=True)[0]
         events = [e for e in events if e.date >= start]
     if until:
-        end = until if isinstance(until, date) else parse_day(until, "--until date")
+        end = until if isinstance(until, date) else parse_date(until, "--until date", day_only=True)[0]
         events = [e for e in events if e.date <= end]
     if categories:
         unknown = set(categories) - set(CATEGORIES)
