@@ -17,8 +17,37 @@ OPERATIONALISATION = ("Governance model and value-chain type: our operationalisa
                       "arXiv 2509.10220); the rules are data (valuechain/audit/data/governance_rules.yml).")
 
 
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+RULES_OPTION = typer.Option(None, "--rules", help="A governance rules YAML to classify with instead of the packaged "
+                                                  "valuechain/audit/data/governance_rules.yml (same format).")
+
+
 def _snapshot_sources(result_sources: list[dict]) -> list[dict]:
     return result_sources[:50]
+
+
+def _rules(path: Path | None) -> object:
+    """The governance rules to use (None: the packaged file); a bad file is one sentence (InputError)."""
+    if path is None:
+        return None
+    from valuechain.audit.governance import load_rules
+    from valuechain.clitools import existing_file
+
+    return load_rules(existing_file(path, "governance rules file"))
+
+
+def _output_file(path: Path, what: str, suffixes: tuple[str, ...]) -> Path:
+    """Check an output path before any work is done, so a bad one fails fast and nothing is half-written."""
+    from valuechain.errors import InputError
+
+    if path.is_dir():
+        raise InputError(f"The {what} path {path} is a directory; give a file name ending in {' or '.join(suffixes)}.")
+    if path.suffix.lower() not in suffixes:
+        raise InputError(f"The {what} file {path} must end in {' or '.join(suffixes)}.")
+    parent = next((p for p in path.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise InputError(f"The {what} file {path} cannot be written: {parent} is a file, not a directory.")
+    return path
 
 
 @app.command("model")
@@ -29,13 +58,14 @@ def model_command(
                                                            "README.md and files.txt, instead of the live Hub."),
     no_snapshots: bool = typer.Option(False, "--no-snapshots", help="For catalogue releases: use only the "
                                                                     "curated facts, not the cited snapshots."),
+    rules: Path = RULES_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Audit one release: evidence, framework scores, governance model and type, levers, provenance."""
     from valuechain.audit.audit import audit
     from valuechain.clitools import console, print_json
 
-    result = audit(ref, snapshot=snapshot, with_snapshots=not no_snapshots)
+    result = audit(ref, snapshot=snapshot, with_snapshots=not no_snapshots, rules=_rules(rules))
     if json_out:
         payload = result.to_dict()
         payload["operationalisation"] = OPERATIONALISATION
@@ -97,6 +127,7 @@ def catalog_command(
     verify: bool = typer.Option(False, "--verify", help="Also list catalogue facts that disagree with a cited "
                                                         "snapshot."),
     save: bool = typer.Option(False, "--save", help="Append the ranked audit to the store (table audit_releases)."),
+    rules: Path = RULES_OPTION,
     db: Path = DB_OPTION,
 ) -> None:
     """Audit the curated catalogue and rank it (most open first), with a figure of the gradient."""
@@ -105,18 +136,26 @@ def catalog_command(
     from valuechain.clitools import console, print_json, progress
     from valuechain.output import atomic_path, source
 
+    if no_plot:
+        plot = None
+    if csv:
+        _output_file(csv, "CSV", (".csv",))
+    if plot:
+        _output_file(plot, "figure", FIGURE_SUFFIXES)
+    governance_rules = _rules(rules)
     entries = load_catalog()
     with progress() as bar:
         task = bar.add_task("auditing the catalogue", total=len(entries))
-        frame = audit_catalog(entries, with_snapshots=not no_snapshots, progress=lambda: bar.advance(task))
+        frame = audit_catalog(entries, with_snapshots=not no_snapshots, progress=lambda: bar.advance(task),
+                              rules=governance_rules)
+    if plot:
+        gradient_figure(frame, plot)
     if csv:
         with atomic_path(csv) as tmp:
             frame.to_csv(tmp, index=False)
-    if no_plot:
-        plot = None
-    if plot:
-        gradient_figure(frame, plot)
-    sources = [source("valuechain curated catalogue", str(CATALOG_PATH), None, releases=len(entries))]
+    sources = [source("valuechain curated catalogue", str(CATALOG_PATH), None, releases=len(entries)),
+               source("governance rules (our operationalisation of Foster 2025)",
+                      str(rules or Path(__file__).parent / "data" / "governance_rules.yml"))]
     if not no_snapshots:
         from valuechain.config import data_dir
 
@@ -128,7 +167,7 @@ def catalog_command(
         from valuechain.clitools import open_store
 
         with open_store(db) as store:
-            run_id = save_catalog_audit(store, frame, source=str(CATALOG_PATH))
+            run_id = save_catalog_audit(store, frame, source=str(CATALOG_PATH), rules_path=rules)
     firms = firm_summary(frame)
     mismatches = []
     if verify:
@@ -173,7 +212,7 @@ def catalog_command(
 def downstream_command(
     model: str = typer.Argument(None, help="A catalogue release or model family (default: all)."),
     json_out: bool = JSON_OPTION,
-    limit: int = typer.Option(25, "--limit", help="Rows of links and unresolved names to show in the table."),
+    limit: int = typer.Option(25, "--limit", min=0, help="Rows of links and unresolved names to show in the table."),
 ) -> None:
     """Which downstream assets depend on which foundation models, by governance model, country and firm."""
     from valuechain.audit.downstream import downstream
@@ -215,7 +254,7 @@ def downstream_command(
 @app.command("agreement")
 def agreement_command(
     json_out: bool = JSON_OPTION,
-    limit: int = typer.Option(40, "--limit", help="Disagreements to show in the table."),
+    limit: int = typer.Option(40, "--limit", min=0, help="Disagreements to show in the table."),
 ) -> None:
     """Agreement of our scoring with the European Open Source AI Index v1.0.2, per parameter, with disagreements."""
     from valuechain.audit.audit import eosai_agreement_report

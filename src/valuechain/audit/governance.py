@@ -425,6 +425,8 @@ def _load_rules_cached(path: str) -> GovernanceRules:
         raise InputError(f"The governance rules file {path} does not exist.")
     try:
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"The governance rules file {path} is not UTF-8 text.") from None
     except yaml.YAMLError as exc:
         raise InputError(f"The governance rules file {path} is not valid YAML ({exc.__class__.__name__}).") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list) or not isinstance(doc.get("models"), dict):
@@ -433,13 +435,20 @@ def _load_rules_cached(path: str) -> GovernanceRules:
     for key, model in models.items():
         if not isinstance(model, dict) or not {"number", "label", "ghs_type"} <= set(model):
             raise InputError(f"The governance model {key!r} in {path} needs number, label and ghs_type.")
+        if isinstance(model["number"], bool) or not isinstance(model["number"], int):
+            raise InputError(f"The governance model {key!r} in {path} needs an integer number (its level).")
     rules = []
     for i, raw in enumerate(doc["rules"], 1):
         if not isinstance(raw, dict) or "when" not in raw or raw.get("model") not in models:
             raise InputError(f"Rule {i} in {path} needs 'when' and a 'model' defined under 'models'.")
+        raw_variants = raw.get("ghs_variants") or []
+        if not isinstance(raw_variants, list) or not all(
+                isinstance(v, dict) and {"when", "ghs_type"} <= set(v) for v in raw_variants):
+            raise InputError(f"The ghs_variants of rule {i} in {path} must be a list of entries with 'when' and "
+                             "'ghs_type'.")
         variants = tuple(
             (Expression.compile(v["when"]), str(v["ghs_type"]), str(v.get("reason", "variant")))
-            for v in raw.get("ghs_variants") or []
+            for v in raw_variants
         )
         rules.append(Rule(
             id=str(raw.get("id", f"rule-{i}")), model=raw["model"], when=Expression.compile(raw["when"]),
