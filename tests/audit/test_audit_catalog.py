@@ -66,6 +66,36 @@ def test_find_entry_by_id_name_or_repo():
     assert find_entry("Llama 3.1 405B").id == "llama-3.1-405b"
     assert find_entry("meta-llama/Llama-3.1-405B").id == "llama-3.1-405b"
     assert find_entry("no such model") is None
+    # a unique prefix names its release; a shared one names none (and the error suggests the candidates)
+    assert find_entry("OLMo 2").id == "olmo-2-13b" and find_entry("GPT-OSS").id == "gpt-oss-120b"
+    assert find_entry("Llama") is None and find_entry("OLMo") is None
+    from valuechain.audit.catalog import suggest_entries
+
+    assert "Llama 3.1 405B" in suggest_entries("Llama")
+    assert suggest_entries("Mistal 7B")[0] == "Mistral 7B"
+
+
+def test_catalogue_levers_are_validated_and_used(tmp_path, shared_data):
+    import pytest
+
+    from valuechain.errors import InputError
+
+    kimi = audit("Kimi K2")  # licence text not in the reference set: curated levers, with a source, unverified
+    assert kimi.governance.licence_levers == ["attribution_branding", "user_or_revenue_cap"]
+    assert kimi.governance.ghs_type == "Relational (captive-leaning)"
+    assert any("curated from https://huggingface.co/moonshotai" in n and "not verified" in n for n in kimi.field_notes)
+    assert "levers" not in find_entry("kimi-k2").verified
+    llama = audit("llama-3.1-405b")  # text read: the text wins, no curated levers
+    assert find_entry("llama-3.1-405b").levers is None and "user_or_revenue_cap" in llama.governance.licence_levers
+    bad = tmp_path / "c.yml"
+    entry = ("releases:\n- {id: x, name: X, organisation: O, country: US, release_date: '2024-01-01', weights: open,"
+             " api: none, levers: [%s], sources: [{ref: 'https://x', fields: [levers]}]}\n")
+    bad.write_text(entry % "world_domination", encoding="utf-8")
+    with pytest.raises(InputError, match="levers other than"):
+        load_catalog(bad)
+    bad.write_text(entry.replace("fields: [levers]", "fields: [api]") % "use_restrictions", encoding="utf-8")
+    with pytest.raises(InputError, match="without a source"):
+        load_catalog(bad)
 
 
 def test_catalog_ranking(shared_data):
@@ -120,10 +150,49 @@ def test_cli_model_and_bad_input(run_cli, tmp_path, shared_data):
     res = run_cli("audit", "model", "meta-llama/Llama-3.1-8B-Instruct", "--snapshot", snap, "--json")
     assert res.returncode == 0, res.stderr
     assert res.json()["governance"]["label"] == "Controlled openness"
-    for bad in ("no-such-release", str(tmp_path / "missing-dir"), "nobody/does-not-exist-zzz"):
+    no_weights = tmp_path / "card-only"
+    no_weights.mkdir()
+    (no_weights / "README.md").write_text("# a model card, no weights\n", encoding="utf-8")
+    for bad in ("no-such-release", str(tmp_path / "missing-dir"), "nobody/does-not-exist-zzz", str(no_weights)):
         res = run_cli("audit", "model", bad, env={"HF_HUB_OFFLINE": "1"})
         assert res.returncode == 2, (bad, res.stderr)
         assert "Traceback" not in res.stderr and res.stderr.strip().count("\n") == 0
+
+
+def test_cli_bad_outputs_and_rules_fail_fast_writing_nothing(run_cli, tmp_path):
+    rules = tmp_path / "rules.yml"
+    for body, bad_args in (
+        (None, ("--plot", str(tmp_path))),  # a directory
+        (None, ("--plot", str(tmp_path / "g.xyz"))),  # unknown figure format
+        (None, ("--csv", str(tmp_path))),
+        ("models: [\nrules", ("--rules", str(rules))),  # malformed YAML
+        ("models: {}\nrules: []\n", ("--rules", str(rules))),  # wrong schema
+        ("models:\n  x: {number: 1, label: X, ghs_type: H}\nrules:\n  - {when: \"weights = 'open'\", model: x}\n",
+         ("--rules", str(rules))),  # invalid rule expression
+    ):
+        if body is not None:
+            rules.write_text(body, encoding="utf-8")
+        out_csv = tmp_path / "out.csv"
+        res = run_cli("audit", "catalog", "--no-snapshots", "--csv", out_csv, *bad_args)
+        assert res.returncode == 2, (bad_args, res.stderr)
+        assert "Traceback" not in res.stderr and res.stderr.strip().count("\n") == 0, res.stderr
+        assert not out_csv.exists() and not (tmp_path / "audit_gradient.png").exists()
+    rules.write_bytes(bytes(range(256)))
+    res = run_cli("audit", "model", "Mistral 7B", "--rules", rules)
+    assert res.returncode == 2 and "not UTF-8" in res.stderr
+
+
+def test_cli_rules_option_changes_the_classification(run_cli, tmp_path):
+    from valuechain.audit.governance import RULES_PATH
+
+    edited = tmp_path / "rules.yml"
+    edited.write_text(RULES_PATH.read_text(encoding="utf-8").replace(
+        "rules:\n", "rules:\n  - id: all-hierarchical\n    model: hierarchical\n    when: \"true\"\n", 1),
+        encoding="utf-8")
+    res = run_cli("audit", "model", "Mistral 7B", "--no-snapshots", "--rules", edited, "--json")
+    assert res.returncode == 0, res.stderr
+    assert res.json()["governance"]["rule_id"] == "all-hierarchical"
+    assert res.json()["governance"]["rules_path"] == str(edited)
 
 
 def test_firm_summary_and_store(tmp_path):

@@ -19,7 +19,7 @@ from typing import Any
 
 from valuechain.audit.catalog import CatalogEntry
 from valuechain.audit.evidence import MOF_COMPONENTS, Evidence
-from valuechain.audit.governance import GovernanceFields, GovernanceResult
+from valuechain.audit.governance import GovernanceFields, GovernanceResult, GovernanceRules
 from valuechain.errors import InputError
 
 #: Hugging Face ``license`` tags / ``license_name`` values → ScanCode keys of the reference licence texts.
@@ -30,7 +30,7 @@ HF_LICENCE_TO_KEY = {
     "bigscience-bloom-rail-1.0": "bigscience-rail-1.0", "creativeml-openrail-m": "stable-diffusion-2022-08-22",
     "apache-2.0": "apache-2.0", "mit": "mit", "cc-by-nc-4.0": "cc-by-nc-4.0", "cc-by-nc-sa-4.0": "cc-by-nc-sa-4.0",
 }
-GOVERNANCE_COLOURS = {1: "#5b2a86", 2: "#9a348e", 3: "#da627d", 4: "#fca17d", 5: "#f9dbbd"}
+_STATUS_RANK = {"open": 3, "partial": 2, "closed": 1, "absent": 0}
 
 
 @dataclass
@@ -114,7 +114,7 @@ def mot_record_from_evidence(name: str, evidence: Sequence[Evidence]) -> dict[st
     but unlicensed components are listed as ``unlicensed``.
     """
     best: dict[str, Evidence] = {}
-    rank = {"open": 3, "partial": 2, "closed": 1, "absent": 0}
+    rank = _STATUS_RANK
     for ev in evidence:
         if ev.component in MOF_COMPONENTS and (ev.component not in best or rank[ev.status] > rank[best[ev.component].status]):
             best[ev.component] = ev
@@ -166,11 +166,11 @@ def _licence_evidence(licence_id: str | None) -> tuple[list[Evidence], dict[str,
 
 def _finish(ref: str, kind: str, name: str, evidence: list[Evidence], fields: GovernanceFields, notes: list[str],
             licence: dict[str, Any] | None, mot_path: str | None = None, mof_result: Any = None,
-            **meta: Any) -> AuditResult:
+            rules: GovernanceRules | None = None, **meta: Any) -> AuditResult:
     from valuechain.audit.governance import classify
     from valuechain.output import source
 
-    governance = classify(fields)
+    governance = classify(fields, rules)
     solaiman, mof, osaid_result, eosai = _scores(name, evidence, mot_path, mof_result)
     seen: dict[str, dict[str, Any]] = {}
     for ev in evidence:
@@ -181,8 +181,12 @@ def _finish(ref: str, kind: str, name: str, evidence: list[Evidence], fields: Go
                        licence=licence, sources=list(seen.values()), **meta)
 
 
-def audit_entry(entry: CatalogEntry, with_snapshots: bool = True, data_dir: Path | None = None) -> AuditResult:
-    """Audit a catalogue release: its curated facts, the snapshots it cites and its licence text."""
+def audit_entry(entry: CatalogEntry, with_snapshots: bool = True, data_dir: Path | None = None,
+                rules: GovernanceRules | None = None) -> AuditResult:
+    """Audit a catalogue release: its curated facts, the snapshots it cites and its licence text.
+
+    ``rules``: governance rules to classify with (default: the packaged ``governance_rules.yml``).
+    """
     from valuechain.audit.catalog import derived_licence_class, entry_evidence, snapshot_evidence
     from valuechain.audit.governance import governance_fields
 
@@ -192,13 +196,17 @@ def audit_entry(entry: CatalogEntry, with_snapshots: bool = True, data_dir: Path
     lic_ev, licence = _licence_evidence(entry.licence_id)
     evidence += lic_ev
     lclass = derived_licence_class(entry)
-    levers = licence if licence is not None else None
+    levers: Any = licence if licence is not None else entry.levers
     fields = governance_fields(entry.weights, entry.api, lclass, levers, entry.code_open, entry.data_open,
                                entry.platform_tied)
     how = ("curated" if entry.licence_class else
            "read from the licence text" if licence else "from the licence id (text not available here)")
     notes = [f"facts from the curated catalogue entry '{entry.id}' (verified against snapshots: "
              f"{', '.join(entry.verified) or 'none'})", f"licence_class = {lclass} ({how})"]
+    if licence is None and entry.levers is not None:
+        notes.append(f"levers = {', '.join(entry.levers) or 'none'} (curated from "
+                     f"{'; '.join(entry.sources_for('levers')) or 'no source'}; not verified: the licence text "
+                     "is not in the reference set)")
     mot_path = None
     if with_snapshots:
         from valuechain.audit.catalog import resolve_ref
@@ -209,13 +217,13 @@ def audit_entry(entry: CatalogEntry, with_snapshots: bool = True, data_dir: Path
                 if record is not None:
                     mot_path = location
                     break
-    return _finish(entry.id, "catalogue", entry.name, evidence, fields, notes, licence, mot_path,
+    return _finish(entry.id, "catalogue", entry.name, evidence, fields, notes, licence, mot_path, rules=rules,
                    organisation=entry.organisation, country=entry.country, release_date=entry.release_date,
                    catalogue=entry.to_dict())
 
 
 def _audit_evidence(ref: str, kind: str, name: str, evidence: list[Evidence], mot_path: str | None = None,
-                    mof_result: Any = None, **meta: Any) -> AuditResult:
+                    mof_result: Any = None, rules: GovernanceRules | None = None, **meta: Any) -> AuditResult:
     from valuechain.audit.governance import fields_from_evidence
 
     licence = None
@@ -229,7 +237,7 @@ def _audit_evidence(ref: str, kind: str, name: str, evidence: list[Evidence], mo
         licence = {**report_ev.extra["licence_report"], "licence_class": report_ev.extra.get("licence_class"),
                    "source": report_ev.source}
     fields, notes = fields_from_evidence(evidence)
-    return _finish(ref, kind, name, evidence, fields, notes, licence, mot_path, mof_result, **meta)
+    return _finish(ref, kind, name, evidence, fields, notes, licence, mot_path, mof_result, rules=rules, **meta)
 
 
 def _owner_facts(repo_id: str) -> dict[str, Any]:
@@ -244,13 +252,13 @@ def _owner_facts(repo_id: str) -> dict[str, Any]:
 
 
 def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = True,
-          data_dir: Path | None = None) -> AuditResult:
+          data_dir: Path | None = None, rules: GovernanceRules | None = None) -> AuditResult:
     """Audit one release named by ``ref``.
 
     ``ref`` is, in this order: an existing local path (a release directory, a MOT YAML, or a European Open
     Source AI Index YAML), a catalogue release (id, name or Hugging Face repo), or a Hugging Face
     repository id (read live through ``huggingface_hub``, or from ``snapshot``: a recorded API JSON body or
-    a directory with the card and a file listing).
+    a directory with the card and a file listing). ``rules``: governance rules (default: the packaged file).
     """
     from valuechain.audit import collectors
     from valuechain.audit.catalog import find_entry
@@ -261,13 +269,18 @@ def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = T
     path = Path(ref).expanduser()
     if snapshot is None and path.exists():
         if path.is_dir():
-            return _audit_evidence(ref, "directory", path.name, collectors.from_directory(path))
+            evidence = collectors.from_directory(path)
+            if not any(ev.component == "Model parameters (Final)" and ev.status in ("open", "partial")
+                       for ev in evidence):
+                raise InputError(f"The release directory {ref} holds no model weights (*.safetensors, *.bin, "
+                                 "*.gguf, ...), so it is not a model release to audit.")
+            return _audit_evidence(ref, "directory", path.name, evidence, rules=rules)
         if path.suffix.lower() in (".yml", ".yaml"):
             data = collectors.load_yaml_file(path, "YAML record")
             if isinstance(data, Mapping) and isinstance(data.get("system"), Mapping):
                 system = data["system"]
                 return _audit_evidence(ref, "eosai-yaml", str(system.get("name") or path.stem),
-                                       collectors.from_eosai_yaml(path),
+                                       collectors.from_eosai_yaml(path), rules=rules,
                                        organisation=(data.get("org") or {}).get("name"),
                                        release_date=str(system.get("releasedate") or "") or None)
             from valuechain.audit.mof import mof_class
@@ -277,13 +290,13 @@ def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = T
             evidence = mof_result.evidence()
             release = data.get("release") if isinstance(data, Mapping) else {}
             return _audit_evidence(ref, "mot-yaml", str(release.get("name") or path.stem), evidence, str(path),
-                                   mof_result,
+                                   mof_result, rules=rules,
                                    organisation=release.get("producer"),
                                    release_date=str(release.get("date") or "") or None)
         raise InputError(f"{ref} is a file but not a release directory, a MOT YAML or an Index YAML.")
     entry = find_entry(ref) if snapshot is None else None
     if entry is not None:
-        return audit_entry(entry, with_snapshots=with_snapshots, data_dir=data_dir)
+        return audit_entry(entry, with_snapshots=with_snapshots, data_dir=data_dir, rules=rules)
     if "/" in ref and not ref.startswith((".", "/", "~")):
         from valuechain.errors import SourceError, ValuechainError
 
@@ -297,19 +310,23 @@ def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = T
         if not evidence:
             raise InputError(f"The Hugging Face model '{ref}' gave no evidence (no files, no card).")
         owner = _owner_facts(ref)
-        result = _audit_evidence(ref, "huggingface", ref, evidence, **owner)
+        result = _audit_evidence(ref, "huggingface", ref, evidence, rules=rules, **owner)
         if owner:
             result.field_notes.append(f"organisation and country inferred from catalogue releases with the same "
                                       f"Hugging Face owner ({ref.split('/')[0]})")
         return result
     if path.is_absolute() or ref.startswith((".", "~")) or "/" in ref or "\\" in ref:
         raise InputError(f"The release directory {ref} does not exist.")
-    raise InputError(f"'{ref}' is not a catalogue release, a local directory or a Hugging Face repository id "
+    from valuechain.audit.catalog import suggest_entries
+
+    close = suggest_entries(ref)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise InputError(f"'{ref}' is not a catalogue release{hint}, a local directory or a Hugging Face repository id "
                      f"(owner/name); see `valuechain audit catalog` for the catalogue names.")
 
 
 def audit_catalog(entries: Iterable[CatalogEntry] | None = None, with_snapshots: bool = True,
-                  data_dir: Path | None = None, progress: Any = None) -> Any:
+                  data_dir: Path | None = None, progress: Any = None, rules: GovernanceRules | None = None) -> Any:
     """Audit every catalogue release and rank them (most open first).
 
     Ranking: Foster governance level (5 full openness … 1 hierarchical), then Solaiman level, then the
@@ -322,7 +339,7 @@ def audit_catalog(entries: Iterable[CatalogEntry] | None = None, with_snapshots:
     rows = []
     items = list(entries) if entries is not None else load_catalog()
     for entry in items:
-        rows.append(audit_entry(entry, with_snapshots=with_snapshots, data_dir=data_dir).summary())
+        rows.append(audit_entry(entry, with_snapshots=with_snapshots, data_dir=data_dir, rules=rules).summary())
         if progress is not None:
             progress()
     frame = pd.DataFrame(rows)
@@ -346,8 +363,48 @@ def governance_counts(frame: Any, by: str = "country") -> Any:
     return table.sort_values("total", ascending=False)
 
 
+#: Distinct colours for countries, most frequent first (U.S. blue and China red stay far apart).
+COUNTRY_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                   "#bcbd22", "#7f7f7f", "#000000", "#f2c12e", "#66c2a5", "#fc8d62")
+
+
+def _country_label(code: str, count: int) -> str:
+    try:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=code)
+        name = getattr(country, "common_name", None) or country.name if country else code
+    except (ImportError, LookupError, KeyError):
+        name = code
+    return f"{code} {name} ({count})"
+
+
+def _label_lanes(data: Any, lanes: int = 8, chars_across: float = 150.0) -> Any:
+    """A lane (0..lanes-1) per release so that labels on the same level do not run into each other.
+
+    Greedy by date: each label goes to the first lane whose previous label has ended (label length in
+    characters times the days one character spans), else to the lane that frees up first.
+    """
+    import pandas as pd
+
+    dates = data["date"]
+    span = max((dates.max() - dates.min()).days, 1) if dates.notna().any() else 1
+    days_per_char = span / chars_across
+    out = pd.Series(0, index=data.index)
+    for _, group in data.groupby("governance_level"):
+        ends = [pd.Timestamp.min] * lanes
+        for idx, row in group.iterrows():
+            if pd.isna(row["date"]):
+                continue
+            free = [i for i in range(lanes) if ends[i] < row["date"]]
+            lane = free[0] if free else min(range(lanes), key=lambda i: ends[i])
+            out[idx] = lane
+            ends[lane] = row["date"] + pd.Timedelta(days=(len(str(row["name"])) + 4) * days_per_char)
+    return out
+
+
 def gradient_figure(frame: Any, path: str | Path) -> Path:
-    """Models placed on Foster's five levels (x: release date; y: level), coloured by country."""
+    """Models placed on Foster's five levels (x: release date; y: level), coloured by country, each labelled."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -360,31 +417,31 @@ def gradient_figure(frame: Any, path: str | Path) -> Path:
               5: "5 Full openness"}
     data = frame.copy()
     data["date"] = pd.to_datetime(data["release_date"], errors="coerce")
-    countries = list(data["country"].value_counts().index)
-    cmap = plt.get_cmap("tab20")
-    colours = {c: cmap(i % 20) for i, c in enumerate(countries)}
-    fig, ax = plt.subplots(figsize=(11, 6.2))
+    counts = data["country"].value_counts()
+    countries = list(counts.index)
+    colours = {c: COUNTRY_COLOURS[i % len(COUNTRY_COLOURS)] for i, c in enumerate(countries)}
+    fig, ax = plt.subplots(figsize=(14, 8))
     data = data.sort_values("date")
-    order = data.groupby("governance_level").cumcount()
-    data["y"] = data["governance_level"] + ((order % 4) - 1.5) * 0.12
+    data["y"] = data["governance_level"] + (_label_lanes(data) - 3.5) * 0.1  # eight lanes per level
     for country in countries:
         sub = data[data["country"] == country]
-        ax.scatter(sub["date"], sub["y"], s=46, color=colours[country], label=country,
+        ax.scatter(sub["date"], sub["y"], s=52, color=colours[country], label=_country_label(country, counts[country]),
                    edgecolor="black", linewidth=0.4, zorder=3)
-    for i, row in enumerate(data.itertuples(index=False)):
-        ax.annotate(row.name, (row.date, row.y), fontsize=5.5, alpha=0.85, rotation=25,
-                    xytext=(3, 3 if i % 2 else -7), textcoords="offset points")
-    ax.set_yticks(list(labels), [labels[k] for k in labels])
-    ax.set_ylim(0.5, 5.6)
-    ax.grid(axis="y", alpha=0.3)
+    for row in data.itertuples(index=False):
+        ax.annotate(row.name, (row.date, row.y), fontsize=6.5, xytext=(5, -2.5), textcoords="offset points",
+                    color="#333333")
+    for level in labels:
+        ax.axhspan(level - 0.42, level + 0.42, color="#f2f2f2" if level % 2 else "#e6eef7", zorder=0)
+    ax.set_yticks(list(labels), [labels[k] for k in labels], fontsize=10)
+    ax.set_ylim(0.5, 5.5)
     ax.set_xlabel("release date")
-    ax.set_title(f"Foster's gradient of openness: {len(data)} foundation-model releases by country\n"
-                 "(governance model: our operationalisation of Foster 2025, arXiv 2509.10220)", fontsize=10)
-    ax.legend(title="country", fontsize=7, ncol=2, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    ax.set_title(f"Foster's gradient of openness: {len(data)} foundation-model releases, coloured by country\n"
+                 "(governance model: our operationalisation of Foster 2025, arXiv 2509.10220)", fontsize=11)
+    ax.legend(title="country (releases)", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     target = Path(path)
     with atomic_path(target) as tmp:
-        fig.savefig(tmp, dpi=130, format=target.suffix.lstrip(".") or "png")
+        fig.savefig(tmp, dpi=130, format=target.suffix.lstrip(".").lower() or "png")
         tmp.chmod(0o644)
     plt.close(fig)
     return target
@@ -403,6 +460,85 @@ def independent_evidence(entry: CatalogEntry, data_dir: Path | None = None) -> l
             curated.append(Evidence(**{**ev.to_dict(), "source": refs[0]}))
     snapshots = [ev for ev in snapshot_evidence(entry, data_dir) if ev.method != "eosai-yaml"]
     return curated + snapshots + _licence_evidence(entry.licence_id)[0]
+
+
+#: Components whose default mapping onto the Index parameters does not fit the Index's published definitions
+#: (``_parameters-descriptions.yml`` of v1.0.2): MOF "Model architecture" is modelling code, not the documented
+#: data-processing / training pipeline the Index's ``code`` asks about; MOF "Model metadata" is a metadata
+#: file, not documentation of the training hardware (``hardware_architecture``).
+_NOT_INDEX_EVIDENCE = ("Model architecture", "Model metadata")
+_WEIGHTS_STATUS = {"none": "closed", "gated": "partial", "open": "open"}
+
+
+def index_parameter_evidence(entry: CatalogEntry, evidence: Sequence[Evidence],
+                             data_dir: Path | None = None) -> list[Evidence]:
+    """Our evidence restated in the European Open Source AI Index's own parameter definitions (v1.0.2).
+
+    The Index asks (``_parameters-descriptions.yml``):
+
+    - ``licenses``: "Is the project fully covered by OSI-approved licenses, including all data sources and
+      training pipeline code?" → open when the weights' licence is OSI-approved / open-data *and* training
+      code and data are open; partial when only the weights' licence is; closed for bespoke, non-commercial
+      or proprietary terms. (A bespoke licence is not "partially OSI".)
+    - ``weights_*``: "made freely available?" → the curated weights fact (gated download = partial), which
+      records gating; snapshot access values (Ecosystem Graphs' ``open``) cannot tell gated from free.
+    - ``code``: "Is the source code of datasource processing, model training and tuning documented?" →
+      documentation cannot be more open than the training code it documents: the training-code evidence.
+    - ``hardware_architecture``: documented training hardware → Epoch AI's ``Training hardware`` and
+      ``Hardware quantity`` (both named: open; hardware only: partial); no statement: not compared.
+
+    Other parameters keep the component mapping of :func:`valuechain.audit.frameworks.eosai_score`. Only the
+    given evidence and the entry's licence are read — never the Index record (which would be circular).
+    """
+    from valuechain.audit.catalog import derived_licence_class, resolve_ref
+
+    def best(component: str) -> Evidence | None:
+        found = [ev for ev in evidence if ev.component == component]
+        return max(found, key=lambda ev: _STATUS_RANK[ev.status]) if found else None
+
+    def derived(parameter: str, status: str, source: str, quote: str, component: str) -> Evidence:
+        return Evidence(component, status, source, quote=quote, method="index-semantics",  # type: ignore[arg-type]
+                        extra={"eosai_parameter": parameter, "catalogue_id": entry.id})
+
+    out = [ev for ev in evidence if ev.component not in _NOT_INDEX_EVIDENCE
+           and ev.component not in ("Model parameters (Final)", "Licence terms")]
+    curated_weights = next((ev for ev in evidence if ev.component == "Model parameters (Final)"
+                            and ev.method == "catalogue"), None)
+    weights = curated_weights or best("Model parameters (Final)")
+    if weights is not None:
+        status = (_WEIGHTS_STATUS[entry.weights] if weights is curated_weights else weights.status)
+        for parameter in ("weights_basemodel", "weights_endmodel"):
+            out.append(derived(parameter, status, weights.source, f"weights {entry.weights if weights is curated_weights else weights.status}",
+                               "Model parameters (Final)"))
+    code = best("Training code")
+    if code is not None:
+        out.append(derived("code", "closed" if code.status == "absent" else code.status, code.source,
+                           f"training code {code.status}: its documentation cannot be more open", "Training code"))
+    for src in entry.sources:
+        if not src["ref"].startswith("epoch:"):
+            continue
+        kind, record, location = resolve_ref(src["ref"], data_dir)
+        hardware = str((record or {}).get("Training hardware") or "").strip()
+        quantity = str((record or {}).get("Hardware quantity") or "").strip()
+        if hardware and hardware != "nan":
+            status = "open" if quantity and quantity != "nan" else "partial"
+            out.append(derived("hardware_architecture", status, location,
+                               f"Training hardware: {hardware}; quantity: {quantity or 'not stated'}", "Model metadata"))
+            break
+    if any(ev.component == "Licence terms" for ev in evidence):
+        lclass = derived_licence_class(entry)
+        code_open = code is not None and code.status == "open"
+        data = best("Datasets")
+        data_open = data is not None and data.status == "open"
+        if lclass in ("osi_open", "open_data"):
+            status = "open" if code_open and data_open else "partial"
+        else:
+            status = "closed"
+        licence_source = next(ev.source for ev in evidence if ev.component == "Licence terms")
+        out.append(derived("licenses", status, licence_source,
+                           f"weights licence {entry.licence_id} ({lclass}); training code open: {code_open}; "
+                           f"training data open: {data_open}", "Licence terms"))
+    return out
 
 
 def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, version: str = "v1.0.2",
@@ -430,7 +566,8 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
         if record is None:
             continue
         theirs = frameworks.eosai_score(location)["per_parameter"]
-        ours = frameworks.eosai_score(independent_evidence(entry, data_dir))["per_parameter"]
+        ours = frameworks.eosai_score(index_parameter_evidence(entry, independent_evidence(entry, data_dir),
+                                                               data_dir))["per_parameter"]
         result = frameworks.eosai_agreement(ours, theirs)
         per_model.append({"release": entry.id, "index_record": location, "compared": result["compared"],
                           "agree": result["agree"], "share": result["share"]})
@@ -530,7 +667,7 @@ def _governance_schema() -> Any:
     ),))
 
 
-def save_catalog_audit(store: Any, frame: Any, *, source: str) -> str:
+def save_catalog_audit(store: Any, frame: Any, *, source: str, rules_path: str | Path | None = None) -> str:
     """Append one ranked catalogue audit to the store (table ``audit_releases``); returns its ``run_id``.
 
     Rows carry the hashes of the governance rules and of the catalogue used, so a stored governance model
@@ -547,7 +684,8 @@ def save_catalog_audit(store: Any, frame: Any, *, source: str) -> str:
     run_id = f"catalog@{now.strftime('%Y%m%dT%H%M%S%f')}"
     rows = frame[_RELEASE_COLUMNS].copy()
     rows.insert(0, "catalogue_sha256", hashlib.sha256(CATALOG_PATH.read_bytes()).hexdigest()[:16])
-    rows.insert(0, "rules_sha256", hashlib.sha256(Path(load_rules().path).read_bytes()).hexdigest()[:16])
+    rules_file = Path(rules_path) if rules_path else Path(load_rules().path)
+    rows.insert(0, "rules_sha256", hashlib.sha256(rules_file.read_bytes()).hexdigest()[:16])
     rows.insert(0, "run_id", run_id)
     rows["eosai_score"] = rows["eosai_score"].astype(float)
     store.query("SELECT 1")  # finish any pending result before register() (see policy/store.py)

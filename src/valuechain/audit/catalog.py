@@ -62,6 +62,7 @@ class CatalogEntry:
     platform_tied: bool
     hf_repo: str | None = None
     licence_class: str | None = None  # curated only when the licence text cannot be read here
+    levers: list[str] | None = None  # curated licence levers, only when the licence text is not in the reference set
     sources: list[dict[str, Any]] = field(default_factory=list)
     verified: list[str] = field(default_factory=list)
 
@@ -121,6 +122,14 @@ def _load_cached(path: str) -> tuple[CatalogEntry, ...]:
             raise InputError(f"Release {item['id']!r} in {path} lacks {', '.join(missing)}.")
         if item["id"] in seen:
             raise InputError(f"Release id {item['id']!r} appears twice in {path}.")
+        levers = item.get("levers")
+        if levers is not None:
+            from valuechain.audit.governance import CONTROL_LEVERS
+
+            if not isinstance(levers, list) or not set(map(str, levers)) <= set(CONTROL_LEVERS):
+                raise InputError(f"Release {item['id']!r} in {path} has levers other than {', '.join(CONTROL_LEVERS)}.")
+            if not any("levers" in (s.get("fields") or []) for s in item.get("sources") or []):
+                raise InputError(f"Release {item['id']!r} in {path} has curated levers without a source.")
         seen.add(item["id"])
         entries.append(CatalogEntry(
             id=str(item["id"]), name=str(item["name"]), family=str(item.get("family") or item["name"]),
@@ -129,7 +138,8 @@ def _load_cached(path: str) -> tuple[CatalogEntry, ...]:
             licence_id=(str(item["licence_id"]) if item.get("licence_id") else None),
             code_open=bool(item.get("code_open", False)), data_open=bool(item.get("data_open", False)),
             platform_tied=bool(item.get("platform_tied", False)), hf_repo=item.get("hf_repo"),
-            licence_class=item.get("licence_class"), sources=list(item.get("sources") or []),
+            licence_class=item.get("licence_class"), levers=[str(x) for x in levers] if levers is not None else None,
+            sources=list(item.get("sources") or []),
             verified=list(item.get("verified") or []),
         ))
     return tuple(entries)
@@ -140,14 +150,34 @@ def _norm(text: str) -> str:
 
 
 def find_entry(ref: str, entries: Iterable[CatalogEntry] | None = None) -> CatalogEntry | None:
-    """The catalogue release named ``ref`` (its id, display name or Hugging Face repo), or None."""
+    """The catalogue release named ``ref``, or None.
+
+    Exact first (id, display name or Hugging Face repo, ignoring case and punctuation); else the one release
+    whose id or name starts with ``ref`` ("OLMo 2" → OLMo 2 13B, "GPT-OSS" → gpt-oss-120b). A prefix shared
+    by several releases ("Llama") names none of them: see :func:`suggest_entries`.
+    """
     key = _norm(ref)
     if not key:
         return None
-    for entry in entries if entries is not None else load_catalog():
+    items = list(entries if entries is not None else load_catalog())
+    for entry in items:
         if key in (_norm(entry.id), _norm(entry.name)) or (entry.hf_repo and key == _norm(entry.hf_repo)):
             return entry
-    return None
+    prefixed = [e for e in items if _norm(e.id).startswith(key) or _norm(e.name).startswith(key)]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
+def suggest_entries(ref: str, entries: Iterable[CatalogEntry] | None = None, limit: int = 4) -> list[str]:
+    """Catalogue names close to ``ref`` (shared prefix, then string similarity), for an error message."""
+    import difflib
+
+    key = _norm(ref)
+    items = list(entries if entries is not None else load_catalog())
+    prefixed = [e.name for e in items if key and (_norm(e.id).startswith(key) or _norm(e.name).startswith(key))]
+    if prefixed:
+        return prefixed[:limit]
+    by_norm = {_norm(e.name): e.name for e in items}
+    return [by_norm[k] for k in difflib.get_close_matches(key, list(by_norm), n=limit, cutoff=0.6)]
 
 
 def catalog_frame(entries: Iterable[CatalogEntry] | None = None) -> Any:
@@ -196,6 +226,8 @@ def entry_evidence(entry: CatalogEntry) -> list[Evidence]:
         extra: dict[str, Any] = {**common, "verified": "licence_id" in entry.verified}
         if entry.licence_class:
             extra["licence_class"] = entry.licence_class
+        if entry.levers is not None:
+            extra["levers"] = list(entry.levers)
         out.append(Evidence("Licence terms", "closed" if entry.weights == "none" else "partial", src("licence_id"),
                             licence=entry.licence_id, quote=f"licence: {entry.licence_id}", method="catalogue",
                             extra=extra))
