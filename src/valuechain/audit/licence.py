@@ -275,6 +275,8 @@ _USE_RESTRICTIONS_BINDING = _rx(
     + r"\b" + _HARMS,
     r"\b(you )?(may|shall|will|must) not (use|allow others to use)\b" + _g(120) + r"\bfor the (following|restricted)",
     r"\bnot (be )?used (by you )?(or [^.;:]{0,60})?(to|for|in)\b" + _g(150) + r"\b" + _HARMS,
+    r"\b(shall|will|must|may) not,? (for|in)\b" + _g(60) + r"\b" + _HARMS,  # "shall not, for military ... use"
+    r"\bnot using\b" + _g(200) + r"\b" + _HARMS,
     r"\b(comply|adhere|be consistent) with\b" + _g(80) + r"\b(acceptable use|prohibited use|usage|use) polic",
     r"\b(must|shall) (comply|be consistent)\b" + _g(30) + r"\bwith\b" + _g(80)
     + r"\b(restrictions|polic(y|ies)|trustworthy ai|ethics|guidelines)\b",
@@ -417,7 +419,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
     "_USE_RESTRICTIONS_BINDING": ("not to use", "not use", "not deploy", "not permit others", "not allow others",
                                   "not used", "not be used", "polic", "restriction", "trustworthy", "ethics",
                                   "guidelines", "cannot use", "military purposes", "purposes of surveillance",
-                                  "nuclear"),
+                                  "nuclear", "not, for", "not for", "not, in", "not in", "not using"),
     "_USE_RESTRICTIONS": ("polic", "restriction", "prohibited", "restricted", "disallowed"),
     "_PASS_THROUGH_BINDING": ("must includ", "shall includ", "must be includ", "shall be includ",
                               "must incorporat", "shall incorporat", "must be incorporat", "shall be incorporat",
