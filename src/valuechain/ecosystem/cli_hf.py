@@ -144,9 +144,10 @@ def status(
     for row in table.itertuples(index=False):
         view.add_row(*(str(v) for v in row))
     clitools.console().print(view)
-    if len(syncs):
-        unfinished = syncs[~syncs["done"]]
-        clitools.console().print(f"{len(unfinished)} unfinished sync(s); run the same `hf sync` to resume.")
+    unfinished = syncs[~syncs["done"].astype(bool)] if len(syncs) else syncs
+    if len(unfinished):
+        clitools.console().print(f"{len(unfinished)} unfinished sync(s); run the same `hf sync` to resume "
+                                 "(or add --restart to start over).")
 
 
 class _NoProgress:
