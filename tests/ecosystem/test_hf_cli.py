@@ -59,6 +59,9 @@ def test_a_killed_sync_process_resumes_with_every_row_once(records, tmp_path, sh
         proc.wait(timeout=30)
         hub.release()
         assert count(db) == (120, 120)  # pages 0-3 committed
+        status = subprocess.run([sys.executable, "-m", "valuechain", "hf", "status", "--db", str(db)],
+                                env=env, capture_output=True, text=True, timeout=120)
+        assert status.returncode == 0 and "1 unfinished sync" in status.stdout
         again = subprocess.run([sys.executable, "-m", "valuechain", "hf", "sync", "--db", str(db), "--json"],
                                env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
