@@ -221,3 +221,15 @@ def test_cli_catalog_save(run_cli, tmp_path):
     doc = res.json()
     assert doc["stored_run"].startswith("catalog@") and doc["firms"]
     assert doc["figure"] is None and not (tmp_path / "audit_gradient.png").exists()
+
+
+def test_cli_without_reference_snapshots_says_so(run_cli, tmp_path):
+    """A fresh clone without the shared data: the catalogue still audits (curated facts) and says so."""
+    env = {"VALUECHAIN_DATA": str(tmp_path / "no-data")}
+    res = run_cli("audit", "catalog", "--no-plot", "--json", env=env)
+    assert res.returncode == 0, res.stderr
+    doc = res.json()
+    assert "not found" in doc["snapshots_missing"] and "not found" in res.stderr
+    assert not any("snapshots" in s["name"] for s in doc["sources"]) and len(doc["releases"]) >= 60
+    res = run_cli("audit", "downstream", "Llama", env=env)
+    assert res.returncode == 2 and "VALUECHAIN_DATA" in res.stderr and "Traceback" not in res.stderr

@@ -203,6 +203,13 @@ def audit_entry(entry: CatalogEntry, with_snapshots: bool = True, data_dir: Path
            "read from the licence text" if licence else "from the licence id (text not available here)")
     notes = [f"facts from the curated catalogue entry '{entry.id}' (verified against snapshots: "
              f"{', '.join(entry.verified) or 'none'})", f"licence_class = {lclass} ({how})"]
+    if with_snapshots:
+        from valuechain.config import data_dir as default_data_dir
+
+        base = data_dir or default_data_dir()
+        if not base.is_dir():
+            notes.append(f"reference snapshots not found under {base} (set VALUECHAIN_DATA): curated facts only, "
+                         "no snapshot evidence or licence text")
     if licence is None and entry.levers is not None:
         notes.append(f"levers = {', '.join(entry.levers) or 'none'} (curated from "
                      f"{'; '.join(entry.sources_for('levers')) or 'no source'}; not verified: the licence text "

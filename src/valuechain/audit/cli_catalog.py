@@ -156,11 +156,17 @@ def catalog_command(
     sources = [source("valuechain curated catalogue", str(CATALOG_PATH), None, releases=len(entries)),
                source("governance rules (our operationalisation of Foster 2025)",
                       str(rules or Path(__file__).parent / "data" / "governance_rules.yml"))]
+    snapshot_note = None
     if not no_snapshots:
         from valuechain.config import data_dir
 
-        sources.append(source("reference snapshots cited by the catalogue (EOSAI v1.0.2, MOT, Epoch AI, "
-                              "Ecosystem Graphs)", str(data_dir())))
+        if data_dir().is_dir():
+            sources.append(source("reference snapshots cited by the catalogue (EOSAI v1.0.2, MOT, Epoch AI, "
+                                  "Ecosystem Graphs)", str(data_dir())))
+        else:
+            snapshot_note = (f"Reference snapshots not found under {data_dir()} (set VALUECHAIN_DATA): the audit "
+                             "used the curated facts only.")
+            console(stderr=True).print(f"[yellow]{snapshot_note}[/yellow]")
     run_id = None
     if save:
         from valuechain.audit.audit import save_catalog_audit
@@ -180,6 +186,7 @@ def catalog_command(
                     "governance_by_country": governance_counts(frame).reset_index().to_dict(orient="records"),
                     "firms": firms.to_dict(orient="records"), "stored_run": run_id,
                     "mismatches": mismatches, "operationalisation": OPERATIONALISATION,
+                    "snapshots_missing": snapshot_note,
                     "figure": str(plot) if plot else None, "csv": str(csv) if csv else None}, sources=sources)
         return
     from rich.table import Table

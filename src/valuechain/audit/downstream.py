@@ -221,6 +221,11 @@ def build_downstream(entries: Iterable[CatalogEntry] | None = None, data_dir: Pa
 
     # 1. Ecosystem Graphs ----------------------------------------------------------------------------
     eg_root = base / "ecosystem" / "ecosystem-graphs" / "assets"
+    sm_dir = base / "openness" / "ai-stack-map"
+    lineage_dir = base / "ecosystem" / "hf-lineage"
+    if not (eg_root.is_dir() or sm_dir.is_dir() or lineage_dir.is_dir()):
+        raise InputError(f"The downstream sources (Ecosystem Graphs, AI Stack Map, Hugging Face lineage) are not "
+                         f"under {base}; set VALUECHAIN_DATA to the reference snapshots.")
     if eg_root.is_dir():
         assets = ecosystem_graph_assets(str(eg_root))
         by_name = {_norm(a["name"]): a for a in assets}
