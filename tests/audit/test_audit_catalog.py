@@ -137,6 +137,13 @@ def test_cli_catalog_json(run_cli, tmp_path):
     assert (tmp_path / "audit_gradient.png").read_bytes()[:4] == b"\x89PNG"
     assert doc["schema_version"] and doc["sources"]
     assert len(doc["releases"]) >= 60 and doc["mismatches"]
+    # provenance per fact: every fact of every release names its sources (or the default it rests on)
+    assert set(doc["facts"]) == {r["id"] for r in doc["releases"]}
+    for facts in doc["facts"].values():
+        assert all(f["sources"] for name, f in facts.items() if name not in ("hf_repo", "licence_class"))
+        assert all(f["verified"] is False for f in facts.values() if all(s.startswith(("http", "default", "derived"))
+                                                                          for s in f["sources"]))
+    assert doc["facts"]["kimi-k2"]["levers"]["verified"] is False
     assert "Foster" in doc["operationalisation"]
 
 

@@ -56,3 +56,17 @@ def test_bad_references(tmp_path):
     text.write_text("hello", encoding="utf-8")
     with pytest.raises(InputError):
         audit(str(text))
+
+
+def test_llama3_licence_tag_is_not_read_as_llama_3_1(shared_data):
+    """No Llama 3 licence text is in the reference set; the Llama 3.1 text (no output-training ban) must not
+    stand in for it, so the licence is not read and the levers are not claimed."""
+    snap = shared_data / "fixtures" / "hf_model_info" / "meta-llama__Meta-Llama-3-70B-Instruct.json"
+    result = audit("meta-llama/Meta-Llama-3-70B-Instruct", snapshot=snap)
+    assert result.licence is None or "llama-3.1" not in str(result.licence.get("source"))
+    assert result.governance.label == "Controlled openness" and result.fields.weights == "gated"
+
+
+def test_mot_record_date_is_flagged(shared_data):
+    result = audit(str(shared_data / "openness" / "model-openness-tool" / "models" / "Mistral-7B-v0.1.yml"))
+    assert result.kind == "mot-yaml" and any("MOT record's release.date" in n for n in result.field_notes)

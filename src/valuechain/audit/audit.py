@@ -24,7 +24,7 @@ from valuechain.errors import InputError
 
 #: Hugging Face ``license`` tags / ``license_name`` values → ScanCode keys of the reference licence texts.
 HF_LICENCE_TO_KEY = {
-    "llama2": "llama-2-license-2023", "llama3": "llama-3.1-license-2024", "llama3.1": "llama-3.1-license-2024",
+    "llama2": "llama-2-license-2023", "llama3.1": "llama-3.1-license-2024",  # no Llama 3 text in the reference set
     "llama3.2": "llama-3.2-license-2024", "llama3.3": "llama-3.3-license-2024", "llama4": "llama-4-license-2025",
     "gemma": "gemma-tou-2024-04-01", "qwen": "qwen-2024", "bigscience-openrail-m": "bigscience-open-rail-m",
     "bigscience-bloom-rail-1.0": "bigscience-rail-1.0", "creativeml-openrail-m": "stable-diffusion-2022-08-22",
@@ -296,10 +296,14 @@ def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = T
             mof_result.source = str(path)
             evidence = mof_result.evidence()
             release = data.get("release") if isinstance(data, Mapping) else {}
-            return _audit_evidence(ref, "mot-yaml", str(release.get("name") or path.stem), evidence, str(path),
-                                   mof_result, rules=rules,
-                                   organisation=release.get("producer"),
-                                   release_date=str(release.get("date") or "") or None)
+            result = _audit_evidence(ref, "mot-yaml", str(release.get("name") or path.stem), evidence, str(path),
+                                     mof_result, rules=rules,
+                                     organisation=release.get("producer"),
+                                     release_date=str(release.get("date") or "") or None)
+            if result.release_date:
+                result.field_notes.append(f"release_date {result.release_date} is the MOT record's release.date, "
+                                          "often the date the record was written rather than the model's release")
+            return result
         raise InputError(f"{ref} is a file but not a release directory, a MOT YAML or an Index YAML.")
     entry = find_entry(ref) if snapshot is None else None
     if entry is not None:

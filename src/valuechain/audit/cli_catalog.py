@@ -132,7 +132,7 @@ def catalog_command(
 ) -> None:
     """Audit the curated catalogue and rank it (most open first), with a figure of the gradient."""
     from valuechain.audit.audit import audit_catalog, firm_summary, governance_counts, gradient_figure
-    from valuechain.audit.catalog import CATALOG_PATH, load_catalog
+    from valuechain.audit.catalog import CATALOG_PATH, FACT_FIELDS, load_catalog
     from valuechain.clitools import console, print_json, progress
     from valuechain.output import atomic_path, source
 
@@ -182,7 +182,15 @@ def catalog_command(
         check = verify_catalog(entries)
         mismatches = check[check["status"] == "mismatch"].to_dict(orient="records")
     if json_out:
-        print_json({"releases": frame.to_dict(orient="records"),
+        from valuechain.audit.catalog import derived_licence_class
+
+        def fact(e: object, f: str) -> dict:
+            value = derived_licence_class(e) if f == "licence_class" else getattr(e, f)
+            return {"value": value, "sources": e.fact_source(f), "verified": f in e.verified}  # type: ignore[attr-defined]
+
+        facts = {e.id: {f: fact(e, f) for f in (*FACT_FIELDS, "levers") if f != "levers" or e.levers is not None}
+                 for e in entries}
+        print_json({"releases": frame.to_dict(orient="records"), "facts": facts,
                     "governance_by_country": governance_counts(frame).reset_index().to_dict(orient="records"),
                     "firms": firms.to_dict(orient="records"), "stored_run": run_id,
                     "mismatches": mismatches, "operationalisation": OPERATIONALISATION,
