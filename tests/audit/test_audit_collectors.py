@@ -184,13 +184,95 @@ def test_from_epoch_rows(shared_data):
         from_epoch_row({"System": "x"})
 
 
+def _eg_asset(shared_data, file: str, name: str) -> dict:
+    assets = yaml.safe_load((shared_data / "ecosystem/ecosystem-graphs/assets" / file).read_text("utf-8"))
+    return next(a for a in assets if a.get("name") == name)
+
+
 def test_from_ecosystem_assets(shared_data):
-    assets = yaml.safe_load((shared_data / "ecosystem/ecosystem-graphs/assets/01ai.yaml").read_text("utf-8"))
-    ev = from_ecosystem_asset(assets[0])
-    assert _by(ev, "Model parameters (Final)").status == "open"
+    ev = from_ecosystem_asset(_eg_asset(shared_data, "01ai.yaml", "Yi"))
     assert _by(ev, "Licence terms").licence == "custom"  # {value, explanation} unwrapped
     with pytest.raises(InputError):
         from_ecosystem_asset({"name": "x"})
+
+
+def test_ecosystem_custom_or_unknown_licence_is_never_open(shared_data):
+    """Access 'open' does not make a licence open: Llama 2 and Yi ('custom') stay partial, with a warning."""
+    for file, name in (("meta.yaml", "Llama 2"), ("01ai.yaml", "Yi")):
+        ev = from_ecosystem_asset(_eg_asset(shared_data, file, name))
+        licence, weights = _by(ev, "Licence terms"), _by(ev, "Model parameters (Final)")
+        assert (licence.status, weights.status) == ("partial", "partial"), name
+        assert "custom" in licence.extra["warning"] and licence.extra["licence_open"] is False
+    mistral = from_ecosystem_asset(_eg_asset(shared_data, "mistral.yaml", "Mistral"))  # "Apache 2.0"
+    assert _by(mistral, "Licence terms").status == _by(mistral, "Model parameters (Final)").status == "open"
+    large = from_ecosystem_asset(_eg_asset(shared_data, "mistral.yaml", "Mistral Large"))  # limited, unknown
+    assert _by(large, "Model parameters (Final)").status == "closed"
+    assert all(e.status != "open" for e in large) and "No licence" in large[0].extra["warning"]
+    no_licence = from_ecosystem_asset({"name": "m", "access": "open", "type": "model"})
+    assert _by(no_licence, "Model parameters (Final)").status == "partial"
+
+
+class _FailingApi:
+    """A stand-in for HfApi whose model_info raises what a broken network or Hub raises."""
+
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+
+    def model_info(self, repo_id):
+        raise self.exc
+
+
+def _httpx():
+    """The HTTP client huggingface_hub uses here (``httpx2`` in recent releases, ``httpx`` before)."""
+    import importlib
+
+    for name in ("httpx2", "httpx"):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    raise AssertionError("huggingface_hub needs httpx or httpx2")
+
+
+def _hub_errors():
+    import requests
+    from huggingface_hub.utils import HfHubHTTPError
+
+    httpx = _httpx()
+    request = httpx.Request("GET", "https://huggingface.co/api/models/a/b")
+    return [
+        httpx.ConnectError("[Errno -3] Temporary failure in name resolution", request=request),
+        httpx.ReadTimeout("timed out", request=request),
+        requests.exceptions.ConnectionError("Max retries exceeded"),
+        requests.exceptions.Timeout("timed out"),
+        TimeoutError("timed out"),
+        OSError("Network is unreachable"),
+        HfHubHTTPError("503 Service Unavailable", response=httpx.Response(503, request=request)),
+    ]
+
+
+@pytest.mark.parametrize("exc", _hub_errors(), ids=lambda e: type(e).__name__)
+def test_hf_network_errors_become_one_sentence(exc):
+    from valuechain.errors import SourceError
+
+    with pytest.raises(SourceError) as info:
+        from_huggingface("owner/model", api=_FailingApi(exc))
+    message = str(info.value)
+    assert "owner/model" in message and "\n" not in message and message.endswith(".")
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def test_hf_not_found_and_gated_are_input_errors():
+    from huggingface_hub.utils import GatedRepoError, RepositoryNotFoundError
+
+    httpx = _httpx()
+
+    request = httpx.Request("GET", "https://huggingface.co/api/models/a/b")
+    for exc, words in ((RepositoryNotFoundError("404", response=httpx.Response(404, request=request)),
+                        "does not exist"),
+                       (GatedRepoError("403", response=httpx.Response(403, request=request)), "gated")):
+        with pytest.raises(InputError, match=words):
+            from_huggingface("owner/model", api=_FailingApi(exc))
 
 
 def test_decoding_latin1_utf16_and_refusals(tmp_path):

@@ -250,15 +250,15 @@ def _hf_payload_live(repo_id: str, api: Any = None) -> dict[str, Any]:
     api = api or HfApi(token=config.token("HF_TOKEN"))
     try:
         info = api.model_info(repo_id)
+    except GatedRepoError:  # a subclass of RepositoryNotFoundError: caught first
+        raise InputError(f"The Hugging Face model '{repo_id}' is gated and needs an accepted licence.") from None
     except RepositoryNotFoundError:
         raise InputError(f"The Hugging Face model '{repo_id}' does not exist (or is private).") from None
-    except GatedRepoError:
-        raise InputError(f"The Hugging Face model '{repo_id}' is gated and needs an accepted licence.") from None
     except HfHubHTTPError as exc:
         raise SourceError(f"Hugging Face did not answer for '{repo_id}' ({exc.__class__.__name__}).") from None
     except Exception as exc:  # noqa: BLE001 - transport errors (httpx/requests/OSError) differ by version
-        raise SourceError(f"Hugging Face could not be reached for '{repo_id}' ({exc.__class__.__name__}).") \
-            from None
+        raise SourceError(f"Hugging Face could not be reached for '{repo_id}' ({exc.__class__.__name__}); "
+                          "check the network or pass a saved snapshot.") from None
     card = info.card_data.to_dict() if getattr(info, "card_data", None) else {}
     files = [s.rfilename for s in (info.siblings or [])]
     card_text = ""
@@ -552,8 +552,20 @@ def from_ecosystem_asset(asset: Mapping[str, Any], *, source: str = "Ecosystem G
     access = str(_eg_value(asset.get("access")) or "").strip().lower()
     licence = _eg_value(asset.get("license"))
     licence = str(licence).strip() if licence not in (None, "", "unknown") else None
-    # Ecosystem Graphs "limited" means access through an API or on request, not downloadable weights
-    status = {"open": "open", "limited": "closed", "closed": "closed"}.get(access, "absent")
+    # A licence counts as open only when the licence itself is on the MOT's open lists (after normalising
+    # spellings): "custom", "unknown" or a missing licence is never open, whatever the model's access
+    # (Llama 2: access open, licence custom). Such an id is not an error: a warning names it.
+    from valuechain.audit.mof import mot_licences
+
+    lic = mot_licences()
+    licence_open = bool(licence) and lic.is_open(lic.normalise(licence))
+    warning = None if licence_open else (
+        f"Licence '{licence}' is not an open licence id (MOT lists); treated as not open." if licence
+        else "No licence given; treated as not open.")
+    # Ecosystem Graphs "limited" means access through an API or on request, not downloadable weights;
+    # downloadable weights under a licence that is not open are "partial" (as for Hugging Face evidence)
+    status = {"open": "open" if licence_open else "partial", "limited": "closed", "closed": "closed"}.get(
+        access, "absent")
     explanation = asset.get("license", {}).get("explanation") if isinstance(asset.get("license"), Mapping) \
         else None
     kind = str(asset.get("type") or "model")
@@ -561,13 +573,16 @@ def from_ecosystem_asset(asset: Mapping[str, Any], *, source: str = "Ecosystem G
     created = _eg_value(asset.get("created_date"))
     extra = {"asset": asset.get("name"), "organisation": asset.get("organization"),
              "nationality": asset.get("nationality"), "type": kind, "access": access,
-             "dependencies": list(_eg_value(asset.get("dependencies")) or []), "url": asset.get("url")}
+             "dependencies": list(_eg_value(asset.get("dependencies")) or []), "url": asset.get("url"),
+             "licence_open": licence_open}
+    if warning:
+        extra["warning"] = warning
     src = f"{source}#{asset.get('name')}"
     out = [Evidence(component=component, status=status, source=src, licence=licence,
                     date=str(created) if created else None, quote=f"access: {access}", method="ecosystem-graphs",
                     extra=extra)]
     if licence:
-        out.append(Evidence(component="Licence terms", status="open" if access == "open" else "partial",
+        out.append(Evidence(component="Licence terms", status="open" if licence_open else "partial",
                             source=src, licence=licence, date=str(created) if created else None,
                             quote=str(explanation or f"license: {licence}"), method="ecosystem-graphs",
                             extra=extra))
