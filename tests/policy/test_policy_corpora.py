@@ -163,7 +163,7 @@ def test_every_trends_figure_shows_the_us_shocks_and_confounders(cn_policy_theme
     from valuechain.policy.timeline import CONFOUNDERS, SHOCKS, load_events
 
     events = events_for_figure(load_events(), {"CN"})
-    days = {e.date.isoformat() for e in events}
+    days = {e.date.isoformat() for e in events} | {e.publication_date.isoformat() for e in events if e.publication_date}
     assert set(SHOCKS) <= days and set(CONFOUNDERS) <= days
     assert {e.country for e in events if e.category not in ("us_shock", "confounder")} == {"CN"}
     trends = theme_trends(cn_policy_themes, ["country"])

@@ -8,7 +8,17 @@ from datetime import date
 import pytest
 
 from valuechain.errors import InputError
-from valuechain.policy.timeline import CATEGORIES, CONFOUNDERS, SHOCKS, events_path, load_events, timeline
+from valuechain.policy.timeline import (
+    CATEGORIES,
+    CONFOUNDERS,
+    DROPPED_DRAFT_EVENTS,
+    SHOCKS,
+    draft_events_path,
+    events_path,
+    load_events,
+    timeline,
+    timeline_sources,
+)
 
 
 def test_at_least_forty_complete_events():
@@ -19,28 +29,36 @@ def test_at_least_forty_complete_events():
         assert e.country in {"CN", "US"}
         assert e.category in CATEGORIES
         assert e.issuing_body and e.title_original and e.title_en and e.confidence and e.verification
-        assert e.source_url or e.source_note, e.event_id
+        assert e.source_url.startswith("https://") or e.source_url.startswith("http://"), e.event_id
+        assert "thedailyscout" not in e.source_url + e.source_note, e.event_id
         assert e.verification.split(":")[0].split(" (")[0] in {"corpus", "draft", "secondary", "web"}, e.event_id
-        if e.publication_date and e.category != "us_shock":
-            assert e.publication_date >= e.date, e.event_id
+        if e.publication_date:  # publication never precedes the date of issue / release
+            assert e.publication_date > e.date, e.event_id
 
 
 def test_shocks_and_confounders_are_in_the_timeline():
     by_date = {}
-    for e in load_events():
+    for e in load_events():  # a shock is an event's date of release or, for 2024-04-04, of publication
         by_date.setdefault(e.date.isoformat(), []).append(e)
+        if e.publication_date and e.category == "us_shock":
+            by_date.setdefault(e.publication_date.isoformat(), []).append(e)
     for day in SHOCKS:
         assert any(e.category == "us_shock" for e in by_date[day]), day
     for day, name in CONFOUNDERS.items():
         assert any(e.category == "confounder" and name.split("-")[0] in e.title_en for e in by_date[day]), day
 
 
-def test_draft_events_are_all_carried_over(shared_data):
-    with (shared_data / "policy" / "policy-events-draft.csv").open(encoding="utf-8") as fh:
+def test_draft_events_are_carried_over_or_dropped_with_a_reason(shared_data):
+    assert draft_events_path() == shared_data / "policy" / "policy-events-draft.csv"
+    assert str(draft_events_path()) in {s["location"] for s in timeline_sources()}
+    with draft_events_path().open(encoding="utf-8") as fh:
         draft = list(csv.DictReader(fh))
-    dates = {(e.date.isoformat(), e.country) for e in load_events()}
+    events = load_events()
+    dates = {(e.date.isoformat(), e.country) for e in events}
+    dates |= {(e.publication_date.isoformat(), e.country) for e in events if e.publication_date}
     for row in draft:
-        assert (row["date"], row["country"]) in dates, row["event"]
+        key = (row["date"], row["country"])
+        assert (key in dates) != (key in DROPPED_DRAFT_EVENTS), row["event"]
 
 
 def test_corpus_verified_events_match_the_corpus(shared_data):

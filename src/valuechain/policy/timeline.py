@@ -2,8 +2,15 @@
 
 Started from the research draft ``policy/policy-events-draft.csv`` (29 events) and extended with the
 Chinese documents found in the MIIT/CAC/TC260 corpus, Government Work Reports, AGORA laws and the
-model-release confounders. Each row has the date (the date of issue or signature), the publication
-date where it differs, the issuing body, the title in the original language and in English, a
+model-release confounders. The two date columns mean the same thing on every row:
+
+* ``date``: the day the measure was issued, signed, adopted or publicly released (for a U.S. rule, the
+  day BIS released it; for a Chinese document, the date it bears; for a model, its release);
+* ``publication_date``: the day its text was officially published (Federal Register, gov.cn or a
+  ministry's website, an SEC filing), only where that differs from ``date``; it is never earlier.
+
+Effective (in-force) dates are given in the titles or notes where they matter. Each row also has the
+issuing body, the title in the original language and in English, a
 category, a source URL or note, a confidence, and ``verification`` saying how the row was checked
 (``corpus: ...`` = title/date/URL found in a local snapshot; ``web (date): ...`` = document number and
 dates checked against stored public copies of the source, named in the field; ``draft: ...`` = carried
@@ -23,13 +30,16 @@ from typing import Any
 from valuechain.errors import InputError
 from valuechain.policy.corpora import parse_date
 
-# The export-control shocks of Jin et al. (2026) supported out of the box; the paper's "2024 revision"
-# is either 2024-04-04 or 2024-12-02, so both are kept and reported.
+# The export-control shocks of Jin et al. (2026) supported out of the box (the dates of the spec,
+# shared/specs/ecosystem-measurement.md §1). Each is the ``date`` of its timeline event except 2024-04-04:
+# the corrections to the 2023 rules were released on 2024-03-29 (their ``date``) and published and in
+# force on 2024-04-04 (their ``publication_date``), the date the spec uses. The paper's "2024 revision"
+# is either that rule or the December 2024 package, so both are kept and reported.
 SHOCKS: dict[str, str] = {
     "2022-08-09": "CHIPS and Science Act",
     "2022-10-07": "BIS advanced-computing rules (round 1)",
     "2023-10-17": "BIS advanced-computing rules (round 2)",
-    "2024-04-04": "BIS corrections to the 2023 rules",
+    "2024-04-04": "BIS corrections to the 2023 rules (released 2024-03-29, in force 2024-04-04)",
     "2024-12-02": "BIS December 2024 package (HBM, SME, Entity List)",
     "2025-01-13": "Framework for AI Diffusion",
 }
@@ -40,6 +50,16 @@ CONFOUNDERS: dict[str, str] = {
     "2023-07-18": "Llama 2",
     "2025-01-20": "DeepSeek-R1",
 }
+# Events of the research draft that are not in the timeline, and why (no official source could be confirmed).
+DROPPED_DRAFT_EVENTS: dict[tuple[str, str], str] = {
+    ("2021-11-30", "CN"): "14th FYP for Software & IT Services: no official URL confirmed offline",
+    ("2021-12-28", "CN"): "14th FYP for National Informatization: no official URL confirmed offline",
+    ("2023-10-18", "CN"): "Global AI Governance Initiative: no official URL confirmed offline",
+    ("2024-07-04", "CN"): "Shanghai Declaration on Global AI Governance: no official URL confirmed offline",
+    ("2025-12-08", "US"): "H200 export approval: the draft's only source was a newsletter (thedailyscout.com)",
+}
+DRAFT_FILE = ("policy", "policy-events-draft.csv")
+
 CATEGORIES = ("us_shock", "us_shock_candidate", "us_promotion", "us_relaxation", "us_report", "cn_policy",
               "cn_standard", "cn_regulation", "confounder")
 FIELDS = ("event_id", "date", "publication_date", "country", "issuing_body", "title_original", "title_en",
@@ -144,12 +164,20 @@ def timeline_frame(events: list[PolicyEvent] | None = None) -> Any:
     return pd.DataFrame([e.to_dict() for e in (events if events is not None else load_events())])
 
 
+def draft_events_path() -> Path:
+    """The research draft the timeline started from, in the reference data (``config.data_dir()``)."""
+    from valuechain import config
+
+    return config.data_dir().joinpath(*DRAFT_FILE)
+
+
 def timeline_sources() -> list[dict[str, Any]]:
     from valuechain.output import source
 
     return [
         source("valuechain curated policy timeline", str(events_path()),
                note="each event names its own source_url / source_note and verification"),
-        source("research draft of policy events", "shared/data/policy/policy-events-draft.csv",
-               note="29 dated events compiled for this project; starting point of the timeline"),
+        source("research draft of policy events", str(draft_events_path()),
+               note=f"dated events compiled for this project; starting point of the timeline; "
+                    f"{len(DROPPED_DRAFT_EVENTS)} dropped for want of an official source"),
     ]
