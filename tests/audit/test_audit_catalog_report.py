@@ -14,6 +14,7 @@ def test_report_section(tmp_path, shared_data):
     assert "operationalisation" in section.html and "2509.10220" in section.html
     assert "unverified facts" in section.html and "European Open Source AI Index" in section.html
     assert "Unresolved dependency names" in section.html
+    assert "On licenses, of the" in section.html  # the Index's own inconsistency, computed from the cells
     assert any("operationalisation" in n for n in section.notes)
     assert section.sources and all("location" in s for s in section.sources)
     assert section.data["releases"] >= 60 and 0.5 < section.data["eosai_agreement"] < 1

@@ -597,7 +597,7 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
         "index_version": version, "models": len(per_model), "cells": int(len(cells)),
         "agreement": float(cells["agree"].mean()) if len(cells) else None,
         "per_parameter": per_parameter.reset_index().to_dict(orient="records"),
-        "per_model": per_model, "disagreements": disagreements,
+        "per_model": per_model, "disagreements": disagreements, "per_cell": rows,
         "note": "Our scores come from our own evidence (catalogue facts, MOT/Epoch/Ecosystem Graphs records, "
                 "licence text), never from the Index record; parameters our evidence does not speak to are "
                 "not compared.",

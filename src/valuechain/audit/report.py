@@ -48,6 +48,18 @@ def _downstream_figure(summary: Any, path: Path) -> Path:
     return path
 
 
+def _licenses_finding(agreement: dict[str, Any]) -> str:
+    """How the Index scores releases whose weights are under an OSI licence but whose data or code are closed."""
+    partly = [c for c in agreement.get("per_cell", []) if c["parameter"] == "licenses" and c["ours"] == 0.5]
+    n_open = sum(1 for c in partly if c["index"] == 1.0)
+    n_partial = sum(1 for c in partly if c["index"] == 0.5)
+    if not n_open:
+        return ""
+    return (f"On licenses, of the {len(partly)} releases whose weights are OSI-licensed but whose training data or "
+            f"code are not released, the Index scores {n_open} 'open' — although its definition asks for all data "
+            f"sources and pipeline code to be covered — and {n_partial} 'partial'.")
+
+
 def report_section(out_dir: Path) -> Section:
     """Run the audit on the packaged catalogue and the shared snapshots; write figures into ``out_dir``."""
     from valuechain.audit.audit import (
@@ -121,8 +133,10 @@ def report_section(out_dir: Path) -> Section:
         _table(dmap.unresolved.groupby("why").size().rename("count").reset_index()),
         "<h3>Agreement with the European Open Source AI Index v1.0.2</h3>",
         f"<p>On the {agreement['models']} releases both cover, our Index-style scoring — computed only from "
-        f"evidence independent of the Index — agrees on {agreement['agreement']:.1%} of {agreement['cells']} "
-        f"parameter cells. Disagreements are findings, listed below.</p>",
+        f"evidence independent of the Index, read in the Index's own parameter definitions (licenses: OSI "
+        f"coverage of weights, training code and data; gated weights partial; code documentation bounded by the "
+        f"training code; hardware from Epoch AI) — agrees on {agreement['agreement']:.1%} of {agreement['cells']} "
+        f"parameter cells. Disagreements are findings, listed below. {html.escape(_licenses_finding(agreement))}</p>",
         _table(__import__("pandas").DataFrame(agreement["per_parameter"])),
         _table(__import__("pandas").DataFrame(agreement["disagreements"]), max_rows=60),
     ]
