@@ -72,7 +72,7 @@ def main() -> int:
           f"{agreement['models']} releases; median per-release share "
           f"{statistics.median(m['share'] for m in agreement['per_model']):.3f}")
     print(f"downstream: {len(dmap.links)} links, {len(dmap.unresolved)} unresolved dependency names")
-    return 0 if t_mot < 1.0 else 0  # the target is reported, not enforced (shared machine)
+    return 0  # the 1 s target is reported above, not enforced (shared machine)
 
 
 if __name__ == "__main__":

@@ -70,3 +70,10 @@ def test_llama3_licence_tag_is_not_read_as_llama_3_1(shared_data):
 def test_mot_record_date_is_flagged(shared_data):
     result = audit(str(shared_data / "openness" / "model-openness-tool" / "models" / "Mistral-7B-v0.1.yml"))
     assert result.kind == "mot-yaml" and any("MOT record's release.date" in n for n in result.field_notes)
+
+
+def test_incomplete_mot_record_is_flagged(shared_data):
+    """Phi-2's MOT record lists no final parameters but names its Hugging Face repo: the audit warns."""
+    result = audit(str(shared_data / "openness" / "model-openness-tool" / "models" / "Phi-2.yml"))
+    assert result.fields.weights == "none"  # the MOF rule: an unlisted component is not released
+    assert any("may be incomplete" in n and "microsoft/phi-2" in n for n in result.field_notes)

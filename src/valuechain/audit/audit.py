@@ -303,6 +303,13 @@ def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = T
             if result.release_date:
                 result.field_notes.append(f"release_date {result.release_date} is the MOT record's release.date, "
                                           "often the date the record was written rather than the model's release")
+            hf_repo = str(release.get("huggingface") or "").strip()
+            if hf_repo and result.fields.weights == "none":
+                repo = hf_repo.split("huggingface.co/")[-1].strip("/")
+                result.field_notes.append(
+                    f"caution: the MOT record does not list the final model parameters yet names the Hugging Face "
+                    f"repository {repo}; the record may be incomplete (weights = none follows the MOF rule that an "
+                    f"unlisted component is not released) — audit the repository itself: valuechain audit model {repo}")
             return result
         raise InputError(f"{ref} is a file but not a release directory, a MOT YAML or an Index YAML.")
     entry = find_entry(ref) if snapshot is None else None

@@ -145,8 +145,9 @@ def _load_cached(path: str) -> tuple[CatalogEntry, ...]:
     return tuple(entries)
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
+def _norm(text: Any) -> str:
+    """Lower-case alphanumerics only: the key names are compared on."""
+    return re.sub(r"[^a-z0-9]+", "", str(text).lower())
 
 
 def find_entry(ref: str, entries: Iterable[CatalogEntry] | None = None) -> CatalogEntry | None:

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from valuechain.audit.catalog import CatalogEntry, load_catalog
+from valuechain.audit.catalog import CatalogEntry, _eg, _norm, load_catalog
 from valuechain.errors import InputError
 
 #: Dependency names seen in Ecosystem Graphs → catalogue family (when no release name matches exactly).
@@ -48,14 +48,6 @@ FAMILY_ALIASES = {
     "luminous": "Luminous",
 }
 STACK_MODEL_CATEGORIES = ("base_pretrained", "finetuned_chat")
-
-
-def _norm(text: Any) -> str:
-    return re.sub(r"[^a-z0-9]+", "", str(text).lower())
-
-
-def _eg(value: Any) -> Any:
-    return value.get("value") if isinstance(value, Mapping) and "value" in value else value
 
 
 @dataclass
