@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -327,3 +328,17 @@ def test_hf_snapshot_reads_the_licence_file(shared_data, tmp_path):
     assert lic.extra["identified_licence"] == "llama-3.1-license-2024"
     assert lic.extra["licence_class"] == "restricted_open" and lic.status == "partial"
     assert lic.extra["licence_report"]["attribution_branding"] is True
+
+
+def test_utf16_without_bom_is_decoded_and_bom_garbage_refused(tmp_path):
+    from valuechain.audit.collectors import decode_bytes, read_text
+
+    text = "Permission is hereby granted to use. Governed by the laws of Japan."
+    assert decode_bytes(text.encode("utf-16-le")) == text
+    assert decode_bytes(text.encode("utf-16-be")) == text
+    with pytest.raises(InputError, match="binary"):  # a BOM followed by control characters
+        decode_bytes(b"\xff\xfe" + b"\x01\x00\x02\x00" * 400)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_text(fifo, what="licence file")

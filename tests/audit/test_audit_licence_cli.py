@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from valuechain.audit.collectors import split_front_matter
@@ -64,7 +66,10 @@ def _bad_inputs(tmp_path):
     malformed.write_text("release:\n  name: x\n  components: [unclosed\n", encoding="utf-8")
     wrong = tmp_path / "wrong.yml"
     wrong.write_text("system:\n  name: K2\nweights_endmodel:\n  class: open\n", encoding="utf-8")
+    a_list = tmp_path / "list.yml"
+    a_list.write_text("- release\n- components\n", encoding="utf-8")
     return [("licence", empty, "empty"), ("licence", binary, "binary"), ("licence", huge, "larger than"),
+            ("mof", a_list, "not a Model Openness Tool record"), ("licence", Path("/dev/zero"), "not a regular file"),
             ("licence", tmp_path / "missing.txt", "does not exist"), ("mof", malformed, "not valid YAML"),
             ("mof", wrong, "not a Model Openness Tool record"), ("mof", empty, "empty"),
             ("mof", binary, "binary"), ("licence", tmp_path, "directory")]

@@ -106,3 +106,14 @@ def test_cli_mof_json(run_cli, mot_dir):
     assert set(out["progress"]) == {"Class III", "Class II", "Class I"}
     assert len(out["components"]) == 17
     assert out["sources"]
+
+
+def test_schema_oddities_are_warnings_not_errors():
+    """No components, a release licence that is not a mapping, a licence entry naming no licence."""
+    result = mof_class({"release": {"name": "x", "license": 7, "components": [
+        {"name": "Model card", "license": {"a": 1}}]}})
+    assert result.mof_class == "Unclassified"
+    assert any("'release.license' is not a mapping" in w for w in result.warnings)
+    assert any("names no licence" in w for w in result.warnings)
+    empty = mof_class({"release": {"name": "x"}})
+    assert empty.warnings == ["The release lists no components, so no class can be met."]

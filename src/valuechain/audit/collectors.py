@@ -49,12 +49,18 @@ def decode_bytes(raw: bytes, where: str = "The input") -> str:
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:
-                return raw.decode(encoding)
+                return _refuse_controls(raw.decode(encoding), where)
             except UnicodeDecodeError:
                 raise InputError(f"{where} starts with a {encoding} byte-order mark but is not valid {encoding}.") \
                     from None
     head = raw[:8192]
     if b"\x00" in head:
+        encoding = _utf16_without_bom(head)
+        if encoding:
+            try:
+                return _refuse_controls(raw.decode(encoding), where)
+            except UnicodeDecodeError:
+                pass
         raise InputError(f"{where} is a binary file, not a text.")
     try:
         return raw.decode("utf-8")
@@ -67,6 +73,27 @@ def decode_bytes(raw: bytes, where: str = "The input") -> str:
         return raw.decode("cp1252")
     except UnicodeDecodeError:
         return raw.decode("latin-1")
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when the bytes look like mostly-ASCII UTF-16 written without a BOM."""
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _refuse_controls(text: str, where: str) -> str:
+    """A decoded text full of control characters is a binary that happened to decode."""
+    head = text[:8192]
+    controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if controls > len(head) * 0.02:
+        raise InputError(f"{where} is a binary file, not a text.")
+    return text
 
 
 def read_text(path_or_text: str | Path, what: str = "file", max_bytes: int = MAX_TEXT_BYTES) -> str:
@@ -83,11 +110,17 @@ def read_text(path_or_text: str | Path, what: str = "file", max_bytes: int = MAX
         raise InputError(f"The {what} {path} does not exist.")
     if path.is_dir():
         raise InputError(f"The {what} {path} is a directory, not a file.")
+    if not path.is_file():  # a device, FIFO or socket (/dev/zero would never end)
+        raise InputError(f"The {what} {path} is not a regular file.")
     size = path.stat().st_size
     if size > max_bytes:
         raise InputError(f"The {what} {path} is {size / 1024 / 1024:.0f} MB, larger than the "
                          f"{max_bytes // (1024 * 1024)} MB limit for a text.")
-    return decode_bytes(path.read_bytes(), where=f"The {what} {path}")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"The {what} {path} cannot be read ({exc.strerror or exc.__class__.__name__}).") from None
+    return decode_bytes(raw, where=f"The {what} {path}")
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:

@@ -237,10 +237,13 @@ def mof_class(path_or_mapping: str | Path | Mapping[str, Any], normalized: bool 
     lic = mot_licences()
     release = data["release"]
     release_licences = release.get("license") or {}
-    if not isinstance(release_licences, Mapping):
-        release_licences = {}
-    listed: dict[str, Mapping[str, Any]] = {}
     warnings: list[str] = []
+    if not isinstance(release_licences, Mapping):
+        warnings.append("'release.license' is not a mapping of content type to licence and was ignored.")
+        release_licences = {}
+    if not release.get("components"):
+        warnings.append("The release lists no components, so no class can be met.")
+    listed: dict[str, Mapping[str, Any]] = {}
     for comp in release.get("components") or []:
         name = comp["name"].strip()
         if name not in MOF_COMPONENTS:
@@ -253,8 +256,11 @@ def mof_class(path_or_mapping: str | Path | Mapping[str, Any], normalized: bool 
         comp = listed.get(name)
         licence, origin = None, None
         if comp is not None:
-            licence = _licence_name(comp.get("license"))
+            raw = comp.get("license")
+            licence = _licence_name(raw)
             origin = "component" if licence else None
+            if licence is None and raw not in (None, "", {}):
+                warnings.append(f"{name}: its licence entry {raw!r} names no licence; the release licence applies.")
             if licence is None:
                 for key in (ctype, "distribution"):
                     licence = _licence_name(release_licences.get(key))
