@@ -328,3 +328,12 @@ def test_chinese_negation_scopes_over_a_stance(text, theme, present):
 def test_other_latin_script_languages_are_rejected(text):
     with pytest.raises(InputError, match="does not read as English"):
         detect_language(text)
+
+
+@pytest.mark.parametrize("text", [
+    "It doesn't support open-source models.",
+    "Export controls restrict advanced AI chips sales to China.",
+    "We won't restrict open-weight models, and agencies can't ban them either.",
+])
+def test_short_english_with_contractions_is_english(text):
+    assert detect_language(text) == "en"

@@ -57,9 +57,10 @@ def report_section(out_dir: Path) -> Section:
                   title="Policy events and theme share of Chinese MIIT/CAC/TC260 documents per half-year")
     rate_path = out_dir / "policy-gwr-rates.png"
     gwr_recent = gwr_reports[gwr_reports["year"] >= 2010]
+    gwr_span = f"{int(gwr_recent['year'].min())}-{int(gwr_recent['year'].max())}"
     plot_timeline(events_for_figure(events, {"CN"}),
                   theme_trends(gwr_recent, ["country"]), rate_path, measure="per_10k",
-                  title="Government Work Reports 2010-2025: mentions per 10,000 characters")
+                  title=f"Government Work Reports {gwr_span}: mentions per 10,000 characters")
 
     ba = before_after(cn, REPORT_SHOCK, ["country"])
     ba_gwr = before_after(gwr_recent, REPORT_SHOCK, ["country"])
@@ -88,7 +89,7 @@ def report_section(out_dir: Path) -> Section:
                           ("n_after", "docs after"), ("share_after", "share after"), ("p_z", "p (z-test)"),
                           ("p_fisher", "p (Fisher)"), ("thin", "thin series")],
                {"share_before": "{:.3f}", "share_after": "{:.3f}", "p_z": "{:.3g}", "p_fisher": "{:.3g}"}),
-        f"<h3>Government Work Reports 2010-2025 before vs after {REPORT_SHOCK.isoformat()} (mentions per 10,000 characters)</h3>",
+        f"<h3>Government Work Reports {gwr_span} before vs after {REPORT_SHOCK.isoformat()} (mentions per 10,000 characters)</h3>",
         _table(ba_gwr.table, [("theme", "theme"), ("n_before", "reports before"), ("per_10k_before", "per 10k before"),
                               ("n_after", "reports after"), ("per_10k_after", "per 10k after"),
                               ("k_before", "reports with theme (before)"), ("k_after", "with theme (after)")],
@@ -123,7 +124,7 @@ def report_section(out_dir: Path) -> Section:
         figures=[
             Figure(str(figure_path), "Dated events (U.S. shocks in red lines, model releases dashed) and the share "
                                      "of Chinese ministry documents with each theme per half-year."),
-            Figure(str(rate_path), "Government Work Reports 2010-2025: theme mentions per 10,000 characters."),
+            Figure(str(rate_path), f"Government Work Reports {gwr_span}: theme mentions per 10,000 characters."),
         ],
         sources=sources,
         notes=notes,
