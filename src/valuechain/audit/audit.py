@@ -565,8 +565,10 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
 
     For every catalogue release that cites an Index record of ``version``, we score the 14 parameters
     from our own evidence — the curated facts, the MOT / Epoch / Ecosystem Graphs records and the licence
-    text, never the Index record itself — and compare per parameter with the Index's open/partial/closed
-    (:func:`valuechain.audit.frameworks.eosai_agreement`). Disagreements are findings and are listed.
+    text, never the Index record itself — read in the Index's parameter definitions
+    (:func:`index_parameter_evidence`), and compare per parameter with the Index's open/partial/closed
+    (:func:`valuechain.audit.frameworks.eosai_agreement`). Disagreements are findings and are listed;
+    ``per_cell`` holds every compared cell.
     """
     import pandas as pd
 
@@ -606,8 +608,12 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
         "per_parameter": per_parameter.reset_index().to_dict(orient="records"),
         "per_model": per_model, "disagreements": disagreements, "per_cell": rows,
         "note": "Our scores come from our own evidence (catalogue facts, MOT/Epoch/Ecosystem Graphs records, "
-                "licence text), never from the Index record; parameters our evidence does not speak to are "
-                "not compared.",
+                "licence text), never from the Index record, read in the Index's own parameter definitions "
+                "(index_parameter_evidence: licenses = OSI coverage of weights, training code and data; gated "
+                "weights partial; code documentation bounded by the training code; hardware from Epoch AI); "
+                "parameters our evidence does not speak to are not compared. Document parameters (modelcard, "
+                "datasheet, preprint) come from MOT licence status, which says a document is released, not that "
+                "it is comprehensive as the Index asks: their disagreements are largely that difference.",
     }
 
 
