@@ -29,12 +29,14 @@ def print_json(payload: Any, sources: list[dict[str, Any]] | None = None) -> Non
 
 
 def progress() -> Any:
-    """A Rich progress bar on stderr (so that ``--json`` on stdout stays clean)."""
+    """A Rich progress bar on stderr (so that ``--json`` on stdout stays clean), shown on terminals only."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    err = console(stderr=True)
+    # Only on a terminal: piped or captured stderr gets no bar (and no stray blank line before an error).
     return Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=console(stderr=True), transient=True,
+        TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
     )
 
 
