@@ -117,6 +117,8 @@ def test_audit_result_has_all_frameworks_and_provenance(shared_data):
     assert 0 < result.eosai["score"] <= 1
     assert result.sources and all("location" in s for s in result.sources)
     assert {e.method for e in result.evidence} >= {"catalogue", "mot-yaml", "epoch"}
+    mot = [s for s in result.sources if "model-openness-tool" in s["location"]]  # snapshot named, dated, pinned
+    assert mot and all(s["commit"] == "8b5d30e9" and s["retrieved"] == "2026-05" for s in mot)
 
 
 def test_cli_catalog_table_csv_plot(run_cli, tmp_path):

@@ -31,6 +31,18 @@ HF_LICENCE_TO_KEY = {
     "apache-2.0": "apache-2.0", "mit": "mit", "cc-by-nc-4.0": "cc-by-nc-4.0", "cc-by-nc-sa-4.0": "cc-by-nc-sa-4.0",
 }
 _STATUS_RANK = {"open": 3, "partial": 2, "closed": 1, "absent": 0}
+#: Where the reference snapshots come from (shared data README): path fragment → (name, retrieved, commit).
+SNAPSHOT_PROVENANCE: tuple[tuple[str, tuple[str, str, str | None]], ...] = (
+    ("eu-open-source-ai-index/v1.0.2", ("European Open Source AI Index v1.0.2 (CC-BY-4.0)", "2025", None)),
+    ("eosai:v1.0.2", ("European Open Source AI Index v1.0.2 (CC-BY-4.0)", "2025", None)),
+    ("model-openness-tool", ("LF Model Openness Tool record (MIT)", "2026-05", "8b5d30e9")),
+    ("mot:models", ("LF Model Openness Tool record (MIT)", "2026-05", "8b5d30e9")),
+    ("all-ai-models-2025-03", ("Epoch AI all-models export (CC-BY-4.0, credit Epoch AI)", "2025-04", "291adcd7")),
+    ("notable_ai_models", ("Epoch AI Notable AI Models (CC-BY-4.0, credit Epoch AI)", "2025-02", "7141f9bc")),
+    ("ecosystem-graphs", ("Stanford CRFM Ecosystem Graphs asset", "2025-01", "576655a5")),
+    ("eg:assets", ("Stanford CRFM Ecosystem Graphs asset", "2025-01", "576655a5")),
+    ("license-texts", ("ScanCode licence text (scancode-toolkit 32.5.0)", "", None)),
+)
 
 
 @dataclass
@@ -175,7 +187,10 @@ def _finish(ref: str, kind: str, name: str, evidence: list[Evidence], fields: Go
     seen: dict[str, dict[str, Any]] = {}
     for ev in evidence:
         loc = ev.source.split("#")[0] if not ev.source.startswith("http") else ev.source
-        seen.setdefault(loc, source(ev.method or "evidence", loc, ev.date))
+        if loc not in seen:
+            known = next((meta for fragment, meta in SNAPSHOT_PROVENANCE if fragment in loc), None)
+            seen[loc] = (source(known[0], loc, known[1] or ev.date, **({"commit": known[2]} if known[2] else {}))
+                         if known else source(ev.method or "evidence", loc, ev.date))
     return AuditResult(ref=ref, kind=kind, name=name, evidence=evidence, fields=fields, field_notes=notes,
                        governance=governance, solaiman=solaiman, mof=mof, osaid=osaid_result, eosai=eosai,
                        licence=licence, sources=list(seen.values()), **meta)
