@@ -16,6 +16,8 @@ def test_agreement_is_computed_and_above_floor(shared_data):
     assert report["index_version"] == "v1.0.2"
     assert report["models"] >= 20 and report["cells"] >= 120
     assert AGREEMENT_FLOOR <= report["agreement"] < 1.0
+    plain = report["component_mapping"]  # the same evidence, plain component mapping: reported beside
+    assert 0 < plain["agreement"] < 1 and plain["agree"] <= plain["compared"]
     params = {row["parameter"] for row in report["per_parameter"]}
     assert params <= set(EOSAI_PARAMETERS) and {"weights_endmodel", "trainingcode", "licenses"} <= params
     for row in report["per_parameter"]:

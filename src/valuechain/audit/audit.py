@@ -593,6 +593,7 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
     items = list(entries) if entries is not None else __import__(
         "valuechain.audit.catalog", fromlist=["load_catalog"]).load_catalog()
     per_model, rows, disagreements = [], [], []
+    plain = {"compared": 0, "agree": 0}  # the plain component mapping, for comparison
     for entry in items:
         index_refs = [s["ref"] for s in entry.sources if s["ref"].startswith(f"eosai:{version}/")]
         if not index_refs:
@@ -601,8 +602,11 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
         if record is None:
             continue
         theirs = frameworks.eosai_score(location)["per_parameter"]
-        ours = frameworks.eosai_score(index_parameter_evidence(entry, independent_evidence(entry, data_dir),
-                                                               data_dir))["per_parameter"]
+        evidence = independent_evidence(entry, data_dir)
+        ours = frameworks.eosai_score(index_parameter_evidence(entry, evidence, data_dir))["per_parameter"]
+        plain_result = frameworks.eosai_agreement(frameworks.eosai_score(evidence)["per_parameter"], theirs)
+        plain["compared"] += plain_result["compared"]
+        plain["agree"] += plain_result["agree"]
         result = frameworks.eosai_agreement(ours, theirs)
         per_model.append({"release": entry.id, "index_record": location, "compared": result["compared"],
                           "agree": result["agree"], "share": result["share"]})
@@ -620,6 +624,8 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
     return {
         "index_version": version, "models": len(per_model), "cells": int(len(cells)),
         "agreement": float(cells["agree"].mean()) if len(cells) else None,
+        "component_mapping": {**plain, "agreement": plain["agree"] / plain["compared"] if plain["compared"] else None,
+                              "note": "the same evidence through the plain component → parameter mapping"},
         "per_parameter": per_parameter.reset_index().to_dict(orient="records"),
         "per_model": per_model, "disagreements": disagreements, "per_cell": rows,
         "note": "Our scores come from our own evidence (catalogue facts, MOT/Epoch/Ecosystem Graphs records, "
