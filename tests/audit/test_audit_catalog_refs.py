@@ -77,3 +77,15 @@ def test_incomplete_mot_record_is_flagged(shared_data):
     result = audit(str(shared_data / "openness" / "model-openness-tool" / "models" / "Phi-2.yml"))
     assert result.fields.weights == "none"  # the MOF rule: an unlisted component is not released
     assert any("may be incomplete" in n and "microsoft/phi-2" in n for n in result.field_notes)
+
+
+def test_card_license_name_is_read_when_the_tag_is_other(tmp_path, shared_data):
+    """license: other + license_name: qwen → the Qwen licence text is read (its cap and branding found)."""
+    snap = tmp_path / "snap"
+    snap.mkdir()
+    (snap / "README.md").write_text("---\nlicense: other\nlicense_name: qwen\n---\n# a Qwen2.5 fine-tune\n",
+                                    encoding="utf-8")
+    (snap / "files.txt").write_text("model-00001-of-00002.safetensors\nconfig.json\n", encoding="utf-8")
+    result = audit("someone/qwen-finetune", snapshot=snap)
+    assert result.licence is not None and result.licence["source"].endswith("qwen-2024.LICENSE")
+    assert {"user_or_revenue_cap", "attribution_branding"} <= set(result.governance.licence_levers)

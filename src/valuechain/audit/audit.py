@@ -250,9 +250,15 @@ def _audit_evidence(ref: str, kind: str, name: str, evidence: list[Evidence], mo
 
     licence = None
     if not any(ev.component == "Licence terms" and (ev.extra or {}).get("licence_report") for ev in evidence):
-        lic_id = next((ev.licence for ev in evidence if ev.component == "Licence terms" and ev.licence), None)
-        hf_lic = next(((ev.extra or {}).get("hf_license") for ev in evidence if (ev.extra or {}).get("hf_license")), None)
-        lic_ev, licence = _licence_evidence(hf_lic or lic_id)
+        # Candidates, most specific first: the card's license_name (set when license is "other"), its license
+        # tag, the licence id the collectors recorded; the first with a reference text is read.
+        candidates = [(ev.extra or {}).get(key) for key in ("license_name", "hf_license") for ev in evidence]
+        candidates += [ev.licence for ev in evidence if ev.component == "Licence terms"]
+        lic_ev, licence = [], None
+        for candidate in dict.fromkeys(c for c in candidates if c and str(c).lower() not in ("other", "unknown")):
+            lic_ev, licence = _licence_evidence(candidate)
+            if licence is not None:
+                break
         evidence = evidence + lic_ev
     else:
         report_ev = next(ev for ev in evidence if ev.component == "Licence terms" and (ev.extra or {}).get("licence_report"))
