@@ -261,3 +261,31 @@ def test_gzipped_files_import_like_plain_ones(shared_data, tmp_path):
     with pytest.raises(InputError, match="gzip"):
         import_file(zipped, broken)
     assert zipped.query("SELECT count(*) AS n FROM hf_models")["n"][0] == 226
+
+
+def test_a_second_import_into_a_reopened_store(shared_data, tmp_path):
+    """DuckDB 2 refuses work on a connection with an unfinished result: every count and checkpoint read
+    is fetched completely, so a reopened store takes a status read, a checkpoint read and a new import."""
+    from valuechain.ecosystem.hf_store import read_checkpoint, save_checkpoint
+
+    path = tmp_path / "store.duckdb"
+    query = '{"author": "deepseek-ai"}'
+    with Store(path) as store:
+        first = import_file(store, shared_data.joinpath(*TREE, "model-info-2025-04-10.csv"))
+        assert require_models(store) == first.models == 225
+        with store.transaction() as con:
+            save_checkpoint(con, {"query": query, "next_url": "https://hub/api/models?cursor=x", "pages": 1,
+                                  "models": 3, "source": "test"})
+    with Store(path) as store:
+        assert require_models(store) == 225
+        assert read_checkpoint(store, query)["pages"] == 1
+        # No unfinished result is left: DuckDB 2 refuses to register a frame while one is pending.
+        store.con.register("_probe", rows_frame([{"id": "a/b"}]))
+        store.con.unregister("_probe")
+        second = import_file(store, shared_data.joinpath(*TREE, "model-cards-2025-04-16.csv"))
+        assert require_models(store) == 225 + second.models == 524
+        third = import_file(store, shared_data / "fixtures" / "hf_model_info" / "gpt2.json")
+        assert (third.models, require_models(store)) == (1, 525)
+    with Store(path, read_only=True) as store:
+        fetches = store.query("SELECT fetched_at, count(*) AS n FROM hf_models GROUP BY ALL ORDER BY n")
+        assert fetches["n"].tolist() == [1, 225, 299]

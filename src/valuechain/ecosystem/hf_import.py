@@ -266,12 +266,13 @@ def import_file(store: Store, path: str | Path, *, fetched_at: datetime | None =
         if staged == 0:
             raise InputError(f"The file {path} holds no model records.")
         kept = "(SELECT max(seq) AS seq FROM _hf_stage_models GROUP BY id)"
+        # fetchall, not fetchone: DuckDB 2 refuses further work on a connection with an unfinished result.
         models_written = con.execute(
             f"INSERT INTO hf_models SELECT * EXCLUDE (seq) FROM _hf_stage_models SEMI JOIN {kept} k "
-            "USING (seq) ORDER BY seq").fetchone()[0]
+            "USING (seq) ORDER BY seq").fetchall()[0][0]
         edges_written = con.execute(
             f"INSERT INTO hf_lineage SELECT * EXCLUDE (seq) FROM _hf_stage_lineage SEMI JOIN {kept} k "
-            "USING (seq) ORDER BY seq").fetchone()[0]
+            "USING (seq) ORDER BY seq").fetchall()[0][0]
         con.execute("DROP TABLE _hf_stage_models")
         con.execute("DROP TABLE _hf_stage_lineage")
     return ImportResult(path=path, layout=layout, models=int(models_written), edges=int(edges_written),

@@ -274,14 +274,15 @@ def save_checkpoint(con: Any, state: Mapping[str, Any]) -> None:
 def read_checkpoint(store: Store, query: str) -> dict[str, Any] | None:
     """The saved state of the sync with canonical query ``query``, or None."""
     store.ensure(HF_SCHEMA)
-    row = store.con.execute(
+    # fetchall, not fetchone: DuckDB 2 refuses further work on a connection with an unfinished result.
+    rows = store.con.execute(
         "SELECT query, next_url, pages, models, started_at, updated_at, done, source "
         "FROM hf_sync_state WHERE query = ?", [query]
-    ).fetchone()
-    if row is None:
+    ).fetchall()
+    if not rows:
         return None
     keys = ("query", "next_url", "pages", "models", "started_at", "updated_at", "done", "source")
-    return dict(zip(keys, row, strict=True))
+    return dict(zip(keys, rows[0], strict=True))
 
 
 def require_models(store: Store) -> int:
@@ -292,8 +293,7 @@ def require_models(store: Store) -> int:
     if not store.has_table("hf_models"):
         raise InputError(f"The store {where} has no Hugging Face models; run `valuechain hf sync` or "
                          "`valuechain hf import` first.")
-    row = store.con.execute("SELECT count(*) FROM hf_models").fetchone()
-    count = int(row[0]) if row else 0
+    count = int(store.con.execute("SELECT count(*) FROM hf_models").fetchall()[0][0])
     if count == 0:
         raise InputError(f"The store {where} has no Hugging Face models; run `valuechain hf sync` or "
                          "`valuechain hf import` first.")
