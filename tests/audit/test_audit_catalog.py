@@ -242,3 +242,10 @@ def test_cli_without_reference_snapshots_says_so(run_cli, tmp_path):
     assert not any("snapshots" in s["name"] for s in doc["sources"]) and len(doc["releases"]) >= 60
     res = run_cli("audit", "downstream", "Llama", env=env)
     assert res.returncode == 2 and "VALUECHAIN_DATA" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_every_release_is_found_by_its_id_name_and_repo():
+    entries = load_catalog()
+    for e in entries:
+        assert find_entry(e.id, entries) is e and find_entry(e.name, entries) is e
+        assert e.hf_repo is None or find_entry(e.hf_repo, entries) is e

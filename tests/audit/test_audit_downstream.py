@@ -66,6 +66,7 @@ def test_filter_and_bad_model(shared_data):
     assert set(qwen.links["family"]) == {"Qwen"} and len(qwen.links) > 100
     one = downstream("mistral-7b", data_dir=shared_data)
     assert set(one.links["model_id"]) == {"mistral-7b"}
+    assert one.unresolved.empty and any("listed only for the whole map" in n for n in one.notes)
     with pytest.raises(InputError):
         downstream("no-such-family", data_dir=shared_data)
 

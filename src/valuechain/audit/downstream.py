@@ -372,5 +372,7 @@ def downstream(model: str | None = None, data_dir: Path | None = None,
         mask = full.links["family"].str.lower() == model.lower()
     else:
         raise InputError(f"'{model}' is not a catalogue release or model family; see `valuechain audit catalog`.")
+    note = (f"Filtered to {model!r}: the {len(full.unresolved)} unresolved dependency names match no catalogue "
+            "release, so they are listed only for the whole map (`valuechain audit downstream` without a model).")
     return DownstreamMap(links=full.links[mask].reset_index(drop=True), unresolved=full.unresolved.iloc[0:0],
-                         sources=full.sources, notes=full.notes)
+                         sources=full.sources, notes=[*full.notes, note])
