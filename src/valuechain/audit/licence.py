@@ -225,6 +225,9 @@ def _g(n: int) -> str:
 _VERBS = r"(use|reproduce|copy|exercise|distribute|modify|incorporate|deal|do everything|view|access)"
 _GRANT = _rx(
     r"permission is hereby granted",
+    r"\b(redistribution|use|copying|reproduction)\b[^.;]{0,120}\b(is|are) (hereby )?permitted\b",  # BSD
+    r"\bpermission to " + _VERBS + r"\b[^.;]{0,200}\b(is|are) (hereby )?granted\b",  # ISC, HPND
+    r"\b(anyone|everyone|you) (is|are) (hereby )?free to (\w+, )*" + _VERBS + r"\b",  # Unlicense
     r"\bgrants?\b" + _g(250) + r"\b(licen[cs]e|right|permission)s?\b" + _g(300) + r"\b" + _VERBS + r"\b",
     r"\b(you are|is|are) (hereby )?granted\b" + _g(300) + r"\b" + _VERBS + r"\b",
     r"\byou may (view, )?" + _VERBS + r"\b",
@@ -232,9 +235,12 @@ _GRANT = _rx(
     r"\bgrants? you the rights? to\b",
     r"\bmakes? (the|this|these) [\w ]{1,40} available to (you|company|licensee|the licensee)\b",
 )
+_MARKS = re.compile(r"\b(marks?|logos?|trademarks?|trade names?)\b")
+_ALTERNATIVE = re.compile(r"\b(this|that|the (above|latter|former)) (alternative|option)\b")
 _NEGATED = re.compile(r"\b(not|no|nor|never)\b[^.;:]{0,25}$")
 #: Rights to share or change the material (a terms-of-service grant of mere use has none of them).
-_SHARE = re.compile(r"\b(reproduce|distribute|redistribute|sublicense|derivative|modify|modifications|deal in|"
+_SHARE = re.compile(r"\b(reproduce|distribute|redistribute|redistribution|sublicense|derivative|modify|"
+                    r"modification|modifications|deal in|"
                     r"do everything|copy|copies|share|incorporate)\b")
 _NON_COMMERCIAL = _rx(
     r"\b(solely|only|exclusively|strictly) (for|to) (your )?(personal,? )?(non-?commercial|research|academic|"
@@ -275,8 +281,10 @@ _USE_RESTRICTIONS_BINDING = _rx(
     + r"\b" + _HARMS,
     r"\b(you )?(may|shall|will|must) not (use|allow others to use)\b" + _g(120) + r"\bfor the (following|restricted)",
     r"\bnot (be )?used (by you )?(or [^.;:]{0,60})?(to|for|in)\b" + _g(150) + r"\b" + _HARMS,
-    r"\b(shall|will|must|may) not,? (for|in)\b" + _g(60) + r"\b" + _HARMS,  # "shall not, for military ... use"
-    r"\bnot using\b" + _g(200) + r"\b" + _HARMS,
+    # "shall not, for military or unlawful purposes, ... use"
+    r"\b(shall|will|must|may) not,? (for|in) (any )?[^.;:]{0,30}?" + _HARMS + r"\w*( or \w+)? (purposes?|uses?|"
+    r"activit\w+|applications?|ends)\b",
+    r"\bnot using\b" + _g(80) + r"\bfor (any )?(purposes?|uses?)\b" + _g(200) + r"\b" + _HARMS,
     r"\b(comply|adhere|be consistent) with\b" + _g(80) + r"\b(acceptable use|prohibited use|usage|use) polic",
     r"\b(must|shall) (comply|be consistent)\b" + _g(30) + r"\bwith\b" + _g(80)
     + r"\b(restrictions|polic(y|ies)|trustworthy ai|ethics|guidelines)\b",
@@ -315,6 +323,8 @@ _PASS_THROUGH = _rx(
     + r"\b(restrictions|prohibit|acceptable use|use polic|comply)",
     r"\bimpose\b" + _g(60) + r"\bterms on\b" + _g(40) + r"\b(recipients?|users|licensees?)\b",
     r"\b(gets?|receives?) the text of this licen[cs]e\b",
+    r"\b(distribute|redistribute|share)\w*\b" + _g(100) + r"\b(with|along with|together with) a copy of "
+    r"(this|these|the) (agreement|licen[cs]e|terms)",
     r"\b(this|the) (permission|licen[cs]e) notice\b" + _g(40) + r"\b(shall|must) be included in all copies",
 )
 _OUTPUT_BAN = _rx(
@@ -329,7 +339,13 @@ _OUTPUT_BAN = _rx(
     + r"\b(any|other|another|competing)\b" + _g(40) + r"\bmodels?\b",
 )
 _BRANDING = _rx(
-    r"[\"'](built|powered|improved|created|made|enhanced) (with|by|using) [^\"']{1,40}[\"']",
+    # a quoted brand line, possibly after a placeholder: "Built on X", "[name] is built using X technology"
+    # (an opening quote: at the start or after a space, colon or bracket; no sentence end inside)
+    r"(?:^|(?<=[\s:(]))[\"'][^\"'.;]{0,60}\b(built|powered|improved|created|made|enhanced) (with|by|using|on) "
+    r"[^\"'.;]{1,100}\.?[\"']",
+    # a quoted name to display on the product: 'display "Kimi K2" on the user interface'
+    r"\bdisplay\w*\b" + _g(20) + r"[\"'][^\"']{1,40}[\"']" + _g(20) + r"\b(on|in)\b" + _g(30)
+    + r"\b(user interface|website|web site|product|about page|documentation|app)",
     r"\b(at|to) the (beginning|start) of\b" + _g(60) + r"\bname\b",
     r"\b(include|prefix|prepend|start)\w*\b" + _g(60) + r"\b(as a prefix|prefix)\b" + _g(60) + r"\bname",
     r"\bmodel name\b" + _g(80) + r"\b(must|shall) (include|begin|start|contain)",
@@ -345,7 +361,7 @@ _REMOTE = _rx(
     r"\bfrom time to time\b(?![^.;:]{0,60}\b(prices?|fees?)\b)" + _g(60) + r"\b(update|modify|amend|revise|change)\w*\b",
     r"\b(update|modify|amend|revise|change)\w*\b(?![^.;:]{0,60}\b(prices?|fees?)\b)" + _g(60)
     + r"\bfrom time to time\b",
-    r"(?<!you )\bmay terminate (this|these|the) (agreement|licen[cs]e|terms)\b" + _g(40)
+    r"(?<!you )(?<!licensee )\bmay terminate (this|these|the) (agreement|licen[cs]e|terms)\b" + _g(40)
     + r"\b(at any time|for any reason|for convenience|without cause)",
     r"\b(right to|may)\b" + _g(80) + r"\bdisabl(e|ing)\b",
     r"\bnew versions? (of this (agreement|licen[cs]e) )?(will|shall) (apply|govern|be binding)",
@@ -407,11 +423,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"'(A-Z0-9])|(?<=[.!?;:])[ \t]*\
 #: needs to run on windows around anchor occurrences (found with ``str.find``), which keeps the analyser
 #: at several hundred texts per second. Patterns run on the lower-cased text (``_LAW`` on the original).
 _BRAND_VERBS = tuple(f"{v} {p}" for v in ("built", "powered", "improved", "created", "made", "enhanced")
-                     for p in ("with", "by", "using"))
+                     for p in ("with", "by", "using", "on"))
 _CHANGE_VERBS = tuple(f"{who} {verb}" for who in ("may", "right to", "can")
                       for verb in ("update", "modify", "amend", "change", "revise", "replace"))
 _ANCHORS: dict[str, tuple[str, ...]] = {
-    "_GRANT": ("grant", "you to", "you may", "available to"),
+    "_GRANT": ("grant", "you to", "you may", "available to", "permitted", "free to"),
     "_NON_COMMERCIAL": ("commercial", "research", "academic", "evaluation", "scientific", "revenue"),
     "_COMMERCIAL_EXPLICIT": ("commercial", "sell"),
     "_COMMERCIAL_HINT": ("commercial", "active users"),
@@ -429,7 +445,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                       "shall incorporat", "must be incorporat", "shall be incorporat", "subject to", "comply with",
                       "copy of", "notify", "inform", "require", "impose", "text of this licen"),
     "_OUTPUT_BAN": ("output", "result", "generated", "compet", "train", "improve", "develop", "tune", "distil"),
-    "_BRANDING": (*_BRAND_VERBS, "beginning of", "start of", "prefix", "model name"),
+    "_BRANDING": (*_BRAND_VERBS, "beginning of", "start of", "prefix", "model name", "display"),
     "_REMOTE": ("remotely", *_CHANGE_VERBS, "may at any time", "latest version", "from time to time",
                 "may terminate", "disabl", "new version", "effective upon posting", "subject to update",
                 "subject to change", "subject to revision", "subject to amendment", "subject to modification"),
@@ -458,6 +474,10 @@ _HORTATORY = re.compile(r"\b(encouraged?|invited|may (choose|wish|elect)|optiona
 #: rights from anyone; looked for in the clause before the match.
 _LAW_CONTEXT = re.compile(r"\b(laws?|regulations?|governed|jurisdiction|statutes?)\b")
 _EXCLUSION_START = ("exclud", "except", "other than")
+#: "X may publish revised and/or new versions of the License from time to time" (GPL-style versioning: the
+#: recipient keeps the version received) is not a unilateral change, unless the new version is said to apply.
+_VERSIONING = re.compile(r"\bpublish\w*\b[^.;]{0,40}\b(revised|new|updated)\b[^.;]{0,30}\bversions?\b")
+_VERSION_APPLIES = re.compile(r"\b(will|shall) (apply|govern|be binding|automatically|supersede)")
 
 
 def _windows(low: str, anchors: tuple[str, ...], bounds: list[int],
@@ -502,6 +522,7 @@ def _windows(low: str, anchors: tuple[str, ...], bounds: list[int],
     return merged
 
 
+_LINE_EDGE = re.compile(r" ?\n ?")  # after _squeeze_spaces at most one space sits on either side of a newline
 _INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
 
 
@@ -510,9 +531,12 @@ class _Scanner:
 
     def __init__(self, flat: str):
         self.flat = flat
+        # line breaks read as spaces (same length, so positions still quote ``flat``): a clause that a
+        # hard-wrapped text breaks across lines ("at the\nbeginning of its name") still matches
+        self.spaced = flat.replace("\n", " ")
         # dots inside words ("FLUX.1", "U.S", "e.g") become "_" so that they do not end a clause; the
         # replacement keeps every position, so matches in ``low`` quote the same place in ``flat``
-        self.low = _INNER_DOT.sub("_", flat.lower())
+        self.low = _INNER_DOT.sub("_", self.spaced.lower())
         self.bounds = [m.start() for m in _BOUNDARY.finditer(self.low)]
         self.anchor_cache: dict[str, list[int]] = {}
 
@@ -634,7 +658,7 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
 
     if not isinstance(text, str) or not text.strip():
         raise InputError("The licence text is empty.")
-    flat = _squeeze_spaces(clean_text(text))
+    flat = _LINE_EDGE.sub("\n", _squeeze_spaces(clean_text(text)))
     scan = _Scanner(flat)
     identified = identify(flat, reference_dir, toks=_TOKEN.findall(scan.low))
     sentences = _Sentences(flat)
@@ -653,6 +677,10 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
                 if pattern_name == "_BRANDING" and _HORTATORY.search(
                         scan.low, _sentence_start(scan.low, m.start(), 500), m.start()):
                     continue
+                if pattern_name == "_REMOTE":
+                    lo, hi = _clause_start(scan.low, m.start(), 400), _clause_end(scan.low, m.end())
+                    if _VERSIONING.search(scan.low, lo, hi) and not _VERSION_APPLIES.search(scan.low, lo, hi):
+                        continue
                 if pattern_name == "_GEO" and m.group(0).startswith(_EXCLUSION_START) and _LAW_CONTEXT.search(
                         scan.low, _clause_start(scan.low, m.start(), 300), m.start()):
                     continue
@@ -672,6 +700,12 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
     nc = None
     for hit in scan.finditer("_NON_COMMERCIAL", _NON_COMMERCIAL):
         # a commercial restriction tied to a revenue/user threshold is a cap, not a non-commercial licence
+        # ... and one that limits a single option of several ("This alternative is allowed only for
+        # noncommercial distribution", GPL-2.0 section 3c) does not confine the grant
+        if _ALTERNATIVE.search(scan.low, _clause_start(scan.low, hit.start(), 300), hit.start()):
+            continue
+        if _MARKS.search(hit.group(0)):  # "may not use the marks or logos ... for commercial purposes"
+            continue
         if not _CAP.search(scan.low, max(0, hit.start() - 800), hit.end() + 200):
             nc = hit
             break
@@ -692,7 +726,7 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
     remote = find("licensor_remote_restriction", "_REMOTE")
     geo = find("geographic_exclusion", "_GEO")
     law = None
-    m = scan.search("_LAW", _LAW, text=flat)
+    m = scan.search("_LAW", _LAW, text=scan.spaced)
     if m:
         place = m.group("place") or m.group("place2") or m.group("place3") or m.group("place4") or ""
         law = _tidy_place(place)
