@@ -135,6 +135,41 @@ def bench_scancode(bodies: list[tuple[str, str]], ours_per_text_s: float) -> lis
     return lines
 
 
+def _scancode_licence_dir(python: str | None) -> Path | None:
+    if python is None:
+        return None
+    probe = subprocess.run([python, "-c", "import licensedcode, os; print(os.path.dirname(licensedcode.__file__))"],
+                           capture_output=True, text=True)
+    folder = Path(probe.stdout.strip()) / "data" / "licenses"
+    return folder if probe.returncode == 0 and folder.is_dir() else None
+
+
+def bench_held_out_tier2(folder: Path | None) -> list[str]:
+    """Per-flag accuracy on the tier-2 held-out AI licences (ScanCode texts that are not references),
+    against the expectations written in tests/audit/licence_held_out.yml before the analyser was run."""
+    if folder is None:
+        return []
+    import yaml
+
+    from valuechain.audit.licence import FLAGS
+
+    spec = Path(__file__).resolve().parents[1] / "tests" / "audit" / "licence_held_out.yml"
+    expected = yaml.safe_load(spec.read_text(encoding="utf-8"))["scancode_held_out"]
+    correct = dict.fromkeys([*FLAGS, "governing_law"], 0)
+    for key, want in expected.items():
+        _, body = split_front_matter((folder / f"{key}.LICENSE").read_text(encoding="utf-8"))
+        got = analyse_licence(body).to_dict()
+        for flag in FLAGS:
+            correct[flag] += got[flag] == want[flag]
+        law = got["governing_law"] or ""
+        correct["governing_law"] += (want["governing_law"].lower() in law.lower()) if want["governing_law"] \
+            else not law
+    n = len(expected)
+    return [f"Held-out tier 2 ({n} ScanCode AI licences not among the references), per-flag accuracy: "
+            + ", ".join(f"{flag} {c}/{n}" for flag, c in correct.items())
+            + f"; overall {sum(correct.values())}/{n * len(correct)}"]
+
+
 def bench_non_reference(python: str | None) -> list[str]:
     """Our identification on the ScanCode licence texts that are NOT among our references (~2,500).
 
@@ -144,10 +179,8 @@ def bench_non_reference(python: str | None) -> list[str]:
     """
     if python is None:
         return []
-    probe = subprocess.run([python, "-c", "import licensedcode, os; print(os.path.dirname(licensedcode.__file__))"],
-                           capture_output=True, text=True)
-    folder = Path(probe.stdout.strip()) / "data" / "licenses"
-    if probe.returncode != 0 or not folder.is_dir():
+    folder = _scancode_licence_dir(python)
+    if folder is None:
         return ["ScanCode licence data directory not found: non-reference identification not measured."]
     from valuechain.audit.licence import identify
 
@@ -200,6 +233,8 @@ def main() -> int:
     for line in bench_scancode(bodies, lic["cpu_s"] / lic["texts"]):
         print(line)
     for line in bench_non_reference(_scancode_python()):
+        print(line)
+    for line in bench_held_out_tier2(_scancode_licence_dir(_scancode_python())):
         print(line)
     return 0
 
