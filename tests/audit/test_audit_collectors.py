@@ -342,3 +342,14 @@ def test_utf16_without_bom_is_decoded_and_bom_garbage_refused(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(InputError, match="not a regular file"):
         read_text(fifo, what="licence file")
+
+
+def test_use_only_terms_are_never_an_open_licence():
+    """A text that lets you use but not copy, share or modify (terms of service) is closed, not open."""
+    from valuechain.audit.collectors import from_licence_text
+
+    ev = from_licence_text("Acme Terms.\nYou may use the Service in your commercial products.\n")
+    assert ev[0].extra["licence_class"] == "proprietary" and ev[0].status == "closed"
+    ev = from_licence_text("Acme Licence.\nPermission is hereby granted to use, copy, modify and distribute "
+                           "the Model for any purpose.\n")
+    assert ev[0].extra["licence_class"] == "osi_open" and ev[0].status == "open"

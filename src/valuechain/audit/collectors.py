@@ -152,7 +152,10 @@ def _matches(name: str, patterns: Iterable[str]) -> bool:
 # ------------------------------------------------------------------------------------ licence texts
 
 def licence_status(report: Any) -> str:
-    """open (no control lever), partial (commercial use with levers), closed (no commercial use)."""
+    """open (no control lever), partial (commercial use with levers), closed (no commercial use, or no
+    grant to copy, share or modify at all: terms of service, a bare use policy, a pointer notice)."""
+    if getattr(report, "licence_class", None) == "proprietary":
+        return "closed"
     flags = report.to_dict()
     levers = [k for k in ("user_or_revenue_cap", "use_restrictions", "restrictions_pass_to_derivatives",
                           "output_training_ban", "attribution_branding", "licensor_remote_restriction",
