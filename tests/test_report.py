@@ -18,11 +18,13 @@ def report(tmp_path_factory, shared_data):
     import subprocess
     import sys
 
-    out = tmp_path_factory.mktemp("demo") / "report"
+    # A relative --out, as `make demo` gives it: figure links must still be relative to the report.
+    work = tmp_path_factory.mktemp("demo")
+    out = work / "build" / "report"
     env = dict(os.environ, VALUECHAIN_DATA=str(shared_data),
                VALUECHAIN_HOME=str(tmp_path_factory.mktemp("home")))
-    proc = subprocess.run([sys.executable, "-m", "valuechain", "report", "build", "--out", str(out), "--json"],
-                          capture_output=True, text=True, env=env, timeout=900)
+    proc = subprocess.run([sys.executable, "-m", "valuechain", "report", "build", "--out", "build/report", "--json"],
+                          capture_output=True, text=True, env=env, timeout=900, cwd=work)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return out, json.loads(proc.stdout)
 
@@ -92,3 +94,9 @@ def test_report_json_is_the_same_as_the_cli_summary(report):
     data = json.loads((out / "report.json").read_text())
     assert [s["key"] for s in data["sections"]] == summary["sections"]
     assert Path(summary["index"]).name == "index.html"
+
+
+def test_report_is_readable_by_others(report):
+    out, _ = report
+    assert out.stat().st_mode & 0o005 == 0o005  # not a private mkdtemp directory
+    assert all(src.startswith("figures/") for src in re.findall(r'<img src="([^"]+)"', (out / "index.html").read_text()))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import importlib
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -40,7 +41,7 @@ header p{margin:.2rem 0;opacity:.9}nav{background:#fff;border-bottom:1px solid #
 nav a{margin-right:1.2rem;color:#1d3557;text-decoration:none;font-weight:600}
 main{max-width:1150px;margin:0 auto;padding:1rem 2rem 3rem}
 section.chapter{background:#fff;border:1px solid #e2e5ea;border-radius:8px;padding:1rem 1.5rem;margin:1.5rem 0}
-table{border-collapse:collapse;margin:.8rem 0;font-size:.88rem}th,td{border:1px solid #d6dae1;padding:.25rem .5rem;text-align:left;vertical-align:top}
+section.chapter{overflow-x:auto}table{border-collapse:collapse;margin:.8rem 0;font-size:.85rem;display:block;overflow-x:auto;max-width:100%}th,td{border:1px solid #d6dae1;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef1f6}figure{margin:1rem 0}figure img{max-width:100%;border:1px solid #e2e5ea}
 figcaption{font-size:.85rem;color:#555}.note{background:#fff8e1;border-left:4px solid #f4b400;padding:.4rem .8rem;margin:.5rem 0;font-size:.9rem}
 .sources{font-size:.8rem;color:#555}.sources li{margin:.1rem 0}code{background:#f0f2f5;padding:0 .2rem}
@@ -106,9 +107,12 @@ def build_report(out_dir: str | Path, sections: Sequence[str] | None = None,
     unknown = [k for k in keys if k not in SECTIONS]
     if unknown:
         raise InputError(f"Unknown report section {unknown[0]!r}; choose from {', '.join(SECTIONS)}.")
-    target = Path(out_dir)
+    target = Path(out_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes a private directory; the report is for reading
     try:
         figures_dir = staging / "figures"
         figures_dir.mkdir()
@@ -120,8 +124,8 @@ def build_report(out_dir: str | Path, sections: Sequence[str] | None = None,
             start = time.perf_counter()
             section = _load_section(key, figures_dir)
             for figure in section.figures:  # figures are referenced relative to the report
-                path = Path(figure.path)
-                if path.is_absolute():
+                path = Path(figure.path).resolve() if Path(figure.path).is_absolute() else None
+                if path is not None:
                     figure.path = path.relative_to(staging).as_posix()
             timings[key] = time.perf_counter() - start
             built.append(section)
