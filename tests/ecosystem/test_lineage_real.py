@@ -127,19 +127,33 @@ def test_each_derivative_has_one_origin_label(real):
 
 
 def test_deepseek_r1_tree_matches_an_independent_traversal(shared_data):
-    from valuechain.ecosystem.diffusion import edges_from_tags, models_from_modelinfo_csv
+    """The R1 records go through ``hf import`` into a store; the expected families come from the
+    stored tags and card data, parsed here independently of the importer's lineage rules."""
+    import json
 
-    models = models_from_modelinfo_csv(shared_data / R1_INFO)
-    edges = edges_from_tags(models)
-    result = analyse_lineage(edges)
+    from valuechain.ecosystem.hf_import import import_file
+    from valuechain.ecosystem.lineage import read_edges_store
+    from valuechain.store import Store
+
+    with Store(":memory:") as store:
+        import_file(store, shared_data / R1_INFO)
+        result = analyse_lineage(read_edges_store(store))
+        models = store.query("SELECT id, tags, CAST(card_data AS VARCHAR) AS card FROM hf_models")
     mapping = {r: t for r, t in zip(result.repackagers["repo"], result.repackagers["resolved_to"], strict=True)
                if isinstance(t, str)}
     tag_edges = []
-    for child, tags in zip(models["id"], models["tags"], strict=True):
+    for child, tags, card in zip(models["id"], models["tags"], models["card"], strict=True):
+        named = set()
         for tag in tags:
             parts = tag.split(":")
-            if len(parts) == 3 and parts[0] == "base_model" and parts[1] in RELATIONS:
+            if len(parts) == 3 and parts[0] == "base_model" and parts[1] in RELATIONS and parts[2] != child:
+                named.add(parts[2])
                 tag_edges.append((mapping.get(parts[2], parts[2]), mapping.get(child, child), parts[1]))
+        bases = (json.loads(card) or {}).get("base_model") if card else None
+        for base in [bases] if isinstance(bases, str) else bases or []:
+            if base not in named and base != child:  # card-only parents: finetune (no relation given)
+                named.add(base)
+                tag_edges.append((mapping.get(base, base), mapping.get(child, child), "finetune"))
     expected = independent_families(tag_edges)
     got = {row["root"]: (row["derivatives"], row["by_relation"], row["max_depth"]) for row in result.to_list()}
     assert got == {k: v for k, v in expected.items() if k not in set(result.unresolved["repo"])}
@@ -148,8 +162,11 @@ def test_deepseek_r1_tree_matches_an_independent_traversal(shared_data):
 
 
 def test_store_edges_follow_each_models_latest_fetch(tmp_path):
+    """Each model's edges are those of its latest fetch: changed tags replace the old parents, and a
+    model whose latest snapshot names no parent is a root (its older edges are not used)."""
     import pandas as pd
 
+    from valuechain.ecosystem.diffusion import load_from_store
     from valuechain.ecosystem.hf_store import load_models
     from valuechain.ecosystem.lineage import read_edges_store
     from valuechain.store import Store
@@ -158,11 +175,21 @@ def test_store_edges_follow_each_models_latest_fetch(tmp_path):
         return {"id": model, "author": model.split("/")[0], "created_at": "2025-01-02", "tags": tags,
                 "card_data": None}
 
+    def fetch(rows, day):
+        load_models(store, pd.DataFrame(rows), source=f"test {day}",
+                    fetched_at=pd.Timestamp(day).to_pydatetime())
+
     with Store(tmp_path / "s.duckdb") as store:
-        load_models(store, pd.DataFrame([row("a/child", ["base_model:finetune:Qwen/Qwen2.5-7B"])]),
-                    source="test", fetched_at=pd.Timestamp("2025-01-03").to_pydatetime())
-        load_models(store, pd.DataFrame([row("a/child", ["base_model:quantized:meta-llama/Llama-3.1-8B"])]),
-                    source="test", fetched_at=pd.Timestamp("2025-02-03").to_pydatetime())
+        fetch([row("a/child", ["base_model:finetune:Qwen/Qwen2.5-7B"]),
+               row("a/orphan", ["base_model:adapter:Qwen/Qwen2.5-7B"]),
+               row("a/steady", ["base_model:merge:Qwen/Qwen2.5-7B"])], "2025-01-03")
+        fetch([row("a/child", ["base_model:quantized:meta-llama/Llama-3.1-8B"]),
+               row("a/orphan", ["license:mit"])], "2025-02-03")
         edges = read_edges_store(store)
-    assert edges.to_dict(orient="records") == [
-        {"parent": "meta-llama/Llama-3.1-8B", "child": "a/child", "relation": "quantized"}]
+        data = load_from_store(store)
+    assert edges.sort_values("child").to_dict(orient="records") == [
+        {"parent": "meta-llama/Llama-3.1-8B", "child": "a/child", "relation": "quantized"},
+        {"parent": "Qwen/Qwen2.5-7B", "child": "a/steady", "relation": "merge"}]
+    families = {row["root"]: row["derivatives"] for row in data.lineage.to_list()}
+    assert families == {"Qwen/Qwen2.5-7B": 1, "meta-llama/Llama-3.1-8B": 1, "a/orphan": 0}
+    assert set(data.derivatives["model"]) == {"a/child", "a/steady"}

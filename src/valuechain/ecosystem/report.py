@@ -38,18 +38,11 @@ def _table(frame: Any, columns: list[str], headers: list[str]) -> str:
 
 
 def _r1_derivatives(path: Path):
-    """The R1 tree through part A's importer into an in-memory store (the same path as
-    ``valuechain hf import``); our own parser of the ModelInfo CSV if that importer is unavailable."""
+    """The R1 tree through the importer into an in-memory store (the path of ``valuechain hf import``)."""
     from valuechain.ecosystem import diffusion as diff
-    from valuechain.ecosystem.lineage import analyse_lineage
+    from valuechain.ecosystem.hf_import import import_file
+    from valuechain.store import Store
 
-    try:
-        from valuechain.ecosystem.hf_import import import_file
-        from valuechain.store import Store
-    except ImportError:  # pragma: no cover - the connector ships with the package
-        models = diff.models_from_modelinfo_csv(path)
-        lineage = analyse_lineage(diff.edges_from_tags(models), extra_models=models["id"])
-        return diff.derivatives_frame(models, lineage), lineage
     with Store(":memory:") as store:
         import_file(store, path)
         data = diff.load_from_store(store)
