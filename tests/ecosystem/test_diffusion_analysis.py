@@ -96,11 +96,18 @@ def test_a_merge_of_chinese_and_us_bases_is_mixed_and_counted_once():
     assert families.loc["meta-llama/Llama-3.1-8B", "derivatives"] == 2
 
 
-def test_figure_is_written_atomically(tmp_path, r1):
+def test_figure_is_written_atomically_in_the_suffix_format_and_names_its_population(tmp_path, r1):
     monthly = diff.monthly_series(r1.derivatives)
     path = diff.plot_diffusion(monthly, tmp_path / "fig" / "r1.png", title="DeepSeek-R1")
     assert path.read_bytes()[:4] == b"\x89PNG"
     assert [p.name for p in (tmp_path / "fig").iterdir()] == ["r1.png"]
+    svg = diff.plot_diffusion(monthly, tmp_path / "fig" / "r1.svg", population="the R1 tree of 2025-04-10")
+    text = svg.read_text()
+    assert text.lstrip().startswith("<?xml") and "<svg" in text
+    # title: how many derivatives, which months, what population; every shock in range labelled
+    for words in ("224 derivatives", "2024-11 to 2025-04", "the R1 tree of 2025-04-10",
+                  "AI diffusion framework (2025-01-13)", "DeepSeek-R1 (2025-01-20)", "U.S. policy shock"):
+        assert words in text, words
 
 
 def test_date_and_relation_parsing():
@@ -123,3 +130,27 @@ def test_empty_store_is_one_sentence():
     store = Store(":memory:")
     with pytest.raises(InputError, match="no Hugging Face tables"):
         diff.load_from_store(store)
+
+
+def test_a_newer_snapshot_without_dates_keeps_the_creation_dates_and_says_where_each_row_comes_from(
+        shared_data, r1):
+    """The 2025-04-16 model-card dump has no created_at: the derivatives keep their creation date from
+    the 2025-04-10 records, and each row names the record its metadata and its date come from."""
+    from valuechain.ecosystem.hf_import import import_file
+
+    info = shared_data / R1_INFO
+    cards = shared_data / "ecosystem/hf-deepseek-r1-tree/model-cards-2025-04-16.csv"
+    with Store(":memory:") as store:
+        import_file(store, info)
+        import_file(store, cards)
+        both = diff.load_from_store(store)
+    frame = both.derivatives.set_index("model")
+    assert set(r1.derivatives["model"]) <= set(frame.index)
+    old = r1.derivatives.set_index("model")["created_at"]
+    assert (frame.loc[old.index, "created_at"] == old).all()
+    in_cards = frame["source"] == str(cards.resolve())
+    assert in_cards.sum() > 200 and (frame.loc[in_cards, "created_at_source"] == str(info.resolve())).all()
+    assert (frame.loc[in_cards, "fetched_at"] == pd.Timestamp("2025-04-16")).all()
+    # models only in the card dump have no date anywhere: counted as undated, never guessed
+    assert both.undated > 0 and len(frame) + both.undated + both.not_in_store == int(
+        ((~both.lineage.models["is_root"]) & (both.lineage.models["n_roots"] > 0)).sum())

@@ -39,7 +39,9 @@ def test_import_then_lineage_and_diffusion_from_the_store(run_cli, shared_data, 
     assert run_cli("hf", "import", shared_data / R1_INFO, "--db", db).returncode == 0
     lineage = run_cli("ecosystem", "lineage", db, "--json")
     assert lineage.returncode == 0, lineage.stderr
-    top = lineage.json()[0]
+    families = lineage.json()
+    assert len(families) > 20  # --json lists every family unless --top is given
+    top = families[0]
     assert top["root"] == "deepseek-ai/DeepSeek-R1" and top["origin_country"] == "CN"
     assert top["derivatives"] == 224
     figure = tmp_path / "out" / "diffusion.png"
@@ -47,6 +49,7 @@ def test_import_then_lineage_and_diffusion_from_the_store(run_cli, shared_data, 
     assert diffusion.returncode == 0, diffusion.stderr
     payload = diffusion.json()
     assert payload["derivatives"] == 224
+    assert (payload["undated_derivatives"], payload["derivatives_without_a_record"]) == (0, 0)
     assert sum(r["derivatives"] for r in payload["monthly"]) == 224
     assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert payload["sources"] and any("model-info-2025-04-10" in s["location"] for s in payload["sources"])
@@ -65,6 +68,8 @@ def test_import_then_lineage_and_diffusion_from_the_store(run_cli, shared_data, 
     ("source,target,edge\na/b,c/d,cloned\n", "unknown relation"),
     ("source,target,edge\n", "no edges"),
     ("", "empty"),
+    ("\x00\x01\x02source,target\n", "binary"),
+    ("source,target,edge\na/b,c/d,finetuned\nx/y\n", "row 3 has no child"),
 ])
 def test_bad_edge_files_exit_2_with_one_sentence_and_write_nothing(run_cli, tmp_path, content, message):
     path = tmp_path / "edges.csv"
@@ -92,10 +97,16 @@ def test_empty_and_missing_stores_exit_2(run_cli, tmp_path):
 
 def test_bad_diffusion_options_exit_2_before_writing(run_cli, tmp_path):
     figure = tmp_path / "fig.png"
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a directory is expected")
     for args, message in ((("--since", "2025-13"), "--since"), (("--relation", "copy"), "relation"),
                           (("--since", "2025-03", "--until", "2025-01"), "after"),
-                          (("--plot", tmp_path / "fig.txt"), "must end in")):
+                          (("--until", "yesterday"), "--until"),
+                          (("--plot", tmp_path / "fig.txt"), "must end in"),
+                          (("--plot", tmp_path), "is a directory"),
+                          (("--plot", blocker / "x.png"), "is a file")):
         result = run_cli("ecosystem", "diffusion", *args, "--plot", figure) if args[0] != "--plot" else \
             run_cli("ecosystem", "diffusion", *args)
-        assert result.returncode == 2 and message in result.stderr
-        assert not figure.exists()
+        assert result.returncode == 2 and message in result.stderr, args
+        assert result.stderr.count("\n") == 1
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]

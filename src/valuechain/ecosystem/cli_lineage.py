@@ -14,15 +14,22 @@ FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def _edge_sources(target: str, db: Path | None) -> list[dict]:
+    """The edge file (retrieved: the date in its name, as the snapshots are named, else its
+    modification time) or the store."""
+    import re
     from datetime import UTC, datetime
 
     from valuechain import output
 
     if target == "store" or db is not None:
-        return [output.source("valuechain store (hf_lineage)", str(db or "default store"))]
+        return [output.source("valuechain store (hf_lineage, each model's latest fetch)",
+                              str(db or "default store"))]
     path = Path(target)
-    when = datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat() if path.exists() else None
-    return [output.source("lineage edge file", str(path.resolve()), retrieved=when)]
+    named = re.search(r"(\d{4}-\d{2}(?:-\d{2})?)", path.name)
+    if named:
+        return [output.source("lineage edge file", str(path.resolve()), retrieved=named.group(1))]
+    when = datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+    return [output.source("lineage edge file", str(path.resolve()), retrieved=when, note="file modification date")]
 
 
 @app.command("lineage")
@@ -31,7 +38,7 @@ def lineage(
         ..., metavar="EDGES_OR_STORE",
         help="A CSV of lineage edges (source,target,edge or parent,child,relation), a DuckDB store file, "
              "or the word 'store' for the default store (or --db)."),
-    top: int = typer.Option(20, "--top", min=1, help="How many families to print (largest first)."),
+    top: int = typer.Option(None, "--top", min=1, help="How many families to print, largest first (default: 20 in the table, all with --json)."),
     rules: Path = typer.Option(None, "--rules", help="A YAML file of extra re-packager rules (same keys as the packaged repackagers.yml)."),
     orgs: Path = typer.Option(None, "--orgs", help="A CSV overriding organisation countries (columns hf_org,country,source,verified)."),
     unresolved_out: Path = typer.Option(None, "--unresolved", help="Write the re-packager decisions (resolved and unresolved) to this CSV."),
@@ -78,27 +85,33 @@ def lineage(
     if json_out:
         clitools.print_json(result.to_list(top))
         return
-    _print_families(result, top, sources, origins.source, rule_set.source)
+    _print_families(result, top or 20, sources, origins.source, rule_set.source)
 
 
 def _print_families(result, top: int, sources: list[dict], origins_source: str, rules_source: str) -> None:
+    from rich import box
     from rich.table import Table
 
     from valuechain.ecosystem.lineage import RELATIONS
 
     view = Table(title=f"Largest model families ({result.stats['roots']:,} roots, "
-                       f"{result.stats['models']:,} models)")
-    view.add_column("root", overflow="fold", min_width=24)
+                       f"{result.stats['models']:,} models)", box=box.SIMPLE_HEAD, pad_edge=False)
+    # Short headers and no vertical rules keep all nine columns on an 80-column terminal.
+    headers = {"finetune": "tune", "adapter": "adapt", "quantized": "quant", "merge": "merge"}
+    view.add_column("root", overflow="fold", min_width=20)
     view.add_column("origin")
-    view.add_column("derivatives", justify="right")
+    view.add_column("deriv.", justify="right")
     for relation in RELATIONS:
-        view.add_column(relation, justify="right")
-    view.add_column("max depth", justify="right")
+        view.add_column(headers[relation], justify="right")
+    view.add_column("depth", justify="right")
     for row in result.to_list(top):
         view.add_row(row["root"], row["origin_country"], f"{row['derivatives']:,}",
                      *[f"{row['by_relation'][r]:,}" for r in RELATIONS], str(row["max_depth"]))
     console = clitools.console()
     console.print(view)
+    console.print("deriv.: distinct descendants, each counted once under the relation to its nearest parent "
+                  "in the family (tune, adapt, quant, merge); depth: the farthest member's distance from the root",
+                  highlight=False)
     stats = result.stats
     console.print(
         f"re-packagers resolved: {stats['repackagers_resolved']}, unresolved: {stats['repackagers_unresolved']}; "
@@ -135,8 +148,8 @@ def diffusion(
     if since_date and until_date and since_date > until_date:
         raise InputError(f"The --since date {since} is after the --until date {until}.")
     relation = diff.check_relation(relation)
-    if plot is not None and plot.suffix.lower() not in FIGURE_SUFFIXES:
-        raise InputError(f"The plot file {plot} must end in {', '.join(FIGURE_SUFFIXES)}.")
+    if plot is not None:
+        _check_plot_path(plot)
     if db is not None and not Path(db).exists():
         raise InputError(f"The store {db} does not exist; run `valuechain hf sync` or `hf import` first.")
     rule_set = load_rules(rules)
@@ -156,13 +169,15 @@ def diffusion(
     if plot is not None:
         if len(monthly) == 0:
             raise InputError("No derivative matches the filters, so there is nothing to plot.")
-        diff.plot_diffusion(monthly, plot)
+        diff.plot_diffusion(monthly, plot, population=_population(data, filters))
     sources = data.sources + [source("shock and confounder dates", "specs/ecosystem-measurement.md §1")]
     if json_out:
         clitools.print_json({
             "filters": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()},
             "derivatives": int(monthly["derivatives"].sum()) if len(monthly) else 0,
             "unattributed_models": data.lineage.stats["unattributed_models"],
+            "undated_derivatives": data.undated,
+            "derivatives_without_a_record": data.not_in_store,
             "monthly": _records(monthly),
             "share": _records(share),
             "by_origin": _records(totals),
@@ -173,6 +188,36 @@ def diffusion(
         }, sources)
         return
     _print_diffusion(diff.by_origin_wide(monthly), share, totals, sources, plot)
+    if data.undated or data.not_in_store:
+        clitools.console(stderr=True).print(
+            f"note: {data.undated} derivative(s) in the store have no creation date in any snapshot and "
+            f"{data.not_in_store} are only named as a parent (no record of their own); neither is in the "
+            "monthly series.", highlight=False)
+
+
+def _check_plot_path(plot: Path) -> None:
+    """Refuse a figure path that cannot be written, before any work: a directory, a bad suffix, a
+    parent that is a file."""
+    if plot.is_dir():
+        raise InputError(f"The plot path {plot} is a directory; give a file name ending in "
+                         f"{', '.join(FIGURE_SUFFIXES)}.")
+    if plot.suffix.lower() not in FIGURE_SUFFIXES:
+        raise InputError(f"The plot file {plot} must end in {', '.join(FIGURE_SUFFIXES)}.")
+    for parent in plot.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(f"The plot file {plot} cannot be written: {parent} is a file, not a directory.")
+            break
+
+
+def _population(data, filters: dict) -> str:
+    """What the figure covers: the store's snapshots and the filters."""
+    fetched = sorted({str(s.get("retrieved", ""))[:10] for s in data.sources
+                      if s["name"].startswith("Hugging Face model records")})
+    applied = ", ".join(f"{k.replace('_', ' ')} {v:%Y-%m-%d}" if hasattr(v, "strftime") else f"{k.replace('_', ' ')} {v}"
+                        for k, v in filters.items() if v is not None)
+    where = f"Hub records in the store fetched {', '.join(fetched)}" if fetched else "Hub records in the store"
+    return where + (f"; filters: {applied}" if applied else "; no filters")
 
 
 def _records(frame) -> list[dict]:

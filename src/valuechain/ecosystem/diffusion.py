@@ -72,19 +72,35 @@ def check_relation(relation: str | None) -> str | None:
 
 @dataclass
 class DiffusionData:
-    """Derivatives with their origin and Hub metadata, the lineage they come from, and provenance."""
+    """Derivatives with their origin and Hub metadata, the lineage they come from, and provenance.
+
+    ``undated`` counts attributed derivatives in the store without any creation date (left out of the
+    monthly series); ``not_in_store`` counts attributed derivatives only named as a parent by another
+    model (no record of their own, so no date either).
+    """
 
     derivatives: pd.DataFrame
     lineage: LineageResult
     sources: list[dict[str, Any]] = field(default_factory=list)
+    undated: int = 0
+    not_in_store: int = 0
+
+
+#: Columns of :func:`derivatives_frame`; ``source``/``fetched_at`` say which record the metadata comes
+#: from, ``created_at_source`` which record gave the creation date, ``downloads_fetched_at`` and
+#: ``likes_fetched_at`` when the counts were fetched.
+DERIVATIVE_COLUMNS = ("model", "created_at", "origin", "origin_group", "countries", "relation", "pipeline_tag",
+                      "downloads", "likes", "n_roots", "root", "source", "fetched_at", "created_at_source",
+                      "downloads_fetched_at", "likes_fetched_at")
 
 
 def derivatives_frame(models: pd.DataFrame, lineage: LineageResult) -> pd.DataFrame:
-    """One row per derivative: ``model, created_at, origin, origin_group, countries, relation,
-    pipeline_tag, downloads, likes, n_roots, root`` (``root``: the first of its roots in sort order).
+    """One row per dated derivative: the :data:`DERIVATIVE_COLUMNS` (``root``: the first of its roots in
+    sort order; provenance columns are None when ``models`` lacks them).
 
-    ``models`` has the Hub metadata (``id, created_at, pipeline_tag, downloads, likes``); derivatives
-    are the non-root models of ``lineage`` with at least one attributed root.
+    ``models`` has the Hub metadata (``id, created_at, pipeline_tag, downloads, likes`` and optionally
+    ``source, fetched_at, created_at_source``); derivatives are the non-root models of ``lineage`` with
+    at least one attributed root.
     """
     import pandas as pd
 
@@ -93,33 +109,57 @@ def derivatives_frame(models: pd.DataFrame, lineage: LineageResult) -> pd.DataFr
     attributed = lineage.models[(~lineage.models["is_root"]) & (lineage.models["n_roots"] > 0)]
     meta = models.rename(columns={"id": "model"})
     meta = meta.drop_duplicates("model", keep="last")
-    frame = attributed.merge(meta[["model", "created_at", "pipeline_tag", "downloads", "likes"]],
-                             on="model", how="inner")
+    for column in ("source", "fetched_at"):
+        if column not in meta.columns:
+            meta[column] = None
+    defaults = {"created_at_source": "source", "downloads_fetched_at": "fetched_at", "likes_fetched_at": "fetched_at"}
+    for column, default in defaults.items():
+        if column not in meta.columns:
+            meta[column] = meta[default]
+    frame = attributed.merge(meta[["model", "created_at", "pipeline_tag", "downloads", "likes", "source", "fetched_at",
+                                   *defaults]], on="model", how="inner")
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, errors="coerce").dt.tz_localize(None)
     frame = frame[frame["created_at"].notna()]
     frame["origin_group"] = frame["origin"].map(origin_group)
     frame["relation"] = frame["relation"].astype(object)
     frame["downloads"] = pd.to_numeric(frame["downloads"], errors="coerce").fillna(0).astype("int64")
     frame["likes"] = pd.to_numeric(frame["likes"], errors="coerce").fillna(0).astype("int64")
-    columns = ["model", "created_at", "origin", "origin_group", "countries", "relation", "pipeline_tag",
-               "downloads", "likes", "n_roots", "root"]
-    return frame[columns].sort_values(["created_at", "model"]).reset_index(drop=True)
+    return frame[list(DERIVATIVE_COLUMNS)].sort_values(["created_at", "model"]).reset_index(drop=True)
+
+
+#: Each model's latest record; its creation date, downloads and likes from the latest record that has
+#: them (a creation date never changes, and some snapshots omit fields: the DeepSeek-R1 model-card dump
+#: has no creation date and no likes), each with the record it comes from.
+_LATEST_MODELS_SQL = """
+    WITH known AS (
+        SELECT id,
+            arg_max(created_at, fetched_at) FILTER (WHERE created_at IS NOT NULL) AS created_at,
+            arg_max(source, fetched_at) FILTER (WHERE created_at IS NOT NULL) AS created_at_source,
+            arg_max(downloads, fetched_at) FILTER (WHERE downloads IS NOT NULL) AS downloads,
+            max(fetched_at) FILTER (WHERE downloads IS NOT NULL) AS downloads_fetched_at,
+            arg_max(likes, fetched_at) FILTER (WHERE likes IS NOT NULL) AS likes,
+            max(fetched_at) FILTER (WHERE likes IS NOT NULL) AS likes_fetched_at
+        FROM hf_models GROUP BY id)
+    SELECT m.id, m.author, k.created_at, k.created_at_source, m.pipeline_tag, k.downloads,
+           k.downloads_fetched_at, k.likes, k.likes_fetched_at, m.sha, m.source, m.fetched_at
+    FROM hf_models_latest m JOIN known k USING (id)
+"""
 
 
 def load_from_store(store: Any, *, rules: Any = None) -> DiffusionData:
-    """Lineage and Hub metadata from the store (``hf_models_latest``, ``hf_lineage``)."""
+    """Lineage and Hub metadata from the store: each model's latest record (``hf_models_latest``) and
+    the lineage edges of that record; the creation date from the latest record that has one."""
     from valuechain import output
     from valuechain.ecosystem.lineage import analyse_lineage, read_edges_store
 
     edges = read_edges_store(store)
-    models = store.query(
-        "SELECT id, author, created_at, pipeline_tag, downloads, likes, sha, source, fetched_at "
-        "FROM hf_models_latest"
-    )
+    models = store.query(_LATEST_MODELS_SQL)
     # The Hub's ``sha`` is the repo's commit hash: equal hashes mean an exact mirror of the repository.
     hashes = {m: h for m, h in zip(models["id"], models["sha"], strict=True) if isinstance(h, str) and h}
     lineage = analyse_lineage(edges, rules=rules, extra_models=models["id"], hashes=hashes)
     frame = derivatives_frame(models, lineage)
+    attributed = lineage.models[(~lineage.models["is_root"]) & (lineage.models["n_roots"] > 0)]
+    in_store = attributed["model"].isin(models["id"])
     if len(frame) == 0:
         raise InputError(
             f"The store {store.path or ':memory:'} has no derivative with a creation date; load models "
@@ -131,7 +171,8 @@ def load_from_store(store: Any, *, rules: Any = None) -> DiffusionData:
     sources.append(output.source("valuechain organisation->country table",
                                  "valuechain/ecosystem/data/org_countries.csv",
                                  note="seeded from ATOM (Apache-2.0) and Epoch AI (CC-BY-4.0)"))
-    return DiffusionData(frame, lineage, sources)
+    return DiffusionData(frame, lineage, sources, undated=int(in_store.sum()) - len(frame),
+                         not_in_store=int((~in_store).sum()))
 
 
 def monthly_series(derivatives: pd.DataFrame, *, con: Any = None, since: date | None = None,
@@ -194,96 +235,80 @@ def shock_lines() -> list[tuple[date, str, str]]:
     return sorted(lines)
 
 
-def plot_diffusion(monthly: pd.DataFrame, path: str | Path, *, title: str = "") -> Path:
-    """Two panels: new derivatives per month by origin group; China vs U.S. share, with the shock
-    dates (red) and confounding releases (grey) marked. Written atomically as PNG."""
+def plot_diffusion(monthly: pd.DataFrame, path: str | Path, *, title: str = "", population: str = "") -> Path:
+    """Two panels: new derivatives per month by origin group (stacked); the China and U.S. shares of
+    each month's new derivatives. U.S. policy shocks (red, dashed, labelled left of the line) and
+    confounding releases (grey, dotted, labelled right of it) are marked on both. ``population`` (what
+    the derivatives are, e.g. the store's snapshots and the filters) goes into the title with the
+    number of derivatives and the months covered. Written atomically in the format of the suffix
+    (PNG, SVG or PDF)."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     import pandas as pd
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
 
     from valuechain.output import atomic_path
 
+    path = Path(path)
     wide = by_origin_wide(monthly)
     share = cn_us_share(monthly)
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 7.5), sharex=True,
+                                      gridspec_kw={"height_ratios": [3, 2]})
     colors = {"CN": "#d62728", "US": "#1f77b4", "other": "#2ca02c", "mixed": "#9467bd", "unknown": "#7f7f7f"}
+    names = {"CN": "China (incl. HK, MO)", "US": "United States", "other": "other countries",
+             "mixed": "mixed (roots of several origins)", "unknown": "unknown origin"}
     bottoms = pd.Series(0, index=wide.index)
     for group in GROUPS:
-        top.bar(wide["month"], wide[group], width=27, align="edge", bottom=bottoms, label=group,
+        top.bar(wide["month"], wide[group], width=27, align="edge", bottom=bottoms, label=names[group],
                 color=colors[group])
         bottoms = bottoms + wide[group]
     top.set_ylabel("new derivatives per month")
-    top.legend(loc="center left", fontsize=8, ncol=1)
+    top.yaxis.set_major_locator(MaxNLocator(integer=True))
+    top.set_ylim(0, max(1, int(bottoms.max())) * 1.5)  # head room for the event labels
     mid_month = share["month"] + pd.Timedelta(days=14)  # points in the middle of their month's bar
-    bottom.plot(mid_month, share["share_cn"], color=colors["CN"], marker="o", ms=3, label="China")
-    bottom.plot(mid_month, share["share_us"], color=colors["US"], marker="o", ms=3, label="U.S.")
-    bottom.set_ylabel("share of new derivatives")
-    bottom.set_ylim(0, 1)
-    bottom.legend(loc="center left", fontsize=8)
+    bottom.plot(mid_month, share["share_cn"], color=colors["CN"], marker="o", ms=3, label="China share")
+    bottom.plot(mid_month, share["share_us"], color=colors["US"], marker="o", ms=3, label="U.S. share")
+    bottom.set_ylabel("share of the month's\nnew derivatives")
+    bottom.set_ylim(0, 1.05)
+    bottom.set_xlabel("month the derivative was created on the Hub")
+    bottom.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=12))
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    styles = {"shock": {"color": "#b00000", "ls": "--"}, "confounder": {"color": "#666666", "ls": ":"}}
     if len(wide):
         lo, hi = wide["month"].min() - pd.Timedelta(days=31), wide["month"].max() + pd.Timedelta(days=62)
         for when, label, kind in shock_lines():
             stamp = pd.Timestamp(when)
             if not (lo <= stamp <= hi):
                 continue
-            style = {"color": "#b00", "ls": "--"} if kind == "shock" else {"color": "#888", "ls": ":"}
             for axis in (top, bottom):
-                axis.axvline(stamp, lw=1, **style)
-            top.annotate(label, (stamp, 1), xycoords=("data", "axes fraction"), rotation=90, fontsize=6,
-                         va="top", ha="right", color=style["color"])
-    fig.suptitle(title or "Derivatives of open models by origin of the root base model")
+                axis.axvline(stamp, lw=1.2, **styles[kind])
+            # shocks to the left of their line, confounders to the right: close pairs stay apart
+            top.annotate(f"{label} ({when:%Y-%m-%d})", (stamp, 0.98), xycoords=("data", "axes fraction"),
+                         rotation=90, fontsize=7.5, va="top", ha="right" if kind == "shock" else "left",
+                         color=styles[kind]["color"], xytext=(-2 if kind == "shock" else 2, 0),
+                         textcoords="offset points",
+                         bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})
+    top.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, title="origin of the root base model",
+               title_fontsize=8, frameon=False)
+    markers = [Line2D([], [], lw=1.2, **styles["shock"], label="U.S. policy shock"),
+               Line2D([], [], lw=1.2, **styles["confounder"], label="confounding release")]
+    handles, _ = bottom.get_legend_handles_labels()
+    bottom.legend(handles=handles + markers, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
+                  frameon=False)
+    total = int(wide[list(GROUPS)].to_numpy().sum()) if len(wide) else 0
+    span = f"{wide['month'].min():%Y-%m} to {wide['month'].max():%Y-%m}" if len(wide) else "no months"
+    heading = title or "New Hugging Face derivatives per month by origin of their root base model"
+    subtitle = f"{total:,} derivatives (each counted once), {span}" + (f"; {population}" if population else "")
+    fig.suptitle(f"{heading}\n{subtitle}", fontsize=11)
     fig.tight_layout()
+    fmt = path.suffix.lower().lstrip(".") or "png"
+    if fmt not in ("png", "svg", "pdf"):
+        raise InputError(f"The plot file {path} must end in .png, .svg or .pdf.")
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
+        fig.savefig(tmp, dpi=110, format=fmt, bbox_inches="tight")
     plt.close(fig)
-    return Path(path)
-
-
-def models_from_modelinfo_csv(path: str | Path) -> pd.DataFrame:
-    """Hub metadata and lineage from the DeepSeek-R1 tree snapshot's ModelInfo CSV (``model_id,
-    metadata``), for when the store is not used: columns ``id, created_at, pipeline_tag, downloads,
-    likes, tags``. The edges come from the ``base_model:<relation>:<id>`` tags."""
-    import json
-
-    import pandas as pd
-
-    path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError):
-        raise InputError(f"The ModelInfo file {path} is not a readable CSV.") from None
-    if not {"model_id", "metadata"} <= set(raw.columns):
-        raise InputError(f"The ModelInfo file {path} needs the columns model_id and metadata.")
-    rows = []
-    for line_no, (model_id, text) in enumerate(zip(raw["model_id"], raw["metadata"], strict=True), start=2):
-        try:
-            meta = json.loads(text) if text else {}
-        except ValueError:
-            raise InputError(f"The ModelInfo file {path} row {line_no} has metadata that is not JSON.") from None
-        rows.append({
-            "id": meta.get("id") or meta.get("modelId") or model_id,
-            "created_at": meta.get("created_at") or meta.get("createdAt"),
-            "pipeline_tag": meta.get("pipeline_tag"),
-            "downloads": meta.get("downloads"),
-            "likes": meta.get("likes"),
-            "tags": meta.get("tags") or [],
-        })
-    return pd.DataFrame(rows)
-
-
-def edges_from_tags(models: pd.DataFrame) -> pd.DataFrame:
-    """``parent, child, relation`` from each model's ``base_model:<relation>:<id>`` tags."""
-    import pandas as pd
-
-    from valuechain.ecosystem.lineage import RELATION_ALIASES
-
-    pattern = re.compile(r"^base_model:(finetune|adapter|quantized|merge):(.+)$")
-    rows = []
-    for model_id, tags in zip(models["id"], models["tags"], strict=True):
-        for tag in tags or ():
-            match = pattern.match(str(tag))
-            if match and match.group(2) != model_id:
-                rows.append((match.group(2), model_id, RELATION_ALIASES[match.group(1)]))
-    return pd.DataFrame(rows, columns=["parent", "child", "relation"]).drop_duplicates()
+    return path

@@ -28,7 +28,8 @@ from valuechain.store import PROVENANCE_COLUMNS, Schema, Store, utcnow
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-RELATIONS = ("finetune", "adapter", "quantized", "merge")
+#: The Hub's four lineage relations, in the column order of every per-relation count.
+RELATIONS: tuple[str, ...] = ("finetune", "adapter", "quantized", "merge")
 
 MODEL_COLUMNS = (
     "id", "author", "created_at", "last_modified", "downloads", "downloads_all_time", "likes",
@@ -67,7 +68,8 @@ HF_SCHEMA = Schema(
 # A Hub repo id (huggingface_hub.utils.validate_repo_id): optional namespace, then a name; each part
 # 1-96 of letters, digits, '_', '-', '.', not starting or ending with '-' or '.', without '--' or '..'.
 _REPO_PART = r"(?![-.])[A-Za-z0-9_.-]{1,96}(?<![-.])"
-_REPO_ID_RE = re.compile(rf"^(?:{_REPO_PART}/)?{_REPO_PART}$")
+REPO_ID_PATTERN = rf"^(?:{_REPO_PART}/)?{_REPO_PART}$"
+_REPO_ID_RE = re.compile(REPO_ID_PATTERN)
 
 
 def is_repo_id(value: str) -> bool:

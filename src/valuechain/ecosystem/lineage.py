@@ -23,11 +23,12 @@ frontier with a CSR adjacency. There is no per-node Python loop, so 2,000,000 mo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# The Hub's relations and its repo-id rule are defined once, with the store's tables.
+from valuechain.ecosystem.hf_store import RELATIONS, REPO_ID_PATTERN
 from valuechain.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,7 +37,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from valuechain.ecosystem.repackagers import RepackagerResolution
 
-RELATIONS: tuple[str, ...] = ("finetune", "adapter", "quantized", "merge")
 #: Tie-break among equally near parents: the first listed wins.
 RELATION_PRECEDENCE: tuple[str, ...] = ("merge", "finetune", "adapter", "quantized")
 #: Spellings of the relation accepted in edge files (the hf-lineage file uses past participles).
@@ -49,12 +49,6 @@ RELATION_ALIASES = {
 #: Column layouts of an edge file: (parent column, child column, relation column).
 EDGE_LAYOUTS = (("source", "target", "edge"), ("parent", "child", "relation"),
                 ("base_model", "model", "relation"), ("parent", "child", "edge"))
-
-# A Hub repo id, as huggingface_hub's ``validate_repo_id`` checks it: an optional ``namespace/`` and a
-# name of letters, digits, '_', '-', '.' (at most 96), neither starting nor ending with '-' or '.',
-# without '--' or '..'.
-_REPO_ID = r"^(?:\b[A-Za-z0-9_.-]+\b/)?\b[A-Za-z0-9_.-]{1,96}\b$"
-_REPO_ID_RE = re.compile(_REPO_ID)
 
 _PRECEDENCE_OF_CODE = [RELATION_PRECEDENCE.index(r) for r in RELATIONS]
 
@@ -255,11 +249,6 @@ def resolve_roots(n_nodes: int, parent: Any, child: Any, relation: Any) -> RootR
 # ---------------------------------------------------------------------------------------------------
 # Edge input
 # ---------------------------------------------------------------------------------------------------
-def is_repo_id(value: str) -> bool:
-    """True when ``value`` has the shape of a Hugging Face repo id (``namespace/name`` or ``name``)."""
-    return bool(_REPO_ID_RE.match(value)) and ".." not in value and "--" not in value
-
-
 def normalise_edges(frame: pd.DataFrame, where: str) -> pd.DataFrame:
     """Validate and normalise an edge frame with columns ``parent, child, relation``.
 
@@ -274,7 +263,7 @@ def normalise_edges(frame: pd.DataFrame, where: str) -> pd.DataFrame:
         "relation": frame["relation"].astype(str).str.strip().str.lower(),
     })
     for column in ("parent", "child"):
-        bad = (~out[column].str.match(_REPO_ID) | out[column].str.contains("..", regex=False)
+        bad = (~out[column].str.match(REPO_ID_PATTERN) | out[column].str.contains("..", regex=False)
                | out[column].str.contains("--", regex=False))
         if bad.any():
             row = int(bad.to_numpy().nonzero()[0][0])
@@ -304,6 +293,15 @@ def read_edges_csv(path: str | Path) -> pd.DataFrame:
         raise InputError(f"The edge file {path} does not exist.")
     if path.is_dir():
         raise InputError(f"The edge file {path} is a directory, not a CSV file.")
+    if not path.is_file():
+        raise InputError(f"The edge file {path} is not a regular file (a device or a pipe?).")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError as exc:
+        raise InputError(f"The edge file {path} cannot be read ({exc.strerror}).") from None
+    if b"\x00" in head:
+        raise InputError(f"The edge file {path} is a binary file, not a CSV text file.")
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True,
                             encoding="utf-8-sig")
@@ -323,11 +321,16 @@ def read_edges_csv(path: str | Path) -> pd.DataFrame:
     else:
         layouts = "; ".join(",".join(layout) for layout in EDGE_LAYOUTS)
         raise InputError(
-            f"The edge file {path} has columns {','.join(map(str, frame.columns))}, not a known edge "
+            f"The edge file {path} has columns {','.join(map(ascii, map(str, frame.columns)))}, not a known edge "
             f"layout ({layouts})."
         )
     if len(frame) == 0:
         raise InputError(f"The edge file {path} has a header but no edges.")
+    for column in ("parent", "child", "relation"):
+        empty = frame[column].isna() | (frame[column].astype(str).str.strip() == "")
+        if empty.any():
+            raise InputError(f"The edge file {path} row {int(empty.to_numpy().nonzero()[0][0]) + 2} has no "
+                             f"{column} (an empty field, or fewer fields than the header).")
     return normalise_edges(frame, f"The edge file {path}")
 
 

@@ -45,8 +45,12 @@ def spark_backend(master: str = "local[*]") -> Any:
         from pyspark.sql import SparkSession
     except ImportError:
         raise InputError("Spark needs the pyspark package; install it with pip install 'valuechain[spark]'.") from None
-    session = (SparkSession.builder.master(master).appName("valuechain")
-               .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    try:
+        session = (SparkSession.builder.master(master).appName("valuechain")
+                   .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    except Exception as exc:  # a bad master URL, no Java runtime, an unreachable cluster
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise InputError(f"Spark could not start with master {master!r} ({reason}).") from None
     return ibis.pyspark.connect(session)
 
 
