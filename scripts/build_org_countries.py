@@ -4,6 +4,8 @@ Reproducible: ``python scripts/build_org_countries.py [--data ../shared/data]``.
 
 Seeds, in priority order (the first source that gives a namespace a country wins):
 
+0. :data:`CORRECTIONS`: the few snapshot statements found wrong on review, with the organisation's
+   own page and what the snapshot said (``verified = false``).
 1. ATOM Project ``metadata/organization_regions.csv`` (Interconnects-AI/tracked-models @ 3cd80206,
    Apache-2.0). ATOM gives regions only: ``us`` -> ``US`` and ``china`` -> ``CN`` are taken as stated
    (``verified = true``); ``eu`` / ``other`` namespaces get a country from :data:`ATOM_REGION_COUNTRY`,
@@ -73,6 +75,13 @@ ATOM_REGION_COUNTRY = {
     "trillionlabs": ("KR", "https://trillionlabs.co/"),
     "typhoon-ai": ("TH", "https://opentyphoon.ai/"),
     "upstage": ("KR", "https://www.upstage.ai/"),
+}
+
+# Snapshot statements found wrong on review, replaced by hand (applied first, ``verified = false``):
+# namespace -> (ISO alpha-2, organisation, URL of its own page, what the snapshot said).
+CORRECTIONS = {
+    "ai21labs": ("IL", "AI21 Labs", "https://www.ai21.com/",
+                 "ATOM region 'us' is wrong: AI21 Labs is headquartered in Tel Aviv"),
 }
 
 # Hugging Face namespace -> the organisation's exact name in Epoch's databases (matched by hand).
@@ -327,6 +336,9 @@ def build(data: Path) -> list[dict[str, str]]:
             return
         rows[ns.lower()] = {"hf_org": ns, "country": country, "organisation": organisation, "method": method,
                     "source": source, "verified": "true" if verified else "false", "notes": notes}
+
+    for ns, (country, org, url, said) in CORRECTIONS.items():
+        add(ns, country, org, "hand-correction", url, False, said)
 
     atom = data / ATOM_FILE
     with atom.open(encoding="utf-8") as handle:
