@@ -287,7 +287,9 @@ def plot_diffusion(monthly: pd.DataFrame, path: str | Path, *, title: str = "", 
             for axis in (top, bottom):
                 axis.axvline(stamp, lw=1.2, **styles[kind])
             # shocks to the left of their line, confounders to the right: close pairs stay apart
-            top.annotate(f"{label} ({when:%Y-%m-%d})", (stamp, 0.98), xycoords=("data", "axes fraction"),
+            text = label.replace(f"({when:%Y-%m})", f"({when:%Y-%m-%d})")
+            text = text if f"{when:%Y-%m-%d}" in text else f"{text} ({when:%Y-%m-%d})"
+            top.annotate(text, (stamp, 0.98), xycoords=("data", "axes fraction"),
                          rotation=90, fontsize=7.5, va="top", ha="right" if kind == "shock" else "left",
                          color=styles[kind]["color"], xytext=(-2 if kind == "shock" else 2, 0),
                          textcoords="offset points",

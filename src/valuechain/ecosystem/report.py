@@ -62,9 +62,12 @@ def _origin_bar(counts: Any, path: Path) -> None:
               else "#7f7f7f" if o == "unknown" else "#2ca02c" for o in counts.index]
     axis.bar(counts.index, counts.to_numpy(), color=colors)
     axis.set_ylabel("derivative models (each counted once)")
-    axis.set_title("Text-generation derivatives on Hugging Face by origin of their root base model (mid-2025)")
+    axis.set_xlabel("origin of the root base model (ISO country code; mixed: roots of several origins)")
+    axis.set_title(f"{int(counts.sum()):,} text-generation derivatives on Hugging Face by origin of their root "
+                   "base model\n(Hub lineage edge list, mid-2025; re-packagers resolved)", fontsize=11)
     for label in axis.get_xticklabels():
         label.set_rotation(45)
+        label.set_horizontalalignment("right")
     fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=110, format="png")
@@ -103,7 +106,9 @@ def report_section(out_dir: Path) -> Section:
     r1_totals = origin_totals(r1_frame)
     r1_path = out_dir / "ecosystem_r1_monthly.png"
     diff.plot_diffusion(r1_monthly, r1_path,
-                        title="DeepSeek-R1 derivatives per month by origin of their roots (snapshot 2025-04-10)")
+                        title="DeepSeek-R1 derivatives per month by origin of their root base models",
+                        population="the DeepSeek-R1 derivative tree, huggingface_hub records of 2025-04-10 "
+                                   "(one Chinese family by construction; April partial)")
 
     total = int(len(derivatives))
     cn = int(derivatives["origin"].isin(["CN", "HK", "MO"]).sum())
@@ -141,9 +146,9 @@ def report_section(out_dir: Path) -> Section:
         "whole). Run `valuechain hf sync` and `valuechain ecosystem diffusion` for the Hub-wide series.",
         "Origins come from valuechain's organisation table (ATOM regions and Epoch AI countries plus "
         "hand-curated rows, each with its source); individuals' accounts stay 'unknown'.",
-        "Shock dates (red, dashed): 2022-08-09, 2022-10-07, 2023-10-17, 2024-04-04, 2024-12-02, 2025-01-13; "
-        "confounders (grey, dotted): ChatGPT, LLaMA, Llama 2, DeepSeek-R1. The figure shows timing, not "
-        "causal effects.",
+        f"U.S. policy shocks (red, dashed): {', '.join(d for d, _ in diff.SHOCKS)}; confounding releases "
+        f"(grey, dotted): {', '.join(f'{label} ({d})' for d, label in diff.CONFOUNDERS)}. The figure shows "
+        "timing, not causal effects.",
     ]
     sources = [
         source(SOURCES["edges"][0], str(edges_path), retrieved=SOURCES["edges"][1]),
