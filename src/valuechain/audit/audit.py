@@ -501,85 +501,6 @@ def independent_evidence(entry: CatalogEntry, data_dir: Path | None = None) -> l
     return curated + snapshots + _licence_evidence(entry.licence_id)[0]
 
 
-#: Components whose default mapping onto the Index parameters does not fit the Index's published definitions
-#: (``_parameters-descriptions.yml`` of v1.0.2): MOF "Model architecture" is modelling code, not the documented
-#: data-processing / training pipeline the Index's ``code`` asks about; MOF "Model metadata" is a metadata
-#: file, not documentation of the training hardware (``hardware_architecture``).
-_NOT_INDEX_EVIDENCE = ("Model architecture", "Model metadata")
-_WEIGHTS_STATUS = {"none": "closed", "gated": "partial", "open": "open"}
-
-
-def index_parameter_evidence(entry: CatalogEntry, evidence: Sequence[Evidence],
-                             data_dir: Path | None = None) -> list[Evidence]:
-    """Our evidence restated in the European Open Source AI Index's own parameter definitions (v1.0.2).
-
-    The Index asks (``_parameters-descriptions.yml``):
-
-    - ``licenses``: "Is the project fully covered by OSI-approved licenses, including all data sources and
-      training pipeline code?" → open when the weights' licence is OSI-approved / open-data *and* training
-      code and data are open; partial when only the weights' licence is; closed for bespoke, non-commercial
-      or proprietary terms. (A bespoke licence is not "partially OSI".)
-    - ``weights_*``: "made freely available?" → the curated weights fact (gated download = partial), which
-      records gating; snapshot access values (Ecosystem Graphs' ``open``) cannot tell gated from free.
-    - ``code``: "Is the source code of datasource processing, model training and tuning documented?" →
-      documentation cannot be more open than the training code it documents: the training-code evidence.
-    - ``hardware_architecture``: documented training hardware → Epoch AI's ``Training hardware`` and
-      ``Hardware quantity`` (both named: open; hardware only: partial); no statement: not compared.
-
-    Other parameters keep the component mapping of :func:`valuechain.audit.frameworks.eosai_score`. Only the
-    given evidence and the entry's licence are read — never the Index record (which would be circular).
-    """
-    from valuechain.audit.catalog import derived_licence_class, resolve_ref
-
-    def best(component: str) -> Evidence | None:
-        found = [ev for ev in evidence if ev.component == component]
-        return max(found, key=lambda ev: _STATUS_RANK[ev.status]) if found else None
-
-    def derived(parameter: str, status: str, source: str, quote: str, component: str) -> Evidence:
-        return Evidence(component, status, source, quote=quote, method="index-semantics",  # type: ignore[arg-type]
-                        extra={"eosai_parameter": parameter, "catalogue_id": entry.id})
-
-    out = [ev for ev in evidence if ev.component not in _NOT_INDEX_EVIDENCE
-           and ev.component not in ("Model parameters (Final)", "Licence terms")]
-    curated_weights = next((ev for ev in evidence if ev.component == "Model parameters (Final)"
-                            and ev.method == "catalogue"), None)
-    weights = curated_weights or best("Model parameters (Final)")
-    if weights is not None:
-        status = (_WEIGHTS_STATUS[entry.weights] if weights is curated_weights else weights.status)
-        for parameter in ("weights_basemodel", "weights_endmodel"):
-            out.append(derived(parameter, status, weights.source, f"weights {entry.weights if weights is curated_weights else weights.status}",
-                               "Model parameters (Final)"))
-    code = best("Training code")
-    if code is not None:
-        out.append(derived("code", "closed" if code.status == "absent" else code.status, code.source,
-                           f"training code {code.status}: its documentation cannot be more open", "Training code"))
-    for src in entry.sources:
-        if not src["ref"].startswith("epoch:"):
-            continue
-        kind, record, location = resolve_ref(src["ref"], data_dir)
-        hardware = str((record or {}).get("Training hardware") or "").strip()
-        quantity = str((record or {}).get("Hardware quantity") or "").strip()
-        if hardware and hardware != "nan":
-            status = "open" if quantity and quantity != "nan" else "partial"
-            out.append(derived("hardware_architecture", status, location,
-                               f"Training hardware: {hardware}; quantity: {quantity or 'not stated'}", "Model metadata"))
-            break
-    if any(ev.component == "Licence terms" for ev in evidence):
-        lclass = derived_licence_class(entry)
-        code_open = code is not None and code.status == "open"
-        data = best("Datasets")
-        data_open = data is not None and data.status == "open"
-        if lclass in ("osi_open", "open_data"):
-            status = "open" if code_open and data_open else "partial"
-        else:
-            status = "closed"
-        licence_source = next(ev.source for ev in evidence if ev.component == "Licence terms")
-        out.append(derived("licenses", status, licence_source,
-                           f"weights licence {entry.licence_id} ({lclass}); training code open: {code_open}; "
-                           f"training data open: {data_open}", "Licence terms"))
-    return out
-
-
 def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, version: str = "v1.0.2",
                            data_dir: Path | None = None) -> dict[str, Any]:
     """Agreement of our Index-style scoring with the European Open Source AI Index on shared models.
@@ -587,7 +508,8 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
     For every catalogue release that cites an Index record of ``version``, we score the 14 parameters
     from our own evidence — the curated facts, the MOT / Epoch / Ecosystem Graphs records and the licence
     text, never the Index record itself — read in the Index's parameter definitions
-    (:func:`index_parameter_evidence`), and compare per parameter with the Index's open/partial/closed
+    (:func:`valuechain.audit.frameworks.index_parameter_evidence`, the mapping every Index-style score uses),
+    and compare per parameter with the Index's open/partial/closed
     (:func:`valuechain.audit.frameworks.eosai_agreement`). Disagreements are findings and are listed;
     ``per_cell`` holds every compared cell.
     """
@@ -599,7 +521,6 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
     items = list(entries) if entries is not None else __import__(
         "valuechain.audit.catalog", fromlist=["load_catalog"]).load_catalog()
     per_model, rows, disagreements = [], [], []
-    plain = {"compared": 0, "agree": 0}  # the plain component mapping, for comparison
     for entry in items:
         index_refs = [s["ref"] for s in entry.sources if s["ref"].startswith(f"eosai:{version}/")]
         if not index_refs:
@@ -608,11 +529,7 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
         if record is None:
             continue
         theirs = frameworks.eosai_score(location)["per_parameter"]
-        evidence = independent_evidence(entry, data_dir)
-        ours = frameworks.eosai_score(index_parameter_evidence(entry, evidence, data_dir))["per_parameter"]
-        plain_result = frameworks.eosai_agreement(frameworks.eosai_score(evidence)["per_parameter"], theirs)
-        plain["compared"] += plain_result["compared"]
-        plain["agree"] += plain_result["agree"]
+        ours = frameworks.eosai_score(independent_evidence(entry, data_dir))["per_parameter"]
         result = frameworks.eosai_agreement(ours, theirs)
         per_model.append({"release": entry.id, "index_record": location, "compared": result["compared"],
                           "agree": result["agree"], "share": result["share"]})
@@ -630,13 +547,11 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
     return {
         "index_version": version, "models": len(per_model), "cells": int(len(cells)),
         "agreement": float(cells["agree"].mean()) if len(cells) else None,
-        "component_mapping": {**plain, "agreement": plain["agree"] / plain["compared"] if plain["compared"] else None,
-                              "note": "the same evidence through the plain component → parameter mapping"},
         "per_parameter": per_parameter.reset_index().to_dict(orient="records"),
         "per_model": per_model, "disagreements": disagreements, "per_cell": rows,
         "note": "Our scores come from our own evidence (catalogue facts, MOT/Epoch/Ecosystem Graphs records, "
                 "licence text), never from the Index record, read in the Index's own parameter definitions "
-                "(index_parameter_evidence: licenses = OSI coverage of weights, training code and data; gated "
+                "(frameworks.index_parameter_evidence: licenses = OSI coverage of weights, training code and data; gated "
                 "weights partial; code documentation bounded by the training code; hardware from Epoch AI); "
                 "parameters our evidence does not speak to are not compared. Document parameters (modelcard, "
                 "datasheet, preprint) come from MOT licence status, which says a document is released, not that "

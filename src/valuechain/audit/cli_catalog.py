@@ -289,10 +289,8 @@ def agreement_command(
     if report["agreement"] is None:
         out.print("No release of the catalogue cites an Index record available here.")
         return
-    plain = report["component_mapping"]
     out.print(f"{report['models']} releases, {report['cells']} parameter cells: agreement "
-              f"{report['agreement']:.1%} (evidence read in the Index's parameter definitions; plain component "
-              f"mapping: {plain['agreement']:.1%} of {plain['compared']} cells)")
+              f"{report['agreement']:.1%} (our evidence read in the Index's parameter definitions)")
     table = Table(title="Per parameter")
     for col in ("parameter", "compared", "agree", "share"):
         table.add_column(col)

@@ -470,8 +470,10 @@ def from_mot_yaml(path: str | Path) -> list[Evidence]:
     return mof_class(path).evidence()
 
 
-#: European Open Source AI Index parameters (v1.0.x: 14) and the component each one speaks about.
-EOSAI_PARAMETERS: dict[str, str] = {
+#: European Open Source AI Index parameters (v1.0.x: 14, in the Index's order) and the component each of its
+#: records is filed under. How *our* evidence is read as Index parameters is
+#: :func:`valuechain.audit.frameworks.index_parameter_evidence`.
+EOSAI_PARAMETER_COMPONENT: dict[str, str] = {
     "datasources_basemodel": "Datasets", "datasources_endmodel": "Datasets",
     "weights_basemodel": "Model parameters (Final)", "weights_endmodel": "Model parameters (Final)",
     "trainingcode": "Training code", "code": "Model architecture", "hardware_architecture": "Model metadata",
@@ -499,7 +501,7 @@ def from_eosai_yaml(path: str | Path) -> list[Evidence]:
     if not isinstance(data, Mapping) or not isinstance(data.get("system"), Mapping):
         raise InputError(f"{path} is not a European Open Source AI Index record (no 'system' mapping).")
     system = data["system"]
-    found = [p for p in EOSAI_PARAMETERS if isinstance(data.get(p), Mapping)]
+    found = [p for p in EOSAI_PARAMETER_COMPONENT if isinstance(data.get(p), Mapping)]
     if not found:
         raise InputError(f"{path} has no European Open Source AI Index parameters (e.g. 'weights_endmodel').")
     version = Path(path).parent.name if re.match(r"v\d", Path(path).parent.name) else None
@@ -509,7 +511,7 @@ def from_eosai_yaml(path: str | Path) -> list[Evidence]:
         cls = str(entry.get("class") or "").strip().lower()
         status = _EOSAI_CLASSES.get(cls, "absent")
         out.append(Evidence(
-            component=EOSAI_PARAMETERS[param], status=status, source=f"{path}#{param}",
+            component=EOSAI_PARAMETER_COMPONENT[param], status=status, source=f"{path}#{param}",
             licence=system.get("endmodellicense") if param.startswith("weights") else None,
             date=str(system.get("releasedate") or "") or None,
             quote=(str(entry.get("notes") or "").strip() or None), method="eosai-yaml",
@@ -550,6 +552,9 @@ def from_epoch_row(row: Mapping[str, Any], *, source: str = "Epoch AI") -> list[
     src = f"{source}#System={system}"
     common = {"system": system, "organisation": _row_get(row, "Organization"),
               "country": _row_get(row, "Country (from Organization)", "Country (of organization)")}
+    hardware = _row_get(row, "Training hardware")
+    if hardware:  # documentation of the training hardware (the Index's hardware_architecture)
+        common.update(training_hardware=hardware, hardware_quantity=_row_get(row, "Hardware quantity") or None)
     out = []
     access = _row_get(row, "Model accessibility")
     if access:

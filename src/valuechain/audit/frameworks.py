@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from valuechain.audit.collectors import EOSAI_PARAMETER_COMPONENT
 from valuechain.audit.evidence import Evidence
 
 SOLAIMAN_LEVELS: dict[int, str] = {
@@ -128,28 +129,107 @@ def osaid(evidence: Sequence[Evidence]) -> dict[str, Any]:
     return {"conformant": not failing, "failing": failing}
 
 
-EOSAI_PARAMETERS: tuple[str, ...] = (
-    "datasources_basemodel", "datasources_endmodel", "weights_basemodel", "weights_endmodel", "trainingcode",
-    "code", "hardware_architecture", "preprint", "paper", "modelcard", "datasheet", "package", "api",
-    "licenses",
-)
+#: The Index's 14 parameters of the v1.0.x releases (the keys of its YAML records).
+EOSAI_PARAMETERS: tuple[str, ...] = tuple(EOSAI_PARAMETER_COMPONENT)
 EOSAI_VALUE = {"open": 1.0, "partial": 0.5, "closed": 0.0, "absent": 0.0}
 
-#: For evidence not from the Index itself: which component speaks for which parameter.
-_COMPONENT_TO_EOSAI: dict[str, tuple[str, ...]] = {
-    "Datasets": ("datasources_basemodel", "datasources_endmodel"),
-    "Model parameters (Final)": ("weights_basemodel", "weights_endmodel"),
-    "Training code": ("trainingcode",), "Model architecture": ("code",), "Model metadata": ("hardware_architecture",),
+#: Components that speak for an Index parameter as they are. Weights, ``code``, ``hardware_architecture``
+#: and ``licenses`` are derived by :func:`index_parameter_evidence` from the Index's definitions instead: MOF
+#: "Model architecture" is modelling code, not the documented data-processing / training pipeline the Index's
+#: ``code`` asks about, and MOF "Model metadata" is a metadata file, not documentation of the training hardware.
+_DIRECT_COMPONENT_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "Datasets": ("datasources_basemodel", "datasources_endmodel"), "Training code": ("trainingcode",),
     "Research paper": ("preprint",), "Technical report": ("preprint",), "Model card": ("modelcard",),
-    "Data card": ("datasheet",), "Package": ("package",), "API access": ("api",), "Licence terms": ("licenses",),
+    "Data card": ("datasheet",), "Package": ("package",), "API access": ("api",),
 }
+
+
+def _for_parameter(ev: Evidence, parameter: str, **changes: Any) -> Evidence:
+    """``ev`` restated as evidence about one Index parameter (``extra['eosai_parameter']``)."""
+    return Evidence(**{**ev.to_dict(), **changes, "extra": {**(ev.extra or {}), "eosai_parameter": parameter}})
+
+
+def _weights_licence_class(evidence: Sequence[Evidence]) -> str:
+    """The licence class of the weights, from the evidence alone: a curated class when the catalogue gives one;
+    proprietary when the weights are shown not released; else the class read from the licence text; else
+    the class of the licence id (:func:`valuechain.audit.governance.licence_class`)."""
+    from valuechain.audit.governance import licence_class
+
+    terms = [ev for ev in evidence if ev.component == "Licence terms"]
+    curated = next((ev.extra["licence_class"] for ev in terms
+                    if ev.method == "catalogue" and (ev.extra or {}).get("licence_class")), None)
+    if curated:
+        return str(curated)
+    weights = _best(evidence, "Model parameters (Final)")
+    if weights is not None and weights.status in ("closed", "absent") and (weights.extra or {}).get("weights") == "none":
+        return "proprietary"
+    read = next((ev for ev in terms if (ev.extra or {}).get("licence_report")), None)
+    if read is not None and read.extra.get("licence_class") not in (None, "proprietary"):
+        return str(read.extra["licence_class"])
+    licence_id = next((ev.licence for ev in terms if ev.licence), None)
+    return licence_class(licence_id, read.extra["licence_report"] if read is not None else None)[0]
+
+
+def index_parameter_evidence(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """Evidence restated in the European Open Source AI Index's own parameter definitions (v1.0.2).
+
+    Every returned record names its parameter in ``extra['eosai_parameter']``. Records that already name one
+    (the Index's own answers, read from its YAML) pass through unchanged; the rest are read as the Index
+    defines its parameters (``_parameters-descriptions.yml``):
+
+    - ``weights_*``: "made freely available?" → a curated weights fact first (gated download = partial),
+      which records gating; snapshot access values (Ecosystem Graphs' ``open``) cannot tell gated from free.
+    - ``code``: "Is the source code of datasource processing, model training and tuning documented?" →
+      documentation cannot be more open than the training code it documents: the training-code evidence.
+    - ``hardware_architecture``: documented training hardware → Epoch AI's ``Training hardware`` and
+      ``Hardware quantity`` (both named: open; hardware only: partial); no statement: not applicable.
+    - ``licenses``: "Is the project fully covered by OSI-approved licenses, including all data sources and
+      training pipeline code?" → open when the weights' licence is OSI-approved / open-data *and* training
+      code and data are open; partial when only the weights' licence is; closed for bespoke, non-commercial
+      or proprietary terms (a bespoke licence is not "partially OSI").
+    - the other parameters: the component that speaks for them (:data:`_DIRECT_COMPONENT_PARAMETERS`).
+    """
+    out = [ev for ev in evidence if (ev.extra or {}).get("eosai_parameter")]
+    own = [ev for ev in evidence if not (ev.extra or {}).get("eosai_parameter")]
+    for ev in own:
+        for parameter in _DIRECT_COMPONENT_PARAMETERS.get(ev.component, ()):
+            out.append(_for_parameter(ev, parameter))
+
+    def derived(ev: Evidence, parameter: str, status: str, quote: str) -> Evidence:
+        return _for_parameter(ev, parameter, status=status, quote=quote, method="index-semantics")
+
+    weights = (next((ev for ev in own if ev.component == "Model parameters (Final)" and ev.method == "catalogue"), None)
+               or _best(own, "Model parameters (Final)"))
+    if weights is not None:
+        for parameter in ("weights_basemodel", "weights_endmodel"):
+            out.append(derived(weights, parameter, weights.status, weights.quote or f"weights {weights.status}"))
+    code = _best(own, "Training code")
+    if code is not None:
+        out.append(derived(code, "code", "closed" if code.status == "absent" else code.status,
+                           f"training code {code.status}: its documentation cannot be more open"))
+    hardware = next((ev for ev in own if (ev.extra or {}).get("training_hardware")), None)
+    if hardware is not None:
+        quantity = hardware.extra.get("hardware_quantity")
+        out.append(derived(hardware, "hardware_architecture", "open" if quantity else "partial",
+                           f"Training hardware: {hardware.extra['training_hardware']}; "
+                           f"quantity: {quantity or 'not stated'}"))
+    licence = next((ev for ev in own if ev.component == "Licence terms"), None)
+    if licence is not None:
+        lclass = _weights_licence_class(own)
+        code_open = code is not None and code.status == "open"
+        data_open = _status(own, "Datasets") == "open"
+        status = ("open" if code_open and data_open else "partial") if lclass in ("osi_open", "open_data") else "closed"
+        out.append(derived(licence, "licenses", status, f"weights licence {licence.licence} ({lclass}); "
+                           f"training code open: {code_open}; training data open: {data_open}"))
+    return out
 
 
 def eosai_score(evidence_or_path: Sequence[Evidence] | str | Path) -> dict[str, Any]:
     """European Open Source AI Index-style score: open 1, partial 0.5, closed 0, mean over applicable.
 
-    Accepts evidence records or the path of an Index YAML. Parameters with no evidence are not
-    applicable (left out of the mean and listed in ``not_applicable``).
+    Accepts evidence records or the path of an Index YAML; the evidence is read in the Index's parameter
+    definitions (:func:`index_parameter_evidence`) and the most open record per parameter counts.
+    Parameters with no evidence are not applicable (left out of the mean and listed in ``not_applicable``).
     """
     if isinstance(evidence_or_path, (str, Path)):
         from valuechain.audit.collectors import from_eosai_yaml
@@ -157,17 +237,12 @@ def eosai_score(evidence_or_path: Sequence[Evidence] | str | Path) -> dict[str, 
         evidence: Sequence[Evidence] = from_eosai_yaml(evidence_or_path)
     else:
         evidence = evidence_or_path
-    per: dict[str, float] = {}
     best_status: dict[str, str] = {}
-    for ev in evidence:
-        params = ((ev.extra.get("eosai_parameter"),) if ev.extra and ev.extra.get("eosai_parameter")
-                  else _COMPONENT_TO_EOSAI.get(ev.component, ()))
-        for p in params:
-            if p and (p not in best_status or _RANK[ev.status] > _RANK[best_status[p]]):
-                best_status[p] = ev.status
-    for p in EOSAI_PARAMETERS:
-        if p in best_status:
-            per[p] = EOSAI_VALUE[best_status[p]]
+    for ev in index_parameter_evidence(evidence):
+        p = ev.extra["eosai_parameter"]
+        if p not in best_status or _RANK[ev.status] > _RANK[best_status[p]]:
+            best_status[p] = ev.status
+    per = {p: EOSAI_VALUE[best_status[p]] for p in EOSAI_PARAMETERS if p in best_status}
     score = sum(per.values()) / len(per) if per else None
     return {"score": score, "per_parameter": per, "applicable": len(per),
             "not_applicable": [p for p in EOSAI_PARAMETERS if p not in per]}

@@ -136,8 +136,8 @@ def report_section(out_dir: Path) -> Section:
         f"evidence independent of the Index, read in the Index's own parameter definitions (licenses: OSI "
         f"coverage of weights, training code and data; gated weights partial; code documentation bounded by the "
         f"training code; hardware from Epoch AI) — agrees on {agreement['agreement']:.1%} of {agreement['cells']} "
-        f"parameter cells (the plain component mapping: {agreement['component_mapping']['agreement']:.1%} of "
-        f"{agreement['component_mapping']['compared']}). Disagreements are findings, listed below. {html.escape(_licenses_finding(agreement))}</p>",
+        f"parameter cells; the same mapping gives the catalogue's EOSAI column. Disagreements are findings, listed "
+        f"below. {html.escape(_licenses_finding(agreement))}</p>",
         _table(__import__("pandas").DataFrame(agreement["per_parameter"])),
         _table(__import__("pandas").DataFrame(agreement["disagreements"]), max_rows=60),
     ]
