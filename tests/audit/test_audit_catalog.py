@@ -249,3 +249,33 @@ def test_every_release_is_found_by_its_id_name_and_repo():
     for e in entries:
         assert find_entry(e.id, entries) is e and find_entry(e.name, entries) is e
         assert e.hf_repo is None or find_entry(e.hf_repo, entries) is e
+
+
+def test_ecosystem_graphs_evidence_needs_no_catalogue_workaround(shared_data):
+    """The collector alone keeps EG 'limited' access from counting as downloadable weights and a custom or
+    unknown licence from counting as open, for every catalogue release that cites an EG asset."""
+    from valuechain.audit.catalog import load_catalog, resolve_ref, snapshot_evidence
+    from valuechain.audit.collectors import from_ecosystem_asset
+    from valuechain.audit.mof import mot_licences
+
+    lic = mot_licences()
+    cited = [e for e in load_catalog() if any(s["ref"].startswith("eg:") for s in e.sources)]
+    assert len(cited) >= 20
+    seen_limited = seen_custom = 0
+    for entry in cited:
+        evidence = [ev for ev in snapshot_evidence(entry, shared_data) if ev.method == "ecosystem-graphs"]
+        ref = next(s["ref"] for s in entry.sources if s["ref"].startswith("eg:"))
+        _, record, location = resolve_ref(ref, shared_data)
+        if record is not None:
+            assert [ev for ev in evidence if ev.source.startswith(location)] == \
+                from_ecosystem_asset(record, source=location)  # the catalogue adds nothing of its own
+        for ev in evidence:
+            if ev.extra.get("access") == "limited" and ev.component == "Model parameters (Final)":
+                seen_limited += 1
+                assert ev.status not in ("open", "partial")
+            if ev.component == "Licence terms" and ev.status == "open":
+                assert lic.is_open(lic.normalise(ev.licence))
+            if ev.component == "Licence terms" and str(ev.licence).lower() == "custom":
+                seen_custom += 1
+                assert ev.status == "partial"
+    assert seen_limited >= 3 and seen_custom >= 2

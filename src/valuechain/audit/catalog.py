@@ -625,21 +625,7 @@ def snapshot_evidence(entry: CatalogEntry, data_dir: Path | None = None) -> list
             elif kind == "epoch":
                 out += collectors.from_epoch_row(record, source=location)
             elif kind == "eg":
-                # Ecosystem Graphs' access "limited" means hosted/API access, not downloadable weights:
-                # keep its API and licence records, drop its weights record in that case.
-                # A licence record is open only when the licence itself is open (MOT list), not because the
-                # model's access is "open" (e.g. Llama 2's "custom" licence).
-                access = str(_eg(record.get("access")) or "").strip().lower()
-                for ev in collectors.from_ecosystem_asset(record, source=location):
-                    if access == "limited" and ev.component == "Model parameters (Final)":
-                        continue
-                    if ev.component == "Licence terms" and ev.status == "open":
-                        from valuechain.audit.mof import mot_licences
-
-                        lic = mot_licences()
-                        if not lic.is_open(lic.normalise(ev.licence)):
-                            ev = Evidence(**{**ev.to_dict(), "status": "partial"})
-                    out.append(ev)
+                out += collectors.from_ecosystem_asset(record, source=location)
         except InputError:
             continue
     return out
