@@ -110,3 +110,14 @@ def test_bad_diffusion_options_exit_2_before_writing(run_cli, tmp_path):
         assert result.returncode == 2 and message in result.stderr, args
         assert result.stderr.count("\n") == 1
         assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+
+
+def test_lineage_of_a_store_names_the_store_file_and_checks_the_output_path(run_cli, shared_data, tmp_path):
+    """`lineage STORE` names the store file as its source and refuses a directory as --unresolved."""
+    db = tmp_path / "vc.duckdb"
+    assert run_cli("hf", "import", shared_data / R1_INFO, "--db", db).returncode == 0
+    table = run_cli("ecosystem", "lineage", db, "--top", "2")
+    assert table.returncode == 0 and str(db.resolve()) in table.stdout.replace("\n", "")
+    assert "lineage edge file" not in table.stdout
+    refused = run_cli("ecosystem", "lineage", db, "--unresolved", tmp_path)
+    assert refused.returncode == 2 and "is a directory" in refused.stderr

@@ -13,17 +13,17 @@ from valuechain.errors import InputError
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
-def _edge_sources(target: str, db: Path | None) -> list[dict]:
-    """The edge file (retrieved: the date in its name, as the snapshots are named, else its
-    modification time) or the store."""
+def _edge_sources(target: str, store_path: Path | None) -> list[dict]:
+    """The store (``store_path``; None for an edge file) or the edge file (retrieved: the date in its
+    name, as the snapshots are named, else its modification time)."""
     import re
     from datetime import UTC, datetime
 
-    from valuechain import output
+    from valuechain import config, output
 
-    if target == "store" or db is not None:
+    if store_path is not None or target == "store":
         return [output.source("valuechain store (hf_lineage, each model's latest fetch)",
-                              str(db or "default store"))]
+                              str(Path(store_path).resolve() if store_path else config.default_db_path()))]
     path = Path(target)
     named = re.search(r"(\d{4}-\d{2}(?:-\d{2})?)", path.name)
     if named:
@@ -50,29 +50,33 @@ def lineage(
     Re-packagers (TheBloke, unsloth, mradermacher, …) are traced to the original before counting;
     those that cannot be traced are reported and never counted as origins.
     """
-    from valuechain.ecosystem.lineage import analyse_lineage, is_store_path, read_edges_csv, read_edges_store
+    from valuechain.ecosystem.lineage import analyse_lineage, is_store_path, read_edges_csv
     from valuechain.ecosystem.origin import load_org_countries
     from valuechain.ecosystem.repackagers import load_rules
     from valuechain.output import atomic_path
 
+    if unresolved_out is not None and unresolved_out.is_dir():
+        raise InputError(f"The --unresolved path {unresolved_out} is a directory; give a CSV file name.")
     rule_set = load_rules(rules)
     origins = load_org_countries(orgs)
+    store_path = None
     if is_store_path(edges_or_store):
         store_path = db if edges_or_store == "store" else Path(edges_or_store)
         if store_path is not None and not Path(store_path).exists():
             raise InputError(f"The store {store_path} does not exist; run `valuechain hf sync` or `hf import` first.")
+        from valuechain.ecosystem.diffusion import store_lineage
+
         store = clitools.open_store(store_path, read_only=True)
         try:
-            edges = read_edges_store(store)
+            result, _ = store_lineage(store, rules=rule_set, origins=origins)
         finally:
             store.close()
     else:
-        edges = read_edges_csv(edges_or_store)
-    result = analyse_lineage(edges, rules=rule_set, origins=origins)
+        result = analyse_lineage(read_edges_csv(edges_or_store), rules=rule_set, origins=origins)
     if unresolved_out is not None:
         with atomic_path(unresolved_out) as tmp:
             result.repackagers.to_csv(tmp, index=False)
-    sources = _edge_sources(edges_or_store, db if edges_or_store == "store" else None)
+    sources = _edge_sources(edges_or_store, store_path if is_store_path(edges_or_store) else None)
     unresolved = result.unresolved
     if len(unresolved):
         names = ", ".join(unresolved["repo"].head(5))

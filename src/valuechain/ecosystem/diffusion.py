@@ -146,17 +146,26 @@ _LATEST_MODELS_SQL = """
 """
 
 
-def load_from_store(store: Any, *, rules: Any = None) -> DiffusionData:
-    """Lineage and Hub metadata from the store: each model's latest record (``hf_models_latest``) and
-    the lineage edges of that record; the creation date from the latest record that has one."""
-    from valuechain import output
+def store_lineage(store: Any, *, rules: Any = None, origins: Any = None) -> tuple[LineageResult, pd.DataFrame]:
+    """The lineage of the store's models (each model's latest record and the edges of that record; equal
+    commit hashes trace mirrors) and the models' metadata: the one reading of the store shared by
+    ``ecosystem lineage store`` and ``ecosystem diffusion``."""
     from valuechain.ecosystem.lineage import analyse_lineage, read_edges_store
 
     edges = read_edges_store(store)
     models = store.query(_LATEST_MODELS_SQL)
     # The Hub's ``sha`` is the repo's commit hash: equal hashes mean an exact mirror of the repository.
     hashes = {m: h for m, h in zip(models["id"], models["sha"], strict=True) if isinstance(h, str) and h}
-    lineage = analyse_lineage(edges, rules=rules, extra_models=models["id"], hashes=hashes)
+    lineage = analyse_lineage(edges, rules=rules, origins=origins, extra_models=models["id"], hashes=hashes)
+    return lineage, models
+
+
+def load_from_store(store: Any, *, rules: Any = None, origins: Any = None) -> DiffusionData:
+    """Lineage and Hub metadata from the store (:func:`store_lineage`): each model's latest record and
+    the lineage edges of that record; the creation date from the latest record that has one."""
+    from valuechain import output
+
+    lineage, models = store_lineage(store, rules=rules, origins=origins)
     frame = derivatives_frame(models, lineage)
     attributed = lineage.models[(~lineage.models["is_root"]) & (lineage.models["n_roots"] > 0)]
     in_store = attributed["model"].isin(models["id"])
