@@ -74,13 +74,14 @@ def test_hf_snapshot_directory_with_card(shared_data, tmp_path):
 
 class _Hub(BaseHTTPRequestHandler):
     body: bytes = b""
+    expand_body: bytes = b""  # the recorded ?expand=inferenceProviderMapping answer
 
     def do_GET(self):  # noqa: N802 - http.server API
         if self.path.startswith("/api/models/meta-llama/Llama-3.1-8B-Instruct"):
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
-            self.wfile.write(self.body)
+            self.wfile.write(self.expand_body if "expand=inferenceProviderMapping" in self.path else self.body)
             return
         self.send_response(404)
         self.send_header("X-Error-Code", "RepoNotFound")
@@ -97,6 +98,8 @@ class _Hub(BaseHTTPRequestHandler):
 @pytest.fixture
 def hub(shared_data):
     _Hub.body = (shared_data / "fixtures/hf_model_info/meta-llama__Llama-3.1-8B-Instruct.json").read_bytes()
+    _Hub.expand_body = (shared_data / "fixtures/hf_model_info/"
+                        "meta-llama__Llama-3.1-8B-Instruct.expand-inferenceProviderMapping.json").read_bytes()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -113,6 +116,8 @@ def test_hf_live_path_against_a_local_hub(hub, tmp_path, monkeypatch):
     api = HfApi(endpoint=hub)
     ev = from_huggingface("meta-llama/Llama-3.1-8B-Instruct", api=api)
     assert _by(ev, "Model parameters (Final)").extra["weights"] == "gated"
+    api_ev = _by(ev, "API access")  # asked for with ?expand=inferenceProviderMapping
+    assert api_ev.source.endswith("?expand=inferenceProviderMapping") and "fireworks-ai" in api_ev.quote
     with pytest.raises(InputError, match="does not exist"):
         from_huggingface("nobody/no-such-model-xyz", api=api)
 
@@ -353,3 +358,41 @@ def test_use_only_terms_are_never_an_open_licence():
     ev = from_licence_text("Acme Licence.\nPermission is hereby granted to use, copy, modify and distribute "
                            "the Model for any purpose.\n")
     assert ev[0].extra["licence_class"] == "osi_open" and ev[0].status == "open"
+
+
+def test_hf_inference_providers_are_api_access_evidence(shared_data):
+    """Live third-party hosting (inferenceProviderMapping) is API-access evidence with its source; staging is not."""
+    import json
+
+    from valuechain.audit.collectors import hf_evidence, inference_providers
+    from valuechain.audit.frameworks import solaiman_level
+    from valuechain.audit.governance import fields_from_evidence
+
+    folder = shared_data / "fixtures/hf_model_info"
+    path = folder / "meta-llama__Llama-3.1-8B-Instruct.expand-inferenceProviderMapping.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))["inferenceProviderMapping"]
+    ev = from_huggingface("meta-llama/Llama-3.1-8B-Instruct", snapshot=path)
+    api = _by(ev, "API access")
+    assert api.status == "open" and api.source == f"{path}#inferenceProviderMapping"
+    live = {p for p, v in raw.items() if v["status"] == "live"}
+    assert {p["provider"] for p in api.extra["inference_providers"]} == live and "hyperbolic" not in live
+    assert all(p in api.quote for p in live) and "hyperbolic" not in api.quote
+    fields, notes = fields_from_evidence(ev)
+    assert fields.api == "none" and "third parties" in " ".join(notes)  # not the developer's own API
+    assert solaiman_level(ev)[0] == 4  # no file list in this body: API access only
+    # the list form (list_models) and huggingface_hub's objects read the same
+    as_list = [{"provider": p, **v} for p, v in raw.items()]
+    assert inference_providers(as_list) == inference_providers(raw)
+    assert inference_providers(None) == [] == inference_providers("nonsense")
+    # every recorded expand body with a live provider yields API evidence; plain bodies yield none
+    for body in sorted(folder.glob("*.expand-inferenceProviderMapping.json")):
+        data = json.loads(body.read_text(encoding="utf-8"))
+        has_live = any(v.get("status") == "live" for v in data["inferenceProviderMapping"].values())
+        got = [e for e in from_huggingface(data["id"], snapshot=body) if e.component == "API access"]
+        assert bool(got) == has_live, body.name
+    plain = from_huggingface("meta-llama/Llama-3.1-8B-Instruct",
+                             snapshot=folder / "meta-llama__Llama-3.1-8B-Instruct.json")
+    assert not any(e.component == "API access" for e in plain)
+    merged = hf_evidence({"id": "o/m", "files": ["model.safetensors"], "card": {"license": "apache-2.0"},
+                          "has_file_list": True, "inference_providers": inference_providers(raw)})
+    assert solaiman_level(merged)[0] == 5  # downloadable weights stay level 5 when third parties host it too

@@ -191,6 +191,29 @@ def from_licence_text(path_or_text: str | Path, *, source: str | None = None,
 
 # ----------------------------------------------------------------------------------- Hugging Face
 
+def inference_providers(mapping: Any) -> list[dict[str, Any]]:
+    """The Hub's ``inferenceProviderMapping`` (``?expand=inferenceProviderMapping``) as a list of providers.
+
+    The Hub returns a mapping ``{provider: {status, providerId, task}}`` from ``model_info`` and a list of
+    ``{provider, status, providerId, task}`` from ``list_models``; ``huggingface_hub`` turns both into
+    ``InferenceProviderMapping`` objects. All three are accepted; anything else gives no providers.
+    """
+    if isinstance(mapping, Mapping):
+        items = [{**value, "provider": provider} for provider, value in mapping.items() if isinstance(value, Mapping)]
+    elif isinstance(mapping, list):
+        items = [dict(v) if isinstance(v, Mapping) else dict(vars(v)) for v in mapping
+                 if isinstance(v, Mapping) or hasattr(v, "__dict__")]
+    else:
+        return []
+    out = []
+    for item in items:
+        provider = item.get("provider")
+        if provider:
+            out.append({"provider": str(provider), "status": str(item.get("status") or "unknown"),
+                        "provider_id": item.get("providerId", item.get("provider_id")), "task": item.get("task")})
+    return out
+
+
 def _hf_payload_from_json(data: Mapping[str, Any], where: str) -> dict[str, Any]:
     """Normalise a recorded ``/api/models/{id}`` body (camelCase) or a dumped ``ModelInfo`` (snake_case)."""
     if not isinstance(data, Mapping) or not (data.get("id") or data.get("modelId")):
@@ -219,6 +242,8 @@ def _hf_payload_from_json(data: Mapping[str, Any], where: str) -> dict[str, Any]
         "pipeline_tag": data.get("pipeline_tag"), "last_modified": data.get("lastModified")
         or data.get("last_modified"), "sha": data.get("sha"), "downloads": data.get("downloads"),
         "has_file_list": bool(siblings),
+        "inference_providers": inference_providers(
+            data.get("inferenceProviderMapping", data.get("inference_provider_mapping"))),
     }
 
 
@@ -310,7 +335,14 @@ def _hf_payload_live(repo_id: str, api: Any = None) -> dict[str, Any]:
         "last_modified": info.last_modified.isoformat() if info.last_modified else None, "sha": info.sha,
         "downloads": info.downloads, "has_file_list": True,
         "source": f"https://huggingface.co/{info.id}",
+        "inference_providers": inference_providers(getattr(info, "inference_provider_mapping", None)),
     }
+    if not payload["inference_providers"]:
+        try:  # the mapping is only returned when asked for (expand cannot be combined with the default fields)
+            expanded = api.model_info(repo_id, expand=["inferenceProviderMapping"])
+            payload["inference_providers"] = inference_providers(getattr(expanded, "inference_provider_mapping", None))
+        except Exception:  # noqa: BLE001 - third-party hosting is optional evidence
+            pass
     _attach_licence_text(payload, lambda name: api.hf_hub_download(repo_id, name))
     return payload
 
@@ -424,6 +456,16 @@ def hf_evidence(payload: Mapping[str, Any]) -> list[Evidence]:
         add("Research paper", "open", "arXiv " + ", ".join(papers[:3]), arxiv=papers)
     if card.get("model-index") or card.get("model_index"):
         add("Evaluation results", "open" if open_licence else "partial", "model-index in the card")
+    live = [p for p in payload.get("inference_providers") or [] if p["status"] == "live"]
+    if live:  # third parties serve the model through their APIs (Hugging Face Inference Providers)
+        quote = "inferenceProviderMapping, live: " + ", ".join(
+            f"{p['provider']} ({p['provider_id']}, {p['task']})" for p in live)
+        out.append(Evidence(
+            component="API access", status="open",
+            source=(f"{src}#inferenceProviderMapping" if not src.startswith("http")
+                    else f"https://huggingface.co/api/models/{repo}?expand=inferenceProviderMapping"),
+            licence=lic_id, date=when, quote=quote, method="huggingface",
+            extra={**common, "api": "paid", "third_party": True, "inference_providers": live}))
     return out
 
 

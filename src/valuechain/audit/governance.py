@@ -559,11 +559,16 @@ def fields_from_evidence(evidence: Iterable[Any], licence_levers: Mapping[str, A
     else:
         weights = "open"
     notes.append(f"weights = {weights} ({w.source if w else 'no evidence of released weights'})")
-    a = by_component.get("API access")
+    # Foster's API channel is the developer's own: third parties hosting released weights (Hugging Face
+    # Inference Providers) are access evidence for Solaiman and the Index, not the developer's API.
+    developer_api = [ev for ev in evidence_list if ev.component == "API access" and not (ev.extra or {}).get("third_party")]
+    a = max(developer_api, key=lambda ev: _rank(ev.status)) if developer_api else None
     api = "none"
     if a is not None and not (a.extra or {}).get("hosted_only"):
         api = (a.extra or {}).get("api") or ("paid" if a.status in ("open", "partial") else "none")
-    notes.append(f"api = {api} ({a.source if a else 'no evidence of an API'})")
+    third = next((ev for ev in evidence_list if ev.component == "API access" and (ev.extra or {}).get("third_party")), None)
+    notes.append(f"api = {api} ({a.source if a else 'no evidence of an API from the developer'})"
+                 + (f"; hosted by third parties ({third.source}), not counted as the developer's API" if third else ""))
     lic_ev = by_component.get("Licence terms")
     lic_id = (w.licence if w is not None else None) or (lic_ev.licence if lic_ev is not None else None)
     levers = licence_levers
