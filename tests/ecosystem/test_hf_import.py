@@ -289,3 +289,17 @@ def test_a_second_import_into_a_reopened_store(shared_data, tmp_path):
     with Store(path, read_only=True) as store:
         fetches = store.query("SELECT fetched_at, count(*) AS n FROM hf_models GROUP BY ALL ORDER BY n")
         assert fetches["n"].tolist() == [1, 225, 299]
+
+
+def test_importing_the_same_file_again_replaces_it(shared_data, tmp_path):
+    path = shared_data.joinpath(*TREE, "model-info-2025-04-10.csv")
+    with Store(tmp_path / "s.duckdb") as store:
+        first = import_file(store, path)
+        again = import_file(store, path)
+        other_day = import_file(store, path, fetched_at=datetime(2025, 4, 11))
+        counts = store.query("SELECT fetched_at, count(*) AS n, count(DISTINCT id) AS ids FROM hf_models "
+                             "GROUP BY ALL ORDER BY fetched_at")
+        edges = store.query("SELECT count(*) AS n FROM hf_lineage")["n"][0]
+    assert (first.replaced, again.replaced, other_day.replaced) == (0, 225, 0)
+    assert counts["n"].tolist() == counts["ids"].tolist() == [225, 225]  # a snapshot per date, no doubles
+    assert edges == 2 * first.edges

@@ -89,6 +89,7 @@ def import_(
     _print_counts("hf import", {"layout": result.layout, "models written": result.models,
                                 "lineage edges": result.edges,
                                 "duplicates skipped": result.duplicates_skipped,
+                                "replaced (same file imported before)": result.replaced,
                                 "fetched at": result.fetched_at.isoformat()}, sources)
 
 

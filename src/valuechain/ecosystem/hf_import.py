@@ -50,11 +50,12 @@ class ImportResult:
     edges: int
     duplicates_skipped: int
     fetched_at: datetime
+    replaced: int = 0  # model rows of an earlier import of the same file with the same fetched_at
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": str(self.path), "layout": self.layout, "models": self.models,
                 "lineage_edges": self.edges, "duplicates_skipped": self.duplicates_skipped,
-                "fetched_at": self.fetched_at}
+                "replaced_earlier_import": self.replaced, "fetched_at": self.fetched_at}
 
 
 def default_fetched_at(path: Path) -> datetime:
@@ -223,7 +224,8 @@ def import_file(store: Store, path: str | Path, *, fetched_at: datetime | None =
     """Load the model records of ``path`` into ``hf_models``/``hf_lineage`` in one transaction.
 
     Records are streamed in chunks of ``chunk_size`` into staging tables (memory stays bounded for a
-    whole-Hub dump); a model id that occurs more than once keeps its last record. Any bad record
+    whole-Hub dump); a model id that occurs more than once keeps its last record. Importing the same
+    file with the same ``fetched_at`` again replaces the rows of the earlier import. Any bad record
     rolls everything back.
     """
     from valuechain.ecosystem.hf_store import HF_SCHEMA, insert_frames, prepare_frames
@@ -265,6 +267,12 @@ def import_file(store: Store, path: str | Path, *, fetched_at: datetime | None =
         flush()
         if staged == 0:
             raise InputError(f"The file {path} holds no model records.")
+        # Importing the same file with the same fetch date again replaces its earlier rows (idempotent):
+        # one snapshot never holds a model twice.
+        replaced = con.execute("SELECT count(*) FROM hf_models WHERE source = ? AND fetched_at = ?",
+                               [source, when]).fetchall()[0][0]
+        con.execute("DELETE FROM hf_lineage WHERE source = ? AND fetched_at = ?", [source, when])
+        con.execute("DELETE FROM hf_models WHERE source = ? AND fetched_at = ?", [source, when])
         kept = "(SELECT max(seq) AS seq FROM _hf_stage_models GROUP BY id)"
         # fetchall, not fetchone: DuckDB 2 refuses further work on a connection with an unfinished result.
         models_written = con.execute(
@@ -276,4 +284,4 @@ def import_file(store: Store, path: str | Path, *, fetched_at: datetime | None =
         con.execute("DROP TABLE _hf_stage_models")
         con.execute("DROP TABLE _hf_stage_lineage")
     return ImportResult(path=path, layout=layout, models=int(models_written), edges=int(edges_written),
-                        duplicates_skipped=staged - int(models_written), fetched_at=when)
+                        duplicates_skipped=staged - int(models_written), fetched_at=when, replaced=int(replaced))
