@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from valuechain.audit.catalog import CatalogEntry
-from valuechain.audit.evidence import MOF_COMPONENTS, Evidence
+from valuechain.audit.evidence import MOF_COMPONENTS, Evidence, most_open_by_component
 from valuechain.audit.governance import GovernanceFields, GovernanceResult, GovernanceRules
 from valuechain.errors import InputError
 
@@ -30,7 +30,6 @@ HF_LICENCE_TO_KEY = {
     "bigscience-bloom-rail-1.0": "bigscience-rail-1.0", "creativeml-openrail-m": "stable-diffusion-2022-08-22",
     "apache-2.0": "apache-2.0", "mit": "mit", "cc-by-nc-4.0": "cc-by-nc-4.0", "cc-by-nc-sa-4.0": "cc-by-nc-sa-4.0",
 }
-_STATUS_RANK = {"open": 3, "partial": 2, "closed": 1, "absent": 0}
 #: Where the reference snapshots come from (shared data README): path fragment → (name, retrieved, commit).
 SNAPSHOT_PROVENANCE: tuple[tuple[str, tuple[str, str, str | None]], ...] = (
     ("eu-open-source-ai-index/v1.0.2", ("European Open Source AI Index v1.0.2 (CC-BY-4.0)", "2025", None)),
@@ -125,11 +124,7 @@ def mot_record_from_evidence(name: str, evidence: Sequence[Evidence]) -> dict[st
     the evidence names (an open component without a licence id inherits the weights' licence); released
     but unlicensed components are listed as ``unlicensed``.
     """
-    best: dict[str, Evidence] = {}
-    rank = _STATUS_RANK
-    for ev in evidence:
-        if ev.component in MOF_COMPONENTS and (ev.component not in best or rank[ev.status] > rank[best[ev.component].status]):
-            best[ev.component] = ev
+    best = most_open_by_component(ev for ev in evidence if ev.component in MOF_COMPONENTS)
     weights = best.get("Model parameters (Final)")
     release_licence = weights.licence if weights is not None and weights.licence else None
     components = []

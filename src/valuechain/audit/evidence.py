@@ -8,6 +8,7 @@ Graphs asset, curated catalogue) returns :class:`Evidence` records; every scorer
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -60,3 +61,22 @@ class Evidence:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+#: How open each status is; when several records speak about one thing, the most open one counts (ties: the first).
+STATUS_RANK: dict[str, int] = {"absent": 0, "closed": 1, "partial": 2, "open": 3}
+
+
+def most_open_by_component(evidence: Iterable[Evidence]) -> dict[str, Evidence]:
+    """component → its most open evidence record (ties: the first; an unknown status ranks as absent)."""
+    best: dict[str, Evidence] = {}
+    for ev in evidence:
+        current = best.get(ev.component)
+        if current is None or STATUS_RANK.get(ev.status, 0) > STATUS_RANK.get(current.status, 0):
+            best[ev.component] = ev
+    return best
+
+
+def most_open(evidence: Iterable[Evidence], component: str) -> Evidence | None:
+    """The most open evidence record about ``component`` (ties: the first), or None."""
+    return most_open_by_component(ev for ev in evidence if ev.component == component).get(component)

@@ -12,12 +12,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from valuechain.audit.collectors import EOSAI_PARAMETER_COMPONENT
-from valuechain.audit.evidence import Evidence
+from valuechain.audit.evidence import STATUS_RANK, Evidence, most_open
 
 SOLAIMAN_LEVELS: dict[int, str] = {
     1: "Fully closed", 2: "Gradual or staged access", 3: "Hosted access", 4: "Cloud-based or API access",
@@ -31,20 +31,9 @@ EPOCH_TO_SOLAIMAN: dict[str, int] = {
     "Open weights (restricted use)": 5, "Open weights (unrestricted)": 5,
 }
 
-_RANK = {"open": 3, "partial": 2, "closed": 1, "absent": 0}
-
-
-def _best(evidence: Iterable[Evidence], component: str) -> Evidence | None:
-    """The most open evidence record about ``component`` (ties: the first)."""
-    best: Evidence | None = None
-    for ev in evidence:
-        if ev.component == component and (best is None or _RANK[ev.status] > _RANK[best.status]):
-            best = ev
-    return best
-
 
 def _status(evidence: Sequence[Evidence], component: str) -> str:
-    ev = _best(evidence, component)
+    ev = most_open(evidence, component)
     return ev.status if ev else "absent"
 
 
@@ -59,7 +48,7 @@ def _licence_flags(evidence: Sequence[Evidence]) -> dict[str, Any] | None:
 def solaiman_level(evidence: Sequence[Evidence]) -> tuple[int, str, list[str]]:
     """Place a release on Solaiman's six-level release gradient; returns (level, name, reasons)."""
     reasons: list[str] = []
-    weights = _best(evidence, "Model parameters (Final)")
+    weights = most_open(evidence, "Model parameters (Final)")
     epoch = next((ev.extra.get("epoch_accessibility") for ev in evidence
                   if ev.extra and ev.extra.get("epoch_accessibility")), None)
     code_open = _status(evidence, "Training code") == "open"
@@ -78,7 +67,7 @@ def solaiman_level(evidence: Sequence[Evidence]) -> tuple[int, str, list[str]]:
         level = EPOCH_TO_SOLAIMAN[epoch]
         reasons.append(f"Epoch AI model accessibility: {epoch}")
         return level, SOLAIMAN_LEVELS[level], reasons
-    api = _best(evidence, "API access")
+    api = most_open(evidence, "API access")
     if api is not None and api.status in ("open", "partial"):
         hosted_only = bool(api.extra.get("hosted_only")) if api.extra else False
         reasons.append(f"{'hosted' if hosted_only else 'API'} access ({api.source})")
@@ -107,16 +96,16 @@ def osaid(evidence: Sequence[Evidence]) -> dict[str, Any]:
         failing.append("data information: no complete description of the training data "
                        f"(data card {data_card}, datasets {datasets})")
     for comp in OSAID_CODE:
-        ev = _best(evidence, comp)
+        ev = most_open(evidence, comp)
         if ev is None or ev.status != "open":
             failing.append(f"code: {comp} not released under an OSI-approved licence "
                            f"({ev.status if ev else 'absent'})")
         elif ev.licence and not lic.is_open(lic.normalise(ev.licence)):
             failing.append(f"code: {comp} licence '{ev.licence}' is not OSI-approved")
-    support = _best(evidence, "Supporting libraries and tools")
+    support = most_open(evidence, "Supporting libraries and tools")
     if support is not None and support.status in ("closed", "partial"):
         failing.append(f"code: supporting libraries not open ({support.status})")
-    weights = _best(evidence, "Model parameters (Final)")
+    weights = most_open(evidence, "Model parameters (Final)")
     if weights is None or weights.status != "open":
         failing.append("parameters: weights not available under OSI-conformant terms "
                        f"({weights.status if weights else 'absent'})")
@@ -160,7 +149,7 @@ def _weights_licence_class(evidence: Sequence[Evidence]) -> str:
                     if ev.method == "catalogue" and (ev.extra or {}).get("licence_class")), None)
     if curated:
         return str(curated)
-    weights = _best(evidence, "Model parameters (Final)")
+    weights = most_open(evidence, "Model parameters (Final)")
     if weights is not None and weights.status in ("closed", "absent") and (weights.extra or {}).get("weights") == "none":
         return "proprietary"
     read = next((ev for ev in terms if (ev.extra or {}).get("licence_report")), None)
@@ -199,11 +188,11 @@ def index_parameter_evidence(evidence: Sequence[Evidence]) -> list[Evidence]:
         return _for_parameter(ev, parameter, status=status, quote=quote, method="index-semantics")
 
     weights = (next((ev for ev in own if ev.component == "Model parameters (Final)" and ev.method == "catalogue"), None)
-               or _best(own, "Model parameters (Final)"))
+               or most_open(own, "Model parameters (Final)"))
     if weights is not None:
         for parameter in ("weights_basemodel", "weights_endmodel"):
             out.append(derived(weights, parameter, weights.status, weights.quote or f"weights {weights.status}"))
-    code = _best(own, "Training code")
+    code = most_open(own, "Training code")
     if code is not None:
         out.append(derived(code, "code", "closed" if code.status == "absent" else code.status,
                            f"training code {code.status}: its documentation cannot be more open"))
@@ -240,7 +229,7 @@ def eosai_score(evidence_or_path: Sequence[Evidence] | str | Path) -> dict[str, 
     best_status: dict[str, str] = {}
     for ev in index_parameter_evidence(evidence):
         p = ev.extra["eosai_parameter"]
-        if p not in best_status or _RANK[ev.status] > _RANK[best_status[p]]:
+        if p not in best_status or STATUS_RANK[ev.status] > STATUS_RANK[best_status[p]]:
             best_status[p] = ev.status
     per = {p: EOSAI_VALUE[best_status[p]] for p in EOSAI_PARAMETERS if p in best_status}
     score = sum(per.values()) / len(per) if per else None

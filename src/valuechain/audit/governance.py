@@ -128,19 +128,19 @@ class _Parser:
             raise self.error(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
         return node
 
-    def or_expr(self) -> tuple:
-        parts = [self.and_expr()]
-        while self.at("kw", "or"):
+    def _chain(self, keyword: str, operand: Any) -> tuple:
+        """``operand (keyword operand)*`` → the operand alone, or ``(keyword, [operands])``."""
+        parts = [operand()]
+        while self.at("kw", keyword):
             self.take()
-            parts.append(self.and_expr())
-        return parts[0] if len(parts) == 1 else ("or", parts)
+            parts.append(operand())
+        return parts[0] if len(parts) == 1 else (keyword, parts)
+
+    def or_expr(self) -> tuple:
+        return self._chain("or", self.and_expr)
 
     def and_expr(self) -> tuple:
-        parts = [self.not_expr()]
-        while self.at("kw", "and"):
-            self.take()
-            parts.append(self.not_expr())
-        return parts[0] if len(parts) == 1 else ("and", parts)
+        return self._chain("and", self.not_expr)
 
     def not_expr(self) -> tuple:
         if self.at("kw", "not"):
@@ -541,12 +541,10 @@ def fields_from_evidence(evidence: Iterable[Any], licence_levers: Mapping[str, A
     licence class comes from the weights' licence id (and the licence text's levers when read).
     Returns the fields and notes saying where each came from.
     """
+    from valuechain.audit.evidence import most_open, most_open_by_component
+
     evidence_list = list(evidence)
-    by_component: dict[str, Any] = {}
-    for ev in evidence_list:
-        best = by_component.get(ev.component)
-        if best is None or _rank(ev.status) > _rank(best.status):
-            by_component[ev.component] = ev
+    by_component = most_open_by_component(evidence_list)
     notes: list[str] = []
     w = by_component.get("Model parameters (Final)")
     if w is not None and w.method == "mot-yaml" and w.status == "closed" and w.licence:
@@ -561,8 +559,7 @@ def fields_from_evidence(evidence: Iterable[Any], licence_levers: Mapping[str, A
     notes.append(f"weights = {weights} ({w.source if w else 'no evidence of released weights'})")
     # Foster's API channel is the developer's own: third parties hosting released weights (Hugging Face
     # Inference Providers) are access evidence for Solaiman and the Index, not the developer's API.
-    developer_api = [ev for ev in evidence_list if ev.component == "API access" and not (ev.extra or {}).get("third_party")]
-    a = max(developer_api, key=lambda ev: _rank(ev.status)) if developer_api else None
+    a = most_open((ev for ev in evidence_list if not (ev.extra or {}).get("third_party")), "API access")
     api = "none"
     if a is not None and not (a.extra or {}).get("hosted_only"):
         api = (a.extra or {}).get("api") or ("paid" if a.status in ("open", "partial") else "none")
@@ -596,6 +593,3 @@ def fields_from_evidence(evidence: Iterable[Any], licence_levers: Mapping[str, A
     fields = governance_fields(weights, api, lclass, lever_set, code_open, data_open, platform_tied)
     return fields, notes
 
-
-def _rank(status: str) -> int:
-    return {"open": 3, "partial": 2, "closed": 1, "absent": 0}.get(status, 0)
