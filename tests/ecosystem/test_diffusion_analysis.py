@@ -154,3 +154,12 @@ def test_a_newer_snapshot_without_dates_keeps_the_creation_dates_and_says_where_
     # models only in the card dump have no date anywhere: counted as undated, never guessed
     assert both.undated > 0 and len(frame) + both.undated + both.not_in_store == int(
         ((~both.lineage.models["is_root"]) & (both.lineage.models["n_roots"] > 0)).sum())
+
+
+def test_a_store_of_undated_records_says_so(shared_data):
+    from valuechain.ecosystem.hf_import import import_file
+
+    with Store(":memory:") as store:
+        import_file(store, shared_data / "ecosystem/hf-deepseek-r1-tree/model-cards-2025-04-16.csv")
+        with pytest.raises(InputError, match="298 derivative.*no record gives any of them a creation date"):
+            diff.load_from_store(store)

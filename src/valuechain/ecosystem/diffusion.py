@@ -170,10 +170,14 @@ def load_from_store(store: Any, *, rules: Any = None, origins: Any = None) -> Di
     attributed = lineage.models[(~lineage.models["is_root"]) & (lineage.models["n_roots"] > 0)]
     in_store = attributed["model"].isin(models["id"])
     if len(frame) == 0:
-        raise InputError(
-            f"The store {store.path or ':memory:'} has no derivative with a creation date; load models "
-            "with `valuechain hf sync` or `valuechain hf import` first."
-        )
+        where = store.path or ":memory:"
+        if len(attributed):
+            raise InputError(
+                f"The store {where} has {len(attributed)} derivative(s) but no record gives any of them a "
+                "creation date; import records with created_at (a `hf sync`, or model_info dumps)."
+            )
+        raise InputError(f"The store {where} has no derivative models; load models with base_model tags via "
+                         "`valuechain hf sync` or `valuechain hf import` first.")
     fetched = models.groupby("source")["fetched_at"].max()
     sources = [output.source("Hugging Face model records in the store", str(src), retrieved=str(when)[:19])
                for src, when in fetched.items()]
