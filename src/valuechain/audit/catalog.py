@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from valuechain.audit.collectors import eg_value
 from valuechain.audit.evidence import Evidence
 from valuechain.errors import InputError
 
@@ -309,8 +310,7 @@ _COUNTRY_FIX = {"korea (republic of)": "KR", "russia": "RU", "taiwan": "TW", "ho
                 "united kingdom of great britain and northern ireland": "GB"}
 
 
-def _eg(value: Any) -> Any:
-    return value.get("value") if isinstance(value, Mapping) and "value" in value else value
+_eg = eg_value  # Ecosystem Graphs fields are plain values or {value, explanation}
 
 
 def _org_parts(text: str) -> list[set[str]]:

@@ -622,18 +622,17 @@ def from_epoch_row(row: Mapping[str, Any], *, source: str = "Epoch AI") -> list[
     return out
 
 
-def _eg_value(value: Any) -> Any:
-    if isinstance(value, Mapping) and "value" in value:
-        return value.get("value")
-    return value
+def eg_value(value: Any) -> Any:
+    """An Ecosystem Graphs field: a plain value, or the ``value`` of a ``{value, explanation}`` mapping."""
+    return value.get("value") if isinstance(value, Mapping) and "value" in value else value
 
 
 def from_ecosystem_asset(asset: Mapping[str, Any], *, source: str = "Ecosystem Graphs") -> list[Evidence]:
     """Evidence from one Ecosystem Graphs asset (``access`` open/limited/closed, ``license``)."""
     if not isinstance(asset, Mapping) or not asset.get("name") or "access" not in asset:
         raise InputError("The Ecosystem Graphs asset needs at least 'name' and 'access'.")
-    access = str(_eg_value(asset.get("access")) or "").strip().lower()
-    licence = _eg_value(asset.get("license"))
+    access = str(eg_value(asset.get("access")) or "").strip().lower()
+    licence = eg_value(asset.get("license"))
     licence = str(licence).strip() if licence not in (None, "", "unknown") else None
     # A licence counts as open only when the licence itself is on the MOT's open lists (after normalising
     # spellings): "custom", "unknown" or a missing licence is never open, whatever the model's access
@@ -653,10 +652,10 @@ def from_ecosystem_asset(asset: Mapping[str, Any], *, source: str = "Ecosystem G
         else None
     kind = str(asset.get("type") or "model")
     component = "Model parameters (Final)" if kind == "model" else ("Datasets" if kind == "dataset" else kind)
-    created = _eg_value(asset.get("created_date"))
+    created = eg_value(asset.get("created_date"))
     extra = {"asset": asset.get("name"), "organisation": asset.get("organization"),
              "nationality": asset.get("nationality"), "type": kind, "access": access,
-             "dependencies": list(_eg_value(asset.get("dependencies")) or []), "url": asset.get("url"),
+             "dependencies": list(eg_value(asset.get("dependencies")) or []), "url": asset.get("url"),
              "licence_open": licence_open}
     if warning:
         extra["warning"] = warning
