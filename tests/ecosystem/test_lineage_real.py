@@ -193,3 +193,20 @@ def test_store_edges_follow_each_models_latest_fetch(tmp_path):
     families = {row["root"]: row["derivatives"] for row in data.lineage.to_list()}
     assert families == {"Qwen/Qwen2.5-7B": 1, "meta-llama/Llama-3.1-8B": 1, "a/orphan": 0}
     assert set(data.derivatives["model"]) == {"a/child", "a/steady"}
+
+
+def test_store_edges_come_from_one_record_when_two_files_share_a_fetch_time(tmp_path):
+    import pandas as pd
+
+    from valuechain.ecosystem.hf_store import load_models
+    from valuechain.ecosystem.lineage import read_edges_store
+    from valuechain.store import Store
+
+    day = pd.Timestamp("2025-03-01").to_pydatetime()
+    with Store(tmp_path / "s.duckdb") as store:
+        for source, parent in (("file-a", "Qwen/Qwen2.5-7B"), ("file-b", "meta-llama/Llama-3.1-8B")):
+            load_models(store, pd.DataFrame([{"id": "a/child", "tags": [f"base_model:finetune:{parent}"],
+                                              "card_data": None}]), source=source, fetched_at=day)
+        chosen = store.query("SELECT source FROM hf_models_latest WHERE id = 'a/child'")["source"][0]
+        edges = read_edges_store(store)
+    assert edges["parent"].tolist() == [{"file-a": "Qwen/Qwen2.5-7B", "file-b": "meta-llama/Llama-3.1-8B"}[chosen]]

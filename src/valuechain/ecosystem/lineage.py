@@ -335,8 +335,10 @@ def read_edges_csv(path: str | Path) -> pd.DataFrame:
 
 
 def read_edges_store(store: Any) -> pd.DataFrame:
-    """Lineage edges from the store's ``hf_lineage`` as of each child's latest fetch (a model whose
-    tags changed is read as it is now), as ``parent, child, relation``."""
+    """Lineage edges from the store's ``hf_lineage`` as of each child's latest record (same fetch time
+    and source as its ``hf_models_latest`` row): a model whose tags changed is read as it is now, and a
+    model whose latest record names no parent has no edges, whatever older records said. Returns
+    ``parent, child, relation``."""
     if not store.has_table("hf_lineage") or not store.has_table("hf_models"):
         raise InputError(
             f"The store {store.path or ':memory:'} has no Hugging Face tables; run `valuechain hf sync` "
@@ -345,7 +347,8 @@ def read_edges_store(store: Any) -> pd.DataFrame:
     frame = store.query(
         """
         SELECT DISTINCT l.parent, l.child, l.relation
-        FROM hf_lineage l JOIN hf_models_latest m ON l.child = m.id AND l.fetched_at = m.fetched_at
+        FROM hf_lineage l JOIN hf_models_latest m
+            ON l.child = m.id AND l.fetched_at = m.fetched_at AND l.source = m.source
         ORDER BY l.child, l.parent
         """
     )
