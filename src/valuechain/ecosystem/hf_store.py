@@ -62,6 +62,13 @@ HF_SCHEMA = Schema(
                 started_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL,
                 done BOOLEAN NOT NULL, source VARCHAR NOT NULL)""",
         ),
+        (  # v2: a deterministic latest row when two sources share a fetch time (the larger source wins)
+            """CREATE OR REPLACE VIEW hf_models_latest AS
+                SELECT * EXCLUDE (_rank) FROM (
+                    SELECT *, row_number() OVER (PARTITION BY id ORDER BY fetched_at DESC, source DESC)
+                        AS _rank
+                    FROM hf_models) WHERE _rank = 1""",
+        ),
     ),
 )
 
