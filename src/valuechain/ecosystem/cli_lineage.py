@@ -221,7 +221,9 @@ def _population(data, filters: dict) -> str:
     applied = ", ".join(f"{k.replace('_', ' ')} {v:%Y-%m-%d}" if hasattr(v, "strftime") else f"{k.replace('_', ' ')} {v}"
                         for k, v in filters.items() if v is not None)
     where = f"Hub records in the store fetched {', '.join(fetched)}" if fetched else "Hub records in the store"
-    return where + (f"; filters: {applied}" if applied else "; no filters")
+    missing = data.undated + data.not_in_store
+    return (where + (f"; filters: {applied}" if applied else "; no filters")
+            + (f"; {missing} derivatives without a creation date not shown" if missing else ""))
 
 
 def _records(frame) -> list[dict]:
