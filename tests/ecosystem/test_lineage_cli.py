@@ -54,8 +54,16 @@ def test_import_then_lineage_and_diffusion_from_the_store(run_cli, shared_data, 
     assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert payload["sources"] and any("model-info-2025-04-10" in s["location"] for s in payload["sources"])
     assert {s["date"] for s in payload["shocks"]} >= {"2022-10-07", "2025-01-13"}
+    rows_path = tmp_path / "rows.csv"
     since = run_cli("ecosystem", "diffusion", "--db", db, "--since", "2025-02", "--until", "2025-02-28",
-                    "--relation", "finetune", "--pipeline-tag", "text-generation", "--json").json()
+                    "--relation", "finetune", "--pipeline-tag", "text-generation", "--json",
+                    "--rows", rows_path).json()
+    import pandas as pd
+
+    rows = pd.read_csv(rows_path)  # every counted derivative, traceable to its record
+    assert len(rows) == since["derivatives"] and rows["model"].is_unique
+    assert rows["source"].str.endswith("model-info-2025-04-10.csv").all()
+    assert (rows["fetched_at"].str[:10] == "2025-04-10").all() and rows["created_at"].str[:7].eq("2025-02").all()
     assert {r["month"] for r in since["monthly"]} == {"2025-02"}
     assert {r["relation"] for r in since["monthly"]} == {"finetune"}
     assert 0 < since["derivatives"] < payload["derivatives"]
@@ -104,7 +112,8 @@ def test_bad_diffusion_options_exit_2_before_writing(run_cli, tmp_path):
                           (("--until", "yesterday"), "--until"),
                           (("--plot", tmp_path / "fig.txt"), "must end in"),
                           (("--plot", tmp_path), "is a directory"),
-                          (("--plot", blocker / "x.png"), "is a file")):
+                          (("--plot", blocker / "x.png"), "is a file"),
+                          (("--rows", tmp_path / "rows.txt"), "--rows")):
         result = run_cli("ecosystem", "diffusion", *args, "--plot", figure) if args[0] != "--plot" else \
             run_cli("ecosystem", "diffusion", *args)
         assert result.returncode == 2 and message in result.stderr, args

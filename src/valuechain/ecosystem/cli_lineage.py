@@ -134,6 +134,7 @@ def diffusion(
     pipeline_tag: str = typer.Option(None, "--pipeline-tag", help="Only derivatives with this pipeline tag, e.g. text-generation."),
     relation: str = typer.Option(None, "--relation", help="Only derivatives of this relation: finetune, adapter, quantized or merge."),
     plot: Path = typer.Option(None, "--plot", help="Write the figure (monthly counts and China/U.S. shares, shocks marked) to this PNG/SVG/PDF file."),
+    rows_out: Path = typer.Option(None, "--rows", help="Write the derivatives counted (after the filters) to this CSV, each with its origin, root and provenance (source and fetch time of its record, its creation date and its counts)."),
     rules: Path = typer.Option(None, "--rules", help="A YAML file of extra re-packager rules."),
     spark_master: str = typer.Option(None, "--spark-master", help="Run the aggregation on Spark with this master URL (e.g. local[2], spark://host:7077) instead of DuckDB; needs valuechain[spark]."),
     db: Path = clitools.DB_OPTION,
@@ -154,6 +155,8 @@ def diffusion(
     relation = diff.check_relation(relation)
     if plot is not None:
         _check_plot_path(plot)
+    if rows_out is not None and (rows_out.is_dir() or rows_out.suffix.lower() != ".csv"):
+        raise InputError(f"The --rows file {rows_out} must be a file name ending in .csv.")
     if db is not None and not Path(db).exists():
         raise InputError(f"The store {db} does not exist; run `valuechain hf sync` or `hf import` first.")
     rule_set = load_rules(rules)
@@ -170,6 +173,12 @@ def diffusion(
     monthly = diff.monthly_series(table, con=con, **filters)
     share = diff.cn_us_share(monthly)
     totals = origin_totals(table, con=con, **filters)
+    if rows_out is not None:
+        from valuechain.ecosystem.pipeline import rows
+        from valuechain.output import atomic_path
+
+        with atomic_path(rows_out) as tmp:
+            rows(data.derivatives, **filters).to_csv(tmp, index=False)
     if plot is not None:
         if len(monthly) == 0:
             raise InputError("No derivative matches the filters, so there is nothing to plot.")
@@ -188,6 +197,7 @@ def diffusion(
             "shocks": [{"date": d, "label": label} for d, label in diff.SHOCKS],
             "confounders": [{"date": d, "label": label} for d, label in diff.CONFOUNDERS],
             "plot": str(plot) if plot else None,
+            "rows": str(rows_out) if rows_out else None,
             "engine": f"spark ({spark_master})" if spark_master else "duckdb",
         }, sources)
         return

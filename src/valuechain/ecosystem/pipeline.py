@@ -54,15 +54,23 @@ def spark_backend(master: str = "local[*]") -> Any:
     return ibis.pyspark.connect(session)
 
 
-def as_table(frame: pd.DataFrame | Any) -> Any:
-    """An Ibis table for ``frame`` (pandas frames become in-memory tables, Ibis tables are kept)."""
+#: Provenance columns of a derivative (see ``diffusion.DERIVATIVE_COLUMNS``), kept by :func:`rows`.
+PROVENANCE = ("root", "source", "fetched_at", "created_at_source", "downloads_fetched_at", "likes_fetched_at")
+
+
+def as_table(frame: pd.DataFrame | Any, extra: tuple[str, ...] = ()) -> Any:
+    """An Ibis table for ``frame`` (pandas frames become in-memory tables, Ibis tables are kept) with the
+    :data:`INPUT_COLUMNS` and the ``extra`` columns (text or timestamps)."""
     import pandas as pd
 
     if not isinstance(frame, pd.DataFrame):
         return frame
-    data = frame.loc[:, list(INPUT_COLUMNS)].copy()
+    data = frame.loc[:, [*INPUT_COLUMNS, *extra]].copy()
     data["created_at"] = pd.to_datetime(data["created_at"]).astype("datetime64[us]")
-    for column in ("model", "origin", "origin_group", "relation", "pipeline_tag"):
+    for column in ("model", "origin", "origin_group", "relation", "pipeline_tag", *extra):
+        if column.endswith("fetched_at"):
+            data[column] = pd.to_datetime(data[column]).astype("datetime64[us]")
+            continue
         data[column] = data[column].astype(object).where(data[column].notna(), None)
     for column in ("downloads", "likes"):
         data[column] = pd.to_numeric(data[column], errors="coerce").fillna(0).astype("int64")
@@ -126,6 +134,15 @@ def monthly_by_origin(frame: pd.DataFrame | Any, *, con: Any = None, **filters: 
     table = filtered(as_table(frame), **filters)
     out = con.execute(monthly_expr(table))
     return _tidy(out, ["month", "origin_group", "relation"])
+
+
+def rows(frame: pd.DataFrame, *, con: Any = None, **filters: Any) -> pd.DataFrame:
+    """The derivatives the aggregation counts under ``filters`` (the same Ibis filter), one row each
+    with its :data:`PROVENANCE`: which record gave its metadata, its creation date and its counts."""
+    con = con or default_backend()
+    table = filtered(as_table(frame, PROVENANCE), **filters)
+    out = con.execute(table.order_by(["created_at", "model"]))
+    return out.reset_index(drop=True)
 
 
 def origin_totals(frame: pd.DataFrame | Any, *, con: Any = None, **filters: Any) -> pd.DataFrame:
