@@ -112,6 +112,8 @@ def test_figure_is_written_atomically_in_the_suffix_format_and_names_its_populat
 
 def test_date_and_relation_parsing():
     assert diff.parse_date("2024-04", "--since").isoformat() == "2024-04-01"
+    assert diff.parse_date("2024-02", "--until", end_of_month=True).isoformat() == "2024-02-29"
+    assert diff.parse_date("2024-02-10", "--until", end_of_month=True).isoformat() == "2024-02-10"
     assert diff.check_relation("Merged") == "merge"
     for bad in ("2024-02-30", "April 2024", "2024/04/01"):
         with pytest.raises(InputError):

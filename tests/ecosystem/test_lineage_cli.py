@@ -55,7 +55,7 @@ def test_import_then_lineage_and_diffusion_from_the_store(run_cli, shared_data, 
     assert payload["sources"] and any("model-info-2025-04-10" in s["location"] for s in payload["sources"])
     assert {s["date"] for s in payload["shocks"]} >= {"2022-10-07", "2025-01-13"}
     rows_path = tmp_path / "rows.csv"
-    since = run_cli("ecosystem", "diffusion", "--db", db, "--since", "2025-02", "--until", "2025-02-28",
+    since = run_cli("ecosystem", "diffusion", "--db", db, "--since", "2025-02", "--until", "2025-02",
                     "--relation", "finetune", "--pipeline-tag", "text-generation", "--json",
                     "--rows", rows_path).json()
     import pandas as pd
@@ -65,6 +65,9 @@ def test_import_then_lineage_and_diffusion_from_the_store(run_cli, shared_data, 
     assert rows["source"].str.endswith("model-info-2025-04-10.csv").all()
     assert (rows["fetched_at"].str[:10] == "2025-04-10").all() and rows["created_at"].str[:7].eq("2025-02").all()
     assert {r["month"] for r in since["monthly"]} == {"2025-02"}
+    whole_month = run_cli("ecosystem", "diffusion", "--db", db, "--since", "2025-02-01", "--until", "2025-02-28",
+                          "--relation", "finetune", "--pipeline-tag", "text-generation", "--json").json()
+    assert whole_month["derivatives"] == since["derivatives"]  # --until YYYY-MM is the whole month
     assert {r["relation"] for r in since["monthly"]} == {"finetune"}
     assert 0 < since["derivatives"] < payload["derivatives"]
 

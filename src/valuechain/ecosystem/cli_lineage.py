@@ -130,7 +130,7 @@ def _print_families(result, top: int, sources: list[dict], origins_source: str, 
 @app.command("diffusion")
 def diffusion(
     since: str = typer.Option(None, "--since", help="Only derivatives created on or after this date (YYYY-MM-DD or YYYY-MM)."),
-    until: str = typer.Option(None, "--until", help="Only derivatives created on or before this date (YYYY-MM-DD or YYYY-MM)."),
+    until: str = typer.Option(None, "--until", help="Only derivatives created on or before this date (YYYY-MM-DD, or YYYY-MM for the whole month)."),
     pipeline_tag: str = typer.Option(None, "--pipeline-tag", help="Only derivatives with this pipeline tag, e.g. text-generation."),
     relation: str = typer.Option(None, "--relation", help="Only derivatives of this relation: finetune, adapter, quantized or merge."),
     plot: Path = typer.Option(None, "--plot", help="Write the figure (monthly counts and China/U.S. shares, shocks marked) to this PNG/SVG/PDF file."),
@@ -149,7 +149,7 @@ def diffusion(
     from valuechain.output import source
 
     since_date = diff.parse_date(since, "--since")
-    until_date = diff.parse_date(until, "--until")
+    until_date = diff.parse_date(until, "--until", end_of_month=True)
     if since_date and until_date and since_date > until_date:
         raise InputError(f"The --since date {since} is after the --until date {until}.")
     relation = diff.check_relation(relation)

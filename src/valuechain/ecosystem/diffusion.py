@@ -45,16 +45,22 @@ CONFOUNDERS: tuple[tuple[str, str], ...] = (
 GROUPS = ("CN", "US", "other", "mixed", "unknown")
 
 
-def parse_date(value: str | None, option: str) -> date | None:
-    """``YYYY-MM-DD`` or ``YYYY-MM`` (first of the month) to a date; an :class:`InputError` otherwise."""
+def parse_date(value: str | None, option: str, *, end_of_month: bool = False) -> date | None:
+    """``YYYY-MM-DD``, or ``YYYY-MM`` (the first of the month, or its last day with ``end_of_month``, so
+    that ``--until 2025-01`` includes all of January) to a date; an :class:`InputError` otherwise."""
+    import calendar
+
     if value is None or value == "":
         return None
     text = str(value).strip()
     match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text)
     if match:
+        year, month = int(match.group(1)), int(match.group(2))
         try:
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1))
-        except ValueError:
+            if match.group(3):
+                return date(year, month, int(match.group(3)))
+            return date(year, month, calendar.monthrange(year, month)[1] if end_of_month else 1)
+        except (ValueError, calendar.IllegalMonthError):
             pass
     raise InputError(f"The {option} date {value!r} is not a date of the form YYYY-MM-DD or YYYY-MM.")
 
