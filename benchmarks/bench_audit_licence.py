@@ -4,7 +4,8 @@
   Target: >= 200 texts/s.
 - Auditing all 193 Model Openness Tool YAMLs end to end (read, parse, classify, evidence). Target: < 1 s.
 - ScanCode (``scancode-toolkit``, the field's standard licence detector; NOT a dependency): if importable
-  here, or in the interpreter named by ``$SCANCODE_PYTHON`` (default ``/tmp/scvenv/bin/python``), its
+  here, or in the interpreter named by ``$SCANCODE_PYTHON`` (e.g. a throwaway virtual environment with
+  ``pip install scancode-toolkit``: ``SCANCODE_PYTHON=/path/to/venv/bin/python make bench``), its
   detection is run on the same bare texts in the same run: agreement with our identification and the
   speed ratio. Otherwise the table says that ScanCode is not installed.
 
@@ -87,8 +88,8 @@ def _scancode_python() -> str | None:
         return sys.executable
     except ImportError:
         pass
-    candidate = os.environ.get("SCANCODE_PYTHON", "/tmp/scvenv/bin/python")
-    if Path(candidate).exists():
+    candidate = os.environ.get("SCANCODE_PYTHON")
+    if candidate and Path(candidate).exists():
         probe = subprocess.run([candidate, "-c", "import scancode.api"], capture_output=True)
         if probe.returncode == 0:
             return candidate
