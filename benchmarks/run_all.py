@@ -1,4 +1,7 @@
-"""Run every ``benchmarks/bench_*.py`` in turn; each prints its own comparison table."""
+"""Run every ``benchmarks/bench_*.py`` in turn with its defaults; each prints its own comparison table.
+
+Options differ per benchmark, so run a script directly to pass them (see benchmarks/README.md).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ def main() -> int:
     failures = 0
     for script in sorted(HERE.glob("bench_*.py")):
         print(f"\n=== {script.stem} ===", flush=True)
-        failures += subprocess.run([sys.executable, str(script), *sys.argv[1:]]).returncode != 0
+        failures += subprocess.run([sys.executable, str(script)]).returncode != 0
     return 1 if failures else 0
 
 
