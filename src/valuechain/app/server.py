@@ -94,8 +94,22 @@ def serve_in_thread(report_dir: Path | None = None) -> tuple[ThreadingHTTPServer
     server = make_server(port=0, report_dir=report_dir)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    host, port = server.server_address[:2]
-    return server, f"http://{host}:{port}"
+    return server, base_url(server.server_address)
+
+
+def base_url(server_address: tuple[str | bytes, int] | tuple[Any, ...] | str | bytes) -> str:
+    """The ``http://host:port`` URL of a bound socket address.
+
+    ``socketserver`` types the host as ``str | bytes``; a bytes host is decoded (formatting it directly
+    would give ``http://b'127.0.0.1':port``) and an IPv6 literal is bracketed (RFC 3986 section 3.2.2).
+    """
+    if not isinstance(server_address, tuple) or len(server_address) < 2:
+        raise ValueError(f"Not an (host, port) socket address: {server_address!r}.")
+    host, port = server_address[0], server_address[1]
+    host_text = host.decode("ascii") if isinstance(host, bytes) else str(host)
+    if ":" in host_text and not host_text.startswith("["):
+        host_text = f"[{host_text}]"
+    return f"http://{host_text}:{int(port)}"
 
 
 def api_index() -> str:
