@@ -146,8 +146,11 @@ def _scores(name: str, evidence: list[Evidence], mot_path: str | None = None,
 
     level, level_name, reasons = frameworks.solaiman_level(evidence)
     solaiman = {"level": level, "name": level_name, "reasons": reasons}
-    if mof_result is not None or mot_path:
-        result = mof_result if mof_result is not None else mof_class(mot_path)
+    if mof_result is not None:
+        result = mof_result
+        derived = "Model Openness Tool record"
+    elif mot_path:
+        result = mof_class(mot_path)
         derived = "Model Openness Tool record"
     else:
         result = mof_class(mot_record_from_evidence(name, evidence))
@@ -249,7 +252,7 @@ def _audit_evidence(ref: str, kind: str, name: str, evidence: list[Evidence], mo
         # tag, the licence id the collectors recorded; the first with a reference text is read.
         candidates = [(ev.extra or {}).get(key) for key in ("license_name", "hf_license") for ev in evidence]
         candidates += [ev.licence for ev in evidence if ev.component == "Licence terms"]
-        lic_ev, licence = [], None
+        lic_ev: list[Evidence] = []
         for candidate in dict.fromkeys(c for c in candidates if c and str(c).lower() not in ("other", "unknown")):
             lic_ev, licence = _licence_evidence(candidate)
             if licence is not None:
@@ -311,7 +314,8 @@ def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = T
             mof_result = mof_class(data if isinstance(data, Mapping) and "release" in data else path)
             mof_result.source = str(path)
             evidence = mof_result.evidence()
-            release = data.get("release") if isinstance(data, Mapping) else {}
+            release_record = data.get("release") if isinstance(data, Mapping) else None
+            release: Mapping[str, Any] = release_record if isinstance(release_record, Mapping) else {}
             result = _audit_evidence(ref, "mot-yaml", str(release.get("name") or path.stem), evidence, str(path),
                                      mof_result, rules=rules,
                                      organisation=release.get("producer"),

@@ -432,15 +432,15 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
             return (value in expected if expected else None), access
         return None, access
     if kind == "eosai":
-        system, org = record.get("system") or {}, record.get("org") or {}
+        eosai_system, eosai_org = record.get("system") or {}, record.get("org") or {}
 
         def cls(param: str) -> str:
             item = record.get(param)
             return str(item.get("class") or "").lower() if isinstance(item, Mapping) else ""
         if fact == "organisation":
-            return (organisation_matches(value, str(org.get("name") or "")) if org.get("name") else None), str(org.get("name"))
+            return (organisation_matches(value, str(eosai_org.get("name") or "")) if eosai_org.get("name") else None), str(eosai_org.get("name"))
         if fact == "release_date":
-            raw = str(system.get("releasedate") or "")
+            raw = str(eosai_system.get("releasedate") or "")
             return (raw[:7] == value[:7] if _present(raw) else None), raw
         if fact == "weights":
             c = cls("weights_endmodel") or cls("weights_basemodel")
@@ -452,8 +452,8 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
             c = cls("datasources_basemodel")
             return ((c == "open") == bool(value) if c else None), f"datasources_basemodel: {c}"
         if fact == "licence_id":
-            raw = system.get("endmodellicense")
-            return licence_matches(value, raw), str(raw)
+            licence_raw = eosai_system.get("endmodellicense")
+            return licence_matches(value, licence_raw), str(licence_raw)
         return None, ""
     if kind == "mot":
         release = record.get("release") or {}
@@ -462,8 +462,8 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
             return (organisation_matches(value, prod) if prod else None), prod
         if fact == "licence_id":
             dist = ((release.get("license") or {}).get("distribution") or {})
-            raw = dist.get("name") if isinstance(dist, Mapping) else None
-            return licence_matches(value, raw), str(raw)
+            licence_raw = dist.get("name") if isinstance(dist, Mapping) else None
+            return licence_matches(value, licence_raw), str(licence_raw)
         if fact in ("code_open", "data_open", "weights"):
             from valuechain.audit.mof import mof_class
 

@@ -7,11 +7,16 @@ Thin layer over :mod:`valuechain.audit.audit`, :mod:`valuechain.audit.catalog` a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from valuechain.audit.cli import app
 from valuechain.clitools import DB_OPTION, JSON_OPTION
+
+if TYPE_CHECKING:
+    from valuechain.audit.catalog import CatalogEntry
+    from valuechain.audit.governance import GovernanceRules
 
 OPERATIONALISATION = ("Governance model and value-chain type: our operationalisation of Foster (2025, "
                       "arXiv 2509.10220); the rules are data (valuechain/audit/data/governance_rules.yml).")
@@ -26,7 +31,7 @@ def _snapshot_sources(result_sources: list[dict]) -> list[dict]:
     return result_sources[:50]
 
 
-def _rules(path: Path | None) -> object:
+def _rules(path: Path | None) -> GovernanceRules | None:
     """The governance rules to use (None: the packaged file); a bad file is one sentence (InputError)."""
     if path is None:
         return None
@@ -136,20 +141,19 @@ def catalog_command(
     from valuechain.clitools import console, print_json, progress
     from valuechain.output import atomic_path, source
 
-    if no_plot:
-        plot = None
+    figure_path: Path | None = None if no_plot else plot
     if csv:
         _output_file(csv, "CSV", (".csv",))
-    if plot:
-        _output_file(plot, "figure", FIGURE_SUFFIXES)
+    if figure_path:
+        _output_file(figure_path, "figure", FIGURE_SUFFIXES)
     governance_rules = _rules(rules)
     entries = load_catalog()
     with progress() as bar:
         task = bar.add_task("auditing the catalogue", total=len(entries))
         frame = audit_catalog(entries, with_snapshots=not no_snapshots, progress=lambda: bar.advance(task),
                               rules=governance_rules)
-    if plot:
-        gradient_figure(frame, plot)
+    if figure_path:
+        gradient_figure(frame, figure_path)
     if csv:
         with atomic_path(csv) as tmp:
             frame.to_csv(tmp, index=False)
@@ -184,9 +188,9 @@ def catalog_command(
     if json_out:
         from valuechain.audit.catalog import derived_licence_class
 
-        def fact(e: object, f: str) -> dict:
+        def fact(e: CatalogEntry, f: str) -> dict:
             value = derived_licence_class(e) if f == "licence_class" else getattr(e, f)
-            return {"value": value, "sources": e.fact_source(f), "verified": f in e.verified}  # type: ignore[attr-defined]
+            return {"value": value, "sources": e.fact_source(f), "verified": f in e.verified}
 
         facts = {e.id: {f: fact(e, f) for f in (*FACT_FIELDS, "levers") if f != "levers" or e.levers is not None}
                  for e in entries}
@@ -195,7 +199,7 @@ def catalog_command(
                     "firms": firms.to_dict(orient="records"), "stored_run": run_id,
                     "mismatches": mismatches, "operationalisation": OPERATIONALISATION,
                     "snapshots_missing": snapshot_note,
-                    "figure": str(plot) if plot else None, "csv": str(csv) if csv else None}, sources=sources)
+                    "figure": str(figure_path) if figure_path else None, "csv": str(csv) if csv else None}, sources=sources)
         return
     from rich.table import Table
 

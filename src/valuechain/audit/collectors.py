@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from valuechain.audit.evidence import Evidence
+from valuechain.audit.evidence import Evidence, Status
 from valuechain.errors import InputError, SourceError
 
 #: Largest text input accepted (a licence or model card is a few hundred kB at most).
@@ -55,10 +55,10 @@ def decode_bytes(raw: bytes, where: str = "The input") -> str:
                     from None
     head = raw[:8192]
     if b"\x00" in head:
-        encoding = _utf16_without_bom(head)
-        if encoding:
+        utf16 = _utf16_without_bom(head)
+        if utf16:
             try:
-                return _refuse_controls(raw.decode(encoding), where)
+                return _refuse_controls(raw.decode(utf16), where)
             except UnicodeDecodeError:
                 pass
         raise InputError(f"{where} is a binary file, not a text.")
@@ -151,7 +151,7 @@ def _matches(name: str, patterns: Iterable[str]) -> bool:
 
 # ------------------------------------------------------------------------------------ licence texts
 
-def licence_status(report: Any) -> str:
+def licence_status(report: Any) -> Status:
     """open (no control lever), partial (commercial use with levers), closed (no commercial use, or no
     grant to copy, share or modify at all: terms of service, a bare use policy, a pointer notice)."""
     if getattr(report, "licence_class", None) == "proprietary":
@@ -401,13 +401,13 @@ def hf_evidence(payload: Mapping[str, Any]) -> list[Evidence]:
     open_licence = mot_licences().is_open(mot_licences().normalise(lic_id)) if lic_id else False
     out: list[Evidence] = []
 
-    def add(component: str, status: str, quote: str | None, **extra: Any) -> None:
+    def add(component: str, status: Status, quote: str | None, **extra: Any) -> None:
         out.append(Evidence(component=component, status=status, source=src, licence=lic_id, date=when,
                             quote=quote, method="huggingface", extra={**common, **extra}))
 
     weights = [f for f in files if _matches(f, WEIGHT_PATTERNS)]
     if weights:
-        status = "open" if (open_licence and not gated) else "partial"
+        status: Status = "open" if (open_licence and not gated) else "partial"
         add("Model parameters (Final)", status, f"{len(weights)} weight file(s), e.g. {weights[0]}"
             + (f"; access gated ({gated})" if gated else ""), weights_files=weights[:50],
             weights="gated" if gated else "open")
@@ -522,7 +522,7 @@ EOSAI_PARAMETER_COMPONENT: dict[str, str] = {
     "preprint": "Research paper", "paper": "Research paper", "modelcard": "Model card",
     "datasheet": "Data card", "package": "Package", "api": "API access", "licenses": "Licence terms",
 }
-_EOSAI_CLASSES = {"open": "open", "partial": "partial", "closed": "closed"}
+_EOSAI_CLASSES: dict[str, Status] = {"open": "open", "partial": "partial", "closed": "closed"}
 
 
 def load_yaml_file(path: str | Path, what: str) -> Any:
@@ -564,12 +564,12 @@ def from_eosai_yaml(path: str | Path) -> list[Evidence]:
     return out
 
 
-EPOCH_ACCESS_STATUS = {
+EPOCH_ACCESS_STATUS: dict[str, Status] = {
     "Unreleased": "closed", "Hosted access (no API)": "closed", "API access": "closed",
     "Open weights (non-commercial)": "partial", "Open weights (restricted use)": "partial",
     "Open weights (unrestricted)": "open",
 }
-EPOCH_CODE_STATUS = {"Unreleased": "closed", "Open source": "open", "Open (non-commercial)": "partial",
+EPOCH_CODE_STATUS: dict[str, Status] = {"Unreleased": "closed", "Open source": "open", "Open (non-commercial)": "partial",
                      "Open (restricted use)": "partial", "Open access (non-commercial)": "partial",
                      "Open access (restricted use)": "partial"}
 
@@ -592,7 +592,7 @@ def from_epoch_row(row: Mapping[str, Any], *, source: str = "Epoch AI") -> list[
         raise InputError("The Epoch AI row has no 'System' (model name) column.")
     when = _row_get(row, "Publication date") or None
     src = f"{source}#System={system}"
-    common = {"system": system, "organisation": _row_get(row, "Organization"),
+    common: dict[str, str | None] = {"system": system, "organisation": _row_get(row, "Organization"),
               "country": _row_get(row, "Country (from Organization)", "Country (of organization)")}
     hardware = _row_get(row, "Training hardware")
     if hardware:  # documentation of the training hardware (the Index's hardware_architecture)
@@ -614,7 +614,8 @@ def from_epoch_row(row: Mapping[str, Any], *, source: str = "Epoch AI") -> list[
                               ("Dataset accessibility", "Datasets")):
         value = _row_get(row, column)
         if value:
-            status = EPOCH_CODE_STATUS.get(value, "open" if value.lower().startswith("open") else "closed")
+            status: Status = EPOCH_CODE_STATUS.get(
+                value, "open" if value.lower().startswith("open") else "closed")
             out.append(Evidence(component=component, status=status, source=src, date=when,
                                 quote=f"{column}: {value}", method="epoch", extra=dict(common)))
     if not out:
@@ -646,8 +647,9 @@ def from_ecosystem_asset(asset: Mapping[str, Any], *, source: str = "Ecosystem G
         else "No licence given; treated as not open.")
     # Ecosystem Graphs "limited" means access through an API or on request, not downloadable weights;
     # downloadable weights under a licence that is not open are "partial" (as for Hugging Face evidence)
-    status = {"open": "open" if licence_open else "partial", "limited": "closed", "closed": "closed"}.get(
-        access, "absent")
+    access_status: dict[str, Status] = {"open": "open" if licence_open else "partial", "limited": "closed",
+                                        "closed": "closed"}
+    status = access_status.get(access, "absent")
     explanation = asset.get("license", {}).get("explanation") if isinstance(asset.get("license"), Mapping) \
         else None
     kind = str(asset.get("type") or "model")

@@ -165,15 +165,15 @@ def lineage_roots(entries: Iterable[CatalogEntry], repos: Iterable[str]) -> dict
     """Lineage roots per release: its own repo, plus the same owner's repos of the same series (other sizes and
     instruct/base variants) when exactly one catalogue release has that series (otherwise the licence may
     differ between sizes, as for Qwen2.5, and only the exact repo counts)."""
-    items = [e for e in entries if e.hf_repo]
-    by_series: dict[tuple[str, str], list[CatalogEntry]] = {}
-    for e in items:
-        by_series.setdefault(series_key(e.hf_repo), []).append(e)
-    roots = {e.id: [e.hf_repo] for e in items}
+    items = [(e, e.hf_repo) for e in entries if e.hf_repo]
+    by_series: dict[tuple[str, str], list[tuple[CatalogEntry, str]]] = {}
+    for e, own_repo in items:
+        by_series.setdefault(series_key(own_repo), []).append((e, own_repo))
+    roots = {e.id: [own_repo] for e, own_repo in items}
     for repo in repos:
         owners = by_series.get(series_key(repo))
-        if owners and len(owners) == 1 and repo.lower() != owners[0].hf_repo.lower():
-            roots[owners[0].id].append(repo)
+        if owners and len(owners) == 1 and repo.lower() != owners[0][1].lower():
+            roots[owners[0][0].id].append(repo)
     return {k: [v[0], *sorted(set(v[1:]) - {v[0]})] for k, v in roots.items()}
 
 
@@ -323,7 +323,7 @@ def build_downstream(entries: Iterable[CatalogEntry] | None = None, data_dir: Pa
             if not entry.hf_repo:
                 continue
             seen = {r.lower() for r in roots[entry.id]}
-            queue = deque([(r, 0, None, r) for r in roots[entry.id]])
+            queue: deque[tuple[str, int, str | None, str]] = deque([(r, 0, None, r) for r in roots[entry.id]])
             while queue:
                 repo, depth, first_rel, root = queue.popleft()
                 if depth >= lineage_depth:

@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from valuechain.audit.evidence import MOF_COMPONENTS, Evidence
+from valuechain.audit.evidence import MOF_COMPONENTS, Evidence, Status
 from valuechain.errors import InputError
 
 #: The MOT's own open-data licence list (exact ids, no wildcards), plus OpenMDW-1.0.
@@ -158,7 +158,7 @@ class MofResult:
         """
         out = []
         for c in self.components:
-            status = "open" if c.open_normalized else ("partial" if c.included else "absent")
+            status: Status = "open" if c.open_normalized else ("partial" if c.included else "absent")
             out.append(Evidence(
                 component=c.name, status=status, source=self.source, licence=c.licence,
                 quote=f"license: {c.licence}" if c.licence else None, method="mot-yaml",
