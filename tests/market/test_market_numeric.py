@@ -98,3 +98,12 @@ def test_numeric_solver_is_fast_enough_for_property_tests():
     for c in np.linspace(0.5, 2.0, 4):
         solve_numeric(Parameters(c=float(c)))
     assert time.perf_counter() - start < 4.0
+
+
+def test_firm_specific_values_must_be_pairs():
+    from valuechain.market.numeric import Market
+
+    market = Market.from_parameters(theta=(1.1, 0.9))
+    assert market.theta == (1.1, 0.9) and market.q0 == (0.5, 0.5)
+    with pytest.raises(ValueError, match="theta must be a pair"):
+        Market.from_parameters(theta=(1.0, 1.0, 1.0))  # type: ignore[arg-type]  # the wrong shape on purpose

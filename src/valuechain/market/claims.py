@@ -55,8 +55,8 @@ def _r(v: Any) -> float | None:
     return round(v, 6) if np.isfinite(v) else None
 
 
-def _interval(xs: np.ndarray, mask: np.ndarray) -> list[float] | None:
-    """[min, max] of xs where mask; None if empty."""
+def _interval(xs: np.ndarray, mask: np.ndarray) -> list[float | None] | None:
+    """[min, max] of xs where mask (an end is None when not finite); None if empty."""
     return [_r(xs[mask].min()), _r(xs[mask].max())] if mask.any() else None
 
 

@@ -372,6 +372,7 @@ def effects_from_core(
         if "provider_profit" in want or "welfare" in want:
             res["provider_profit"] = y0 * dx
         if need_firm:
+            assert x_g1 is not None and ce is not None and de is not None  # all computed when need_firm
             dfirm = x_g1 * dx
             tmp = ce * de
             dfirm -= tmp

@@ -49,12 +49,20 @@ class Market:
     @classmethod
     def from_parameters(cls, params: Parameters | None = None, **firm_specific: tuple[float, float]) -> Market:
         p = (params or Parameters()).scalar_dict()
+        pairs: dict[str, tuple[float, float]] = {}
         for name in ("theta", "q0", "k"):
             value = firm_specific.pop(name, None)
-            p[name] = tuple(float(v) for v in value) if value is not None else (p[name], p[name])
+            if value is None:
+                pairs[name] = (p[name], p[name])
+            elif len(value) == 2:
+                pairs[name] = (float(value[0]), float(value[1]))
+            else:
+                raise ValueError(f"{name} must be a pair (firm 1, firm 2), not {tuple(value)!r}")
         if firm_specific:
             raise ValueError(f"only theta, q0 and k can be firm-specific, not {sorted(firm_specific)}")
-        return cls(**p)
+        return cls(a=p["a"], gamma=p["gamma"], delta=p["delta"], lam=p["lam"], theta=pairs["theta"],
+                   q0=pairs["q0"], c=p["c"], k=pairs["k"], s=p["s"], kappa_f=p["kappa_f"],
+                   kappa_i=p["kappa_i"])
 
 
 @dataclass

@@ -110,7 +110,7 @@ class PolicyMap:
             "y": {"name": self.y.name, "values": self.y.values.tolist()},
             "layout": "effects[outcome][i][j] is at y.values[i], x.values[j]",
             "effects": {o: self.effects[o] for o in self.outcomes},
-            "win_win_win": np.where(self.exists, self.win_win_win, None).tolist(),
+            "win_win_win": _or_none(self.exists, self.win_win_win).tolist(),
             "share_of_existing_points_positive": self.share_positive(),
             "parameters": _base_dict(self.parameters, (self.x.name, self.y.name)),
         }
@@ -291,6 +291,11 @@ def plot_map(pmap: PolicyMap, path: Path, thresholds_note: str = "") -> Path:
         plt.close(fig)
 
 
+def _or_none(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """An object array: ``values`` where ``mask``, None elsewhere (JSON null / a Plotly gap)."""
+    return np.where(mask, values, np.array(None, dtype=object))
+
+
 def _sign_rank_colour(z: np.ndarray) -> np.ndarray:
     """Colour value in [−1, 1]: the sign of the effect, its strength by the rank of |effect| (0.3 … 1), so the
     sign stays visible although effects explode near the existence boundary; None where no equilibrium."""
@@ -301,7 +306,7 @@ def _sign_rank_colour(z: np.ndarray) -> np.ndarray:
         ranks = np.empty(mag.size)
         ranks[np.argsort(mag, kind="stable")] = np.arange(mag.size) / max(mag.size - 1, 1)
         out[finite] = np.sign(z[finite]) * (0.3 + 0.7 * ranks)
-    return np.where(finite, out, None)
+    return _or_none(finite, out)
 
 
 def _plot_map_plotly(pmap: PolicyMap, path: Path, shares: dict[str, float]) -> Path:
@@ -317,11 +322,11 @@ def _plot_map_plotly(pmap: PolicyMap, path: Path, shares: dict[str, float]) -> P
         z = np.asarray(pmap.effects[outcome], dtype=float)
         fig.add_trace(go.Heatmap(x=pmap.x.values, y=pmap.y.values, z=_sign_rank_colour(z), zmid=0.0, zmin=-1.0,
                                  zmax=1.0, colorscale="RdBu", showscale=False,
-                                 customdata=np.where(np.isfinite(z), z, None),
+                                 customdata=_or_none(np.isfinite(z), z),
                                  hovertemplate=f"{xl}=%{{x:.3g}}<br>{yl}=%{{y:.3g}}"
                                  "<br>marginal effect=%{customdata:.4g}<extra></extra>"), row=1, col=j)
     www = np.where(pmap.exists, pmap.win_win_win.astype(float), np.nan)
-    fig.add_trace(go.Heatmap(x=pmap.x.values, y=pmap.y.values, z=np.where(np.isfinite(www), www, None),
+    fig.add_trace(go.Heatmap(x=pmap.x.values, y=pmap.y.values, z=_or_none(np.isfinite(www), www),
                              colorscale=[[0, NOT_WWW_COLOR], [1, WWW_COLOR]], zmin=0, zmax=1, showscale=False,
                              hovertemplate=f"{xl}=%{{x:.3g}}<br>{yl}=%{{y:.3g}}<br>all three rise=%{{z}}"
                              "<extra></extra>"), row=1, col=4)

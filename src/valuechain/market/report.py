@@ -174,7 +174,9 @@ def report_section(out_dir: Path) -> Section:
 
     # country presets
     presets = load_presets()
-    preset_rows, preset_data, points = [], {}, {}
+    preset_rows: list[list[Any]] = []
+    preset_data: dict[str, dict[str, Any]] = {}
+    points: dict[str, tuple[float, float]] = {}
     for code in ("US", "CN"):
         if code not in presets:
             continue
