@@ -248,7 +248,7 @@ def plot_timeline(events: Sequence[Any], trends: Any | None, path: Path, *, meas
         ax.annotate(d.isoformat(), (d, 4.45), fontsize=6, rotation=90, ha="right", va="top", color="#c0392b")
     for d, name in conf_days.items():
         ax.annotate(name, (d, 0.05), fontsize=6, rotation=90, ha="right", va="bottom", color="grey")
-    if has_trends:
+    if trends is not None and has_trends:
         ax2 = axes[1]
         column = "share" if measure == "share" else "per_10k_chars"
         data = trends.copy()

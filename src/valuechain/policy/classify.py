@@ -551,15 +551,15 @@ class PolicyClassifier:
         self._zh_words = frozenset(w for w in zh_words if len(w) > 1)
         self._zh_tokenizer: Any = None
         self._zh_rules = zh_neg
-        en = self.dictionaries.negation["en"]
+        en_neg = self.dictionaries.negation["en"]
 
         def lemmas(words: list[str]) -> list[str]:
             return [english_lemma(w) if w != "n't" else w for w in words]
 
         self._en_rules = NegationRules(
-            window=en.window, cues=lemmas(en.cues), adjacent_cues=lemmas(en.adjacent_cues),
-            stance_verbs=lemmas(en.stance_verbs), reversing_verbs=lemmas(en.reversing_verbs),
-            exceptions_after=lemmas(en.exceptions_after), scope_ends=lemmas(en.scope_ends),
+            window=en_neg.window, cues=lemmas(en_neg.cues), adjacent_cues=lemmas(en_neg.adjacent_cues),
+            stance_verbs=lemmas(en_neg.stance_verbs), reversing_verbs=lemmas(en_neg.reversing_verbs),
+            exceptions_after=lemmas(en_neg.exceptions_after), scope_ends=lemmas(en_neg.scope_ends),
         )
 
     @property

@@ -10,6 +10,7 @@ The snapshots are read from ``valuechain.config.data_dir()/policy`` and never co
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import json
 import re
@@ -43,13 +44,13 @@ class Document:
     language: str
     title: str
     text: str
-    date: date
-    date_low: date
-    date_high: date
+    date: dt.date
+    date_low: dt.date  # a field named ``date`` shadows the class inside the body: spell it dt.date
+    date_high: dt.date
     date_precision: str
     issuing_body: str
     url: str = ""
-    publication_date: date | None = None
+    publication_date: dt.date | None = None
     doc_type: str = ""
     source: str = ""
 

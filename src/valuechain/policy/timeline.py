@@ -21,6 +21,7 @@ reported public fact not checked here).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from dataclasses import asdict, dataclass
 from datetime import date
 from importlib import resources
@@ -71,8 +72,8 @@ class PolicyEvent:
     """One dated event of the curated timeline."""
 
     event_id: str
-    date: date
-    publication_date: date | None
+    date: dt.date
+    publication_date: dt.date | None  # the field ``date`` shadows the class here: spell it dt.date
     country: str
     issuing_body: str
     title_original: str
