@@ -182,6 +182,10 @@ def test_import_saved_api_bodies_as_one_object_array_and_lines(shared_data, tmp_
     ("model_id,metadata\n", ".csv", "holds no model records"),
     ("just some words\n", ".txt", "neither JSON lines"),
     ("[1, 2", ".json", "not valid JSON"),
+    # json raises a plain ValueError (no .msg) for integers past Python's digit limit
+    ('{"id": "a/b"}\n{"id": "c/d", "downloads": ' + "1" * 5000 + "}\n", ".jsonl",
+     r"Line 2 .* not valid JSON \(Exceeds the limit"),
+    ('[{"id": "a/b", "downloads": ' + "1" * 5000 + "}]", ".json", r"not valid JSON \(Exceeds the limit"),
 ])
 def test_bad_files_raise_one_sentence_and_write_nothing(tmp_path, shared_data, content, suffix, message):
     store = Store(tmp_path / "s.duckdb")

@@ -144,6 +144,8 @@ def diffusion(
 
     Each derivative is counted once (a merge of bases from different countries is 'mixed').
     """
+    from datetime import date
+
     from valuechain.ecosystem import diffusion as diff
     from valuechain.ecosystem.repackagers import load_rules
     from valuechain.output import source
@@ -152,7 +154,7 @@ def diffusion(
     until_date = diff.parse_date(until, "--until", end_of_month=True)
     if since_date and until_date and since_date > until_date:
         raise InputError(f"The --since date {since} is after the --until date {until}.")
-    relation = diff.check_relation(relation)
+    relation_name = diff.check_relation(relation)
     if plot is not None:
         _check_plot_path(plot)
     if rows_out is not None and (rows_out.is_dir() or rows_out.suffix.lower() != ".csv"):
@@ -169,8 +171,10 @@ def diffusion(
 
     con = spark_backend(spark_master) if spark_master else None
     table = as_table(data.derivatives)
-    filters = {"since": since_date, "until": until_date, "pipeline_tag": pipeline_tag, "relation": relation}
-    monthly = diff.monthly_series(table, con=con, **filters)
+    filters: dict[str, date | str | None] = {"since": since_date, "until": until_date,
+                                            "pipeline_tag": pipeline_tag, "relation": relation_name}
+    monthly = diff.monthly_series(table, con=con, since=since_date, until=until_date, pipeline_tag=pipeline_tag,
+                                  relation=relation_name)
     share = diff.cn_us_share(monthly)
     totals = origin_totals(table, con=con, **filters)
     if rows_out is not None:
@@ -186,7 +190,7 @@ def diffusion(
     sources = data.sources + [source("shock and confounder dates", "specs/ecosystem-measurement.md §1")]
     if json_out:
         clitools.print_json({
-            "filters": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()},
+            "filters": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items()},
             "derivatives": int(monthly["derivatives"].sum()) if len(monthly) else 0,
             "unattributed_models": data.lineage.stats["unattributed_models"],
             "undated_derivatives": data.undated,

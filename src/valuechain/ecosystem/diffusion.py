@@ -296,7 +296,8 @@ def plot_diffusion(monthly: pd.DataFrame, path: str | Path, *, title: str = "", 
     bottom.set_xlabel("month the derivative was created on the Hub")
     bottom.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=12))
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    styles = {"shock": {"color": "#b00000", "ls": "--"}, "confounder": {"color": "#666666", "ls": ":"}}
+    styles: dict[str, dict[str, Any]] = {"shock": {"color": "#b00000", "ls": "--"},
+                                         "confounder": {"color": "#666666", "ls": ":"}}
     if len(wide):
         lo, hi = wide["month"].min() - pd.Timedelta(days=31), wide["month"].max() + pd.Timedelta(days=62)
         for when, label, kind in shock_lines():

@@ -83,6 +83,17 @@ def _open(path: Path, mode: str, **kwargs: Any) -> Any:
     return path.open(mode, **kwargs)
 
 
+def _json_problem(exc: ValueError, *, with_line: bool) -> str:
+    """What is wrong with a JSON text, in a few words.
+
+    ``json`` raises :class:`json.JSONDecodeError` (with ``msg``/``lineno``) for bad syntax, but a plain
+    :class:`ValueError` without them for, e.g., an integer longer than Python's 4300-digit limit.
+    """
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno}" if with_line else exc.msg
+    return str(exc).split(":", 1)[0]
+
+
 def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
     with _open(path, "rt", encoding="utf-8") as handle:
         try:
@@ -92,7 +103,8 @@ def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
                 try:
                     value = json.loads(line)
                 except ValueError as exc:
-                    raise InputError(f"Line {number} of {path} is not valid JSON ({exc.msg}).") from None
+                    raise InputError(f"Line {number} of {path} is not valid JSON ({_json_problem(exc, with_line=False)}).") \
+                        from None
                 if not isinstance(value, dict):
                     raise InputError(f"Line {number} of {path} is not a JSON object describing a model.")
                 yield value
@@ -110,7 +122,7 @@ def _json_document(path: Path) -> list[dict[str, Any]]:
     except UnicodeDecodeError:
         raise InputError(f"The file {path} is not UTF-8 text.") from None
     except ValueError as exc:
-        raise InputError(f"The file {path} is not valid JSON ({exc.msg} at line {exc.lineno}).") from None
+        raise InputError(f"The file {path} is not valid JSON ({_json_problem(exc, with_line=True)}).") from None
     except (OSError, EOFError):
         raise InputError(f"The file {path} is a damaged or truncated gzip file.") from None
     if isinstance(data, dict):

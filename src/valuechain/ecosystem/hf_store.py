@@ -136,8 +136,10 @@ def lineage_edges(model_id: str, tags: Iterable[str] | None,
     edges: list[tuple[str, str, str, str]] = []
     seen: set[str] = set()
     card = card if isinstance(card, Mapping) else None
-    tags = tags if isinstance(tags, (list, tuple)) else list(tags) if hasattr(tags, "__iter__") else []
-    for relation, parent in parse_base_model_tags(tags):
+    tag_list: list[str] | tuple[str, ...] = (
+        tags if isinstance(tags, (list, tuple)) else list(tags) if tags is not None and hasattr(tags, "__iter__")
+        else [])
+    for relation, parent in parse_base_model_tags(tag_list):
         if parent != model_id and parent not in seen:
             seen.add(parent)
             edges.append((model_id, parent, relation, "tag"))

@@ -526,8 +526,9 @@ def _model_origins(names: Any, res: RootResolution, counted: Any, root_country: 
         multi_values = pd.Series([tuple(str(label_array[c]) for c in g) for g in groups], dtype=object)
         countries.iloc[np.unique(m_nodes)] = multi_values.to_numpy()
     root_names = np.asarray(names[res.roots], dtype=object)
-    first_root = np.where(n_roots > 0, root_names[np.minimum(first_family, len(res.roots) - 1)]
-                          if len(res.roots) else None, None)
+    no_root = np.full(n, None, dtype=object)
+    first_root = (np.where(n_roots > 0, root_names[np.minimum(first_family, len(res.roots) - 1)], no_root)
+                  if len(res.roots) else no_root)
     return pd.DataFrame({"model": names, "n_roots": n_roots, "root": first_root,
                          "countries": countries.to_numpy(), "origin": origin})
 

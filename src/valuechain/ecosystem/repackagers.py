@@ -174,7 +174,8 @@ class RepackagerResolution:
     def frame(self) -> Any:
         import pandas as pd
 
-        rows = [(repo, target, self.method[repo]) for repo, target in sorted(self.mapping.items())]
+        rows: list[tuple[str, str | None, str]] = [
+            (repo, target, self.method[repo]) for repo, target in sorted(self.mapping.items())]
         rows += [(repo, None, "unresolved") for repo in sorted(self.unresolved)]
         return pd.DataFrame(rows, columns=["repo", "resolved_to", "method"])
 
@@ -235,8 +236,8 @@ def resolve_repackagers(parentless: Iterable[str], *, known: Iterable[str],
             continue
         if not (is_account or is_mirror or suffix_marked):
             continue
-        digest = hashes.get(repo)
-        same = [m for m in by_hash.get(digest, []) if m != repo and _namespace(m) != ns] if digest else []
+        repo_digest = hashes.get(repo)
+        same = [m for m in by_hash.get(repo_digest, []) if m != repo and _namespace(m) != ns] if repo_digest else []
         if same:
             result.mapping[repo] = sorted(same, key=rank)[0]
             result.method[repo] = "hash"
