@@ -20,6 +20,7 @@ venv: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
 
 # The dashboard's end-to-end test drives Debian's chromium through Playwright (no browser download).
 browser:
