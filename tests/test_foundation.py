@@ -133,3 +133,16 @@ def test_atomic_write_gives_the_usual_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_tables_in_a_pipe_are_not_cut_at_80_columns(monkeypatch):
+    import os
+
+    from valuechain import clitools
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert clitools.console().width == clitools.PIPE_WIDTH  # pytest captures stdout: not a terminal
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    proc = subprocess.run([sys.executable, "-m", "valuechain", "market", "effects"], capture_output=True,
+                          text=True, env=env, check=True)
+    assert max(len(line) for line in proc.stdout.splitlines()) > 80

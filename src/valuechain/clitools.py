@@ -13,10 +13,21 @@ JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON in
 DB_OPTION = typer.Option(None, "--db", help="DuckDB store file (default: $VALUECHAIN_HOME/valuechain.duckdb).")
 
 
+#: Width of tables written to a file or a pipe (Rich would wrap them at 80 columns and cut cells).
+PIPE_WIDTH = 160
+
+
 def console(stderr: bool = False) -> Any:
+    """A Rich console; on a terminal it uses the terminal's width, in a pipe or file ``PIPE_WIDTH``
+    (unless ``COLUMNS`` is set), so that saved tables stay readable."""
+    import os
+
     from rich.console import Console
 
-    return Console(stderr=stderr)
+    out = Console(stderr=stderr)
+    if not out.is_terminal and not os.environ.get("COLUMNS"):
+        out.width = PIPE_WIDTH
+    return out
 
 
 def print_json(payload: Any, sources: list[dict[str, Any]] | None = None) -> None:
