@@ -45,6 +45,21 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def with_provenance(frame: pd.DataFrame, source: str | None = None,
+                    fetched_at: datetime | None = None) -> pd.DataFrame:
+    """Fill the provenance columns ``source`` and ``fetched_at`` of ``frame`` in place where missing.
+
+    A frame without a ``source`` column needs ``source``; rows are never stored without provenance.
+    """
+    if "source" not in frame.columns:
+        if source is None:
+            raise ValueError("rows need a source (provenance)")
+        frame["source"] = source
+    if "fetched_at" not in frame.columns:
+        frame["fetched_at"] = fetched_at or utcnow()
+    return frame
+
+
 class Store:
     """A DuckDB database file (or ``:memory:``) with migrations and transactional writes."""
 
@@ -120,13 +135,7 @@ class Store:
     def insert_frame(self, table: str, frame: pd.DataFrame, *, source: str | None = None,
                      fetched_at: datetime | None = None) -> int:
         """Append a DataFrame to ``table`` in one transaction, filling provenance columns if missing."""
-        frame = frame.copy()
-        if "source" not in frame.columns:
-            if source is None:
-                raise ValueError("rows need a source (provenance)")
-            frame["source"] = source
-        if "fetched_at" not in frame.columns:
-            frame["fetched_at"] = fetched_at or utcnow()
+        frame = with_provenance(frame.copy(), source, fetched_at)
         columns = ", ".join(f'"{c}"' for c in frame.columns)
         self.con.register("_incoming", frame)
         try:

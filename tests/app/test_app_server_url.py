@@ -18,7 +18,7 @@ def test_str_host_and_ipv6_literal():
 
 def test_non_inet_address_is_rejected():
     with pytest.raises(ValueError, match="socket address"):
-        base_url("/tmp/socket")
+        base_url("relative/unix.sock")
 
 
 def test_serve_in_thread_url_is_reachable(tmp_path):

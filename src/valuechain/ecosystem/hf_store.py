@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from valuechain.store import PROVENANCE_COLUMNS, Schema, Store, utcnow
+from valuechain.store import PROVENANCE_COLUMNS, Schema, Store, utcnow, with_provenance
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -201,12 +201,7 @@ def prepare_frames(frame: pd.DataFrame, *, source: str | None = None,
     for column in MODEL_COLUMNS:
         if column not in frame.columns:
             frame[column] = None
-    if "source" not in frame.columns:
-        if source is None:
-            raise ValueError("rows need a source (provenance)")
-        frame["source"] = source
-    if "fetched_at" not in frame.columns:
-        frame["fetched_at"] = fetched_at or utcnow()
+    with_provenance(frame, source, fetched_at)
     extra = [c for c in frame.columns if c not in (*MODEL_COLUMNS, "source", "fetched_at")]
     edges = lineage_frame(frame, extra)  # before card_data is serialised: no JSON round trip
     edges = edges[[*extra, *LINEAGE_COLUMNS, "source", "fetched_at"]]
