@@ -1,4 +1,4 @@
-"""Build ``src/valuechain/ecosystem/data/org_countries.csv``: Hugging Face organisation -> ISO country.
+"""Build ``src/valuechain/reference/data/org_countries.csv``: Hugging Face organisation -> ISO country.
 
 Reproducible: ``python scripts/build_org_countries.py [--data ../shared/data]``.
 
@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src" / "valuechain" / "ecosystem" / "data" / "org_countries.csv"
+OUT = ROOT / "src" / "valuechain" / "reference" / "data" / "org_countries.csv"
 
 ATOM_FILE = "ecosystem/atom-tracked-models/metadata/organization_regions.csv"
 EPOCH_FILES = (

@@ -33,7 +33,7 @@ def random_derivatives(n: int, seed: int = 3):
     import numpy as np
     import pandas as pd
 
-    from valuechain.ecosystem.origin import origin_group
+    from valuechain.reference.origin import origin_group
 
     rng = np.random.default_rng(seed)
     start = np.datetime64("2022-01-01T00:00:00")

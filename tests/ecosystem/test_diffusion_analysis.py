@@ -10,6 +10,7 @@ from valuechain.ecosystem import diffusion as diff
 from valuechain.ecosystem.lineage import analyse_lineage
 from valuechain.ecosystem.pipeline import origin_totals
 from valuechain.errors import InputError
+from valuechain.reference.events import CONFOUNDERS, SHOCKS
 from valuechain.store import Store
 
 R1_INFO = "ecosystem/hf-deepseek-r1-tree/model-info-2025-04-10.csv"
@@ -106,7 +107,7 @@ def test_figure_is_written_atomically_in_the_suffix_format_and_names_its_populat
     assert text.lstrip().startswith("<?xml") and "<svg" in text
     # title: how many derivatives, which months, what population; every shock in range labelled
     for words in ("224 derivatives", "2024-11 to 2025-04", "the R1 tree of 2025-04-10",
-                  "AI diffusion framework (2025-01-13)", "DeepSeek-R1 (2025-01-20)", "U.S. policy shock"):
+                  "Framework for AI Diffusion (2025-01-13)", "DeepSeek-R1 (2025-01-20)", "U.S. policy shock"):
         assert words in text, words
 
 
@@ -123,9 +124,9 @@ def test_date_and_relation_parsing():
 
 
 def test_shock_dates_are_the_specs():
-    dates = [d for d, _ in diff.SHOCKS]
+    dates = list(SHOCKS)
     assert dates == ["2022-08-09", "2022-10-07", "2023-10-17", "2024-04-04", "2024-12-02", "2025-01-13"]
-    assert [d for d, _ in diff.CONFOUNDERS] == ["2022-11-30", "2023-02-24", "2023-07-18", "2025-01-20"]
+    assert list(CONFOUNDERS) == ["2022-11-30", "2023-02-24", "2023-07-18", "2025-01-20"]
 
 
 def test_empty_store_is_one_sentence():

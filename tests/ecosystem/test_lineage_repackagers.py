@@ -43,7 +43,7 @@ def test_weight_hash_beats_names_and_unmatched_copies_are_unresolved():
 
 
 def test_mirror_accounts_resolve_only_to_known_organisations():
-    from valuechain.ecosystem.origin import load_org_countries
+    from valuechain.reference.origin import load_org_countries
 
     origins = load_org_countries()
     result = resolve_repackagers(["NousResearch/Meta-Llama-3-8B", "NousResearch/Hermes-2-Pro"],

@@ -8,7 +8,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from valuechain.report.section import Figure, Section
+from valuechain.section import Figure, Section
 
 NOTE = ("The five governance models and the nearest Gereffi-Humphrey-Sturgeon value-chain types are OUR "
         "operationalisation of Foster, “Openness in AI and downstream governance: a global value chain approach” "

@@ -9,6 +9,7 @@ import typer
 from valuechain import clitools
 from valuechain.ecosystem.cli import app, hf_app  # noqa: F401
 from valuechain.errors import InputError
+from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
@@ -51,9 +52,9 @@ def lineage(
     those that cannot be traced are reported and never counted as origins.
     """
     from valuechain.ecosystem.lineage import analyse_lineage, is_store_path, read_edges_csv
-    from valuechain.ecosystem.origin import load_org_countries
     from valuechain.ecosystem.repackagers import load_rules
     from valuechain.output import atomic_path
+    from valuechain.reference.origin import load_org_countries
 
     if unresolved_out is not None and unresolved_out.is_dir():
         raise InputError(f"The --unresolved path {unresolved_out} is a directory; give a CSV file name.")
@@ -198,8 +199,8 @@ def diffusion(
             "monthly": _records(monthly),
             "share": _records(share),
             "by_origin": _records(totals),
-            "shocks": [{"date": d, "label": label} for d, label in diff.SHOCKS],
-            "confounders": [{"date": d, "label": label} for d, label in diff.CONFOUNDERS],
+            "shocks": [{"date": d, "label": label} for d, label in SHOCKS.items()],
+            "confounders": [{"date": d, "label": label} for d, label in CONFOUNDERS.items()],
             "plot": str(plot) if plot else None,
             "rows": str(rows_out) if rows_out else None,
             "engine": f"spark ({spark_master})" if spark_master else "duckdb",

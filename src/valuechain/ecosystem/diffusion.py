@@ -20,28 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from valuechain.errors import InputError
+from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from valuechain.ecosystem.lineage import LineageResult
 
-#: U.S. policy shocks (spec §1; 2024-04-04 and 2024-12-02 both support the paper's "2024 revision").
-SHOCKS: tuple[tuple[str, str], ...] = (
-    ("2022-08-09", "CHIPS and Science Act"),
-    ("2022-10-07", "BIS advanced-computing export controls"),
-    ("2023-10-17", "BIS rule update"),
-    ("2024-04-04", "BIS rule revision (2024-04)"),
-    ("2024-12-02", "BIS rule revision (2024-12)"),
-    ("2025-01-13", "AI diffusion framework"),
-)
-#: Releases that confound any before/after comparison (shown on every timeline).
-CONFOUNDERS: tuple[tuple[str, str], ...] = (
-    ("2022-11-30", "ChatGPT"),
-    ("2023-02-24", "LLaMA"),
-    ("2023-07-18", "Llama 2"),
-    ("2025-01-20", "DeepSeek-R1"),
-)
 GROUPS = ("CN", "US", "other", "mixed", "unknown")
 
 
@@ -110,7 +95,7 @@ def derivatives_frame(models: pd.DataFrame, lineage: LineageResult) -> pd.DataFr
     """
     import pandas as pd
 
-    from valuechain.ecosystem.origin import origin_group
+    from valuechain.reference.origin import origin_group
 
     attributed = lineage.models[(~lineage.models["is_root"]) & (lineage.models["n_roots"] > 0)]
     meta = models.rename(columns={"id": "model"})
@@ -188,7 +173,7 @@ def load_from_store(store: Any, *, rules: Any = None, origins: Any = None) -> Di
     sources = [output.source("Hugging Face model records in the store", str(src), retrieved=str(when)[:19])
                for src, when in fetched.items()]
     sources.append(output.source("valuechain organisation->country table",
-                                 "valuechain/ecosystem/data/org_countries.csv",
+                                 "valuechain/reference/data/org_countries.csv",
                                  note="seeded from ATOM (Apache-2.0) and Epoch AI (CC-BY-4.0)"))
     return DiffusionData(frame, lineage, sources, undated=int(in_store.sum()) - len(frame),
                          not_in_store=int((~in_store).sum()))
@@ -249,8 +234,8 @@ def largest_families(lineage: LineageResult, top: int = 20) -> pd.DataFrame:
 
 def shock_lines() -> list[tuple[date, str, str]]:
     """(date, label, kind) of the shocks and confounders, in date order."""
-    lines = [(date.fromisoformat(d), label, "shock") for d, label in SHOCKS]
-    lines += [(date.fromisoformat(d), label, "confounder") for d, label in CONFOUNDERS]
+    lines = [(date.fromisoformat(d), label, "shock") for d, label in SHOCKS.items()]
+    lines += [(date.fromisoformat(d), label, "confounder") for d, label in CONFOUNDERS.items()]
     return sorted(lines)
 
 

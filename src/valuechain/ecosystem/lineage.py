@@ -401,14 +401,14 @@ def analyse_lineage(edges: pd.DataFrame, *, rules: Any = None, catalogue: Any = 
     Re-packager repos without a parent are first traced to the original they re-package
     (:mod:`valuechain.ecosystem.repackagers`); those that cannot be traced are kept out of the root
     list (reported in ``.repackagers`` with ``resolved_to`` empty). Each root gets its organisation's
-    country (:mod:`valuechain.ecosystem.origin`); each model gets the origin of its roots, ``mixed`` when
+    country (:mod:`valuechain.reference.origin`); each model gets the origin of its roots, ``mixed`` when
     they differ. ``extra_models`` adds parentless models without edges (e.g. bases known from a store).
     """
     import numpy as np
     import pandas as pd
 
-    from valuechain.ecosystem import origin as origin_mod
     from valuechain.ecosystem.repackagers import load_rules, resolve_repackagers
+    from valuechain.reference import origin as origin_mod
 
     rules = rules or load_rules()
     origins = origins if origins is not None else origin_mod.load_org_countries()
@@ -494,7 +494,7 @@ def _model_origins(names: Any, res: RootResolution, counted: Any, root_country: 
     import numpy as np
     import pandas as pd
 
-    from valuechain.ecosystem.origin import MIXED, UNKNOWN
+    from valuechain.reference.origin import MIXED, UNKNOWN
 
     n = len(names)
     keep = np.asarray(counted)[res.member_family]

@@ -193,7 +193,7 @@ def resolve_repackagers(parentless: Iterable[str], *, known: Iterable[str],
 
     ``known`` are the models of the graph, ``catalogue`` further known model ids (the rules'
     ``known_models`` are always added), ``hashes`` model id -> weight hash, ``out_degree`` the number of
-    direct derivatives (a ranking hint), ``origins`` an :class:`~valuechain.ecosystem.origin.OrgCountries`.
+    direct derivatives (a ranking hint), ``origins`` an :class:`~valuechain.reference.origin.OrgCountries`.
     """
     import pandas as pd
 

@@ -11,7 +11,8 @@ import html
 from pathlib import Path
 from typing import Any
 
-from valuechain.report.section import Figure, Section
+from valuechain.reference.events import CONFOUNDERS, SHOCKS
+from valuechain.section import Figure, Section
 
 EDGES = "ecosystem/hf-lineage/edges-text-generation-2025-06.csv"
 R1_INFO = "ecosystem/hf-deepseek-r1-tree/model-info-2025-04-10.csv"
@@ -79,8 +80,8 @@ def report_section(out_dir: Path) -> Section:
     from valuechain import config
     from valuechain.ecosystem import diffusion as diff
     from valuechain.ecosystem.lineage import analyse_lineage, read_edges_csv
-    from valuechain.ecosystem.origin import load_org_countries
     from valuechain.output import source
+    from valuechain.reference.origin import load_org_countries
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -146,8 +147,8 @@ def report_section(out_dir: Path) -> Section:
         "whole). Run `valuechain hf sync` and `valuechain ecosystem diffusion` for the Hub-wide series.",
         "Origins come from valuechain's organisation table (ATOM regions and Epoch AI countries plus "
         "hand-curated rows, each with its source); individuals' accounts stay 'unknown'.",
-        f"U.S. policy shocks (red, dashed): {', '.join(d for d, _ in diff.SHOCKS)}; confounding releases "
-        f"(grey, dotted): {', '.join(f'{label} ({d})' for d, label in diff.CONFOUNDERS)}. The figure shows "
+        f"U.S. policy shocks (red, dashed): {', '.join(d for d in SHOCKS)}; confounding releases "
+        f"(grey, dotted): {', '.join(f'{label} ({d})' for d, label in CONFOUNDERS.items())}. The figure shows "
         "timing, not causal effects.",
     ]
     sources = [
@@ -156,7 +157,7 @@ def report_section(out_dir: Path) -> Section:
         source("ATOM Project organisation regions (Interconnects-AI/tracked-models @ 3cd80206, Apache-2.0)",
                "https://github.com/Interconnects-AI/tracked-models"),
         source("Epoch AI model databases (CC-BY-4.0; credit Epoch AI)", "https://epoch.ai/data"),
-        source("valuechain organisation->country table", "valuechain/ecosystem/data/org_countries.csv"),
+        source("valuechain organisation->country table", "valuechain/reference/data/org_countries.csv"),
     ]
     return Section(
         key="ecosystem",

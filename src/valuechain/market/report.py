@@ -11,7 +11,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from valuechain.report.section import Figure, Section
+from valuechain.section import Figure, Section
 
 NOTE_RECONSTRUCTION = (
     "The market model is our reconstruction of Qian, Mehra & Liu, 'The Economics of AI Supply Chain "

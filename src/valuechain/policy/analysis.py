@@ -220,7 +220,7 @@ def plot_timeline(events: Sequence[Any], trends: Any | None, path: Path, *, meas
     import matplotlib.pyplot as plt
 
     from valuechain.output import atomic_path
-    from valuechain.policy.timeline import CONFOUNDERS, SHOCKS
+    from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
     shock_days = [date.fromisoformat(s) for s in (shocks or SHOCKS)]
     conf_days = {date.fromisoformat(k): v for k, v in CONFOUNDERS.items()}

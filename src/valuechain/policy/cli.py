@@ -47,13 +47,12 @@ def timeline_command(
 ) -> None:
     """The curated, sourced timeline of U.S. shocks and promotion measures, Chinese policy documents and confounders."""
     from valuechain.policy.timeline import (
-        CONFOUNDERS,
-        SHOCKS,
         events_path,
         load_events,
         timeline,
         timeline_sources,
     )
+    from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
     events = timeline(country, since, until, category or None)
     if save:
@@ -178,7 +177,7 @@ def trends_command(
     groups = {"country": ["country"], "body": ["country", "issuing_body"], "both": ["country", "issuing_body"]}
     if by not in groups:
         raise InputError(f"The grouping {by!r} is not supported; use country, body or both.")
-    from valuechain.policy.timeline import SHOCKS
+    from valuechain.reference.events import SHOCKS
 
     if plot:
         from valuechain.policy.analysis import check_figure_path

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from valuechain.report.section import Figure, Section
+from valuechain.section import Figure, Section
 
 REPORT_SHOCK = date(2022, 10, 7)
 
@@ -39,7 +39,8 @@ def report_section(out_dir: Path) -> Section:
     )
     from valuechain.policy.classify import default_classifier, default_dictionary_path
     from valuechain.policy.corpora import load_agora, load_cn_policy, load_gwr
-    from valuechain.policy.timeline import CONFOUNDERS, SHOCKS, load_events, timeline_sources
+    from valuechain.policy.timeline import load_events, timeline_sources
+    from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -31,26 +31,6 @@ from typing import Any
 from valuechain.errors import InputError
 from valuechain.policy.corpora import parse_date
 
-# The export-control shocks of Jin et al. (2026) supported out of the box (the dates of the spec,
-# shared/specs/ecosystem-measurement.md §1). Each is the ``date`` of its timeline event except 2024-04-04:
-# the corrections to the 2023 rules were released on 2024-03-29 (their ``date``) and published and in
-# force on 2024-04-04 (their ``publication_date``), the date the spec uses. The paper's "2024 revision"
-# is either that rule or the December 2024 package, so both are kept and reported.
-SHOCKS: dict[str, str] = {
-    "2022-08-09": "CHIPS and Science Act",
-    "2022-10-07": "BIS advanced-computing rules (round 1)",
-    "2023-10-17": "BIS advanced-computing rules (round 2)",
-    "2024-04-04": "BIS corrections to the 2023 rules (released 2024-03-29, in force 2024-04-04)",
-    "2024-12-02": "BIS December 2024 package (HBM, SME, Entity List)",
-    "2025-01-13": "Framework for AI Diffusion",
-}
-# Confounders shown on every timeline.
-CONFOUNDERS: dict[str, str] = {
-    "2022-11-30": "ChatGPT",
-    "2023-02-24": "LLaMA",
-    "2023-07-18": "Llama 2",
-    "2025-01-20": "DeepSeek-R1",
-}
 # Events of the research draft that are not in the timeline, and why (no official source could be confirmed).
 DROPPED_DRAFT_EVENTS: dict[tuple[str, str], str] = {
     ("2021-11-30", "CN"): "14th FYP for Software & IT Services: no official URL confirmed offline",

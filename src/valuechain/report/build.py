@@ -1,7 +1,7 @@
 """Assemble the observatory report: one HTML page (plus ``report.json``) from the domains' sections.
 
 The data flows one way: each domain's ``report_section`` runs its analyses on the embedded default
-data and returns a :class:`~valuechain.report.section.Section`; this module only lays them out.
+data and returns a :class:`~valuechain.section.Section`; this module only lays them out.
 The report is written to a temporary directory and moved into place at the end, so an interrupted
 build leaves the previous report intact.
 """
@@ -24,7 +24,7 @@ from typing import Any
 from valuechain import SCHEMA_VERSION, __version__
 from valuechain.errors import InputError
 from valuechain.output import dumps
-from valuechain.report.section import Section
+from valuechain.section import Section
 
 #: Report chapters in order: key -> module providing ``report_section(out_dir) -> Section``.
 SECTIONS: dict[str, str] = {

@@ -60,9 +60,9 @@ class OrgCountries:
 
 def load_org_countries(extra: str | Path | None = None) -> OrgCountries:
     """The packaged table, optionally overridden row by row by a user CSV with the same columns."""
-    text = resources.files("valuechain.ecosystem").joinpath("data").joinpath(ORG_FILE).read_text(encoding="utf-8")
-    rows = _parse(text, f"valuechain/ecosystem/data/{ORG_FILE}")
-    source = f"valuechain/ecosystem/data/{ORG_FILE}"
+    text = resources.files("valuechain.reference").joinpath("data").joinpath(ORG_FILE).read_text(encoding="utf-8")
+    rows = _parse(text, f"valuechain/reference/data/{ORG_FILE}")
+    source = f"valuechain/reference/data/{ORG_FILE}"
     if extra is not None:
         path = Path(extra)
         if not path.is_file():

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from valuechain.ecosystem.origin import MIXED, UNKNOWN, combine_origins, load_org_countries, origin_group
 from valuechain.errors import InputError
+from valuechain.reference.origin import MIXED, UNKNOWN, combine_origins, load_org_countries, origin_group
 
 REPO = Path(__file__).resolve().parents[2]
-SHIPPED = REPO / "src" / "valuechain" / "ecosystem" / "data" / "org_countries.csv"
+SHIPPED = REPO / "src" / "valuechain" / "reference" / "data" / "org_countries.csv"
 
 
 def test_table_has_at_least_300_sourced_organisations_with_valid_codes():
