@@ -160,7 +160,8 @@ def test_a_shock_after_the_last_document_says_so(cn_policy_themes):
 
 
 def test_every_trends_figure_shows_the_us_shocks_and_confounders(cn_policy_themes, tmp_path):
-    from valuechain.policy.timeline import CONFOUNDERS, SHOCKS, load_events
+    from valuechain.policy.timeline import load_events
+    from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
     events = events_for_figure(load_events(), {"CN"})
     days = {e.date.isoformat() for e in events} | {e.publication_date.isoformat() for e in events if e.publication_date}

@@ -10,15 +10,14 @@ import pytest
 from valuechain.errors import InputError
 from valuechain.policy.timeline import (
     CATEGORIES,
-    CONFOUNDERS,
     DROPPED_DRAFT_EVENTS,
-    SHOCKS,
     draft_events_path,
     events_path,
     load_events,
     timeline,
     timeline_sources,
 )
+from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
 
 def test_at_least_forty_complete_events():
