@@ -28,13 +28,20 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 FAMILY_SENTENCES = {
-    "qwen": ["We fine-tune Qwen2.5-7B on clinical notes", "Qwen-VL answers chart questions",
-             "a distilled Qwen 1.5 model"],
+    "qwen": [
+        "We fine-tune Qwen2.5-7B on clinical notes",
+        "Qwen-VL answers chart questions",
+        "a distilled Qwen 1.5 model",
+    ],
     "deepseek": ["DeepSeek-R1 reasoning traces", "we compare DeepSeek-V3 with dense baselines"],
     "llama": ["Llama 2 as a baseline", "LLaMA-3 8B adapted with LoRA"],
 }
-NEUTRAL = ("Graph neural networks for traffic forecasting", "A survey of soil moisture sensing",
-           "Open access citation advantage revisited", "Protein folding with diffusion models")
+NEUTRAL = (
+    "Graph neural networks for traffic forecasting",
+    "A survey of soil moisture sensing",
+    "Open access citation advantage revisited",
+    "Protein folding with diffusion models",
+)
 INSTITUTIONS = [
     ("I1", "https://ror.org/00aaaaa01", "Alibaba Group (China)", "CN", "company"),
     ("I2", "https://ror.org/00aaaaa02", "Tsinghua University", "CN", "education"),
@@ -54,16 +61,37 @@ def inverted_index(text: str) -> dict[str, list[int]]:
 
 
 # -- OpenAlex ----------------------------------------------------------------------------------------
-def openalex_works(shared_data: Path, n: int, family: str = "qwen", seed: int = 0,
-                   fulltext_only_every: int = 0, authors: bool = True) -> list[dict[str, Any]]:
+def openalex_works(
+    shared_data: Path,
+    n: int,
+    family: str = "qwen",
+    seed: int = 0,
+    fulltext_only_every: int = 0,
+    authors: bool = True,
+) -> list[dict[str, Any]]:
     """``n`` work objects in the real format of ``W2741809807.json`` whose title or abstract mention
     ``family`` (three in four; every ``fulltext_only_every``-th mentions it only in a hidden ``_fulltext``;
     ``authors=False`` leaves authorships empty, for large page counts)."""
-    real = json.loads((shared_data / "fixtures" / "openalex" / "W2741809807.json").read_text(encoding="utf-8"))
+    real = json.loads(
+        (shared_data / "fixtures" / "openalex" / "W2741809807.json").read_text(encoding="utf-8")
+    )
     template_authorship = real["authorships"][0]
     rng = random.Random(seed)
-    keep = ("id", "doi", "title", "display_name", "publication_year", "publication_date", "language", "type",
-            "authorships", "cited_by_count", "abstract_inverted_index", "updated_date", "created_date")
+    keep = (
+        "id",
+        "doi",
+        "title",
+        "display_name",
+        "publication_year",
+        "publication_date",
+        "language",
+        "type",
+        "authorships",
+        "cited_by_count",
+        "abstract_inverted_index",
+        "updated_date",
+        "created_date",
+    )
     works = []
     for i in range(n):
         work = {k: real[k] for k in keep if k != "authorships"}
@@ -72,30 +100,49 @@ def openalex_works(shared_data: Path, n: int, family: str = "qwen", seed: int = 
         hidden = fulltext_only_every and i % fulltext_only_every == fulltext_only_every - 1
         # i % 4: 0 → the abstract mentions the family, 1 and 2 → the title, 3 → neither
         title = f"{sentence}: {neutral}" if i % 4 in (1, 2) and not hidden else f"{neutral} ({i})"
-        abstract = f"In this study {sentence} and {neutral.lower()} are examined." if i % 4 == 0 and not hidden \
+        abstract = (
+            f"In this study {sentence} and {neutral.lower()} are examined."
+            if i % 4 == 0 and not hidden
             else f"In this study {neutral.lower()} is examined."
+        )
         year = 2022 + i % 4
-        work.update({
-            "id": f"https://openalex.org/W{4000000000 + i}", "doi": f"https://doi.org/10.9999/test.{i}",
-            "title": title, "display_name": title, "publication_year": year,
-            "publication_date": f"{year}-0{1 + i % 9}-1{i % 10}", "cited_by_count": i % 37,
-            "abstract_inverted_index": inverted_index(abstract),
-        })
+        work.update(
+            {
+                "id": f"https://openalex.org/W{4000000000 + i}",
+                "doi": f"https://doi.org/10.9999/test.{i}",
+                "title": title,
+                "display_name": title,
+                "publication_year": year,
+                "publication_date": f"{year}-0{1 + i % 9}-1{i % 10}",
+                "cited_by_count": i % 37,
+                "abstract_inverted_index": inverted_index(abstract),
+            }
+        )
         if hidden:
             work["_fulltext"] = f"Methods: {sentence}."
         authorships = []
         for position in range(1 + i % 3 if authors else 0):
             authorship = copy.deepcopy(template_authorship)
-            authorship["author"] = {"id": f"https://openalex.org/A{5000000000 + i * 3 + position}",
-                                    "display_name": f"Author {i}-{position}", "orcid": None}
+            authorship["author"] = {
+                "id": f"https://openalex.org/A{5000000000 + i * 3 + position}",
+                "display_name": f"Author {i}-{position}",
+                "orcid": None,
+            }
             authorship["author_position"] = "first" if position == 0 else "middle"
             if (i + position) % 7 == 6:  # an author without institution: OpenAlex's countries only
                 authorship["institutions"], authorship["countries"] = [], ["FR"]
             else:
                 iid, ror, name, country, kind = INSTITUTIONS[(i + position) % len(INSTITUTIONS)]
-                authorship["institutions"] = [{"id": f"https://openalex.org/{iid}", "display_name": name,
-                                               "ror": ror, "country_code": country, "type": kind,
-                                               "lineage": [f"https://openalex.org/{iid}"]}]
+                authorship["institutions"] = [
+                    {
+                        "id": f"https://openalex.org/{iid}",
+                        "display_name": name,
+                        "ror": ror,
+                        "country_code": country,
+                        "type": kind,
+                        "lineage": [f"https://openalex.org/{iid}"],
+                    }
+                ]
                 authorship["countries"] = [country]
             authorships.append(authorship)
         work["authorships"] = authorships
@@ -121,8 +168,9 @@ def _offset(cursor: str) -> int:
 class FaultyServer:
     """A threaded HTTP server on 127.0.0.1 whose subclasses answer ``GET`` and inject faults."""
 
-    def __init__(self, faults: dict[int, list[str]] | None = None, retry_after: str = "1",
-                 hang_seconds: float = 3.0):
+    def __init__(
+        self, faults: dict[int, list[str]] | None = None, retry_after: str = "1", hang_seconds: float = 3.0
+    ):
         self.faults = {k: list(v) for k, v in (faults or {}).items()}
         self.retry_after = retry_after
         self.hang_seconds = hang_seconds
@@ -173,8 +221,9 @@ class FaultyServer:
             pending = self.faults.get(page)
             return pending.pop(0) if pending else None
 
-    def answer(self, handler: BaseHTTPRequestHandler, page: int, body: bytes,
-               malformed: Callable[[], bytes]) -> None:
+    def answer(
+        self, handler: BaseHTTPRequestHandler, page: int, body: bytes, malformed: Callable[[], bytes]
+    ) -> None:
         """Send ``body`` for page ``page``, unless a fault is pending for it."""
         fault = self.take_fault(page)
         if fault == "429":
@@ -202,8 +251,14 @@ class FaultyServer:
             send(handler, 200, body)
 
 
-def send(handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str] | None = None,
-         cut: int | None = None, length: bool = True) -> None:
+def send(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes,
+    headers: dict[str, str] | None = None,
+    cut: int | None = None,
+    length: bool = True,
+) -> None:
     handler.send_response(status)
     handler.send_header("Content-Type", "application/json")
     if length:
@@ -273,18 +328,34 @@ class ReplayOpenAlex(FaultyServer):
         cursor = query.get("cursor", [None])[0]
         offset = 0 if cursor in (None, "*") else _offset(cursor)
         page = offset // size
-        items = [{k: v for k, v in w.items() if not k.startswith("_")} for w in selected[offset:offset + size]]
+        items = [
+            {k: v for k, v in w.items() if not k.startswith("_")} for w in selected[offset : offset + size]
+        ]
         more = offset + size < len(selected)
-        body = {"meta": {"count": len(selected), "db_response_time_ms": 12, "page": None, "per_page": per_page,
-                         "next_cursor": _cursor(offset + size) if more else None, "groups_count": None},
-                "results": items, "group_by": []}
-        self.answer(handler, page, json.dumps(body).encode(),
-                    lambda: json.dumps({"meta": {"count": 1}, "results": "not a list"}).encode())
+        body = {
+            "meta": {
+                "count": len(selected),
+                "db_response_time_ms": 12,
+                "page": None,
+                "per_page": per_page,
+                "next_cursor": _cursor(offset + size) if more else None,
+                "groups_count": None,
+            },
+            "results": items,
+            "group_by": [],
+        }
+        self.answer(
+            handler,
+            page,
+            json.dumps(body).encode(),
+            lambda: json.dumps({"meta": {"count": 1}, "results": "not a list"}).encode(),
+        )
 
 
 # -- PatentsView ----------------------------------------------------------------------------------------
-def patentsview_records(shared_data: Path, n_patents: int, n_publications: int, family_term: str = "Qwen",
-                        seed: int = 0) -> dict[str, list[dict[str, Any]]]:
+def patentsview_records(
+    shared_data: Path, n_patents: int, n_publications: int, family_term: str = "Qwen", seed: int = 0
+) -> dict[str, list[dict[str, Any]]]:
     """Records per resource (``patent``, ``publication``, ``g_claim``, ``pg_claim``) in the real formats of
     ``patent_5116621_all_fields.json``, ``publication_20010000002.json`` and the recorded claim bodies.
 
@@ -292,18 +363,26 @@ def patentsview_records(shared_data: Path, n_patents: int, n_publications: int, 
     only in a claim; patents are dated 2019-2024 and assigned to companies of several countries."""
     folder = shared_data / "fixtures" / "patentsview"
     patent = json.loads((folder / "patent_5116621_all_fields.json").read_text(encoding="utf-8"))["patents"][0]
-    publication = json.loads((folder / "publication_20010000002.json").read_text(
-        encoding="utf-8"))["publications"][0]
+    publication = json.loads((folder / "publication_20010000002.json").read_text(encoding="utf-8"))[
+        "publications"
+    ][0]
     assignee = patent["assignees"][0]
     rng = random.Random(seed)
-    companies = [("Alibaba Group Holding Limited", "CN", "3"), ("Google LLC", "US", "2"),
-                 ("Samsung Electronics Co., Ltd.", "KR", "3"), ("International Business Machines Corporation", "US", "2")]
+    companies = [
+        ("Alibaba Group Holding Limited", "CN", "3"),
+        ("Google LLC", "US", "2"),
+        ("Samsung Electronics Co., Ltd.", "KR", "3"),
+        ("International Business Machines Corporation", "US", "2"),
+    ]
     out: dict[str, list[dict[str, Any]]] = {"patent": [], "publication": [], "g_claim": [], "pg_claim": []}
 
     def texts(i: int) -> tuple[str, str, list[str]]:
         title = f"System for ranking documents {i}"
         abstract = "A method selects candidate passages and scores them with a neural network."
-        claims = ["1. A method comprising receiving a query.", "2. The method of claim 1, further comprising ranking."]
+        claims = [
+            "1. A method comprising receiving a query.",
+            "2. The method of claim 1, further comprising ranking.",
+        ]
         if i % 3 == 0:
             title = f"Serving a {family_term} language model on edge devices {i}"
         elif i % 3 == 1:
@@ -313,56 +392,125 @@ def patentsview_records(shared_data: Path, n_patents: int, n_publications: int, 
         return title, abstract, claims
 
     for i in range(n_patents):
-        record = copy.deepcopy({k: patent[k] for k in ("patent_id", "patent_title", "patent_abstract", "patent_date",
-                                                         "patent_year", "application", "assignees")})
+        record = copy.deepcopy(
+            {
+                k: patent[k]
+                for k in (
+                    "patent_id",
+                    "patent_title",
+                    "patent_abstract",
+                    "patent_date",
+                    "patent_year",
+                    "application",
+                    "assignees",
+                )
+            }
+        )
         title, abstract, claims = texts(i)
         year = 2019 + i % 6
         pid = str(11000000 + i * 7)
         company, country, code = companies[rng.randrange(len(companies))]
-        record.update({"patent_id": pid, "patent_title": title, "patent_abstract": abstract,
-                       "patent_date": f"{year}-03-1{i % 10}", "patent_year": year})
+        record.update(
+            {
+                "patent_id": pid,
+                "patent_title": title,
+                "patent_abstract": abstract,
+                "patent_date": f"{year}-03-1{i % 10}",
+                "patent_year": year,
+            }
+        )
         record["application"][0]["filing_date"] = f"{year - 2}-06-01"
-        record["assignees"] = [dict(assignee, assignee_organization=company, assignee_country=country,
-                                    assignee_type=code, assignee_sequence=0,
-                                    assignee_id=f"assignee-{i}")]
+        record["assignees"] = [
+            dict(
+                assignee,
+                assignee_organization=company,
+                assignee_country=country,
+                assignee_type=code,
+                assignee_sequence=0,
+                assignee_id=f"assignee-{i}",
+            )
+        ]
         out["patent"].append(record)
         for seq, text in enumerate(claims):
-            out["g_claim"].append({"patent_id": pid, "claim_number": f"{seq + 1:05d}", "claim_dependent": None,
-                                   "claim_text": text, "claim_sequence": seq, "exemplary": "0"})
+            out["g_claim"].append(
+                {
+                    "patent_id": pid,
+                    "claim_number": f"{seq + 1:05d}",
+                    "claim_dependent": None,
+                    "claim_text": text,
+                    "claim_sequence": seq,
+                    "exemplary": "0",
+                }
+            )
     for i in range(n_publications):
-        record = copy.deepcopy({k: publication[k] for k in ("document_number", "publication_title",
-                                                              "publication_abstract", "publication_date",
-                                                              "publication_year")})
+        record = copy.deepcopy(
+            {
+                k: publication[k]
+                for k in (
+                    "document_number",
+                    "publication_title",
+                    "publication_abstract",
+                    "publication_date",
+                    "publication_year",
+                )
+            }
+        )
         title, abstract, claims = texts(i + 1)
         year = 2020 + i % 5
         number = 20200000000 + i * 11
         company, country, code = companies[(i + 1) % len(companies)]
-        record.update({"document_number": number, "publication_title": title, "publication_abstract": abstract,
-                       "publication_date": f"{year}-07-0{1 + i % 9}", "publication_year": year,
-                       "assignees": [dict(assignee, assignee_organization=company, assignee_country=country,
-                                          assignee_type=code, assignee_sequence=0)]})
+        record.update(
+            {
+                "document_number": number,
+                "publication_title": title,
+                "publication_abstract": abstract,
+                "publication_date": f"{year}-07-0{1 + i % 9}",
+                "publication_year": year,
+                "assignees": [
+                    dict(
+                        assignee,
+                        assignee_organization=company,
+                        assignee_country=country,
+                        assignee_type=code,
+                        assignee_sequence=0,
+                    )
+                ],
+            }
+        )
         out["publication"].append(record)
         for seq, text in enumerate(claims):
-            out["pg_claim"].append({"document_number": number, "claim_number": f"{seq + 1:05d}",
-                                    "claim_text": text, "claim_sequence": seq, "claim_dependent": None})
+            out["pg_claim"].append(
+                {
+                    "document_number": number,
+                    "claim_number": f"{seq + 1:05d}",
+                    "claim_text": text,
+                    "claim_sequence": seq,
+                    "claim_dependent": None,
+                }
+            )
     return out
 
 
-RESULT_KEYS = {"patent": "patents", "publication": "publications", "g_claim": "g_claims", "pg_claim": "pg_claims"}
+RESULT_KEYS = {
+    "patent": "patents",
+    "publication": "publications",
+    "g_claim": "g_claims",
+    "pg_claim": "pg_claims",
+}
 
 
 def _matches(record: dict[str, Any], criterion: dict[str, Any]) -> bool:
     """Evaluate the PatentSearch query language (the operators the connector sends) on one record."""
-    (op, value), = criterion.items()
+    ((op, value),) = criterion.items()
     if op == "_or":
         return any(_matches(record, c) for c in value)
     if op == "_and":
         return all(_matches(record, c) for c in value)
     if op == "_text_phrase":
-        (field, phrase), = value.items()
+        ((field, phrase),) = value.items()
         return phrase.lower() in str(record.get(field) or "").lower()
     if op in ("_gte", "_lte"):
-        (field, bound), = value.items()
+        ((field, bound),) = value.items()
         current = str(record.get(field) or "")
         return current >= bound if op == "_gte" else current <= bound
     if op.startswith("_"):
@@ -381,8 +529,9 @@ class ReplayPatentsView(FaultyServer):
     Faults are keyed by ``(resource, page)`` through :meth:`fault_page`: page 0 of ``patent`` is index 0,
     other resources add 100 per resource in the order of :data:`RESULT_KEYS`."""
 
-    def __init__(self, records: dict[str, list[dict[str, Any]]], api_key: str, page_size: int = 1000,
-                 **kwargs: Any):
+    def __init__(
+        self, records: dict[str, list[dict[str, Any]]], api_key: str, page_size: int = 1000, **kwargs: Any
+    ):
         super().__init__(**kwargs)
         self.records = records
         self.api_key = api_key
@@ -421,7 +570,7 @@ class ReplayPatentsView(FaultyServer):
             offset = sum(1 for r in selected if [_sort_key(r.get(s)) for s in sort] <= after_key)
         page = offset // size if size else 0
         items = []
-        for record in selected[offset:offset + size]:
+        for record in selected[offset : offset + size]:
             item = {}
             for field in fields:
                 top, _, sub = field.partition(".")
@@ -432,6 +581,15 @@ class ReplayPatentsView(FaultyServer):
                 else:
                     item[top] = record[top]
             items.append(item)
-        body = {"error": False, "count": len(items), "total_hits": len(selected), RESULT_KEYS[resource]: items}
-        self.answer(handler, self.fault_page(resource, page), json.dumps(body).encode(),
-                    lambda: json.dumps({"error": False, "count": 1, RESULT_KEYS[resource]: "x"}).encode())
+        body = {
+            "error": False,
+            "count": len(items),
+            "total_hits": len(selected),
+            RESULT_KEYS[resource]: items,
+        }
+        self.answer(
+            handler,
+            self.fault_page(resource, page),
+            json.dumps(body).encode(),
+            lambda: json.dumps({"error": False, "count": 1, RESULT_KEYS[resource]: "x"}).encode(),
+        )

@@ -17,8 +17,12 @@ EMAIL = "researcher.polite@example.org"
 
 def fast_client(sleeps=None, timeout=5.0):
     """An OpenAlex client whose waits are recorded instead of slept (no rate limit)."""
-    return oa.openalex_client(sleep=(sleeps.append if sleeps is not None else (lambda s: None)),
-                              rate_per_second=None, max_attempts=5, timeout=timeout)
+    return oa.openalex_client(
+        sleep=(sleeps.append if sleeps is not None else (lambda s: None)),
+        rate_per_second=None,
+        max_attempts=5,
+        timeout=timeout,
+    )
 
 
 def expected_ids(works, field="title_and_abstract", term="qwen"):
@@ -35,7 +39,9 @@ def expected_ids(works, field="title_and_abstract", term="qwen"):
 
 
 def test_the_real_work_body_gives_its_work_row_and_authorships(shared_data):
-    body = json.loads((shared_data / "fixtures" / "openalex" / "W2741809807.json").read_text(encoding="utf-8"))
+    body = json.loads(
+        (shared_data / "fixtures" / "openalex" / "W2741809807.json").read_text(encoding="utf-8")
+    )
     row = oa.work_to_row(body)
     assert row["work_id"] == "W2741809807" and row["publication_year"] == 2018
     assert row["abstract"].startswith("Despite growing interest in Open Access (OA) to scholarly literature,")
@@ -46,7 +52,11 @@ def test_the_real_work_body_gives_its_work_row_and_authorships(shared_data):
     assert [r["author_index"] for r in rows] == sorted(r["author_index"] for r in rows)
     first = rows[0]
     assert (first["author_name"], first["institution_type"], first["country_code"], first["ror"]) == (
-        "Heather Piwowar", "company", "US", "https://ror.org/05ppvf150")
+        "Heather Piwowar",
+        "company",
+        "US",
+        "https://ror.org/05ppvf150",
+    )
     # the real quirk kept as OpenAlex says it: Université de Montréal typed "funder"
     montreal = [r for r in rows if r["institution_name"] and "Montréal" in r["institution_name"]]
     assert montreal and {r["institution_type"] for r in montreal} == {"funder"}
@@ -100,8 +110,11 @@ def test_cursor_paging_goes_past_ten_thousand_works(shared_data):
     works = openalex_works(shared_data, 13_600, authors=False)
     with ReplayOpenAlex(works, page_size=200) as server:
         store = Store(":memory:")
-        result = oa.sync_works(store, oa.WorkQuery(family="qwen", terms=("qwen",), endpoint=server.endpoint),
-                               client=fast_client())
+        result = oa.sync_works(
+            store,
+            oa.WorkQuery(family="qwen", terms=("qwen",), endpoint=server.endpoint),
+            client=fast_client(),
+        )
     n = store.query("SELECT count(*) AS n, count(DISTINCT work_id) AS d FROM openalex_works").iloc[0]
     assert n["n"] == n["d"] == 10_200 > 10_000
     assert result.pages == 51 and result.total_count == 10_200
@@ -147,8 +160,10 @@ def test_killed_sync_resumes_with_every_work_exactly_once(shared_data, monkeypat
     assert resumed.resumed and resumed.resumed_after_pages == (3 if fail_inside_transaction else 4)
     assert resumed.pages == 8 - resumed.resumed_after_pages
     assert store.query("SELECT count(DISTINCT fetched_at) AS n FROM openalex_works")["n"][0] == 1
-    authors = store.query("SELECT count(*) AS n FROM (SELECT DISTINCT work_id, author_index, institution_id "
-                          "FROM openalex_authorships)")["n"][0]
+    authors = store.query(
+        "SELECT count(*) AS n FROM (SELECT DISTINCT work_id, author_index, institution_id "
+        "FROM openalex_authorships)"
+    )["n"][0]
     assert store.query("SELECT count(*) AS n FROM openalex_authorships")["n"][0] == authors
 
 
@@ -174,10 +189,16 @@ def test_since_filters_on_publication_date_and_limit_stops(shared_data):
     works = openalex_works(shared_data, 200)
     with ReplayOpenAlex(works, page_size=30) as server:
         store = Store(":memory:")
-        oa.sync_works(store, oa.WorkQuery(family="qwen", terms=("qwen",), since=2024, endpoint=server.endpoint),
-                      client=fast_client())
-        limited = oa.sync_works(store, oa.WorkQuery(family="qwen", terms=("qwen",), limit=45,
-                                                    endpoint=server.endpoint), client=fast_client())
+        oa.sync_works(
+            store,
+            oa.WorkQuery(family="qwen", terms=("qwen",), since=2024, endpoint=server.endpoint),
+            client=fast_client(),
+        )
+        limited = oa.sync_works(
+            store,
+            oa.WorkQuery(family="qwen", terms=("qwen",), limit=45, endpoint=server.endpoint),
+            client=fast_client(),
+        )
         path = server.requests[0]["path"]
     assert "from_publication_date:2024-01-01" in path and "title_and_abstract.search:" in path
     years = store.query("SELECT DISTINCT publication_year FROM openalex_works WHERE query LIKE '%2024%'")
@@ -190,8 +211,11 @@ def test_a_malformed_body_stops_with_a_sentence_and_writes_nothing(shared_data):
     with ReplayOpenAlex(works, page_size=10, faults={0: ["malformed"]}) as server:
         store = Store(":memory:")
         with pytest.raises(SourceError, match="works list"):
-            oa.sync_works(store, oa.WorkQuery(family="qwen", terms=("qwen",), endpoint=server.endpoint),
-                          client=fast_client())
+            oa.sync_works(
+                store,
+                oa.WorkQuery(family="qwen", terms=("qwen",), endpoint=server.endpoint),
+                client=fast_client(),
+            )
     assert store.query("SELECT count(*) AS n FROM openalex_works")["n"][0] == 0
     assert store.query("SELECT count(*) AS n FROM openalex_sync_state")["n"][0] == 0
 
@@ -222,3 +246,23 @@ def test_the_first_url_is_pyalex_filter_syntax_on_our_endpoint():
     assert "%22qwen%22+OR+%22qwen2.5%22" in url and ",from_publication_date:2023-01-01" in url
     assert url.endswith("&per-page=200&cursor=*")
     assert oa.with_cursor(url, "IlsxNiwgIlcxIl0i").endswith("cursor=IlsxNiwgIlcxIl0i")
+
+
+def test_readers_of_a_never_synced_read_only_store_return_empty_frames_and_write_nothing(tmp_path):
+    from valuechain.sources import patentsview as pv
+
+    path = tmp_path / "empty.duckdb"
+    Store(path).close()
+    with Store(path, read_only=True) as store:
+        for reader in (
+            oa.load_works,
+            oa.load_authorships,
+            oa.load_openalex_coverage,
+            pv.load_patents,
+            pv.load_patent_assignees,
+            pv.load_patent_coverage,
+        ):
+            frame = reader(store)
+            assert frame.empty and len(frame.columns) > 3
+        assert "family" in oa.load_works(store).columns and "type" in pv.load_patent_assignees(store).columns
+        assert not store.has_table("openalex_works") and not store.has_table("patentsview_searches")

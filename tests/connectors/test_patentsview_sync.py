@@ -18,8 +18,13 @@ KEY = "pv-TestSecretKey-0123456789"
 
 
 def fast_client(sleeps=None, timeout=5.0):
-    return pv.patentsview_client(KEY, sleep=(sleeps.append if sleeps is not None else (lambda s: None)),
-                                 rate_per_second=None, max_attempts=5, timeout=timeout)
+    return pv.patentsview_client(
+        KEY,
+        sleep=(sleeps.append if sleeps is not None else (lambda s: None)),
+        rate_per_second=None,
+        max_attempts=5,
+        timeout=timeout,
+    )
 
 
 def expected(records, term="qwen", since=None):
@@ -31,15 +36,30 @@ def expected(records, term="qwen", since=None):
 
     patents = {r["patent_id"]: r for r in records["patent"]}
     pubs = {str(r["document_number"]): r for r in records["publication"]}
-    return {
-        ("granted", "title_abstract"): {p for p, r in patents.items() if dated(r["patent_date"]) and (
-            term in r["patent_title"].lower() or term in r["patent_abstract"].lower())},
-        ("granted", "claims"): {c["patent_id"] for c in records["g_claim"] if term in c["claim_text"].lower()},
-        ("pre-grant", "title_abstract"): {d for d, r in pubs.items() if dated(r["publication_date"]) and (
-            term in r["publication_title"].lower() or term in r["publication_abstract"].lower())},
-        ("pre-grant", "claims"): {str(c["document_number"]) for c in records["pg_claim"]
-                                  if term in c["claim_text"].lower()},
-    }, patents, pubs
+    return (
+        {
+            ("granted", "title_abstract"): {
+                p
+                for p, r in patents.items()
+                if dated(r["patent_date"])
+                and (term in r["patent_title"].lower() or term in r["patent_abstract"].lower())
+            },
+            ("granted", "claims"): {
+                c["patent_id"] for c in records["g_claim"] if term in c["claim_text"].lower()
+            },
+            ("pre-grant", "title_abstract"): {
+                d
+                for d, r in pubs.items()
+                if dated(r["publication_date"])
+                and (term in r["publication_title"].lower() or term in r["publication_abstract"].lower())
+            },
+            ("pre-grant", "claims"): {
+                str(c["document_number"]) for c in records["pg_claim"] if term in c["claim_text"].lower()
+            },
+        },
+        patents,
+        pubs,
+    )
 
 
 def test_the_real_patent_body_gives_its_document_and_assignees(shared_data):
@@ -47,15 +67,26 @@ def test_the_real_patent_body_gives_its_document_and_assignees(shared_data):
     body = json.loads((folder / "patent_5116621_all_fields.json").read_text(encoding="utf-8"))["patents"][0]
     spec = pv.SPECS[0]
     row = pv.document_row(body, spec)
-    assert row == {"document_id": "5116621", "title": "Anti-inflammatory analgesic patch",
-                   "abstract": body["patent_abstract"], "date": date(1992, 5, 26), "year": 1992,
-                   "filing_date": date(1990, 12, 24)}
+    assert row == {
+        "document_id": "5116621",
+        "title": "Anti-inflammatory analgesic patch",
+        "abstract": body["patent_abstract"],
+        "date": date(1992, 5, 26),
+        "year": 1992,
+        "filing_date": date(1990, 12, 24),
+    }
     assignees = pv.assignee_rows(body, spec)
     assert [(a["organization"], a["country"], a["type_code"], a["sequence"]) for a in assignees] == [
-        ("TEIKOKU SEIYAKU CO., LTD.", "JP", "3", 1), ("Lederle (Japan), Ltd.", "JP", "3", 0)]
+        ("TEIKOKU SEIYAKU CO., LTD.", "JP", "3", 1),
+        ("Lederle (Japan), Ltd.", "JP", "3", 0),
+    ]
     assert pv.assignee_type("3") == "foreign company or corporation"
-    assert pv.assignee_type("2") == "US company or corporation" and pv.assignee_type("12").startswith("part interest")
-    raytheon = json.loads((folder / "patent_10000000_assignees.json").read_text(encoding="utf-8"))["patents"][0]
+    assert pv.assignee_type("2") == "US company or corporation" and pv.assignee_type("12").startswith(
+        "part interest"
+    )
+    raytheon = json.loads((folder / "patent_10000000_assignees.json").read_text(encoding="utf-8"))["patents"][
+        0
+    ]
     assert [(a["country"], a["type_code"]) for a in pv.assignee_rows(raytheon, spec)] == [("US", "2")]
     publication = json.loads((folder / "publication_20010000002.json").read_text(encoding="utf-8"))
     pub_row = pv.document_row(publication["publications"][0], pv.SPECS[2])
@@ -71,8 +102,17 @@ def test_real_paging_bodies_chain_through_after():
     folder = data_dir() / "fixtures" / "patentsview"
     page1 = json.loads((folder / "patents_2000-01-04_page1.json").read_text(encoding="utf-8"))
     page2 = json.loads((folder / "patents_2000-01-04_page2_after_6009654.json").read_text(encoding="utf-8"))
-    spec = pv.SearchSpec("granted", "title_abstract", "patent", "patents", "patent_id", ("patent_title",),
-                         "patent_date", ("patent_id",), ("patent_id",))
+    spec = pv.SearchSpec(
+        "granted",
+        "title_abstract",
+        "patent",
+        "patents",
+        "patent_id",
+        ("patent_title",),
+        "patent_date",
+        ("patent_id",),
+        ("patent_id",),
+    )
     assert pv._after(page1["patents"][-1], spec) == "6009654"
     assert int(page2["patents"][0]["patent_id"]) == int(page1["patents"][-1]["patent_id"]) + 1
     assert page1["total_hits"] == page2["total_hits"] == 3001
@@ -87,11 +127,18 @@ def test_sync_through_every_fault_stores_each_document_once(shared_data, caplog)
     records = patentsview_records(shared_data, 90, 60)
     wanted, patents, pubs = expected(records)
     page = ReplayPatentsView.fault_page
-    faults = {page("patent", 0): ["429"], page("patent", 1): ["500", "drop"], page("g_claim", 0): ["truncate"],
-              page("publication", 1): ["truncate-nolength", "hang"], page("pg_claim", 0): ["429"]}
+    faults = {
+        page("patent", 0): ["429"],
+        page("patent", 1): ["500", "drop"],
+        page("g_claim", 0): ["truncate"],
+        page("publication", 1): ["truncate-nolength", "hang"],
+        page("pg_claim", 0): ["429"],
+    }
     sleeps: list[float] = []
     caplog.set_level(logging.DEBUG)
-    with ReplayPatentsView(records, KEY, page_size=8, faults=faults, retry_after="5", hang_seconds=3) as server:
+    with ReplayPatentsView(
+        records, KEY, page_size=8, faults=faults, retry_after="5", hang_seconds=3
+    ) as server:
         store = Store(":memory:")
         results = run_family(store, server, client=fast_client(sleeps, timeout=0.5))
         keys = {r["headers"].get("X-Api-Key") for r in server.requests}
@@ -114,7 +161,9 @@ def test_sync_through_every_fault_stores_each_document_once(shared_data, caplog)
     assert str(granted.loc[sample, "date"])[:10] == patents[sample]["patent_date"]
     assignees = pv.load_patent_assignees(store, family="qwen")
     assert set(assignees["document_id"]) == set(loaded["document_id"])
-    assert set(assignees["country"]) <= {"CN", "US", "KR"} and "US company or corporation" in set(assignees["type"])
+    assert set(assignees["country"]) <= {"CN", "US", "KR"} and "US company or corporation" in set(
+        assignees["type"]
+    )
     coverage = pv.load_patent_coverage(store).set_index(["kind", "field_group"])
     assert coverage["done"].all() and (coverage["api_version"] == pv.API_VERSION).all()
     for (kind, group), ids in wanted.items():
@@ -123,9 +172,16 @@ def test_sync_through_every_fault_stores_each_document_once(shared_data, caplog)
             assert row["total_hits"] == row["hits_stored"] == row["documents_stored"] == len(ids)
             assert row["hit_unit"] == "documents"
         else:
-            claims = [c for c in records["g_claim" if kind == "granted" else "pg_claim"] if "qwen" in c["claim_text"].lower()]
+            claims = [
+                c
+                for c in records["g_claim" if kind == "granted" else "pg_claim"]
+                if "qwen" in c["claim_text"].lower()
+            ]
             assert row["total_hits"] == row["hits_stored"] == len(claims) and row["hit_unit"] == "claims"
-    assert list(coverage.loc[("granted", "title_abstract"), "fields_searched"]) == ["patent_title", "patent_abstract"]
+    assert list(coverage.loc[("granted", "title_abstract"), "fields_searched"]) == [
+        "patent_title",
+        "patent_abstract",
+    ]
     assert {r.search.spec.kind for r in results} == {"granted", "pre-grant"}
 
 
@@ -158,7 +214,9 @@ def test_since_limits_the_search_and_the_documents_of_claim_hits(shared_data):
 
 
 @pytest.mark.parametrize("fail_inside_transaction", [False, True])
-def test_killed_sync_resumes_with_every_record_exactly_once(shared_data, monkeypatch, fail_inside_transaction):
+def test_killed_sync_resumes_with_every_record_exactly_once(
+    shared_data, monkeypatch, fail_inside_transaction
+):
     records = patentsview_records(shared_data, 120, 0)
     wanted, _, _ = expected(records)
     with ReplayPatentsView(records, KEY, page_size=9) as server:
@@ -188,14 +246,19 @@ def test_killed_sync_resumes_with_every_record_exactly_once(shared_data, monkeyp
 
             with pytest.raises(Killed):
                 pv.sync_search(store, search, fast_client(), on_page=kill)
-        assert store.query("SELECT count(*) AS n FROM patentsview_hits")["n"][0] == (18 if fail_inside_transaction else 27)
+        assert store.query("SELECT count(*) AS n FROM patentsview_hits")["n"][0] == (
+            18 if fail_inside_transaction else 27
+        )
         assert not pv.load_patent_coverage(store)["done"].iloc[0]
         resumed = pv.sync_search(store, search, fast_client())
     hits = store.query("SELECT document_id FROM patentsview_hits")["document_id"].tolist()
     assert sorted(hits) == sorted(wanted[("granted", "title_abstract")]) and len(hits) == len(set(hits))
     docs = store.query("SELECT document_id FROM patentsview_documents")["document_id"].tolist()
     assert len(docs) == len(set(docs)) == len(hits)
-    assert resumed.resumed and store.query("SELECT count(DISTINCT fetched_at) AS n FROM patentsview_hits")["n"][0] == 1
+    assert (
+        resumed.resumed
+        and store.query("SELECT count(DISTINCT fetched_at) AS n FROM patentsview_hits")["n"][0] == 1
+    )
 
 
 def test_a_killed_claim_search_resumes_its_document_fetches(shared_data, monkeypatch):

@@ -57,8 +57,17 @@ PER_PAGE = 200  # OpenAlex's largest page
 SEARCH_FIELDS = ("title_and_abstract", "fulltext")
 SearchField = Literal["title_and_abstract", "fulltext"]
 #: OpenAlex's institution types (https://docs.openalex.org/api-entities/institutions/institution-object#type).
-INSTITUTION_TYPES = ("company", "education", "government", "facility", "nonprofit", "healthcare", "archive",
-                     "funder", "other")
+INSTITUTION_TYPES = (
+    "company",
+    "education",
+    "government",
+    "facility",
+    "nonprofit",
+    "healthcare",
+    "archive",
+    "funder",
+    "other",
+)
 
 OPENALEX_SCHEMA = Schema(
     "openalex",
@@ -90,11 +99,30 @@ OPENALEX_SCHEMA = Schema(
     ),
 )
 
-WORK_COLUMNS = ("work_id", "doi", "title", "abstract", "publication_year", "publication_date", "type",
-                "language", "cited_by_count")
-AUTHORSHIP_COLUMNS = ("work_id", "author_index", "author_position", "author_id", "author_name",
-                      "is_corresponding", "institution_id", "ror", "institution_name", "country_code",
-                      "institution_type")
+WORK_COLUMNS = (
+    "work_id",
+    "doi",
+    "title",
+    "abstract",
+    "publication_year",
+    "publication_date",
+    "type",
+    "language",
+    "cited_by_count",
+)
+AUTHORSHIP_COLUMNS = (
+    "work_id",
+    "author_index",
+    "author_position",
+    "author_id",
+    "author_name",
+    "is_corresponding",
+    "institution_id",
+    "ror",
+    "institution_name",
+    "country_code",
+    "institution_type",
+)
 _OPENALEX_ID = re.compile(r"^(?:https?://openalex\.org/)?([WAISFPCT]\d+)$", re.I)
 
 
@@ -117,8 +145,11 @@ def rebuild_abstract(inverted_index: Any) -> str | None:
     from pyalex import invert_abstract
 
     for word, positions in inverted_index.items():
-        if not isinstance(word, str) or not isinstance(positions, list) or \
-                not all(isinstance(p, int) and not isinstance(p, bool) for p in positions):
+        if (
+            not isinstance(word, str)
+            or not isinstance(positions, list)
+            or not all(isinstance(p, int) and not isinstance(p, bool) for p in positions)
+        ):
             raise SourceError("OpenAlex sent an abstract index that is not {word: [positions]}.")
     text = invert_abstract(dict(inverted_index))
     return text if text else None
@@ -180,27 +211,39 @@ def authorship_rows(work: Mapping[str, Any]) -> list[dict[str, Any]]:
         author: Mapping[str, Any] = raw_author if isinstance(raw_author, Mapping) else {}
         countries = [c for c in authorship.get("countries") or [] if isinstance(c, str)]
         base = {
-            "work_id": work_id, "author_index": index,
+            "work_id": work_id,
+            "author_index": index,
             "author_position": _str(authorship.get("author_position")),
             "author_id": short_id(author.get("id")),
             "author_name": _str(author.get("display_name")) or _str(authorship.get("raw_author_name")),
             "is_corresponding": authorship.get("is_corresponding")
-            if isinstance(authorship.get("is_corresponding"), bool) else None,
+            if isinstance(authorship.get("is_corresponding"), bool)
+            else None,
         }
         institutions = [i for i in authorship.get("institutions") or [] if isinstance(i, Mapping)]
         if not institutions:
-            rows.append({**base, "institution_id": None, "ror": None, "institution_name": None,
-                         "country_code": countries[0] if countries else None, "institution_type": None})
+            rows.append(
+                {
+                    **base,
+                    "institution_id": None,
+                    "ror": None,
+                    "institution_name": None,
+                    "country_code": countries[0] if countries else None,
+                    "institution_type": None,
+                }
+            )
         for institution in institutions:
             kind = _str(institution.get("type"))
-            rows.append({
-                **base,
-                "institution_id": short_id(institution.get("id")),
-                "ror": _str(institution.get("ror")),
-                "institution_name": _str(institution.get("display_name")),
-                "country_code": _str(institution.get("country_code")),
-                "institution_type": kind.lower() if kind else None,
-            })
+            rows.append(
+                {
+                    **base,
+                    "institution_id": short_id(institution.get("id")),
+                    "ror": _str(institution.get("ror")),
+                    "institution_name": _str(institution.get("display_name")),
+                    "country_code": _str(institution.get("country_code")),
+                    "institution_type": kind.lower() if kind else None,
+                }
+            )
     return rows
 
 
@@ -227,12 +270,16 @@ class WorkQuery:
         if not re.match(r"^https?://[^/\s]+", self.endpoint or ""):
             raise InputError(f"The OpenAlex endpoint {self.endpoint!r} is not an http(s) URL.")
         if self.search_field not in SEARCH_FIELDS:
-            raise InputError(f"The search field {self.search_field!r} is not one of {', '.join(SEARCH_FIELDS)}.")
+            raise InputError(
+                f"The search field {self.search_field!r} is not one of {', '.join(SEARCH_FIELDS)}."
+            )
         if not self.terms:
             raise InputError(f"The family {self.family!r} has no search terms.")
         for term in self.terms:
             if not isinstance(term, str) or not _TERM.match(term) or '"' in term:
-                raise InputError(f"The search term {term!r} is not a plain word or phrase OpenAlex can search.")
+                raise InputError(
+                    f"The search term {term!r} is not a plain word or phrase OpenAlex can search."
+                )
         if self.since is not None and not 1900 <= self.since <= 2100:
             raise InputError(f"--since {self.since} is not a year between 1900 and 2100.")
         if self.limit is not None and self.limit < 1:
@@ -242,9 +289,17 @@ class WorkQuery:
 
     def key(self) -> str:
         """Canonical JSON naming this query's checkpoint in ``openalex_sync_state``."""
-        return json.dumps({"endpoint": self.endpoint.rstrip("/"), "family": self.family,
-                           "search_field": self.search_field, "terms": sorted(self.terms),
-                           "since": self.since, "limit": self.limit}, sort_keys=True)
+        return json.dumps(
+            {
+                "endpoint": self.endpoint.rstrip("/"),
+                "family": self.family,
+                "search_field": self.search_field,
+                "terms": sorted(self.terms),
+                "since": self.since,
+                "limit": self.limit,
+            },
+            sort_keys=True,
+        )
 
     def search_expression(self) -> str:
         """``"qwen" OR "qwen2.5"``: the terms as quoted phrases joined by OpenAlex's boolean OR."""
@@ -290,8 +345,10 @@ def openalex_client(**overrides: Any) -> HttpClient:
     import pyalex
 
     if int(pyalex.config.max_retries or 0) > 0:
-        raise InputError("pyalex.config.max_retries is set; valuechain retries OpenAlex requests itself, "
-                         "so set it back to 0.")
+        raise InputError(
+            "pyalex.config.max_retries is set; valuechain retries OpenAlex requests itself, "
+            "so set it back to 0."
+        )
     email = config.token("OPENALEX_EMAIL")
     headers = dict(overrides.pop("headers", {}) or {})
     if email:
@@ -314,10 +371,15 @@ def fetch_page(client: HttpClient, url: str) -> WorkPage:
     """One page of a works listing: its ``results`` and ``meta.next_cursor`` (retried by ``client``)."""
     _, data = client.get_json(url)
     where = client.redact(url)
-    if not isinstance(data, dict) or not isinstance(data.get("results"), list) \
-            or not isinstance(data.get("meta"), dict):
-        raise SourceError(f"OpenAlex answered {where} with something other than a works list "
-                          "(an object with 'meta' and 'results').")
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("results"), list)
+        or not isinstance(data.get("meta"), dict)
+    ):
+        raise SourceError(
+            f"OpenAlex answered {where} with something other than a works list "
+            "(an object with 'meta' and 'results')."
+        )
     if not all(isinstance(item, dict) for item in data["results"]):
         raise SourceError(f"OpenAlex answered {where} with results that are not all work objects.")
     meta = data["meta"]
@@ -325,8 +387,12 @@ def fetch_page(client: HttpClient, url: str) -> WorkPage:
     if cursor is not None and (not isinstance(cursor, str) or not cursor):
         raise SourceError(f"OpenAlex answered {where} with a next_cursor that is not a string.")
     count = meta.get("count")
-    return WorkPage(url=url, works=data["results"], next_cursor=cursor,
-                    total_count=count if isinstance(count, int) and not isinstance(count, bool) else None)
+    return WorkPage(
+        url=url,
+        works=data["results"],
+        next_cursor=cursor,
+        total_count=count if isinstance(count, int) and not isinstance(count, bool) else None,
+    )
 
 
 # -- store ----------------------------------------------------------------------------------------------
@@ -334,11 +400,16 @@ def read_sync_state(store: Store, key: str) -> dict[str, Any] | None:
     store.ensure(OPENALEX_SCHEMA)
     rows = store.con.execute(
         "SELECT query, next_url, pages, works, total_count, started_at, done FROM openalex_sync_state "
-        "WHERE query = ?", [key]).fetchall()
+        "WHERE query = ?",
+        [key],
+    ).fetchall()
     if not rows:
         return None
-    return dict(zip(("query", "next_url", "pages", "works", "total_count", "started_at", "done"), rows[0],
-                    strict=True))
+    return dict(
+        zip(
+            ("query", "next_url", "pages", "works", "total_count", "started_at", "done"), rows[0], strict=True
+        )
+    )
 
 
 def _frame(rows: list[dict[str, Any]], columns: Sequence[str], extra: Mapping[str, Any]) -> pd.DataFrame:
@@ -350,8 +421,15 @@ def _frame(rows: list[dict[str, Any]], columns: Sequence[str], extra: Mapping[st
     return frame
 
 
-def write_page(store: Store, query: WorkQuery, works: list[dict[str, Any]], *, source: str,
-               fetched_at: datetime, checkpoint: Mapping[str, Any]) -> int:
+def write_page(
+    store: Store,
+    query: WorkQuery,
+    works: list[dict[str, Any]],
+    *,
+    source: str,
+    fetched_at: datetime,
+    checkpoint: Mapping[str, Any],
+) -> int:
     """Insert a page's works and authorships and upsert the checkpoint in ONE transaction.
 
     A work already stored for this run (same query and ``fetched_at``) is skipped, so a replayed page
@@ -374,9 +452,17 @@ def write_page(store: Store, query: WorkQuery, works: list[dict[str, Any]], *, s
     authors_frame["source"], authors_frame["fetched_at"] = source, fetched_at
     store.ensure(OPENALEX_SCHEMA)
     with store.transaction() as con:
-        stored = {row[0] for row in con.execute(
-            "SELECT work_id FROM openalex_works WHERE query = ? AND fetched_at = ? AND list_contains(?, work_id)",
-            [key, fetched_at, list(works_frame["work_id"])]).fetchall()} if len(works_frame) else set()
+        stored = (
+            {
+                row[0]
+                for row in con.execute(
+                    "SELECT work_id FROM openalex_works WHERE query = ? AND fetched_at = ? AND list_contains(?, work_id)",
+                    [key, fetched_at, list(works_frame["work_id"])],
+                ).fetchall()
+            }
+            if len(works_frame)
+            else set()
+        )
         if stored:  # a page served again (e.g. after a crash between commit and reply): skip what we have
             works_frame = works_frame[~works_frame["work_id"].isin(stored)]
             authors_frame = authors_frame[~authors_frame["work_id"].isin(stored)]
@@ -399,9 +485,23 @@ def _save_state(con: Any, query: WorkQuery, state: Mapping[str, Any]) -> None:
         "ON CONFLICT (query) DO UPDATE SET next_url = excluded.next_url, pages = excluded.pages, "
         "works = excluded.works, total_count = excluded.total_count, updated_at = excluded.updated_at, "
         "done = excluded.done, source = excluded.source, started_at = excluded.started_at",
-        [query.key(), query.family, query.search_field, sorted(query.terms), query.since, query.limit,
-         state.get("next_url"), int(state["pages"]), int(state["works"]), state.get("total_count"),
-         state["started_at"], utcnow(), bool(state["done"]), state.get("source", "")])
+        [
+            query.key(),
+            query.family,
+            query.search_field,
+            sorted(query.terms),
+            query.since,
+            query.limit,
+            state.get("next_url"),
+            int(state["pages"]),
+            int(state["works"]),
+            state.get("total_count"),
+            state["started_at"],
+            utcnow(),
+            bool(state["done"]),
+            state.get("source", ""),
+        ],
+    )
 
 
 def discard_partial_run(store: Store, key: str, started_at: datetime) -> None:
@@ -428,16 +528,33 @@ class WorkSyncResult:
     retries: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"family": self.query.family, "search_field": self.query.search_field,
-                "terms": sorted(self.query.terms), "since": self.query.since, "limit": self.query.limit,
-                "works_written": self.works, "pages": self.pages, "openalex_count": self.total_count,
-                "done": self.done, "resumed": self.resumed, "resumed_after_pages": self.resumed_after_pages,
-                "fetched_at": self.fetched_at, "http_attempts": self.attempts, "http_retries": self.retries,
-                "text_verifiable": self.query.search_field == "title_and_abstract"}
+        return {
+            "family": self.query.family,
+            "search_field": self.query.search_field,
+            "terms": sorted(self.query.terms),
+            "since": self.query.since,
+            "limit": self.query.limit,
+            "works_written": self.works,
+            "pages": self.pages,
+            "openalex_count": self.total_count,
+            "done": self.done,
+            "resumed": self.resumed,
+            "resumed_after_pages": self.resumed_after_pages,
+            "fetched_at": self.fetched_at,
+            "http_attempts": self.attempts,
+            "http_retries": self.retries,
+            "text_verifiable": self.query.search_field == "title_and_abstract",
+        }
 
 
-def sync_works(store: Store, query: WorkQuery, *, client: HttpClient | None = None, restart: bool = False,
-               on_page: Callable[[int, int, int | None], None] | None = None) -> WorkSyncResult:
+def sync_works(
+    store: Store,
+    query: WorkQuery,
+    *,
+    client: HttpClient | None = None,
+    restart: bool = False,
+    on_page: Callable[[int, int, int | None], None] | None = None,
+) -> WorkSyncResult:
     """Fetch the works of ``query`` into the store page by page, resuming an unfinished run.
 
     An unfinished checkpoint of the same query resumes where it stopped (same ``fetched_at``, so the
@@ -477,17 +594,31 @@ def sync_works(store: Store, query: WorkQuery, *, client: HttpClient | None = No
             next_url = None if done else with_cursor(url, cursor)  # type: ignore[arg-type]
             total = page.total_count if page.total_count is not None else result.total_count
             source = client.redact(url)
-            written = write_page(store, query, records, source=source, fetched_at=started_at,
-                                 checkpoint={"next_url": next_url, "pages": pages + 1,
-                                             "works": works + len(records), "total_count": total,
-                                             "started_at": started_at, "done": done, "source": source})
+            written = write_page(
+                store,
+                query,
+                records,
+                source=source,
+                fetched_at=started_at,
+                checkpoint={
+                    "next_url": next_url,
+                    "pages": pages + 1,
+                    "works": works + len(records),
+                    "total_count": total,
+                    "started_at": started_at,
+                    "done": done,
+                    "source": source,
+                },
+            )
             pages, works = pages + 1, works + len(records)
             result.pages += 1
             result.works += written
             result.total_count = total
             url = next_url
             if on_page is not None:
-                on_page(pages, works, total if query.limit is None else min(query.limit, total or query.limit))
+                on_page(
+                    pages, works, total if query.limit is None else min(query.limit, total or query.limit)
+                )
         result.done = url is None or (query.limit is not None and works >= query.limit)
     finally:
         result.attempts, result.retries = client.attempts_made, client.retries_made
@@ -497,7 +628,21 @@ def sync_works(store: Store, query: WorkQuery, *, client: HttpClient | None = No
 
 
 # -- readers ----------------------------------------------------------------------------------------------
-_LATEST_RUNS = ("SELECT query, started_at, done FROM openalex_sync_state")
+def _readable(store: Store) -> Store:
+    """``store`` if a sync ever wrote to it, else an empty in-memory store with the same tables.
+
+    Readers never create tables in the user's store (it may be read-only, and reading writes nothing).
+    """
+    if store.has_table("openalex_sync_state"):
+        return store
+    from valuechain.store import Store
+
+    empty = Store(":memory:")
+    empty.ensure(OPENALEX_SCHEMA)
+    return empty
+
+
+_LATEST_RUNS = "SELECT query, started_at, done FROM openalex_sync_state"
 
 
 def _family_filter(family: str | None, alias: str) -> tuple[str, list[Any]]:
@@ -510,7 +655,7 @@ def load_works(store: Store, family: str | None = None) -> pd.DataFrame:
     A work found by the title/abstract search is ``text_verifiable``; one found only by OpenAlex's
     full-text search is not (OpenAlex returns no full text to check it against our context rules).
     """
-    store.ensure(OPENALEX_SCHEMA)
+    store = _readable(store)
     where, params = _family_filter(family, "w")
     frame = store.query(
         "SELECT * EXCLUDE (_rank) FROM (SELECT w.work_id, w.family, w.search_field, "
@@ -519,13 +664,15 @@ def load_works(store: Store, family: str | None = None) -> pd.DataFrame:
         "w.fetched_at, row_number() OVER (PARTITION BY w.family, w.work_id ORDER BY "
         "(w.search_field = 'title_and_abstract') DESC, w.fetched_at DESC, w.source) AS _rank "
         f"FROM openalex_works w JOIN ({_LATEST_RUNS}) s ON w.query = s.query AND w.fetched_at = s.started_at "
-        f"WHERE TRUE{where}) WHERE _rank = 1 ORDER BY family, work_id", params)
+        f"WHERE TRUE{where}) WHERE _rank = 1 ORDER BY family, work_id",
+        params,
+    )
     return frame
 
 
 def load_authorships(store: Store, family: str | None = None) -> pd.DataFrame:
     """Authorships → institutions of the works :func:`load_works` returns (same run per work)."""
-    store.ensure(OPENALEX_SCHEMA)
+    store = _readable(store)
     where, params = _family_filter(family, "a")
     return store.query(
         "WITH runs AS (SELECT * EXCLUDE (_rank) FROM (SELECT w.query, w.family, w.work_id, w.fetched_at, "
@@ -537,25 +684,46 @@ def load_authorships(store: Store, family: str | None = None) -> pd.DataFrame:
         "a.is_corresponding, a.institution_id, a.ror, a.institution_name, a.country_code, a.institution_type, "
         "a.source, a.fetched_at FROM openalex_authorships a JOIN runs r ON a.query = r.query "
         f"AND a.fetched_at = r.fetched_at AND a.work_id = r.work_id WHERE TRUE{where} "
-        "ORDER BY a.family, a.work_id, a.author_index, a.institution_id", params)
+        "ORDER BY a.family, a.work_id, a.author_index, a.institution_id",
+        params,
+    )
 
 
 def load_openalex_coverage(store: Store, family: str | None = None) -> pd.DataFrame:
     """Per sync query: family, field searched, terms, since, OpenAlex's count, works stored, done."""
-    store.ensure(OPENALEX_SCHEMA)
+    store = _readable(store)
     where, params = _family_filter(family, "s")
     return store.query(
         "SELECT s.family, s.search_field, s.terms, s.since, s.max_works AS limit_works, s.total_count, "
         "(SELECT count(*) FROM openalex_works w WHERE w.query = s.query AND w.fetched_at = s.started_at) "
         "AS works_stored, s.pages, s.done, s.started_at, s.updated_at, s.source "
         f"FROM openalex_sync_state s WHERE TRUE{where} ORDER BY s.family, s.search_field, s.started_at",
-        params)
+        params,
+    )
 
 
-def family_queries(family: str, terms: Iterable[str], *, since: int | None = None, limit: int | None = None,
-                   fulltext: bool = False, endpoint: str = DEFAULT_ENDPOINT) -> list[WorkQuery]:
+def family_queries(
+    family: str,
+    terms: Iterable[str],
+    *,
+    since: int | None = None,
+    limit: int | None = None,
+    fulltext: bool = False,
+    endpoint: str = DEFAULT_ENDPOINT,
+) -> list[WorkQuery]:
     """The queries of one family: title/abstract, and OpenAlex's full text when ``fulltext``."""
-    fields: tuple[SearchField, ...] = ("title_and_abstract", "fulltext") if fulltext else ("title_and_abstract",)
+    fields: tuple[SearchField, ...] = (
+        ("title_and_abstract", "fulltext") if fulltext else ("title_and_abstract",)
+    )
     unique = tuple(dict.fromkeys(t.strip() for t in terms if t and t.strip()))
-    return [WorkQuery(family=family, terms=unique, search_field=f, since=since, limit=limit,
-                      endpoint=endpoint.rstrip("/")) for f in fields]
+    return [
+        WorkQuery(
+            family=family,
+            terms=unique,
+            search_field=f,
+            since=since,
+            limit=limit,
+            endpoint=endpoint.rstrip("/"),
+        )
+        for f in fields
+    ]

@@ -60,9 +60,15 @@ KEY_VARIABLE = "PATENTSVIEW_API_KEY"
 #: PatentsView's assignee type codes (USPTO classification); a leading "1" on a two-digit code marks a
 #: part interest (e.g. "12" = part interest of a US company).
 ASSIGNEE_TYPES = {
-    "1": "unassigned", "2": "US company or corporation", "3": "foreign company or corporation",
-    "4": "US individual", "5": "foreign individual", "6": "US federal government",
-    "7": "foreign government", "8": "US county government", "9": "US state government",
+    "1": "unassigned",
+    "2": "US company or corporation",
+    "3": "foreign company or corporation",
+    "4": "US individual",
+    "5": "foreign individual",
+    "6": "US federal government",
+    "7": "foreign government",
+    "8": "US county government",
+    "9": "US state government",
 }
 
 Kind = Literal["granted", "pre-grant"]
@@ -88,20 +94,68 @@ class SearchSpec:
         return "claims" if self.group == "claims" else "documents"
 
 
-_GRANTED_FIELDS = ("patent_id", "patent_title", "patent_abstract", "patent_date", "patent_year",
-                   "application.filing_date", "assignees")
-_PREGRANT_FIELDS = ("document_number", "publication_title", "publication_abstract", "publication_date",
-                    "publication_year", "assignees")
+_GRANTED_FIELDS = (
+    "patent_id",
+    "patent_title",
+    "patent_abstract",
+    "patent_date",
+    "patent_year",
+    "application.filing_date",
+    "assignees",
+)
+_PREGRANT_FIELDS = (
+    "document_number",
+    "publication_title",
+    "publication_abstract",
+    "publication_date",
+    "publication_year",
+    "assignees",
+)
 SPECS: tuple[SearchSpec, ...] = (
-    SearchSpec("granted", "title_abstract", "patent", "patents", "patent_id",
-               ("patent_title", "patent_abstract"), "patent_date", _GRANTED_FIELDS, ("patent_id",)),
-    SearchSpec("granted", "claims", "g_claim", "g_claims", "patent_id", ("claim_text",), None,
-               ("patent_id", "claim_sequence"), ("patent_id", "claim_sequence")),
-    SearchSpec("pre-grant", "title_abstract", "publication", "publications", "document_number",
-               ("publication_title", "publication_abstract"), "publication_date", _PREGRANT_FIELDS,
-               ("document_number",)),
-    SearchSpec("pre-grant", "claims", "pg_claim", "pg_claims", "document_number", ("claim_text",), None,
-               ("document_number", "claim_sequence"), ("document_number", "claim_sequence")),
+    SearchSpec(
+        "granted",
+        "title_abstract",
+        "patent",
+        "patents",
+        "patent_id",
+        ("patent_title", "patent_abstract"),
+        "patent_date",
+        _GRANTED_FIELDS,
+        ("patent_id",),
+    ),
+    SearchSpec(
+        "granted",
+        "claims",
+        "g_claim",
+        "g_claims",
+        "patent_id",
+        ("claim_text",),
+        None,
+        ("patent_id", "claim_sequence"),
+        ("patent_id", "claim_sequence"),
+    ),
+    SearchSpec(
+        "pre-grant",
+        "title_abstract",
+        "publication",
+        "publications",
+        "document_number",
+        ("publication_title", "publication_abstract"),
+        "publication_date",
+        _PREGRANT_FIELDS,
+        ("document_number",),
+    ),
+    SearchSpec(
+        "pre-grant",
+        "claims",
+        "pg_claim",
+        "pg_claims",
+        "document_number",
+        ("claim_text",),
+        None,
+        ("document_number", "claim_sequence"),
+        ("document_number", "claim_sequence"),
+    ),
 )
 _DETAILS = {"granted": SPECS[0], "pre-grant": SPECS[2]}
 
@@ -144,8 +198,10 @@ def api_key() -> str:
     """``$PATENTSVIEW_API_KEY``, or an :class:`InputError` saying how to set it."""
     key = config.token(KEY_VARIABLE)
     if not key:
-        raise InputError(f"PatentsView's PatentSearch API needs a key: set {KEY_VARIABLE} to the key "
-                         "PatentsView sent you (request one at https://patentsview.org/apis/keyrequest).")
+        raise InputError(
+            f"PatentsView's PatentSearch API needs a key: set {KEY_VARIABLE} to the key "
+            "PatentsView sent you (request one at https://patentsview.org/apis/keyrequest)."
+        )
     return key
 
 
@@ -190,7 +246,9 @@ class PatentSearch:
             raise InputError(f"The family {self.family!r} has no search terms.")
         for term in self.terms:
             if not isinstance(term, str) or not _TERM.match(term):
-                raise InputError(f"The search term {term!r} is not a plain word or phrase PatentsView can search.")
+                raise InputError(
+                    f"The search term {term!r} is not a plain word or phrase PatentsView can search."
+                )
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise InputError(f"The date range {self.date_from} to {self.date_to} is empty.")
         if self.limit is not None and self.limit < 1:
@@ -199,11 +257,19 @@ class PatentSearch:
             raise InputError(f"The page size {self.page_size} is not between 1 and {MAX_PAGE_SIZE}.")
 
     def key(self) -> str:
-        return json.dumps({"endpoint": self.endpoint.rstrip("/"), "family": self.family,
-                           "kind": self.spec.kind, "group": self.spec.group, "terms": sorted(self.terms),
-                           "date_from": str(self.date_from) if self.date_from else None,
-                           "date_to": str(self.date_to) if self.date_to else None, "limit": self.limit},
-                          sort_keys=True)
+        return json.dumps(
+            {
+                "endpoint": self.endpoint.rstrip("/"),
+                "family": self.family,
+                "kind": self.spec.kind,
+                "group": self.spec.group,
+                "terms": sorted(self.terms),
+                "date_from": str(self.date_from) if self.date_from else None,
+                "date_to": str(self.date_to) if self.date_to else None,
+                "limit": self.limit,
+            },
+            sort_keys=True,
+        )
 
     def date_criteria(self, field: str) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -215,8 +281,13 @@ class PatentSearch:
 
     def query(self) -> dict[str, Any]:
         """The ``q`` object: any term as a phrase in any searched field, within the dates if any."""
-        text: dict[str, Any] = {"_or": [{"_text_phrase": {name: term}} for name in self.spec.text_fields
-                                        for term in sorted(self.terms)]}
+        text: dict[str, Any] = {
+            "_or": [
+                {"_text_phrase": {name: term}}
+                for name in self.spec.text_fields
+                for term in sorted(self.terms)
+            ]
+        }
         dates = self.date_criteria(self.spec.date_field) if self.spec.date_field else []
         return {"_and": [text, *dates]} if dates else text
 
@@ -224,18 +295,35 @@ class PatentSearch:
         options: dict[str, Any] = {"size": self.page_size}
         if after is not None:
             options["after"] = after
-        return request_url(self.endpoint, self.spec.endpoint, self.query(), list(self.spec.return_fields),
-                           [{name: "asc"} for name in self.spec.sort], options)
+        return request_url(
+            self.endpoint,
+            self.spec.endpoint,
+            self.query(),
+            list(self.spec.return_fields),
+            [{name: "asc"} for name in self.spec.sort],
+            options,
+        )
 
 
-def request_url(endpoint: str, resource: str, query: Mapping[str, Any], fields: Sequence[str],
-                sort: Sequence[Mapping[str, str]], options: Mapping[str, Any]) -> str:
+def request_url(
+    endpoint: str,
+    resource: str,
+    query: Mapping[str, Any],
+    fields: Sequence[str],
+    sort: Sequence[Mapping[str, str]],
+    options: Mapping[str, Any],
+) -> str:
     """A PatentSearch GET URL: ``{endpoint}/{resource}/?q=…&f=…&s=…&o=…`` with compact JSON values."""
+
     def compact(value: Any) -> str:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
-    params = [("q", compact(query)), ("f", compact(list(fields))), ("s", compact(list(sort))),
-              ("o", compact(dict(options)))]
+    params = [
+        ("q", compact(query)),
+        ("f", compact(list(fields))),
+        ("s", compact(list(sort))),
+        ("o", compact(dict(options))),
+    ]
     return f"{endpoint.rstrip('/')}/{resource}/?{urlencode(params)}"
 
 
@@ -250,15 +338,23 @@ def fetch_page(client: HttpClient, url: str, result_key: str) -> ResultPage:
     """One page of a PatentSearch answer (``error``, ``count``, ``total_hits``, ``{result_key}``)."""
     _, data = client.get_json(url)
     where = client.redact(url)
-    if not isinstance(data, dict) or data.get("error") not in (False, None) \
-            or not isinstance(data.get("total_hits"), int) or isinstance(data.get("total_hits"), bool):
-        raise SourceError(f"PatentsView answered {where[:160]} with something other than a PatentSearch "
-                          "result (an object with error false and total_hits).")
+    if (
+        not isinstance(data, dict)
+        or data.get("error") not in (False, None)
+        or not isinstance(data.get("total_hits"), int)
+        or isinstance(data.get("total_hits"), bool)
+    ):
+        raise SourceError(
+            f"PatentsView answered {where[:160]} with something other than a PatentSearch "
+            "result (an object with error false and total_hits)."
+        )
     records = data.get(result_key, [])
     if records is None:
         records = []
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise SourceError(f"PatentsView answered {where[:160]} with '{result_key}' that is not a list of records.")
+        raise SourceError(
+            f"PatentsView answered {where[:160]} with '{result_key}' that is not a list of records."
+        )
     return ResultPage(url=url, records=records, total_hits=int(data["total_hits"]))
 
 
@@ -291,10 +387,14 @@ def document_row(record: Mapping[str, Any], spec: SearchSpec) -> dict[str, Any]:
     applications = record.get("application")
     if isinstance(applications, list) and applications and isinstance(applications[0], Mapping):
         filing = _date(applications[0].get("filing_date"))
-    return {"document_id": document_id(record, spec.id_field), "title": _text(record.get(f"{prefix}_title")),
-            "abstract": _text(record.get(f"{prefix}_abstract")), "date": _date(record.get(f"{prefix}_date")),
-            "year": year if isinstance(year, int) and not isinstance(year, bool) else None,
-            "filing_date": filing}
+    return {
+        "document_id": document_id(record, spec.id_field),
+        "title": _text(record.get(f"{prefix}_title")),
+        "abstract": _text(record.get(f"{prefix}_abstract")),
+        "date": _date(record.get(f"{prefix}_date")),
+        "year": year if isinstance(year, int) and not isinstance(year, bool) else None,
+        "filing_date": filing,
+    }
 
 
 def assignee_rows(record: Mapping[str, Any], spec: SearchSpec) -> list[dict[str, Any]]:
@@ -305,18 +405,28 @@ def assignee_rows(record: Mapping[str, Any], spec: SearchSpec) -> list[dict[str,
         raise SourceError(f"PatentsView sent document {doc} with assignees that are not a list.")
     rows = []
     for index, item in enumerate(a for a in assignees if isinstance(a, Mapping)):
-        first, last = _text(item.get("assignee_individual_name_first")), _text(item.get("assignee_individual_name_last"))
+        first, last = (
+            _text(item.get("assignee_individual_name_first")),
+            _text(item.get("assignee_individual_name_last")),
+        )
         sequence = item.get("assignee_sequence")
         code = item.get("assignee_type")
-        rows.append({
-            "document_id": doc,
-            "sequence": sequence if isinstance(sequence, int) and not isinstance(sequence, bool) else index,
-            "organization": _text(item.get("assignee_organization")),
-            "individual_name": " ".join(p for p in (first, last) if p) or None,
-            "city": _text(item.get("assignee_city")), "state": _text(item.get("assignee_state")),
-            "country": _text(item.get("assignee_country")),
-            "type_code": str(code).strip() if isinstance(code, (str, int)) and not isinstance(code, bool) else None,
-        })
+        rows.append(
+            {
+                "document_id": doc,
+                "sequence": sequence
+                if isinstance(sequence, int) and not isinstance(sequence, bool)
+                else index,
+                "organization": _text(item.get("assignee_organization")),
+                "individual_name": " ".join(p for p in (first, last) if p) or None,
+                "city": _text(item.get("assignee_city")),
+                "state": _text(item.get("assignee_state")),
+                "country": _text(item.get("assignee_country")),
+                "type_code": str(code).strip()
+                if isinstance(code, (str, int)) and not isinstance(code, bool)
+                else None,
+            }
+        )
     return rows
 
 
@@ -326,8 +436,11 @@ def matched_fields(row: Mapping[str, Any], terms: Iterable[str]) -> list[str]:
     The API matches phrases on analysed text (tokens, stemming), so a hit may contain no literal term.
     """
     lowered = [t.casefold() for t in terms]
-    found = [name for name in ("title", "abstract")
-             if row.get(name) and any(t in str(row[name]).casefold() for t in lowered)]
+    found = [
+        name
+        for name in ("title", "abstract")
+        if row.get(name) and any(t in str(row[name]).casefold() for t in lowered)
+    ]
     return found or ["title_or_abstract"]
 
 
@@ -344,8 +457,9 @@ def assignee_type(code: str | None) -> str | None:
 def read_search_state(store: Store, key: str) -> dict[str, Any] | None:
     store.ensure(PATENTSVIEW_SCHEMA)
     names = ("search", "after_value", "pages", "hits", "total_hits", "started_at", "done", "details_done")
-    rows = store.con.execute(f"SELECT {', '.join(names)} FROM patentsview_searches WHERE search = ?",
-                             [key]).fetchall()
+    rows = store.con.execute(
+        f"SELECT {', '.join(names)} FROM patentsview_searches WHERE search = ?", [key]
+    ).fetchall()
     return dict(zip(names, rows[0], strict=True)) if rows else None
 
 
@@ -357,14 +471,32 @@ def _save_search(con: Any, search: PatentSearch, state: Mapping[str, Any]) -> No
         "pages = excluded.pages, hits = excluded.hits, started_at = excluded.started_at, "
         "updated_at = excluded.updated_at, done = excluded.done, details_done = excluded.details_done, "
         "source = excluded.source",
-        [search.key(), search.family, spec.kind, spec.group,
-         f"{search.endpoint.rstrip('/')}/{spec.endpoint}/", list(spec.text_fields), sorted(search.terms),
-         spec.date_field, search.date_from, search.date_to,
-         "search" if spec.date_field else "documents found (claims carry no date)",
-         API_VERSION, spec.hit_unit, search.limit, state.get("total_hits"),
-         json.dumps(state.get("after")) if state.get("after") is not None else None,
-         int(state["pages"]), int(state["hits"]), state["started_at"], utcnow(), bool(state["done"]),
-         bool(state["details_done"]), state.get("source", "")])
+        [
+            search.key(),
+            search.family,
+            spec.kind,
+            spec.group,
+            f"{search.endpoint.rstrip('/')}/{spec.endpoint}/",
+            list(spec.text_fields),
+            sorted(search.terms),
+            spec.date_field,
+            search.date_from,
+            search.date_to,
+            "search" if spec.date_field else "documents found (claims carry no date)",
+            API_VERSION,
+            spec.hit_unit,
+            search.limit,
+            state.get("total_hits"),
+            json.dumps(state.get("after")) if state.get("after") is not None else None,
+            int(state["pages"]),
+            int(state["hits"]),
+            state["started_at"],
+            utcnow(),
+            bool(state["done"]),
+            bool(state["details_done"]),
+            state.get("source", ""),
+        ],
+    )
 
 
 def _insert(con: Any, table: str, frame: pd.DataFrame, unique: Sequence[str]) -> int:
@@ -376,16 +508,21 @@ def _insert(con: Any, table: str, frame: pd.DataFrame, unique: Sequence[str]) ->
     try:
         match = " AND ".join(f"t.{c} = i.{c}" for c in unique)
         columns = ", ".join(frame.columns)
-        new = con.execute(f"SELECT count(*) FROM {name} i WHERE NOT EXISTS "
-                          f"(SELECT 1 FROM {table} t WHERE {match})").fetchall()[0][0]
-        con.execute(f"INSERT INTO {table} ({columns}) SELECT {', '.join('i.' + c for c in frame.columns)} "
-                    f"FROM {name} i WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})")
+        new = con.execute(
+            f"SELECT count(*) FROM {name} i WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})"
+        ).fetchall()[0][0]
+        con.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {', '.join('i.' + c for c in frame.columns)} "
+            f"FROM {name} i WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})"
+        )
     finally:
         con.unregister(name)
     return int(new)
 
 
-def _frame(rows: list[dict[str, Any]], lead: Mapping[str, Any], source: str, fetched_at: datetime) -> pd.DataFrame:
+def _frame(
+    rows: list[dict[str, Any]], lead: Mapping[str, Any], source: str, fetched_at: datetime
+) -> pd.DataFrame:
     import pandas as pd
 
     frame = pd.DataFrame([{**lead, **row, "source": source, "fetched_at": fetched_at} for row in rows])
@@ -395,11 +532,20 @@ def _frame(rows: list[dict[str, Any]], lead: Mapping[str, Any], source: str, fet
 def _in_range(day: date | None, search: PatentSearch) -> bool:
     if day is None:
         return search.date_from is None and search.date_to is None
-    return (search.date_from is None or day >= search.date_from) and (search.date_to is None or day <= search.date_to)
+    return (search.date_from is None or day >= search.date_from) and (
+        search.date_to is None or day <= search.date_to
+    )
 
 
-def write_documents(con: Any, search: PatentSearch, records: list[dict[str, Any]], *, source: str,
-                    fetched_at: datetime, requested: Sequence[str] = ()) -> int:
+def write_documents(
+    con: Any,
+    search: PatentSearch,
+    records: list[dict[str, Any]],
+    *,
+    source: str,
+    fetched_at: datetime,
+    requested: Sequence[str] = (),
+) -> int:
     """Documents and assignees of ``records`` (and not-found rows for ``requested`` ids missing)."""
     spec = _DETAILS[search.spec.kind]
     lead = {"search": search.key(), "family": search.family, "kind": search.spec.kind}
@@ -407,13 +553,33 @@ def write_documents(con: Any, search: PatentSearch, records: list[dict[str, Any]
     for row in documents:
         row["found"], row["in_date_range"] = True, _in_range(row["date"], search)
     returned = {row["document_id"] for row in documents}
-    documents += [{"document_id": doc, "found": False, "in_date_range": False, "title": None, "abstract": None,
-                   "date": None, "year": None, "filing_date": None} for doc in requested if doc not in returned]
-    written = _insert(con, "patentsview_documents", _frame(documents, lead, source, fetched_at),
-                      ("search", "fetched_at", "document_id"))
+    documents += [
+        {
+            "document_id": doc,
+            "found": False,
+            "in_date_range": False,
+            "title": None,
+            "abstract": None,
+            "date": None,
+            "year": None,
+            "filing_date": None,
+        }
+        for doc in requested
+        if doc not in returned
+    ]
+    written = _insert(
+        con,
+        "patentsview_documents",
+        _frame(documents, lead, source, fetched_at),
+        ("search", "fetched_at", "document_id"),
+    )
     assignees = [row for record in records for row in assignee_rows(record, spec)]
-    _insert(con, "patentsview_assignees", _frame(assignees, lead, source, fetched_at),
-            ("search", "fetched_at", "document_id", "sequence"))
+    _insert(
+        con,
+        "patentsview_assignees",
+        _frame(assignees, lead, source, fetched_at),
+        ("search", "fetched_at", "document_id", "sequence"),
+    )
     return written
 
 
@@ -440,18 +606,34 @@ class SearchResult:
 
     def to_dict(self) -> dict[str, Any]:
         spec = self.search.spec
-        return {"family": self.search.family, "kind": spec.kind, "fields_searched": list(spec.text_fields),
-                "endpoint": f"{self.search.endpoint.rstrip('/')}/{spec.endpoint}/", "api_version": API_VERSION,
-                "terms": sorted(self.search.terms),
-                "date_from": self.search.date_from, "date_to": self.search.date_to,
-                "date_applied_to": "search" if spec.date_field else "documents found (claims carry no date)",
-                "total_hits": self.total_hits, "hit_unit": spec.hit_unit, "hits_written": self.hits,
-                "documents_written": self.documents, "pages": self.pages, "resumed": self.resumed,
-                "done": self.done, "fetched_at": self.fetched_at}
+        return {
+            "family": self.search.family,
+            "kind": spec.kind,
+            "fields_searched": list(spec.text_fields),
+            "endpoint": f"{self.search.endpoint.rstrip('/')}/{spec.endpoint}/",
+            "api_version": API_VERSION,
+            "terms": sorted(self.search.terms),
+            "date_from": self.search.date_from,
+            "date_to": self.search.date_to,
+            "date_applied_to": "search" if spec.date_field else "documents found (claims carry no date)",
+            "total_hits": self.total_hits,
+            "hit_unit": spec.hit_unit,
+            "hits_written": self.hits,
+            "documents_written": self.documents,
+            "pages": self.pages,
+            "resumed": self.resumed,
+            "done": self.done,
+            "fetched_at": self.fetched_at,
+        }
 
 
-def sync_search(store: Store, search: PatentSearch, client: HttpClient, *,
-                on_page: Callable[[int, int, int | None], None] | None = None) -> SearchResult:
+def sync_search(
+    store: Store,
+    search: PatentSearch,
+    client: HttpClient,
+    *,
+    on_page: Callable[[int, int, int | None], None] | None = None,
+) -> SearchResult:
     """Run (or resume) one search: pages of hits, then the documents of claim hits, all checkpointed."""
     store.ensure(PATENTSVIEW_SCHEMA)
     spec, key = search.spec, search.key()
@@ -475,23 +657,46 @@ def sync_search(store: Store, search: PatentSearch, client: HttpClient, *,
         if records and after is not None and new_after == after:
             raise SourceError(f"PatentsView sent the same page twice ({client.redact(url)[:160]}).")
         # the API's total_hits ends the search (an empty page too, should the total be stale)
-        done = (not page.records or hits + len(records) >= total
-                or (search.limit is not None and hits + len(records) >= search.limit))
+        done = (
+            not page.records
+            or hits + len(records) >= total
+            or (search.limit is not None and hits + len(records) >= search.limit)
+        )
         source = client.redact(url)
         with store.transaction() as con:
             if spec.group == "title_abstract":
-                result.documents += write_documents(con, search, records, source=source, fetched_at=started_at)
-                hit_rows = [{"document_id": row["document_id"], "matched_fields": matched_fields(row, search.terms)}
-                            for row in (document_row(r, spec) for r in records)]
+                result.documents += write_documents(
+                    con, search, records, source=source, fetched_at=started_at
+                )
+                hit_rows = [
+                    {"document_id": row["document_id"], "matched_fields": matched_fields(row, search.terms)}
+                    for row in (document_row(r, spec) for r in records)
+                ]
             else:
-                hit_rows = [{"document_id": doc, "matched_fields": ["claims"]}
-                            for doc in dict.fromkeys(document_id(r, spec.id_field) for r in records)]
-            written = _insert(con, "patentsview_hits", _frame(hit_rows, lead, source, started_at),
-                              ("search", "fetched_at", "document_id"))
-            _save_search(con, search, {"total_hits": total, "after": new_after if not done else None,
-                                       "pages": pages + 1, "hits": hits + len(records), "started_at": started_at,
-                                       "done": done, "details_done": spec.group == "title_abstract" and done,
-                                       "source": source})
+                hit_rows = [
+                    {"document_id": doc, "matched_fields": ["claims"]}
+                    for doc in dict.fromkeys(document_id(r, spec.id_field) for r in records)
+                ]
+            written = _insert(
+                con,
+                "patentsview_hits",
+                _frame(hit_rows, lead, source, started_at),
+                ("search", "fetched_at", "document_id"),
+            )
+            _save_search(
+                con,
+                search,
+                {
+                    "total_hits": total,
+                    "after": new_after if not done else None,
+                    "pages": pages + 1,
+                    "hits": hits + len(records),
+                    "started_at": started_at,
+                    "done": done,
+                    "details_done": spec.group == "title_abstract" and done,
+                    "source": source,
+                },
+            )
         pages, hits, after = pages + 1, hits + len(records), new_after
         result.pages += 1
         result.hits += written
@@ -499,30 +704,54 @@ def sync_search(store: Store, search: PatentSearch, client: HttpClient, *,
             on_page(pages, hits, total)
     result.total_hits = total
     if spec.group == "claims":
-        result.detail_requests, documents = _fetch_details(store, search, client, started_at, total, pages, hits)
+        result.detail_requests, documents = _fetch_details(
+            store, search, client, started_at, total, pages, hits
+        )
         result.documents += documents
     result.done = True
     return result
 
 
-def _fetch_details(store: Store, search: PatentSearch, client: HttpClient, started_at: datetime,
-                   total: int | None, pages: int, hits: int) -> tuple[int, int]:
+def _fetch_details(
+    store: Store,
+    search: PatentSearch,
+    client: HttpClient,
+    started_at: datetime,
+    total: int | None,
+    pages: int,
+    hits: int,
+) -> tuple[int, int]:
     """Fetch the documents of a claim search's hits that have none yet, a batch per transaction."""
     key, detail = search.key(), _DETAILS[search.spec.kind]
-    missing = [row[0] for row in store.con.execute(
-        "SELECT h.document_id FROM patentsview_hits h WHERE h.search = ? AND h.fetched_at = ? AND NOT EXISTS "
-        "(SELECT 1 FROM patentsview_documents d WHERE d.search = h.search AND d.fetched_at = h.fetched_at "
-        "AND d.document_id = h.document_id) ORDER BY h.document_id", [key, started_at]).fetchall()]
+    missing = [
+        row[0]
+        for row in store.con.execute(
+            "SELECT h.document_id FROM patentsview_hits h WHERE h.search = ? AND h.fetched_at = ? AND NOT EXISTS "
+            "(SELECT 1 FROM patentsview_documents d WHERE d.search = h.search AND d.fetched_at = h.fetched_at "
+            "AND d.document_id = h.document_id) ORDER BY h.document_id",
+            [key, started_at],
+        ).fetchall()
+    ]
     requests_made = documents = 0
     for start in range(0, len(missing), DETAIL_BATCH):
-        batch = missing[start:start + DETAIL_BATCH]
-        ids: list[Any] = [int(d) if detail.id_field == "document_number" and d.isdigit() else d for d in batch]
+        batch = missing[start : start + DETAIL_BATCH]
+        ids: list[Any] = [
+            int(d) if detail.id_field == "document_number" and d.isdigit() else d for d in batch
+        ]
         found: list[dict[str, Any]] = []
         after: Any = None
         while True:  # a batch is one request unless the server pages it (then follow o.after)
-            options: dict[str, Any] = {"size": DETAIL_BATCH} if after is None else {"size": DETAIL_BATCH, "after": after}
-            url = request_url(search.endpoint, detail.endpoint, {detail.id_field: ids}, list(detail.return_fields),
-                              [{detail.id_field: "asc"}], options)
+            options: dict[str, Any] = (
+                {"size": DETAIL_BATCH} if after is None else {"size": DETAIL_BATCH, "after": after}
+            )
+            url = request_url(
+                search.endpoint,
+                detail.endpoint,
+                {detail.id_field: ids},
+                list(detail.return_fields),
+                [{detail.id_field: "asc"}],
+                options,
+            )
             page = fetch_page(client, url, detail.result_key)
             requests_made += 1
             found += page.records
@@ -531,35 +760,92 @@ def _fetch_details(store: Store, search: PatentSearch, client: HttpClient, start
             after = _after(page.records[-1], detail)
         last = start + DETAIL_BATCH >= len(missing)
         with store.transaction() as con:
-            documents += write_documents(con, search, found, source=client.redact(url),
-                                         fetched_at=started_at, requested=batch)
+            documents += write_documents(
+                con, search, found, source=client.redact(url), fetched_at=started_at, requested=batch
+            )
             if last:
-                _save_search(con, search, {"total_hits": total, "after": None, "pages": pages, "hits": hits,
-                                           "started_at": started_at, "done": True, "details_done": True,
-                                           "source": client.redact(url)})
+                _save_search(
+                    con,
+                    search,
+                    {
+                        "total_hits": total,
+                        "after": None,
+                        "pages": pages,
+                        "hits": hits,
+                        "started_at": started_at,
+                        "done": True,
+                        "details_done": True,
+                        "source": client.redact(url),
+                    },
+                )
     if not missing:
         with store.transaction() as con:
-            _save_search(con, search, {"total_hits": total, "after": None, "pages": pages, "hits": hits,
-                                       "started_at": started_at, "done": True, "details_done": True,
-                                       "source": ""})
+            _save_search(
+                con,
+                search,
+                {
+                    "total_hits": total,
+                    "after": None,
+                    "pages": pages,
+                    "hits": hits,
+                    "started_at": started_at,
+                    "done": True,
+                    "details_done": True,
+                    "source": "",
+                },
+            )
     return requests_made, documents
 
 
-def family_searches(family: str, terms: Iterable[str], *, since: int | None = None, until: int | None = None,
-                    limit: int | None = None, endpoint: str = DEFAULT_ENDPOINT,
-                    page_size: int = MAX_PAGE_SIZE) -> list[PatentSearch]:
+def family_searches(
+    family: str,
+    terms: Iterable[str],
+    *,
+    since: int | None = None,
+    until: int | None = None,
+    limit: int | None = None,
+    endpoint: str = DEFAULT_ENDPOINT,
+    page_size: int = MAX_PAGE_SIZE,
+) -> list[PatentSearch]:
     """The four searches of one family (granted/pre-grant × title+abstract/claims)."""
     for year, what in ((since, "--since"), (until, "--until")):
         if year is not None and not 1976 <= year <= 2100:
-            raise InputError(f"{what} {year} is not a year between 1976 and 2100 (PatentsView starts in 1976).")
+            raise InputError(
+                f"{what} {year} is not a year between 1976 and 2100 (PatentsView starts in 1976)."
+            )
     date_from = date(since, 1, 1) if since else None
     date_to = date(until, 12, 31) if until else None
     unique = tuple(dict.fromkeys(t.strip() for t in terms if t and t.strip()))
-    return [PatentSearch(family=family, terms=unique, spec=spec, date_from=date_from, date_to=date_to,
-                         limit=limit, endpoint=endpoint.rstrip("/"), page_size=page_size) for spec in SPECS]
+    return [
+        PatentSearch(
+            family=family,
+            terms=unique,
+            spec=spec,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit,
+            endpoint=endpoint.rstrip("/"),
+            page_size=page_size,
+        )
+        for spec in SPECS
+    ]
 
 
 # -- readers -------------------------------------------------------------------------------------------
+def _readable(store: Store) -> Store:
+    """``store`` if a sync ever wrote to it, else an empty in-memory store with the same tables.
+
+    Readers never create tables in the user's store (it may be read-only, and reading writes nothing).
+    """
+    if store.has_table("patentsview_searches"):
+        return store
+    from valuechain.store import Store
+
+    empty = Store(":memory:")
+    empty.ensure(PATENTSVIEW_SCHEMA)
+    return empty
+
+
 _RUNS = "SELECT search, started_at FROM patentsview_searches"
 
 
@@ -572,7 +858,7 @@ def load_patents(store: Store, family: str | None = None) -> pd.DataFrame:
 
     ``matched_fields`` lists "title", "abstract" (or "title_or_abstract") and "claims".
     """
-    store.ensure(PATENTSVIEW_SCHEMA)
+    store = _readable(store)
     where, params = _family(family, "d")
     return store.query(
         f"WITH runs AS ({_RUNS}), "
@@ -585,12 +871,14 @@ def load_patents(store: Store, family: str | None = None) -> pd.DataFrame:
         "any_value(d.date) AS date, any_value(d.year) AS year, any_value(d.filing_date) AS filing_date, "
         "min(d.source) AS source, max(d.fetched_at) AS fetched_at "
         "FROM docs d JOIN hits h ON h.search = d.search AND h.document_id = d.document_id "
-        "GROUP BY d.family, d.kind, d.document_id ORDER BY d.family, d.kind, d.document_id", params)
+        "GROUP BY d.family, d.kind, d.document_id ORDER BY d.family, d.kind, d.document_id",
+        params,
+    )
 
 
 def load_patent_assignees(store: Store, family: str | None = None) -> pd.DataFrame:
     """Assignees of the documents :func:`load_patents` returns, with the type code's label."""
-    store.ensure(PATENTSVIEW_SCHEMA)
+    store = _readable(store)
     where, params = _family(family, "a")
     frame = store.query(
         f"WITH runs AS ({_RUNS}), "
@@ -601,15 +889,18 @@ def load_patent_assignees(store: Store, family: str | None = None) -> pd.DataFra
         "row_number() OVER (PARTITION BY a.family, a.kind, a.document_id, a.sequence "
         "ORDER BY a.fetched_at DESC, a.source) AS _rank FROM patentsview_assignees a JOIN docs d "
         "ON a.search = d.search AND a.fetched_at = d.fetched_at AND a.document_id = d.document_id "
-        f"WHERE TRUE{where}) WHERE _rank = 1 ORDER BY family, kind, document_id, sequence", params)
-    frame.insert(frame.columns.get_loc("type_code") + 1, "type",
-                 [assignee_type(c) for c in frame["type_code"]])
+        f"WHERE TRUE{where}) WHERE _rank = 1 ORDER BY family, kind, document_id, sequence",
+        params,
+    )
+    frame.insert(
+        frame.columns.get_loc("type_code") + 1, "type", [assignee_type(c) for c in frame["type_code"]]
+    )
     return frame
 
 
 def load_patent_coverage(store: Store, family: str | None = None) -> pd.DataFrame:
     """Each search's coverage: fields, terms, dates, API version, the API's total and what was stored."""
-    store.ensure(PATENTSVIEW_SCHEMA)
+    store = _readable(store)
     where, params = _family(family, "s")
     return store.query(
         "SELECT s.family, s.kind, s.field_group, s.endpoint, s.fields_searched, s.terms, s.date_field, "
@@ -618,4 +909,6 @@ def load_patent_coverage(store: Store, family: str | None = None) -> pd.DataFram
         "(SELECT count(*) FROM patentsview_documents d WHERE d.search = s.search AND d.fetched_at = s.started_at "
         "AND d.found AND d.in_date_range) AS documents_stored, s.pages, s.done AND s.details_done AS done, "
         "s.started_at, s.updated_at, s.source "
-        f"FROM patentsview_searches s WHERE TRUE{where} ORDER BY s.family, s.kind, s.field_group", params)
+        f"FROM patentsview_searches s WHERE TRUE{where} ORDER BY s.family, s.kind, s.field_group",
+        params,
+    )
