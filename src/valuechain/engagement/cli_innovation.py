@@ -14,7 +14,9 @@ from valuechain import clitools
 app = typer.Typer()
 
 _DIR = typer.Argument(
-    None, help="Innovation Graph checkout (its data/ folder holds the CSVs); default: the reference snapshot."
+    None,
+    metavar="[DIR]",
+    help="Innovation Graph checkout (its data/ folder holds the CSVs); default: the reference snapshot.",
 )
 
 
