@@ -21,6 +21,8 @@ from valuechain.errors import ValuechainError
 from valuechain.market.cli import app as market_app
 from valuechain.policy.cli import app as policy_app
 from valuechain.report.cli import app as report_app
+from valuechain.science.cli import app as science_app
+from valuechain.science.cli import patents_app
 
 app = typer.Typer(
     name="valuechain",
@@ -36,6 +38,8 @@ app.add_typer(ecosystem_app, name="ecosystem")
 app.add_typer(policy_app, name="policy")
 app.add_typer(engagement_app, name="engagement")
 app.add_typer(report_app, name="report")
+app.add_typer(science_app, name="science")
+app.add_typer(patents_app, name="patents")
 app.add_typer(data_app, name="data")
 
 

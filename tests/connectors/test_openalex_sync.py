@@ -246,3 +246,23 @@ def test_the_first_url_is_pyalex_filter_syntax_on_our_endpoint():
     assert "%22qwen%22+OR+%22qwen2.5%22" in url and ",from_publication_date:2023-01-01" in url
     assert url.endswith("&per-page=200&cursor=*")
     assert oa.with_cursor(url, "IlsxNiwgIlcxIl0i").endswith("cursor=IlsxNiwgIlcxIl0i")
+
+
+def test_readers_of_a_never_synced_read_only_store_return_empty_frames_and_write_nothing(tmp_path):
+    from valuechain.sources import patentsview as pv
+
+    path = tmp_path / "empty.duckdb"
+    Store(path).close()
+    with Store(path, read_only=True) as store:
+        for reader in (
+            oa.load_works,
+            oa.load_authorships,
+            oa.load_openalex_coverage,
+            pv.load_patents,
+            pv.load_patent_assignees,
+            pv.load_patent_coverage,
+        ):
+            frame = reader(store)
+            assert frame.empty and len(frame.columns) > 3
+        assert "family" in oa.load_works(store).columns and "type" in pv.load_patent_assignees(store).columns
+        assert not store.has_table("openalex_works") and not store.has_table("patentsview_searches")

@@ -628,6 +628,20 @@ def sync_works(
 
 
 # -- readers ----------------------------------------------------------------------------------------------
+def _readable(store: Store) -> Store:
+    """``store`` if a sync ever wrote to it, else an empty in-memory store with the same tables.
+
+    Readers never create tables in the user's store (it may be read-only, and reading writes nothing).
+    """
+    if store.has_table("openalex_sync_state"):
+        return store
+    from valuechain.store import Store
+
+    empty = Store(":memory:")
+    empty.ensure(OPENALEX_SCHEMA)
+    return empty
+
+
 _LATEST_RUNS = "SELECT query, started_at, done FROM openalex_sync_state"
 
 
@@ -641,7 +655,7 @@ def load_works(store: Store, family: str | None = None) -> pd.DataFrame:
     A work found by the title/abstract search is ``text_verifiable``; one found only by OpenAlex's
     full-text search is not (OpenAlex returns no full text to check it against our context rules).
     """
-    store.ensure(OPENALEX_SCHEMA)
+    store = _readable(store)
     where, params = _family_filter(family, "w")
     frame = store.query(
         "SELECT * EXCLUDE (_rank) FROM (SELECT w.work_id, w.family, w.search_field, "
@@ -658,7 +672,7 @@ def load_works(store: Store, family: str | None = None) -> pd.DataFrame:
 
 def load_authorships(store: Store, family: str | None = None) -> pd.DataFrame:
     """Authorships → institutions of the works :func:`load_works` returns (same run per work)."""
-    store.ensure(OPENALEX_SCHEMA)
+    store = _readable(store)
     where, params = _family_filter(family, "a")
     return store.query(
         "WITH runs AS (SELECT * EXCLUDE (_rank) FROM (SELECT w.query, w.family, w.work_id, w.fetched_at, "
@@ -677,7 +691,7 @@ def load_authorships(store: Store, family: str | None = None) -> pd.DataFrame:
 
 def load_openalex_coverage(store: Store, family: str | None = None) -> pd.DataFrame:
     """Per sync query: family, field searched, terms, since, OpenAlex's count, works stored, done."""
-    store.ensure(OPENALEX_SCHEMA)
+    store = _readable(store)
     where, params = _family_filter(family, "s")
     return store.query(
         "SELECT s.family, s.search_field, s.terms, s.since, s.max_works AS limit_works, s.total_count, "

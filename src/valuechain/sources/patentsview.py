@@ -832,6 +832,20 @@ def family_searches(
 
 
 # -- readers -------------------------------------------------------------------------------------------
+def _readable(store: Store) -> Store:
+    """``store`` if a sync ever wrote to it, else an empty in-memory store with the same tables.
+
+    Readers never create tables in the user's store (it may be read-only, and reading writes nothing).
+    """
+    if store.has_table("patentsview_searches"):
+        return store
+    from valuechain.store import Store
+
+    empty = Store(":memory:")
+    empty.ensure(PATENTSVIEW_SCHEMA)
+    return empty
+
+
 _RUNS = "SELECT search, started_at FROM patentsview_searches"
 
 
@@ -844,7 +858,7 @@ def load_patents(store: Store, family: str | None = None) -> pd.DataFrame:
 
     ``matched_fields`` lists "title", "abstract" (or "title_or_abstract") and "claims".
     """
-    store.ensure(PATENTSVIEW_SCHEMA)
+    store = _readable(store)
     where, params = _family(family, "d")
     return store.query(
         f"WITH runs AS ({_RUNS}), "
@@ -864,7 +878,7 @@ def load_patents(store: Store, family: str | None = None) -> pd.DataFrame:
 
 def load_patent_assignees(store: Store, family: str | None = None) -> pd.DataFrame:
     """Assignees of the documents :func:`load_patents` returns, with the type code's label."""
-    store.ensure(PATENTSVIEW_SCHEMA)
+    store = _readable(store)
     where, params = _family(family, "a")
     frame = store.query(
         f"WITH runs AS ({_RUNS}), "
@@ -886,7 +900,7 @@ def load_patent_assignees(store: Store, family: str | None = None) -> pd.DataFra
 
 def load_patent_coverage(store: Store, family: str | None = None) -> pd.DataFrame:
     """Each search's coverage: fields, terms, dates, API version, the API's total and what was stored."""
-    store.ensure(PATENTSVIEW_SCHEMA)
+    store = _readable(store)
     where, params = _family(family, "s")
     return store.query(
         "SELECT s.family, s.kind, s.field_group, s.endpoint, s.fields_searched, s.terms, s.date_field, "
