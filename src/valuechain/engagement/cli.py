@@ -296,3 +296,8 @@ def panel(
     console = clitools.console()
     console.print(built.summary(), highlight=False)
     console.print(series.tail(20).to_string(), highlight=False)
+
+
+from valuechain.engagement import cli_innovation  # noqa: E402  (the Innovation Graph study, estimation's module)
+
+app.add_typer(cli_innovation.app)
