@@ -129,7 +129,7 @@ def status(
     json_out: bool = clitools.JSON_OPTION,
 ) -> None:
     """Show the Hugging Face snapshots in the store (models and edges per fetch) and unfinished syncs."""
-    from valuechain.ecosystem.hf_store import snapshots
+    from valuechain.sources.hf_tables import snapshots
 
     store = clitools.open_store(db, read_only=True)  # a status never creates or changes a store
     try:
