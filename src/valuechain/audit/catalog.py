@@ -30,8 +30,8 @@ import yaml
 from valuechain.audit import collectors
 from valuechain.audit.collectors import eg_value, from_licence_text
 from valuechain.audit.evidence import Evidence
-from valuechain.audit.governance import CONTROL_LEVERS, licence_class
-from valuechain.audit.mof import mof_class, mot_licences
+from valuechain.audit.licences import CONTROL_LEVERS, licence_class, mot_licences
+from valuechain.audit.mof import mof_class
 from valuechain.config import data_dir as default_data_dir
 from valuechain.errors import InputError
 from valuechain.output import write_text_atomic

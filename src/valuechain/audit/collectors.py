@@ -25,7 +25,8 @@ import yaml
 from valuechain import config
 from valuechain.audit.evidence import Evidence, Status
 from valuechain.audit.licence import analyse_licence
-from valuechain.audit.mof import mof_class, mot_licences
+from valuechain.audit.licences import mot_licences
+from valuechain.audit.mof import mof_class
 from valuechain.errors import InputError, SourceError
 from valuechain.textio import load_yaml_file, read_text, split_front_matter
 
