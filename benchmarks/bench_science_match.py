@@ -95,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     fast_rate = len(texts) / fast_s
     naive_rate = len(naive_texts) / naive_s
     speedup = fast_rate / naive_rate
-    print(f"corpus: {len(texts)} abstracts, mean {mean_len:.0f} characters, {n_family} built to name a family")
+    print(
+        f"corpus: {len(texts)} abstracts, mean {mean_len:.0f} characters, {n_family} built to name a family"
+    )
     print(f"texts with a mention found: {found}")
     print(f"{'method':<14}{'texts':>8}{'CPU s':>10}{'abstracts/s':>14}")
     print(f"{'prefiltered':<14}{len(texts):>8}{fast_s:>10.3f}{fast_rate:>14,.0f}")

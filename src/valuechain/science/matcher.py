@@ -179,7 +179,9 @@ class Matcher:
             compiled = self.families[key]
             for lo, hi in spans:
                 for m in compiled.strong.finditer(text, lo, hi):
-                    if m.end() > m.start() and not self._excluded(text, m.start(), m.end(), compiled, weak=False):
+                    if m.end() > m.start() and not self._excluded(
+                        text, m.start(), m.end(), compiled, weak=False
+                    ):
                         strong.append((m.start(), m.end(), key))
                 if compiled.weak is not None:
                     for m in compiled.weak.finditer(text, lo, hi):
