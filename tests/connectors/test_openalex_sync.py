@@ -245,6 +245,7 @@ def test_the_first_url_is_pyalex_filter_syntax_on_our_endpoint():
     assert url.startswith("http://127.0.0.1:9/works?filter=title_and_abstract.search:")
     assert "%22qwen%22+OR+%22qwen2.5%22" in url and ",from_publication_date:2023-01-01" in url
     assert url.endswith("&per-page=200&cursor=*")
+    assert "&select=id,doi,title,display_name," in url and "authorships,abstract_inverted_index" in url
     assert oa.with_cursor(url, "IlsxNiwgIlcxIl0i").endswith("cursor=IlsxNiwgIlcxIl0i")
 
 
