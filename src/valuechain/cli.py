@@ -73,8 +73,9 @@ def serve(
 
     from valuechain.app.server import make_server
 
-    server = make_server(port=port, report_dir=Path(report))
-    typer.echo(f"Dashboard on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+    server = make_server(port=port, report_dir=Path(report), warm=True)
+    typer.echo(f"Dashboard on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop; the catalogue and "
+               "lineage views are computed once in the background)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
