@@ -15,6 +15,7 @@ from valuechain.audit.cli import app as audit_app
 from valuechain.ecosystem.cli import app as ecosystem_app
 from valuechain.ecosystem.cli import hf_app
 from valuechain.errors import ValuechainError
+from valuechain.findings.cli import findings as findings_command
 from valuechain.market.cli import app as market_app
 from valuechain.policy.cli import app as policy_app
 from valuechain.report.cli import app as report_app
@@ -32,6 +33,7 @@ app.add_typer(hf_app, name="hf")
 app.add_typer(ecosystem_app, name="ecosystem")
 app.add_typer(policy_app, name="policy")
 app.add_typer(report_app, name="report")
+app.command("findings")(findings_command)
 
 
 @app.callback()
