@@ -8,10 +8,12 @@ libraries inside its commands, so that ``valuechain --help`` starts fast. Errors
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 
 from valuechain.audit.cli import app as audit_app
+from valuechain.data_cli import app as data_app
 from valuechain.ecosystem.cli import app as ecosystem_app
 from valuechain.ecosystem.cli import hf_app
 from valuechain.errors import ValuechainError
@@ -33,14 +35,23 @@ app.add_typer(hf_app, name="hf")
 app.add_typer(ecosystem_app, name="ecosystem")
 app.add_typer(policy_app, name="policy")
 app.add_typer(report_app, name="report")
+app.add_typer(data_app, name="data")
 app.command("findings")(findings_command)
 
 
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+    data: str = typer.Option(None, "--data", help="Directory of the reference snapshots (default: "
+                             "$VALUECHAIN_DATA, else $VALUECHAIN_HOME/data, else ../shared/data next to a checkout)."),
 ) -> None:
     """Measure, audit and simulate the AI value chain (openness audits, diffusion, policy, regulation)."""
+    if data is not None:
+        from valuechain.config import set_data_dir
+
+        if not Path(data).expanduser().is_dir():
+            raise ValuechainError(f"The --data directory {data} does not exist or is not a directory.")
+        set_data_dir(data)
     if version:
         from valuechain import __version__
 
