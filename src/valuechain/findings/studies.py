@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from valuechain import config
+from valuechain.errors import InputError
 from valuechain.output import source
 from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
@@ -45,20 +46,19 @@ SUMMARY_CORPORA = frozenset({"agora"})
 STRATEGY_THEMES = ("ecosystem", "standards", "resilience")
 
 
-@lru_cache(maxsize=1)
 def _classified_policy() -> tuple[pd.DataFrame, tuple[dict[str, Any], ...]]:
-    """Document × theme rows for every corpus of :data:`POLICY_CORPORA` (classified once a process)."""
-    from valuechain.policy.analysis import classify_corpus
-    from valuechain.policy.corpora import load_corpus
+    """Document × theme rows for every corpus of :data:`POLICY_CORPORA` (classified once a process, shared
+    with the report's policy chapter through :func:`valuechain.policy.analysis.classify_named_corpus`)."""
+    from valuechain.policy.analysis import classify_named_corpus
 
     frames, sources = [], []
     for names in POLICY_CORPORA.values():
         for name in names:
             try:
-                corpus = load_corpus(name)
-            except Exception as exc:  # a missing snapshot is a missing study, said in words
+                frame, corpus = classify_named_corpus(name, str(config.data_dir()))
+            except InputError as exc:  # a missing snapshot is a missing study, said in words
                 raise StudyUnavailable(f"the {name} corpus could not be read ({exc})") from exc
-            frames.append(classify_corpus(corpus))
+            frames.append(frame)
             sources.extend(corpus.sources)
     return pd.concat(frames, ignore_index=True), tuple(sources)
 
