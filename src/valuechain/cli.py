@@ -16,11 +16,14 @@ from valuechain.audit.cli import app as audit_app
 from valuechain.data_cli import app as data_app
 from valuechain.ecosystem.cli import app as ecosystem_app
 from valuechain.ecosystem.cli import hf_app
+from valuechain.engagement.cli import app as engagement_app
 from valuechain.errors import ValuechainError
 from valuechain.findings.cli import findings as findings_command
 from valuechain.market.cli import app as market_app
 from valuechain.policy.cli import app as policy_app
 from valuechain.report.cli import app as report_app
+from valuechain.science.cli import app as science_app
+from valuechain.science.cli import patents_app
 
 app = typer.Typer(
     name="valuechain",
@@ -34,7 +37,10 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(hf_app, name="hf")
 app.add_typer(ecosystem_app, name="ecosystem")
 app.add_typer(policy_app, name="policy")
+app.add_typer(engagement_app, name="engagement")
 app.add_typer(report_app, name="report")
+app.add_typer(science_app, name="science")
+app.add_typer(patents_app, name="patents")
 app.add_typer(data_app, name="data")
 app.command("findings")(findings_command)
 

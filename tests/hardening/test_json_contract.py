@@ -17,7 +17,7 @@ from valuechain import SCHEMA_VERSION
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ecosystem"))
 from hf_replay import ReplayHub, fixture_records  # noqa: E402
 
-R1_INFO = "ecosystem/hf-deepseek-r1-tree/deepseek_r1_model_info.json"
+R1_INFO = "ecosystem/hf-deepseek-r1-tree/model-info-2025-04-10.csv"
 EDGES = "ecosystem/hf-lineage/edges-text-generation-2025-06.csv"
 
 #: Sample arguments per command path. Placeholders: {data} (the snapshots), {db} (a store holding the

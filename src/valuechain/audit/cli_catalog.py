@@ -44,16 +44,9 @@ def _rules(path: Path | None) -> GovernanceRules | None:
 
 def _output_file(path: Path, what: str, suffixes: tuple[str, ...]) -> Path:
     """Check an output path before any work is done, so a bad one fails fast and nothing is half-written."""
-    from valuechain.errors import InputError
+    from valuechain.output import check_destination
 
-    if path.is_dir():
-        raise InputError(f"The {what} path {path} is a directory; give a file name ending in {' or '.join(suffixes)}.")
-    if path.suffix.lower() not in suffixes:
-        raise InputError(f"The {what} file {path} must end in {' or '.join(suffixes)}.")
-    parent = next((p for p in path.parents if p.exists()), None)
-    if parent is not None and not parent.is_dir():
-        raise InputError(f"The {what} file {path} cannot be written: {parent} is a file, not a directory.")
-    return path
+    return check_destination(path, f"{what} file", suffixes)
 
 
 @app.command("model")
@@ -125,9 +118,9 @@ def model_command(
 def catalog_command(
     json_out: bool = JSON_OPTION,
     csv: Path = typer.Option(None, "--csv", help="Write the ranked table as CSV to this file."),
-    plot: Path = typer.Option(Path("audit_gradient.png"), "--plot",
-                              help="Write the gradient figure (PNG/SVG/PDF) to this file."),
-    no_plot: bool = typer.Option(False, "--no-plot", help="Do not write the gradient figure."),
+    plot: Path = typer.Option(None, "--plot", help="Write the gradient figure (PNG/SVG/PDF) to this file (no "
+                              "figure is written without it)."),
+    no_plot: bool = typer.Option(False, "--no-plot", help="Write no figure (the default; kept for old scripts)."),
     no_snapshots: bool = typer.Option(False, "--no-snapshots", help="Use only the curated facts, not the cited "
                                                                     "snapshots (faster; no shared data needed)."),
     verify: bool = typer.Option(False, "--verify", help="Also list catalogue facts that disagree with a cited "
@@ -140,7 +133,7 @@ def catalog_command(
     from valuechain.audit.audit import audit_catalog, firm_summary, governance_counts, gradient_figure
     from valuechain.audit.catalog import CATALOG_PATH, FACT_FIELDS, load_catalog
     from valuechain.clitools import console, print_json, progress
-    from valuechain.output import atomic_path, source
+    from valuechain.output import source, write_output
 
     figure_path: Path | None = None if no_plot else plot
     if csv:
@@ -154,10 +147,14 @@ def catalog_command(
         frame = audit_catalog(entries, with_snapshots=not no_snapshots, progress=lambda: bar.advance(task),
                               rules=governance_rules)
     if figure_path:
-        gradient_figure(frame, figure_path)
+        try:
+            gradient_figure(frame, figure_path)
+        except OSError as exc:
+            from valuechain.errors import InputError
+
+            raise InputError(f"The figure file {figure_path} cannot be written ({exc.strerror or exc}).") from None
     if csv:
-        with atomic_path(csv) as tmp:
-            frame.to_csv(tmp, index=False)
+        write_output(csv, lambda tmp: frame.to_csv(tmp, index=False), "CSV file")
     sources = [source("valuechain curated catalogue", str(CATALOG_PATH), None, releases=len(entries)),
                source("governance rules (our operationalisation of Foster 2025)",
                       str(rules or Path(__file__).parent / "data" / "governance_rules.yml"))]
@@ -221,8 +218,10 @@ def catalog_command(
     mixed = firms[firms["mixed"]]
     out.print(f"{len(mixed)} of {len(firms)} lead firms use more than one governance model: "
               + "; ".join(f"{r.organisation} ({r.models})" for r in mixed.head(8).itertuples()))
-    if plot:
-        out.print(f"Figure written to {plot}")
+    if figure_path:
+        out.print(f"Figure written to {figure_path}")
+    if csv:
+        out.print(f"Table written to {csv}")
     if run_id:
         out.print(f"Saved to the store as run {run_id}")
     out.print(f"[dim]{OPERATIONALISATION}[/dim]")
