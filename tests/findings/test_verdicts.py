@@ -64,11 +64,21 @@ def test_a2_flips_with_the_evidence():
 
 
 def test_a3_permutation_verdicts():
-    significant = {"developers": {"estimate": 0.3, "p": 0.01}}
-    null = {"developers": {"estimate": 0.3, "p": 0.4}}
-    thin = {"developers": {"estimate": math.nan, "p": math.nan, "cannot_tell": True, "reason": "3 cells"}}
-    assert v.a3_engagement(significant, rule("A3")).verdict == "supported"
-    assert v.a3_engagement(null, rule("A3")).verdict == "not supported"
+    def outcome(est, low, high, pre=0.5):
+        return {"estimate": est, "ci_low": low, "ci_high": high, "p": 0.01, "pretrend_p": pre}
+
+    assert v.a3_engagement({"developers": outcome(0.3, 0.1, 0.5)}, rule("A3")).verdict == "supported"
+    assert v.a3_engagement({"developers": outcome(0.3, -0.1, 0.5)}, rule("A3")).verdict == "not supported"
+    assert v.a3_engagement({"developers": outcome(-0.3, -0.5, -0.1)}, rule("A3")).verdict == "not supported"
+    both = {"developers": outcome(0.3, 0.1, 0.5), "git_pushes": outcome(-0.3, -0.5, -0.1)}
+    assert v.a3_engagement(both, rule("A3")).verdict == "mixed"
+    # a pre-trend that already differs, or too few cells, cannot tell
+    assert v.a3_engagement({"developers": outcome(0.3, 0.1, 0.5, pre=0.02)}, rule("A3")).verdict == (
+        "cannot tell with this data"
+    )
+    thin = {
+        "developers": {"estimate": math.nan, "ci_low": math.nan, "ci_high": math.nan, "cannot_tell": True}
+    }
     assert v.a3_engagement(thin, rule("A3")).verdict == "cannot tell with this data"
 
 
@@ -112,8 +122,9 @@ def test_a5_a6_a7():
     }
     assert v.a6_patents(search, rule("A6")).verdict == "supported"
     assert v.a6_patents({**search, "chinese": 80}, rule("A6")).verdict == "not supported"
-    assert v.a7_us_companies(12, 3, rule("A7")).verdict == "supported"
+    assert v.a7_us_companies(12, 15, rule("A7")).verdict == "supported"
     assert v.a7_us_companies(1, 3, rule("A7")).verdict == "not supported"
+    assert v.a7_us_companies(2, 9, rule("A7")).verdict == "cannot tell with this data"
 
 
 def test_b_rules():

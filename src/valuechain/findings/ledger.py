@@ -161,7 +161,7 @@ def _a6(rule: Mapping[str, Any]) -> tuple[Study, Judgement]:
 
 def _a7(rule: Mapping[str, Any]) -> tuple[Study, Judgement]:
     study = studies.cset_us_company_use()
-    return study, verdicts.a7_us_companies(study.numbers["use"], study.numbers["mention_only"], rule)
+    return study, verdicts.a7_us_companies(study.numbers["lower"], study.numbers["upper"], rule)
 
 
 def _b1(rule: Mapping[str, Any]) -> tuple[Study, Judgement]:

@@ -19,7 +19,9 @@ CHAPTERS = {
     "science": "Science and patents",
 }
 
-_ENV = Environment(loader=PackageLoader("valuechain.findings", "templates"), autoescape=select_autoescape(["html"]))
+_ENV = Environment(
+    loader=PackageLoader("valuechain.findings", "templates"), autoescape=select_autoescape(["html"])
+)
 
 
 def report_section(out_dir: Path) -> Section:

@@ -206,12 +206,12 @@ def _country_group(names: set[str]) -> str:
 def release_series(data_dir: Path | None = None, shock: str = "2022-10-07") -> Study:
     """A4: interrupted time series of the monthly CN − U.S. difference in open-weight releases.
 
-    ``d_t = CN_t − US_t`` for each month ``t`` from the first month either releases to the last full
-    month; ``d_t = α + β t + γ post_t + δ (t − t_0) post_t + ε_t`` by OLS with Newey–West (HAC, 3 lags)
-    errors; ``γ`` is the level change at the shock (month ``t_0``). The snapshot's last month is dropped
-    as partial.
+    ``d_t = CN_t − US_t`` for each month from the first month either side releases to the last full
+    month, fitted by :func:`valuechain.estimation.interrupted_time_series` (segmented OLS with a level and
+    a slope change at the shock's month, Newey–West errors); the level change is the test. The
+    snapshot's last month is dropped as partial.
     """
-    import statsmodels.api as sm
+    from valuechain.estimation import interrupted_time_series
 
     releases = epoch_open_releases(data_dir)
     counts = releases.groupby(["month", "group"]).size().unstack(fill_value=0)
@@ -220,41 +220,45 @@ def release_series(data_dir: Path | None = None, shock: str = "2022-10-07") -> S
     for group in ("CN", "US"):
         if group not in counts.columns:
             counts[group] = 0
-    t0 = pd.Period(shock, freq="M")
     diff = (counts["CN"] - counts["US"]).astype(float)
-    t = np.arange(len(diff), dtype=float)
-    post = (counts.index >= t0).astype(float)
-    k0 = float(np.argmax(counts.index >= t0)) if post.any() else float(len(diff))
-    design = sm.add_constant(np.column_stack([t, post, (t - k0) * post]))
-    fit = sm.OLS(diff.to_numpy(), design).fit(cov_type="HAC", cov_kwds={"maxlags": 3})
-    low, high = fit.conf_int(0.05)[2]
+    diff.index = months.to_timestamp()
+    its = interrupted_time_series(diff, [shock])
+    coefficients = its.coefficients.set_index("term")
+    level, slope = coefficients.loc[f"level_{shock}"], coefficients.loc[f"slope_{shock}"]
+    post = counts.index >= pd.Period(shock, freq="M")
     active = counts[["CN", "US"]].sum(axis=1) > 0
-    numbers = {
-        "level_change": float(fit.params[2]),
-        "ci_low": float(low),
-        "ci_high": float(high),
-        "slope_change": float(fit.params[3]),
-        "months_before": int((active & (post == 0)).sum()),
-        "months_after": int((active & (post == 1)).sum()),
-        "cn_before": int(counts.loc[post == 0, "CN"].sum()),
-        "cn_after": int(counts.loc[post == 1, "CN"].sum()),
-        "us_before": int(counts.loc[post == 0, "US"].sum()),
-        "us_after": int(counts.loc[post == 1, "US"].sum()),
+    slope_ci = [float(slope["ci_low"]), float(slope["ci_high"])]
+    numbers: dict[str, Any] = {
+        "level_change": float(level["estimate"]),
+        "ci_low": float(level["ci_low"]),
+        "ci_high": float(level["ci_high"]),
+        "slope_change": float(slope["estimate"]),
+        "slope_ci": slope_ci,
+        "months_before": int((active & ~post).sum()),
+        "months_after": int((active & post).sum()),
+        "cn_before": int(counts.loc[~post, "CN"].sum()),
+        "cn_after": int(counts.loc[post, "CN"].sum()),
+        "us_before": int(counts.loc[~post, "US"].sum()),
+        "us_after": int(counts.loc[post, "US"].sum()),
         "first_month": str(months[0]),
         "last_month": str(months[-1]),
         "shock": shock,
+        "hac_lags": its.design.get("hac_lags"),
     }
-    confounders = [
-        f"{label} ({d})" for d, label in CONFOUNDERS.items() if months[0].start_time.date().isoformat() <= d
-    ]
+    first = months[0].start_time.date().isoformat()
+    confounders = [f"{label} ({d})" for d, label in CONFOUNDERS.items() if first <= d]
     return Study(
         numbers=numbers,
         sources=[
             source("Epoch AI, All AI models (2025-03 snapshot; CC-BY-4.0, credit Epoch AI)", EPOCH_FILE)
         ],
-        data=f"Epoch AI all-models database, open-weight releases {months[0]} to {months[-1]} (last partial month "
-        "dropped)",
+        data=f"Epoch AI all-models database, open-weight releases {months[0]} to {months[-1]} (last partial "
+        "month dropped)",
         notes=[
+            f"Chinese open-weight releases: {numbers['cn_before']} before, {numbers['cn_after']} after the shock; "
+            f"U.S.: {numbers['us_before']} before, {numbers['us_after']} after; the slope change of the "
+            f"difference is {numbers['slope_change']:+.2f} a month "
+            f"[{slope_ci[0]:+.2f}, {slope_ci[1]:+.2f}].",
             "Confounders inside the window: " + ", ".join(confounders) + "; the level change cannot separate "
             "the shock from ChatGPT (2022-11-30), seven weeks later.",
             "Epoch counts notable releases only; Hugging Face derivatives need a Hub-wide `hf sync`.",
@@ -385,26 +389,151 @@ def _violations(evidence: Any) -> int | None:
 
 
 # ---------------------------------------------------------------------------------------------- engagement
-def innovation_graph_study(outcomes: Sequence[str]) -> Study:
-    """A3: the GitHub Innovation Graph study of China against the other economies, per outcome."""
+def innovation_graph_study(outcomes: Sequence[str], shock: str = "2022-10-07") -> Study:
+    """A3: the GitHub Innovation Graph study of China against the other economies, one per outcome
+    (:func:`valuechain.engagement.innovation_graph.innovation_graph_study`)."""
+    from valuechain.engagement.innovation_graph import innovation_graph_study as run
+    from valuechain.sources.innovation_graph import read_innovation_graph
+
     try:
-        from valuechain.engagement.innovation_graph import innovation_graph_study as run
-    except ImportError as exc:
-        raise StudyUnavailable("the engagement domain's Innovation Graph study is not installed") from exc
-    raise StudyUnavailable(f"the Innovation Graph study {run.__name__} is not wired for {list(outcomes)} yet")
+        graph = read_innovation_graph()
+    except InputError as exc:
+        raise StudyUnavailable(f"the GitHub Innovation Graph snapshot could not be read ({exc})") from exc
+    numbers: dict[str, Any] = {}
+    for outcome in outcomes:
+        study = run(shock=shock, outcome=outcome, graph=graph)
+        d = study.to_dict()
+        if study.main is None:
+            numbers[outcome] = {"cannot_tell": True, "reason": study.verdict, "counts": d["counts"]}
+        else:
+            numbers[outcome] = {
+                "estimate": d["estimate"],
+                "ci_low": d["ci_low"],
+                "ci_high": d["ci_high"],
+                "p": d["p_value"],
+                "pretrend_p": d["pretrend_p"],
+                "cn_vs_us": d["cn_vs_us"],
+                "suppressed_cells": d["suppressed_cells"],
+                "definition": d["outcome_definition"],
+            }
+    return Study(
+        numbers={"outcomes": numbers, "shock": shock},
+        sources=[
+            source(
+                "GitHub Innovation Graph (economy x quarter, CC0-1.0)", "ecosystem/github-innovation-graph"
+            )
+        ],
+        data=f"GitHub Innovation Graph, economies x quarters 2020Q1-2025Q3, outcomes {', '.join(outcomes)}, "
+        f"shock {shock}",
+        notes=[
+            "Aggregate GitHub activity by economy, not engagement with open LLM repositories: the paper's "
+            "repository-level design needs the GH Archive history (`valuechain engagement ingest`).",
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------------------------- science
+@lru_cache(maxsize=1)
+def _cset_frame() -> pd.DataFrame:
+    """CSET's open-model papers, one row per (sheet, paper), with origin and author flags."""
+    from valuechain.science.cset import load_cset
+    from valuechain.science.families import load_families
+    from valuechain.science.usage import cset_paper_frame
+
+    try:
+        papers = load_cset()
+    except InputError as exc:
+        raise StudyUnavailable(f"CSET's annotated papers could not be read ({exc})") from exc
+    frame = cset_paper_frame(papers, load_families())
+    return frame[frame["workbook"] == "open"]
+
+
+def _cset_source() -> dict[str, Any]:
+    from valuechain.science.cset import CSET_SOURCE
+
+    return source(CSET_SOURCE, "research/cset-open-models/data")
+
+
 def cset_chinese_per_year() -> Study:
-    """A5: papers of CSET's hand-checked sample per year, and those using a Chinese-origin family."""
-    raise StudyUnavailable("the science domain's CSET reader is not installed")
+    """A5: open-model papers of CSET's sample per publication year, and those using a Chinese-origin family."""
+    from valuechain.reference.origin import CHINA
+
+    frame = _cset_frame().dropna(subset=["year"])
+    frame = frame.drop_duplicates(["paper_id", "family"])
+    chinese = frame["origin_country"].isin(CHINA)
+    per_year = {
+        int(year): {
+            "papers": int(group["paper_id"].nunique()),
+            "chinese": int(group.loc[chinese, "paper_id"].nunique()),
+        }
+        for year, group in frame.groupby("year")
+    }
+    sheets = sorted(frame.loc[chinese, "sheet"].unique())
+    return Study(
+        numbers={"per_year": per_year, "chinese_sheets": sheets},
+        sources=[_cset_source()],
+        data=f"CSET's hand-checked open-model papers ({frame['paper_id'].nunique()} papers, "
+        f"{frame['sheet'].nunique()} sheets; Chinese-origin sheets: {', '.join(sheets) or 'none'})",
+        notes=[
+            "CSET chose which model versions to annotate (Qwen and Qwen-1.5 are its only Chinese-origin "
+            "sheets), so the per-year counts follow its sampling, not the field.",
+        ],
+    )
 
 
 def cset_us_company_use() -> Study:
-    """A7: papers with a U.S. company author that use (or only mention) a Chinese-origin family."""
-    raise StudyUnavailable("the science domain's CSET reader is not installed")
+    """A7: Chinese-origin papers of CSET's sample with a U.S. company author, as [lower, upper] bounds
+    (CSET's organisation, country and type lists are not aligned); every open-model row is a use."""
+    from valuechain.reference.origin import CHINA
+
+    frame = _cset_frame()
+    chinese = frame[frame["origin_country"].isin(CHINA)].drop_duplicates("paper_id")
+    lower = int(chinese["us_company_author_lower"].sum())
+    upper = int(chinese["us_company_author_upper"].sum())
+    return Study(
+        numbers={"lower": lower, "upper": upper, "chinese_papers": len(chinese)},
+        sources=[_cset_source()],
+        data=f"CSET's hand-checked papers using Qwen and Qwen-1.5 ({len(chinese)} papers)",
+        notes=[
+            "Every open-model row of CSET's workbook is a use that needed the weights, by CSET's selection."
+        ],
+    )
 
 
 def patent_search() -> Study:
-    """A6: the recorded PatentsView searches and the family-mentioning documents they found."""
-    raise StudyUnavailable("the PatentsView connector is not installed")
+    """A6: the recorded PatentsView searches in the default store and the family-mentioning documents."""
+    from valuechain.reference.origin import CHINA
+    from valuechain.science.families import load_families
+    from valuechain.science.usage import patent_usage
+    from valuechain.store import Store
+
+    path = config.default_db_path()
+    if not path.exists():
+        return Study(
+            numbers={"search": None}, data=f"no store at {path.name} (no PatentsView search recorded)"
+        )
+    store = Store(path, read_only=True)
+    try:
+        result = patent_usage(store)
+    except InputError:
+        return Study(numbers={"search": None}, data="the store holds no PatentsView search")
+    finally:
+        store.con.close()
+    families = load_families()
+    coverage = result.tables["coverage"]
+    counts = coverage.set_index("family")["total_hits"] if len(coverage) else pd.Series(dtype=int)
+    chinese = sum(int(n) for f, n in counts.items() if f in families and families[f].origin_country in CHINA)
+    fields = "; ".join(sorted({str(v) for v in coverage.get("fields", [])}))
+    span = f"{coverage['date_from'].min()} to {coverage['date_to'].max()}" if len(coverage) else ""
+    return Study(
+        numbers={
+            "search": {
+                "documents": int(counts.sum()),
+                "chinese": chinese,
+                "paper_share": None,
+                "coverage": f"fields {fields}; dates {span}; {len(coverage)} families searched",
+            }
+        },
+        sources=result.sources,
+        data=f"PatentsView searches recorded in the store ({len(coverage)} families)",
+    )

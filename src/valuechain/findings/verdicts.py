@@ -151,37 +151,60 @@ def _a2_passes(t: Mapping[str, Any], alpha: float) -> bool:
 def a3_engagement(outcomes: Mapping[str, Mapping[str, Any]], rule: Mapping[str, Any]) -> Judgement:
     """A3: China's post-shock change relative to other economies, with placebo-in-space inference.
 
-    ``outcomes[name]`` has ``estimate``, ``p`` (the permutation p-value, China's rank among all units)
-    and ``cannot_tell`` (the study found the data too thin) with an optional ``reason``.
+    ``outcomes[name]`` has ``estimate``, ``ci_low``, ``ci_high`` (the 95% permutation interval), ``p``,
+    ``pretrend_p`` and ``cannot_tell`` (the study found the data too thin) with an optional ``reason``.
+    An outcome whose ``pretrend_p`` is at most ``rule["pretrend_p"]`` cannot tell either.
     """
-    usable = {k: v for k, v in outcomes.items() if not v.get("cannot_tell")}
+    judged: dict[str, str] = {}
+    for name, o in outcomes.items():
+        pre = o.get("pretrend_p")
+        if o.get("cannot_tell"):
+            judged[name] = "thin"
+        elif pre is not None and pre == pre and pre <= rule["pretrend_p"]:
+            judged[name] = "pre-trend"
+        elif o["ci_low"] > 0:
+            judged[name] = "above"
+        elif o["ci_high"] < 0:
+            judged[name] = "below"
+        else:
+            judged[name] = "includes 0"
     result = "; ".join(
-        f"{k}: {v['estimate']:+.4g} (permutation p = {v['p']:.3f})"
-        if not v.get("cannot_tell")
-        else f"{k}: too thin"
-        for k, v in outcomes.items()
+        f"{k}: {o['estimate']:+.3g} [{o['ci_low']:+.3g}, {o['ci_high']:+.3g}], pre-trend p = "
+        f"{o.get('pretrend_p') if o.get('pretrend_p') is None else round(o['pretrend_p'], 2)}"
+        if judged[k] not in ("thin",)
+        else f"{k}: {o.get('reason', 'too thin')}"
+        for k, o in outcomes.items()
     )
+    usable = {k: j for k, j in judged.items() if j not in ("thin", "pre-trend")}
     if not usable:
-        reasons = "; ".join(str(v.get("reason", "too thin")) for v in outcomes.values())
-        return Judgement("cannot tell with this data", f"Every outcome is too thin: {reasons}.", result)
-    alpha = rule["alpha"]
-    positive = [k for k, v in usable.items() if v["estimate"] > 0 and v["p"] < alpha]
-    negative = [k for k, v in usable.items() if v["estimate"] < 0 and v.get("p_lower", 1.0) < alpha]
-    if positive and not negative:
+        reasons = ", ".join(f"{k} ({j})" for k, j in judged.items())
         return Judgement(
-            "supported",
-            f"China's change exceeds every economy's but a {alpha:.0%} tail of the placebo distribution for "
-            f"{', '.join(positive)}.",
+            "cannot tell with this data",
+            f"No outcome gives a credible comparison: {reasons}.",
             result,
         )
-    if positive and negative:
+    above = [k for k, j in usable.items() if j == "above"]
+    below = [k for k, j in usable.items() if j == "below"]
+    if above and below:
+        return Judgement("mixed", f"Above 0 for {', '.join(above)}, below 0 for {', '.join(below)}.", result)
+    if above:
         return Judgement(
-            "mixed", f"Positive for {', '.join(positive)}, negative for {', '.join(negative)}.", result
+            "supported",
+            f"China's post-shock change exceeds the other economies' beyond the permutation interval for "
+            f"{', '.join(above)}; aggregate GitHub activity, not LLM repositories.",
+            result,
+        )
+    if below:
+        return Judgement(
+            "not supported",
+            f"China's post-shock change is below the other economies' permutation interval for {', '.join(below)} "
+            "and above it for none; aggregate GitHub activity, not LLM repositories.",
+            result,
         )
     return Judgement(
         "not supported",
-        "China's post-shock change does not stand out from the placebo distribution of the other economies "
-        f"for any outcome ({', '.join(usable)}).",
+        "China's post-shock change does not stand out from the other economies' placebo distribution for "
+        f"{', '.join(usable)}; aggregate GitHub activity, not LLM repositories.",
         result,
     )
 
@@ -282,18 +305,29 @@ def a6_patents(search: Mapping[str, Any] | None, rule: Mapping[str, Any]) -> Jud
     )
 
 
-def a7_us_companies(papers: int, mentions_only: int, rule: Mapping[str, Any]) -> Judgement:
-    """A7: at least ``min_papers`` papers with a U.S. company author *use* a Chinese-origin family."""
-    result = f"{papers} papers with a U.S. company author use a Chinese-origin family ({mentions_only} only mention one)"
-    if papers >= rule["min_papers"]:
+def a7_us_companies(lower: int, upper: int, rule: Mapping[str, Any]) -> Judgement:
+    """A7: at least ``min_papers`` hand-checked uses with a U.S. company author.
+
+    ``lower`` and ``upper`` bound the papers with a U.S. company author (the sample's lists are not
+    aligned): supported if the lower bound reaches ``min_papers``, not supported if even the upper bound
+    does not, cannot tell in between.
+    """
+    result = f"{lower} to {upper} papers with a U.S. company author use a Chinese-origin family"
+    if lower >= rule["min_papers"]:
         return Judgement(
             "supported",
             "U.S. company authors use Chinese-origin families in the hand-checked sample.",
             result,
         )
+    if upper < rule["min_papers"]:
+        return Judgement(
+            "not supported",
+            f"Fewer than {rule['min_papers']} hand-checked uses have a U.S. company author, even at the upper bound.",
+            result,
+        )
     return Judgement(
-        "not supported",
-        f"Fewer than {rule['min_papers']} hand-checked papers with a U.S. company author use a Chinese-origin family.",
+        "cannot tell with this data",
+        "The bounds straddle the criterion: the sample does not say which author is at which organisation.",
         result,
     )
 
