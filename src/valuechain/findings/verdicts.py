@@ -393,8 +393,8 @@ def market_claim(holds: bool, violations: int | None) -> Judgement:
     if holds:
         return Judgement(
             "supported",
-            "Holds in our reconstruction of the model, computed on parameter grids, a cost line and a seeded random "
-            "scan" + counted + "; no market data test it.",
+            "Computed on parameter grids, a cost line and a seeded random scan of our reconstruction of the "
+            "model; no market data test it.",
             "holds" + counted,
         )
     return Judgement(
