@@ -33,6 +33,7 @@ SECTIONS: dict[str, str] = {
     "audit": "valuechain.audit.report",
     "ecosystem": "valuechain.ecosystem.report",
     "policy": "valuechain.policy.report",
+    "science": "valuechain.science.report",
 }
 
 CSS = """
