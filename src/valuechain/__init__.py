@@ -7,4 +7,4 @@ Subpackages, one per domain: :mod:`valuechain.market` (supply-chain regulation m
 """
 
 __version__ = "0.1.0"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"  # the JSON output schema (2.0: every --json output is one object)

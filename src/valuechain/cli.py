@@ -8,16 +8,21 @@ libraries inside its commands, so that ``valuechain --help`` starts fast. Errors
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 
 from valuechain.audit.cli import app as audit_app
+from valuechain.data_cli import app as data_app
 from valuechain.ecosystem.cli import app as ecosystem_app
 from valuechain.ecosystem.cli import hf_app
+from valuechain.engagement.cli import app as engagement_app
 from valuechain.errors import ValuechainError
 from valuechain.market.cli import app as market_app
 from valuechain.policy.cli import app as policy_app
 from valuechain.report.cli import app as report_app
+from valuechain.science.cli import app as science_app
+from valuechain.science.cli import patents_app
 
 app = typer.Typer(
     name="valuechain",
@@ -31,14 +36,26 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(hf_app, name="hf")
 app.add_typer(ecosystem_app, name="ecosystem")
 app.add_typer(policy_app, name="policy")
+app.add_typer(engagement_app, name="engagement")
 app.add_typer(report_app, name="report")
+app.add_typer(science_app, name="science")
+app.add_typer(patents_app, name="patents")
+app.add_typer(data_app, name="data")
 
 
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+    data: str = typer.Option(None, "--data", help="Directory of the reference snapshots (default: "
+                             "$VALUECHAIN_DATA, else $VALUECHAIN_HOME/data, else ../shared/data next to a checkout)."),
 ) -> None:
     """Measure, audit and simulate the AI value chain (openness audits, diffusion, policy, regulation)."""
+    if data is not None:
+        from valuechain.config import set_data_dir
+
+        if not Path(data).expanduser().is_dir():
+            raise ValuechainError(f"The --data directory {data} does not exist or is not a directory.")
+        set_data_dir(data)
     if version:
         from valuechain import __version__
 

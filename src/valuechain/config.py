@@ -1,7 +1,8 @@
 """Configuration read from the environment.
 
 - ``VALUECHAIN_HOME``: where the default DuckDB store lives (default ``~/.valuechain``).
-- ``VALUECHAIN_DATA``: the reference snapshots (``../shared/data`` in development and CI).
+- ``VALUECHAIN_DATA``: the reference snapshots (see :func:`data_dir_choice` for the full rule:
+  ``--data``, ``VALUECHAIN_DATA``, ``VALUECHAIN_HOME/data``, ``../shared/data`` next to a checkout).
 - Tokens: ``HF_TOKEN``, ``GITHUB_TOKEN``, ``OPENALEX_EMAIL``, ``PATENTSVIEW_API_KEY``. They are read
   here and only here, and never printed or logged: :func:`redact` masks them in any text.
 """
@@ -23,19 +24,49 @@ def default_db_path() -> Path:
     return home() / "valuechain.duckdb"
 
 
-def data_dir() -> Path:
-    """The reference snapshots (``$VALUECHAIN_DATA``, else ``../shared/data`` from the working directory)."""
+#: Set by ``valuechain --data DIR`` (or :func:`set_data_dir`); beats every other rule.
+_data_override: Path | None = None
+
+
+def set_data_dir(path: str | os.PathLike[str] | None) -> None:
+    """Use ``path`` as the data directory for the rest of this process (``--data``); None clears it."""
+    global _data_override
+    _data_override = Path(path).expanduser() if path is not None else None
+
+
+def development_data_dir() -> Path:
+    """``../shared/data`` next to the checkout the package is imported from (``src/valuechain/`` →
+    checkout → its parent), independent of the working directory."""
+    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def data_dir_choice() -> tuple[Path, str]:
+    """The reference-snapshot directory and the rule that chose it, decided the same way everywhere:
+
+    1. ``--data DIR`` on the command line;
+    2. ``$VALUECHAIN_DATA``;
+    3. ``$VALUECHAIN_HOME/data`` (where ``valuechain data fetch`` puts snapshots) if it exists;
+    4. in a development checkout, ``../shared/data`` relative to the package source (not the working
+       directory) if it exists;
+    5. otherwise ``$VALUECHAIN_HOME/data`` (which does not exist yet: outputs say the snapshots are missing).
+    """
+    if _data_override is not None:
+        return _data_override, "--data"
     env = os.environ.get("VALUECHAIN_DATA")
     if env:
-        return Path(env).expanduser()
-    for base in (Path.cwd(), *Path.cwd().parents):
-        candidate = base / "shared" / "data"
-        if candidate.is_dir():
-            return candidate
-        candidate = base.parent / "shared" / "data"
-        if candidate.is_dir():
-            return candidate
-    return Path.cwd() / "shared" / "data"
+        return Path(env).expanduser(), "VALUECHAIN_DATA"
+    fetched = home() / "data"
+    if fetched.is_dir():
+        return fetched, "VALUECHAIN_HOME/data"
+    development = development_data_dir()
+    if development.is_dir():
+        return development, "development checkout (../shared/data next to the source)"
+    return fetched, "VALUECHAIN_HOME/data (not present)"
+
+
+def data_dir() -> Path:
+    """The reference snapshots; see :func:`data_dir_choice` for the rule (never the working directory)."""
+    return data_dir_choice()[0]
 
 
 def token(name: str) -> str | None:

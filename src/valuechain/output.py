@@ -2,7 +2,8 @@
 
 Every JSON document the tool emits carries ``schema_version`` and ``sources`` (provenance).
 Files are written atomically (temporary file + rename) so that an interrupted run leaves nothing
-half-written.
+half-written. Every file the CLI writes goes through :func:`check_destination` (before any work
+starts) and :func:`write_output` (which turns every OS error into one sentence, exit code 2).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from valuechain import SCHEMA_VERSION
+from valuechain.errors import InputError
 
 
 def source(name: str, location: str, retrieved: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -79,11 +81,75 @@ def dumps(payload: Any, indent: int | None = 2) -> str:
 
 
 def envelope(payload: dict[str, Any], sources: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Add ``schema_version`` and ``sources`` to a JSON object (keys of ``payload`` stay at the top)."""
-    out = dict(payload)
-    out.setdefault("schema_version", SCHEMA_VERSION)
-    out.setdefault("sources", sources or [])
+    """``payload`` with ``schema_version`` and ``sources`` as its first keys (existing values are kept)."""
+    out = {"schema_version": payload.get("schema_version", SCHEMA_VERSION),
+           "sources": payload.get("sources", sources or [])}
+    out.update((k, v) for k, v in payload.items() if k not in out)
     return out
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).rstrip(".").lower()
+
+
+def _probe_directory(directory: Path) -> str | None:
+    """Why nothing can be created in ``directory`` (None if a file can be created there).
+
+    A real attempt, not ``os.access``: as root ``os.access`` says yes to ``/proc`` and read-only mounts."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".valuechain-probe.", dir=directory)
+    except OSError as exc:
+        return _reason(exc)
+    os.close(fd)
+    os.unlink(tmp)
+    return None
+
+
+def check_destination(path: str | os.PathLike[str], what: str = "output file",
+                      suffixes: tuple[str, ...] | None = None, directory: bool = False) -> Path:
+    """Check, before any work starts, that ``path`` can be written; raise one sentence if not.
+
+    ``directory=True`` is for outputs that are a directory (``report build --out``): an existing file is
+    refused, and so is an existing non-empty directory that does not hold a previous report
+    (``report.json``), so that a mistyped ``--out ~`` never replaces a user's folder."""
+    target = Path(path).expanduser()
+    if not str(path).strip():
+        raise InputError(f"The {what} path is empty; give a file name.")
+    if directory:
+        if target.exists() and not target.is_dir():
+            raise InputError(f"The {what} {target} is an existing file, not a directory; give a directory.")
+        if target.is_dir() and any(target.iterdir()) and not (target / "report.json").is_file():
+            raise InputError(f"The {what} {target} is a non-empty directory that does not hold a previous "
+                             "report; give a new or empty directory.")
+    else:
+        if target.is_dir():
+            hint = f" ending in {' or '.join(suffixes)}" if suffixes else ""
+            raise InputError(f"The {what} {target} is a directory; give a file name{hint}.")
+        if suffixes and target.suffix.lower() not in suffixes:
+            raise InputError(f"The {what} {target} must end in {' or '.join(suffixes)}.")
+    parent = next((p for p in target.parents if p.exists()), None)
+    if parent is None:
+        raise InputError(f"The {what} {target} cannot be written: none of its parent directories exists.")
+    if not parent.is_dir():
+        raise InputError(f"The {what} {target} cannot be written: {parent} is a file, not a directory.")
+    reason = _probe_directory(parent)
+    if reason:
+        raise InputError(f"The {what} {target} cannot be written: {parent} refuses new files ({reason}).")
+    if target.exists() and not directory and not os.access(target, os.W_OK):
+        raise InputError(f"The {what} {target} cannot be written: the existing file is read-only.")
+    return target
+
+
+def write_output(path: str | os.PathLike[str], write: Callable[[Path], Any], what: str = "output file") -> Path:
+    """Write ``path`` atomically by calling ``write(temporary_path)``; any OS error becomes one sentence
+    (:class:`InputError`, exit code 2) and leaves nothing behind."""
+    target = Path(path).expanduser()
+    try:
+        with atomic_path(target) as tmp:
+            write(tmp)
+    except OSError as exc:
+        raise InputError(f"The {what} {target} cannot be written ({_reason(exc)}).") from None
+    return target
 
 
 @contextmanager
@@ -105,7 +171,5 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
             tmp_path.unlink()
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return Path(path)
+def write_text_atomic(path: str | os.PathLike[str], text: str, what: str = "output file") -> Path:
+    return write_output(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), what)

@@ -8,7 +8,8 @@ import json
 import pytest
 import yaml
 
-from valuechain.audit.mof import OPEN_DATA_LICENCES, mof_class, mot_licences
+from valuechain.audit.licences import OPEN_DATA_IDS, mot_licences
+from valuechain.audit.mof import mof_class
 from valuechain.errors import InputError
 
 
@@ -33,7 +34,7 @@ def test_shipped_licence_lists_match_mot(mot_dir):
     open_ids = {x["licenseId"] for x in spdx["licenses"] if x.get("isOsiApproved") is True
                 or x.get("isFsfLibre") is True}
     lic = mot_licences()
-    assert open_ids | OPEN_DATA_LICENCES | {"OpenMDW-1.0"} == set(lic.open_ids)
+    assert open_ids | OPEN_DATA_IDS | {"OpenMDW-1.0"} == set(lic.open_ids)
     typed = json.loads((mot_dir / "web/modules/mof/mof-licenses.json").read_text(encoding="utf-8"))
     for entry in typed["licenses"]:
         types = entry["ContentType"] if isinstance(entry["ContentType"], list) else [entry["ContentType"]]

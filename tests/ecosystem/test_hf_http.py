@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from valuechain.errors import InputError, SourceError
-from valuechain.sources.http import HttpClient, RateLimiter, parse_ratelimit, parse_retry_after
+from valuechain.sources.http import HttpClient, OfflineError, RateLimiter, parse_ratelimit, parse_retry_after
 
 TOKEN = "hf_HttpSecretToken1122334455"
 RECORDS = [{"_id": str(i), "id": f"org{i % 3}/model-{i}", "author": f"org{i % 3}"} for i in range(30)]
@@ -85,12 +85,30 @@ def test_client_errors_are_not_retried():
         assert client.attempts_made == 1
 
 
-def test_connection_refused_is_retried_then_reported():
+def test_connection_refused_fails_at_once_without_retries():
+    # issue 13 item 7: a refused connection is not transient (offline); one sentence, no retries
     sleeps: list[float] = []
     client = HttpClient(max_attempts=3, sleep=sleeps.append, rate_per_second=None, timeout=2)
-    with pytest.raises(SourceError, match="connection failed"):
+    with pytest.raises(OfflineError, match=r"^Cannot reach the remote API at 127.0.0.1:9: the connection was refused\.$"):
         client.get("http://127.0.0.1:9/api/models")
-    assert len(sleeps) == 2 and client.attempts_made == 3
+    assert sleeps == [] and client.attempts_made == 1
+
+
+def test_a_name_that_does_not_resolve_fails_at_once_without_retries():
+    sleeps: list[float] = []
+    client = HttpClient(service="The Hugging Face Hub", max_attempts=5, sleep=sleeps.append, rate_per_second=None)
+    with pytest.raises(OfflineError, match="does not resolve"):
+        client.get("http://no-such-host.invalid/api/models?" + "x" * 300)
+    assert sleeps == [] and client.attempts_made == 1
+
+
+def test_retry_notes_are_one_short_line(caplog):
+    caplog.set_level(logging.WARNING)
+    with ReplayHub(RECORDS, faults={0: ["500"]}) as hub:
+        client = HttpClient(sleep=lambda s: None, rate_per_second=None)
+        client.get_json(f"{hub.endpoint}/api/models?" + "&".join(f"expand=field{i}" for i in range(40)))
+    notes = [r.getMessage() for r in caplog.records if r.name.startswith("valuechain")]
+    assert len(notes) == 1 and "HTTP 500" in notes[0] and len(notes[0]) < 160 and "\n" not in notes[0]
 
 
 @pytest.mark.parametrize("url", ["notaurl/api/models", "ftp://example.org/api/models", "http://"])

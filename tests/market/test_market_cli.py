@@ -74,22 +74,26 @@ def test_map_json_and_figure(run_cli, tmp_path):
     assert any(v is not None and v < 0 for row in matrix for v in row)
 
 
-def test_map_human_output_writes_default_figure(run_cli, tmp_path):
-    res = run_cli("market", "map", "--n", "30", "--policy", "quality", cwd=tmp_path)
+def test_map_without_out_writes_nothing(run_cli, tmp_path):
+    work = tmp_path / "cwd"
+    work.mkdir()
+    res = run_cli("market", "map", "--n", "30", "--policy", "quality", cwd=work)
     assert res.returncode == 0, res.stderr
-    assert (tmp_path / "market_map_quality.png").exists() and "win-win-win" in res.stdout
+    assert "win-win-win" in res.stdout and "Figure written" not in res.stdout
+    assert list(work.iterdir()) == []  # issue 13 item 4: no figure unless --out FILE
 
 
 def test_claims_json(run_cli):
     res = run_cli("market", "claims", "--json")
     assert res.returncode == 0, res.stderr
     doc = res.json()
-    assert [c["id"] for c in doc] == [f"C{i}" for i in range(1, 8)]
-    assert all(c["holds"] is True and c["evidence"] for c in doc)
-    # the contract is a list, so every claim carries the provenance of the document
-    for claim in doc:
-        assert {"id", "claim", "holds", "evidence", "schema_version", "sources"} <= set(claim)
-        assert "reconstruction" in claim["sources"][0]["name"]
+    # one object with the provenance once at the top; the claims under a named key
+    assert doc["schema_version"] == "2.0" and "reconstruction" in doc["sources"][0]["name"]
+    claims = doc["claims"]
+    assert [c["id"] for c in claims] == [f"C{i}" for i in range(1, 8)]
+    assert all(c["holds"] is True and c["evidence"] for c in claims)
+    for claim in claims:
+        assert {"id", "claim", "holds", "evidence"} <= set(claim) and "schema_version" not in claim
 
 
 def test_human_outputs_name_the_reconstruction_and_the_parameters(run_cli, tmp_path):
@@ -118,7 +122,7 @@ def test_map_unwritable_output_is_refused_before_any_work(run_cli, tmp_path):
     assert res.returncode == 2 and "cannot be written" in res.stderr
     assert "Traceback" not in res.stderr and res.stderr.strip().count("\n") == 0
     res = run_cli("market", "map", "--n", "10", "--out", str(tmp_path))
-    assert res.returncode == 2 and "must end in" in res.stderr
+    assert res.returncode == 2 and "is a directory" in res.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # no half-written figure
 
 

@@ -125,7 +125,7 @@ def _load_cached(path: str) -> tuple[CatalogEntry, ...]:
             raise InputError(f"Release id {item['id']!r} appears twice in {path}.")
         levers = item.get("levers")
         if levers is not None:
-            from valuechain.audit.governance import CONTROL_LEVERS
+            from valuechain.audit.licences import CONTROL_LEVERS
 
             if not isinstance(levers, list) or not set(map(str, levers)) <= set(CONTROL_LEVERS):
                 raise InputError(f"Release {item['id']!r} in {path} has levers other than {', '.join(CONTROL_LEVERS)}.")
@@ -509,7 +509,7 @@ def derived_licence_class(entry: CatalogEntry) -> str:
         return entry.licence_class
     if entry.weights == "none":
         return "proprietary"
-    from valuechain.audit.governance import licence_class
+    from valuechain.audit.licences import licence_class
 
     report = reference_licence_report(entry.licence_id)
     if report is not None and report["licence_class"] != "proprietary":

@@ -1,6 +1,6 @@
-"""Audit commands ``model``, ``catalog`` and ``downstream`` (registered on :data:`valuechain.audit.cli.app`).
+"""Audit commands ``model``, ``catalog``, ``downstream`` and ``agreement``.
 
-Thin layer over :mod:`valuechain.audit.audit`, :mod:`valuechain.audit.catalog` and
+Owns its Typer app; :mod:`valuechain.audit.cli` adds it to the ``audit`` group. Thin layer over :mod:`valuechain.audit.audit`, :mod:`valuechain.audit.catalog` and
 :mod:`valuechain.audit.downstream`; heavy imports happen inside the commands.
 """
 
@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from valuechain.audit.cli import app
 from valuechain.clitools import DB_OPTION, JSON_OPTION
 
 if TYPE_CHECKING:
@@ -25,6 +24,8 @@ OPERATIONALISATION = ("Governance model and value-chain type: our operationalisa
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 RULES_OPTION = typer.Option(None, "--rules", help="A governance rules YAML to classify with instead of the packaged "
                                                   "valuechain/audit/data/governance_rules.yml (same format).")
+
+app = typer.Typer()
 
 
 def _snapshot_sources(result_sources: list[dict]) -> list[dict]:

@@ -141,8 +141,8 @@ def _for_parameter(ev: Evidence, parameter: str, **changes: Any) -> Evidence:
 def _weights_licence_class(evidence: Sequence[Evidence]) -> str:
     """The licence class of the weights, from the evidence alone: a curated class when the catalogue gives one;
     proprietary when the weights are shown not released; else the class read from the licence text; else
-    the class of the licence id (:func:`valuechain.audit.governance.licence_class`)."""
-    from valuechain.audit.governance import licence_class
+    the class of the licence id (:func:`valuechain.audit.licences.licence_class`)."""
+    from valuechain.audit.licences import licence_class
 
     terms = [ev for ev in evidence if ev.component == "Licence terms"]
     curated = next((ev.extra["licence_class"] for ev in terms

@@ -23,28 +23,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from valuechain.audit.licences import CONTROL_LEVERS, LICENCE_CLASSES, licence_class
 from valuechain.errors import InputError
 
 RULES_PATH = Path(__file__).parent / "data" / "governance_rules.yml"
 
 WEIGHTS = ("none", "gated", "open")
 API = ("none", "paid", "free")
-LICENCE_CLASSES = ("osi_open", "open_data", "restricted_open", "non_commercial", "proprietary")
-LEVER_FLAGS = (
-    "commercial_use", "user_or_revenue_cap", "use_restrictions", "restrictions_pass_to_derivatives",
-    "output_training_ban", "attribution_branding", "licensor_remote_restriction", "geographic_exclusion",
-)
-#: Licence flags that are control levers (``commercial_use`` is a permission, not a lever).
-CONTROL_LEVERS = tuple(f for f in LEVER_FLAGS if f != "commercial_use")
-LEVER_LABELS = {
-    "user_or_revenue_cap": "user or revenue cap",
-    "use_restrictions": "use restrictions (acceptable-use policy)",
-    "restrictions_pass_to_derivatives": "restrictions pass to derivatives",
-    "output_training_ban": "ban on training other models with outputs",
-    "attribution_branding": "required branding / name prefix",
-    "licensor_remote_restriction": "licensor may restrict use remotely / update terms",
-    "geographic_exclusion": "geographic exclusion",
-}
 FIELD_NAMES = ("weights", "api", "licence_class", "levers", "code_open", "data_open", "platform_tied")
 MODEL_ORDER = ("hierarchical", "captive_externalised", "open_platform", "controlled_openness", "full_openness")
 
@@ -463,74 +448,8 @@ def classify(fields: GovernanceFields | Mapping[str, Any], rules: GovernanceRule
 
 
 # --------------------------------------------------------------------------------------------------
-# From licence ids and evidence to fields
+# From licence ids and evidence to fields (licence classes: :func:`valuechain.audit.licences.licence_class`)
 # --------------------------------------------------------------------------------------------------
-#: OSI-approved ids common among model releases (the SPDX list, when available, extends this).
-OSI_IDS = frozenset({
-    "Apache-2.0", "MIT", "BSD-2-Clause", "BSD-3-Clause", "GPL-2.0", "GPL-2.0-only", "GPL-3.0", "GPL-3.0-only",
-    "GPL-3.0-or-later", "LGPL-2.1", "LGPL-3.0", "AGPL-3.0", "AGPL-3.0-only", "MPL-2.0", "ISC", "Unlicense",
-    "UPL-1.0", "EPL-2.0", "Zlib", "BSL-1.0", "0BSD", "OpenMDW-1.0",
-})
-#: The MOT's list of open-data licence ids (spec §2), matched exactly.
-OPEN_DATA_IDS = frozenset("""CC0-1.0 CC-BY-1.0 CC-BY-2.0 CC-BY-2.5 CC-BY-2.5-AU CC-BY-3.0 CC-BY-3.0-AT CC-BY-3.0-AU
-CC-BY-3.0-DE CC-BY-3.0-IGO CC-BY-3.0-NL CC-BY-3.0-US CC-BY-4.0 CC-BY-SA-1.0 CC-BY-SA-2.0 CC-BY-SA-2.0-UK
-CC-BY-SA-2.1-JP CC-BY-SA-2.5 CC-BY-SA-3.0 CC-BY-SA-3.0-AT CC-BY-SA-4.0 CDLA-Permissive-1.0 CDLA-Permissive-2.0
-CDLA-Sharing-1.0 ODC-PDDL-1.0 ODC-By-1.0 ODbL-1.0 GFDL-1.3 OGL-Canada-2.0 OGL-UK-2.0 OGL-UK-3.0""".split())
-_SPELLINGS = {
-    "apache 2.0": "Apache-2.0", "apache-2.0": "Apache-2.0", "apache license 2.0": "Apache-2.0", "apache2": "Apache-2.0",
-    "mit": "MIT", "mit license": "MIT", "bsd-3": "BSD-3-Clause", "bsd 3-clause": "BSD-3-Clause",
-    "openmdw": "OpenMDW-1.0", "openmdw-1.0": "OpenMDW-1.0", "cc-by-4.0": "CC-BY-4.0", "cc0-1.0": "CC0-1.0",
-}
-_NON_COMMERCIAL = re.compile(r"(?i)(\bnc\b|-nc-|non[- ]?commercial|research[- ]only|research licen[cs]e|\bmrl\b|flux-1-nc)")
-_PROPRIETARY = re.compile(r"(?i)^(proprietary|closed|none|terms[- ]of[- ](service|use)|openai-tou.*|unreleased|undisclosed)$")
-
-
-def normalise_licence_id(licence_id: str | None) -> str | None:
-    """Map common spellings ("Apache 2.0", "MIT License") to SPDX ids; other ids unchanged."""
-    if licence_id is None:
-        return None
-    text = str(licence_id).strip()
-    return _SPELLINGS.get(text.lower(), text) if text else None
-
-
-def licence_class(licence_id: str | None, levers: Mapping[str, Any] | Iterable[str] | None = None,
-                  osi_ids: Iterable[str] | None = None) -> tuple[str, str]:
-    """Classify a licence for the governance rules; returns ``(licence_class, reason)``.
-
-    Order: an OSI-approved id → ``osi_open``; an MOT open-data id → ``open_data``; when the licence text
-    was read (``levers`` from :func:`valuechain.audit.licence.analyse_licence`), no commercial use →
-    ``non_commercial``, else ``restricted_open``; otherwise by id: a non-commercial/research id →
-    ``non_commercial``, terms of service / none → ``proprietary``, any other bespoke model licence →
-    ``restricted_open`` (flagged as not read from text).
-    """
-    lid = normalise_licence_id(licence_id)
-    osi = set(OSI_IDS) | set(osi_ids or ())
-    if lid is None or _PROPRIETARY.match(lid):
-        return "proprietary", f"licence {licence_id!r}: terms of service only / no licence for weights"
-    if lid not in osi and lid not in OPEN_DATA_IDS:
-        from valuechain.audit.mof import mot_licences
-
-        lic = mot_licences()
-        spdx = lic.normalise(lid)
-        if spdx and lic.is_open(spdx):
-            lid = spdx
-            if spdx not in OPEN_DATA_IDS:
-                osi.add(spdx)
-    if lid in osi:
-        return "osi_open", f"licence {lid} is OSI-approved / FSF-libre (MOT list)"
-    if lid in OPEN_DATA_IDS:
-        return "open_data", f"licence {lid} is an open-data licence on the MOT list"
-    if levers is not None:
-        flags = dict(levers) if isinstance(levers, Mapping) else {k: True for k in levers}
-        if "commercial_use" in flags and not flags.get("commercial_use"):
-            return "non_commercial", f"licence {lid}: the text does not permit commercial use"
-        found = [k for k in CONTROL_LEVERS if flags.get(k)]
-        return "restricted_open", f"licence {lid}: bespoke terms read from the text ({', '.join(found) or 'no levers found'})"
-    if _NON_COMMERCIAL.search(lid):
-        return "non_commercial", f"licence {lid}: non-commercial / research-only by its identifier"
-    return "restricted_open", f"licence {lid}: a bespoke model licence (not OSI/open-data; text not read)"
-
-
 def fields_from_evidence(evidence: Iterable[Any], licence_levers: Mapping[str, Any] | Iterable[str] | None = None,
                          platform_tied: bool = False, osi_ids: Iterable[str] | None = None) -> tuple[GovernanceFields, list[str]]:
     """Derive :class:`GovernanceFields` from :class:`~valuechain.audit.evidence.Evidence` records.

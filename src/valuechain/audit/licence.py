@@ -26,13 +26,12 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+from valuechain.audit.licences import CONTROL_LEVERS, LEVER_FLAGS, licence_class
+
 DISCLAIMER = "An aid to reading the licence, not legal advice."
 
-FLAGS: tuple[str, ...] = (
-    "commercial_use", "user_or_revenue_cap", "use_restrictions", "restrictions_pass_to_derivatives",
-    "output_training_ban", "attribution_branding", "licensor_remote_restriction", "geographic_exclusion",
-)
-LEVERS: tuple[str, ...] = FLAGS[1:]
+FLAGS: tuple[str, ...] = LEVER_FLAGS  # the names of spec §4, owned by valuechain.audit.licences
+LEVERS: tuple[str, ...] = CONTROL_LEVERS
 
 #: Minimum shingle Jaccard similarity for a reference text to count as identified. Measured (see
 #: tests/audit/test_audit_licence_heldout.py): reference texts under markup and ~1% word edits stay above
@@ -577,25 +576,17 @@ class LicenceReport:
     def licence_class(self) -> str:
         """osi_open | open_data | restricted_open | non_commercial | proprietary (for the governance map).
 
-        From the identified id when it is on the MOT's open lists, else from the flags read in the text:
-        no grant to reproduce, distribute or modify the material (e.g. terms of service, a bare
-        acceptable-use policy) -> proprietary; no commercial use -> non_commercial; any lever ->
-        restricted_open; otherwise osi_open (permissive in substance).
+        The one rule of :func:`valuechain.audit.licences.licence_class`, given the identified id, the flags
+        read here and whether the text grants rights to reproduce, distribute or modify the material.
         """
-        from valuechain.audit.mof import OPEN_DATA_LICENCES, mot_licences
+        return self.licence_class_reason[0]
 
+    @property
+    def licence_class_reason(self) -> tuple[str, str]:
+        """``(licence_class, reason)``."""
         ident = (self.identified or {}).get("id")
-        if ident and ident in OPEN_DATA_LICENCES:
-            return "open_data"
-        if ident and mot_licences().is_open(ident):
-            return "osi_open"
-        if not (self.grant_found and self.sharing_granted):
-            return "proprietary"
-        if not self.commercial_use:
-            return "non_commercial"
-        if self.levers:
-            return "restricted_open"
-        return "osi_open"
+        flags = {name: getattr(self, name) for name in FLAGS}
+        return licence_class(ident, flags, sharing_granted=self.grant_found and self.sharing_granted)
 
     def to_dict(self) -> dict[str, Any]:
         ident = {"id": self.identified["id"], "similarity": self.identified["similarity"]} if self.identified \

@@ -20,97 +20,18 @@ the id.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from valuechain.audit.evidence import MOF_COMPONENTS, Evidence, Status
+from valuechain.audit.licences import mot_licences
 from valuechain.errors import InputError
-
-#: The MOT's own open-data licence list (exact ids, no wildcards), plus OpenMDW-1.0.
-OPEN_DATA_LICENCES: frozenset[str] = frozenset({
-    "CC0-1.0", "CC-BY-1.0", "CC-BY-2.0", "CC-BY-2.5", "CC-BY-2.5-AU", "CC-BY-3.0", "CC-BY-3.0-AT",
-    "CC-BY-3.0-AU", "CC-BY-3.0-DE", "CC-BY-3.0-IGO", "CC-BY-3.0-NL", "CC-BY-3.0-US", "CC-BY-4.0",
-    "CC-BY-SA-1.0", "CC-BY-SA-2.0", "CC-BY-SA-2.0-UK", "CC-BY-SA-2.1-JP", "CC-BY-SA-2.5", "CC-BY-SA-3.0",
-    "CC-BY-SA-3.0-AT", "CC-BY-SA-4.0", "CDLA-Permissive-1.0", "CDLA-Permissive-2.0", "CDLA-Sharing-1.0",
-    "ODC-PDDL-1.0", "ODC-By-1.0", "ODbL-1.0", "GFDL-1.3", "OGL-Canada-2.0", "OGL-UK-2.0", "OGL-UK-3.0",
-})
-OPEN_MODEL_LICENCES: frozenset[str] = frozenset({"OpenMDW-1.0"})
 
 CLASS_LABELS = {3: "Class III", 2: "Class II", 1: "Class I", 0: "Unclassified"}
 CLASS_NAMES = {3: "Open Model", 2: "Open Tooling", 1: "Open Science", 0: "Unclassified"}
 _CLASS_NUMBER = {"III": 3, "II": 2, "I": 1}
-
-#: Spellings seen in MOT records and on Hugging Face, mapped to SPDX ids (for the normalised variant).
-_ALIASES: dict[str, str] = {
-    "apache": "Apache-2.0", "apache2": "Apache-2.0", "apache20": "Apache-2.0", "apachev2": "Apache-2.0",
-    "mit": "MIT", "bsd3": "BSD-3-Clause", "bsd3clause": "BSD-3-Clause", "bsd2": "BSD-2-Clause",
-    "newbsd": "BSD-3-Clause", "bsd": "BSD-3-Clause", "gpl3": "GPL-3.0-only", "gplv3": "GPL-3.0-only",
-    "gpl2": "GPL-2.0-only", "agpl3": "AGPL-3.0-only", "lgpl3": "LGPL-3.0-only", "cc0": "CC0-1.0",
-    "ccby4": "CC-BY-4.0", "ccby40": "CC-BY-4.0", "creativecommonsattribution40": "CC-BY-4.0",
-    "ccbysa4": "CC-BY-SA-4.0", "ccbysa40": "CC-BY-SA-4.0",
-    "creativecommonsattributionsharealike40": "CC-BY-SA-4.0",
-    "creativecommonsattributionnoncommercial40": "CC-BY-NC-4.0", "ccbync40": "CC-BY-NC-4.0",
-    "ccbyncsa40": "CC-BY-NC-SA-4.0", "odcby": "ODC-By-1.0", "odbl": "ODbL-1.0", "pddl": "ODC-PDDL-1.0",
-    "unlicense": "Unlicense", "openmdw": "OpenMDW-1.0",
-}
-
-
-@dataclass(frozen=True, eq=False)
-class MotLicences:
-    """The MOT's licence lists: open ids (OSI/FSF, open data, OpenMDW), all SPDX ids, type-appropriate ids."""
-
-    open_ids: frozenset[str]
-    spdx_ids: frozenset[str]
-    type_appropriate: dict[str, frozenset[str]]
-    spdx_list_version: str
-    source: str
-
-    def is_open(self, licence: str | None) -> bool:
-        return bool(licence) and licence in self.open_ids
-
-    def normalise(self, licence: str | None) -> str | None:
-        """Map a non-SPDX spelling to an SPDX id where one is unambiguous; else return it unchanged."""
-        if not licence:
-            return licence
-        return _normalise(self, licence)
-
-
-@lru_cache(maxsize=4096)
-def _normalise(lic: MotLicences, licence: str) -> str:
-    if licence in lic.spdx_ids or licence in lic.open_ids:
-        return licence
-    lowered, squashed = _lookup_tables(lic)
-    if licence.strip().lower() in lowered:
-        return lowered[licence.strip().lower()]
-    key = re.sub(r"[^a-z0-9]", "", re.sub(r"\b(licen[cs]e|version|v(?=\d))\b", "", licence.lower()))
-    if key in _ALIASES:
-        return _ALIASES[key]
-    return squashed.get(key, licence)
-
-
-@lru_cache(maxsize=4)
-def _lookup_tables(lic: MotLicences) -> tuple[dict[str, str], dict[str, str]]:
-    ids = sorted(lic.spdx_ids | lic.open_ids)
-    return {i.lower(): i for i in ids}, {re.sub(r"[^a-z0-9]", "", i.lower()): i for i in ids}
-
-
-@lru_cache(maxsize=1)
-def mot_licences() -> MotLicences:
-    """The MOT licence lists shipped with the package (derived from the MOT's ``licenses.json`` files)."""
-    raw = json.loads(resources.files("valuechain.audit").joinpath("data/licences/mot_licences.json").read_text())
-    return MotLicences(
-        open_ids=frozenset(raw["osi_or_fsf"]) | OPEN_DATA_LICENCES | OPEN_MODEL_LICENCES,
-        spdx_ids=frozenset(raw["spdx_ids"]),
-        type_appropriate={k: frozenset(v) for k, v in raw["type_appropriate"].items()},
-        spdx_list_version=raw["spdx_list_version"],
-        source=raw["_source"],
-    )
 
 
 @dataclass

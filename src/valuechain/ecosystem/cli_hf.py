@@ -1,4 +1,7 @@
-"""``valuechain hf sync | import | status``: fetch or load Hugging Face model metadata into the store."""
+"""``valuechain hf sync | import | model | status``: fetch or load Hugging Face model metadata into the store.
+
+This module owns the ``hf`` group's Typer app; :mod:`valuechain.cli` adds it as ``valuechain hf``.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,12 @@ from typing import Any
 import typer
 
 from valuechain import clitools
-from valuechain.ecosystem.cli import app, hf_app  # noqa: F401
 from valuechain.errors import InputError
 
+app = typer.Typer(help="Hugging Face connector: sync and import model metadata.", no_args_is_help=True)
 
-@hf_app.command("sync")
+
+@app.command("sync")
 def sync(
     author: str = typer.Option(None, "--author", help="Only models of this user or organisation."),
     pipeline_tag: str = typer.Option(None, "--pipeline-tag", help="Only models with this pipeline tag, e.g. text-generation."),
@@ -53,7 +57,7 @@ def sync(
                               "HTTP retries": result.retries}, sources)
 
 
-@hf_app.command("import")
+@app.command("import")
 def import_(
     file: Path = typer.Argument(..., help="JSON lines of model_info records, or a ModelInfo CSV (model_id, metadata)."),
     fetched_at: str = typer.Option(None, "--fetched-at", help="When the records were fetched (YYYY-MM-DD); default: the date in the file name, else its modification time."),
@@ -93,7 +97,7 @@ def import_(
                                 "fetched at": result.fetched_at.isoformat()}, sources)
 
 
-@hf_app.command("model")
+@app.command("model")
 def model(
     repo_id: str = typer.Argument(..., help="A Hub model id, e.g. deepseek-ai/DeepSeek-R1."),
     endpoint: str = typer.Option(None, "--endpoint", help="Hub endpoint (default: $HF_ENDPOINT or https://huggingface.co)."),
@@ -119,7 +123,7 @@ def model(
                               "parents": parents}, sources)
 
 
-@hf_app.command("status")
+@app.command("status")
 def status(
     db: Path = clitools.DB_OPTION,
     json_out: bool = clitools.JSON_OPTION,

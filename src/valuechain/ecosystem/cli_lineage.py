@@ -1,4 +1,7 @@
-"""``valuechain ecosystem lineage`` and ``valuechain ecosystem diffusion``."""
+"""``valuechain ecosystem lineage`` and ``valuechain ecosystem diffusion``.
+
+Owns its Typer app; :mod:`valuechain.ecosystem.cli` adds it to the ``ecosystem`` group.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,12 @@ from pathlib import Path
 import typer
 
 from valuechain import clitools
-from valuechain.ecosystem.cli import app, hf_app  # noqa: F401
 from valuechain.errors import InputError
 from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+app = typer.Typer()
 
 
 def _edge_sources(target: str, store_path: Path | None) -> list[dict]:

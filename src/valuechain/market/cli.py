@@ -170,8 +170,8 @@ def map_(
     y: str = typer.Option("k=0.1:5", "--y", help="Vertical axis, NAME=LOW:HIGH (e.g. k=0.1:5)."),
     n: int = typer.Option(200, "--n", help="Grid points per axis (2 to 2000; figures draw at most 500)."),
     policy: str = typer.Option("price", "--policy", help="price (γ), subsidy (s, judged on CS − T) or quality (δ)."),
-    out: Path = typer.Option(None, "--out", help="Figure file: .png, .svg, .pdf or self-contained .html (default "
-                             "market_map_<policy>.png unless --json)."),
+    out: Path = typer.Option(None, "--out", help="Figure file: .png, .svg, .pdf or self-contained .html (no "
+                             "figure is written without it)."),
     set_: list[str] = SET_OPTION,
     country: str = COUNTRY_OPTION,
     presets: Path = PRESETS_OPTION,
@@ -185,9 +185,7 @@ def map_(
     if n > 2000:
         raise InputError(f"The grid size --n must be at most 2000, got {n}.")
     params, sources = _params(set_, country, presets)
-    figure_path = None
-    if out is not None or not as_json:
-        figure_path = check_figure_path(out or Path(f"market_map_{policy}.png"))
+    figure_path = check_figure_path(out) if out is not None else None
     pmap = policy_map(policy, parse_axis(x, n), parse_axis(y, n), params)
     if not pmap.exists.any():
         from valuechain.market.equilibrium import violated_conditions
@@ -212,7 +210,8 @@ def map_(
     con = console()
     con.print(table)
     con.print(_caption(params, country), style="dim")
-    con.print(f"Figure written to {figure}")
+    if figure is not None:
+        con.print(f"Figure written to {figure}")
 
 
 @app.command()
@@ -232,10 +231,7 @@ def claims(
     solve_eq(params).require()
     results = check_claims(params)
     if as_json:
-        from valuechain.output import envelope
-
-        # the contract is a list of claims; each element carries schema_version and sources
-        print_json([envelope(r.to_dict(), sources) for r in results])
+        print_json({"claims": [r.to_dict() for r in results]}, sources)
         return
     table = Table(title="Claims of Qian, Mehra & Liu (2026) in our reconstruction of the model")
     table.add_column("id")

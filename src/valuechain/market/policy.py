@@ -174,30 +174,16 @@ def axis_label(name: str) -> str:
 
 def check_figure_path(path: Path) -> Path:
     """Reject a figure path with an unknown suffix or in a place that cannot be written (one sentence)."""
-    import os
+    from valuechain.output import check_destination
 
-    if path.suffix.lower() not in FIGURE_SUFFIXES:
-        raise InputError(f"The figure file {path} must end in .png, .svg, .pdf or .html.")
-    if path.is_dir():
-        raise InputError(f"The figure file {path} is a directory.")
-    ancestor = path.absolute().parent
-    while not ancestor.exists() and ancestor != ancestor.parent:
-        ancestor = ancestor.parent
-    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
-        raise InputError(f"The figure file {path} cannot be written: {ancestor} is not a writable directory.")
-    return path
+    return check_destination(path, "figure file", tuple(FIGURE_SUFFIXES))
 
 
 def write_figure(path: Path, write: Any) -> Path:
-    """Write through :func:`valuechain.output.atomic_path`; OS errors become one sentence (no partial file)."""
-    from valuechain.output import atomic_path
+    """Write through :func:`valuechain.output.write_output`; OS errors become one sentence (no partial file)."""
+    from valuechain.output import write_output
 
-    try:
-        with atomic_path(path) as tmp:
-            write(tmp)
-    except OSError as exc:
-        raise InputError(f"The figure file {path} cannot be written ({exc.strerror or exc}).") from None
-    return path
+    return write_output(path, write, "figure file")
 
 
 def fixed_parameters_text(pmap: PolicyMap) -> str:

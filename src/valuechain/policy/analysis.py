@@ -30,17 +30,10 @@ FIGURE_FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
 
 def check_figure_path(path: str | os.PathLike[str]) -> tuple[Path, str]:
     """The figure file and its matplotlib format (from the suffix), checked before any work is done."""
-    from valuechain.errors import InputError
+    from valuechain.output import check_destination
 
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(f"The figure path {target} is a directory; give a file name such as {target / 'trends.png'}.")
-    fmt = FIGURE_FORMATS.get(target.suffix.lower())
-    if fmt is None:
-        raise InputError(f"The figure file {target} must end in .png, .pdf or .svg (the format follows the suffix).")
-    if target.parent.exists() and not target.parent.is_dir():
-        raise InputError(f"The figure file {target} cannot be written: {target.parent} is not a directory.")
-    return target, fmt
+    target = check_destination(path, "figure file", tuple(FIGURE_FORMATS))
+    return target, FIGURE_FORMATS[target.suffix.lower()]
 
 
 def half_year(day: date) -> str:
@@ -219,7 +212,7 @@ def plot_timeline(events: Sequence[Any], trends: Any | None, path: Path, *, meas
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    from valuechain.output import atomic_path
+    from valuechain.output import write_output
     from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
     shock_days = [date.fromisoformat(s) for s in (shocks or SHOCKS)]
@@ -269,8 +262,9 @@ def plot_timeline(events: Sequence[Any], trends: Any | None, path: Path, *, meas
         ax2.xaxis.set_major_locator(mdates.YearLocator())
         ax2.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=120, format=fmt)  # the temporary file's suffix is not trusted
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; figures are meant to be shared
-    plt.close(fig)
+    try:
+        # the temporary file's suffix is not trusted, hence the explicit format
+        write_output(path, lambda tmp: fig.savefig(tmp, dpi=120, format=fmt), "figure file")
+    finally:
+        plt.close(fig)
     return Path(path)

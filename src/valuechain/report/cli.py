@@ -21,16 +21,25 @@ def build(
 ) -> None:
     """Run every analysis on the embedded default data and write index.html, report.json and figures."""
     from valuechain.clitools import console, print_json, progress
+    from valuechain.errors import InputError
+    from valuechain.output import check_destination
     from valuechain.report.build import SECTIONS, build_report
 
     keys = section or list(SECTIONS)
+    unknown = [k for k in keys if k not in SECTIONS]
+    if unknown:
+        raise InputError(f"Unknown report section {unknown[0]!r}; choose from {', '.join(SECTIONS)}.")
+    check_destination(out, "report directory", directory=True)  # before the ~11 s of work
     with progress() as bar:
         task = bar.add_task("Building report", total=len(keys))
 
         def advance(key: str) -> None:
             bar.update(task, description=f"Building {key}", completed=keys.index(key))
 
-        summary = build_report(out, keys, on_section=advance)
+        try:
+            summary = build_report(out, keys, on_section=advance)
+        except OSError as exc:
+            raise InputError(f"The report directory {out} cannot be written ({exc.strerror or exc}).") from None
         bar.update(task, completed=len(keys))
     if as_json:
         print_json({"out": str(out), "index": str(out / "index.html"),

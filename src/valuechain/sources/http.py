@@ -15,7 +15,13 @@ and "exponential backoff with jitter" as described in the AWS Architecture Blog,
 - tokens come from :func:`valuechain.config.token`, travel only as request headers, and are masked in
   every message and log line (:func:`redact`);
 - after the last attempt a :class:`~valuechain.errors.SourceError` names the URL and the last failure
-  in one sentence.
+  in one sentence;
+- no network (the host name does not resolve, or the connection is refused) is not transient: it fails at
+  once, without retries, with one sentence naming the host (issue 13 item 7).
+
+The retry loop is tenacity's (``Retrying``): urllib3's ``Retry`` on a requests adapter acts only while the
+adapter waits for headers, so it cannot retry bodies cut short or unparsable JSON, which real servers
+send. Neither library reads the IETF ``RateLimit`` header, so :func:`parse_ratelimit` stays ours.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import requests
+import tenacity
 
 from valuechain import __version__, config
 from valuechain.errors import InputError, SourceError
@@ -41,6 +48,42 @@ log = logging.getLogger(__name__)
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = f"valuechain/{__version__} (+https://github.com/valuechain)"
+
+
+class OfflineError(SourceError):
+    """The host cannot be reached at all (name resolution failed or connection refused): never retried."""
+
+
+def _unreachable_reason(exc: BaseException) -> str | None:
+    """'the name does not resolve' / 'the connection was refused' if ``exc`` (or what caused it) says so."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        name = type(current).__name__
+        text = str(current)
+        if name == "NameResolutionError" or isinstance(current, OSError) and current.errno in (-2, -3, -5) \
+                or "Name or service not known" in text or "Temporary failure in name resolution" in text \
+                or "nodename nor servname" in text:
+            return "its name does not resolve (no network?)"
+        if isinstance(current, ConnectionRefusedError) or "Connection refused" in text:
+            return "the connection was refused"
+        for arg in getattr(current, "args", ()):
+            if isinstance(arg, BaseException) and id(arg) not in seen:
+                reason = _unreachable_reason(arg)
+                if reason:
+                    return reason
+        current = current.__cause__ or current.__context__ or getattr(current, "reason", None)
+    return None
+
+
+def short_url(url: str, limit: int = 80) -> str:
+    """Scheme, host and path of ``url`` (no query), cut to ``limit`` characters, for one-line notes."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    text = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.netloc else url.split("?")[0]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class TransientError(Exception):
@@ -169,6 +212,12 @@ class HttpClient:
         except requests.exceptions.Timeout:
             raise TransientError("the request timed out") from None
         except requests.exceptions.ConnectionError as exc:
+            reason = _unreachable_reason(exc)
+            if reason:
+                from urllib.parse import urlsplit
+
+                host = urlsplit(url).netloc or url
+                raise OfflineError(f"Cannot reach {self.service} at {host}: {reason}.") from None
             raise TransientError(f"the connection failed ({type(exc).__name__})") from None
         status = response.status_code
         window = parse_ratelimit(response.headers.get("RateLimit"))
@@ -206,25 +255,32 @@ class HttpClient:
             parse_json: bool = False) -> tuple[requests.Response, Any]:
         """GET ``url`` with retries; return the response (body read) and, if asked, its parsed JSON."""
         all_headers = self._headers(headers)
-        last = "no attempt was made"
-        for attempt in range(self.max_attempts):
-            try:
-                return self._attempt(url, params, all_headers, parse_json)
-            except TransientError as exc:
-                last = str(exc)
-                if attempt + 1 >= self.max_attempts:
-                    break
-                wait = self.backoff(attempt)
-                if exc.retry_after is not None:
-                    wait = min(self.retry_after_max, max(wait, exc.retry_after))
-                self.retries_made += 1
-                log.warning("%s: %s on %s; retry %d/%d in %.2fs", self.service, last, self.redact(url),
-                            attempt + 1, self.max_attempts - 1, wait)
-                self.sleep(wait)
-        raise SourceError(
-            f"{self.service} did not answer {self.redact(url)} after {self.max_attempts} attempts "
-            f"(last failure: {last})."
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            seconds = self.backoff(state.attempt_number - 1)
+            if isinstance(exc, TransientError) and exc.retry_after is not None:
+                seconds = min(self.retry_after_max, max(seconds, exc.retry_after))
+            return seconds
+
+        def note(state: tenacity.RetryCallState) -> None:
+            self.retries_made += 1
+            exc = state.outcome.exception() if state.outcome else None
+            seconds = state.next_action.sleep if state.next_action else 0.0
+            log.warning("%s: %s on %s; retry %d/%d in %.1fs", self.service, exc, self.redact(short_url(url)),
+                        state.attempt_number, self.max_attempts - 1, seconds)
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.max_attempts), wait=wait, sleep=self.sleep,
+            retry=tenacity.retry_if_exception_type(TransientError), before_sleep=note, reraise=True,
         )
+        try:
+            return retrying(self._attempt, url, params, all_headers, parse_json)
+        except TransientError as exc:
+            raise SourceError(
+                f"{self.service} did not answer {self.redact(url)} after {self.max_attempts} "
+                f"attempts (last failure: {exc})."
+            ) from None
 
     def get_json(self, url: str, params: Any = None, headers: Mapping[str, str] | None = None) -> tuple[
             requests.Response, Any]:

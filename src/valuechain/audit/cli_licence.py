@@ -1,4 +1,7 @@
-"""Audit commands ``licence`` (alias ``license``) and ``mof`` (registered on :data:`valuechain.audit.cli.app`)."""
+"""Audit command ``licence`` (alias ``license``): identify a licence text and read its control levers.
+
+Owns its Typer app; :mod:`valuechain.audit.cli` adds it to the ``audit`` group.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,11 @@ from pathlib import Path
 import typer
 
 from valuechain import clitools
-from valuechain.audit.cli import app
 
 _LICENCE_PATH = typer.Argument(..., help="A licence text file (plain text, Markdown or HTML; any encoding "
                                          "with a BOM, UTF-8 or Latin-1).")
-_MOF_PATH = typer.Argument(..., help="A Model Openness Tool model YAML (release + components).")
+
+app = typer.Typer()
 
 
 def _licence(path: Path, as_json: bool) -> None:
@@ -72,38 +75,3 @@ def license_alias(
 ) -> None:
     """Alias of ``licence``: identify a licence text and read its control levers (not legal advice)."""
     _licence(path, as_json)
-
-
-@app.command("mof")
-def mof(
-    path: Path = _MOF_PATH,
-    normalized: bool = typer.Option(False, "--normalized", help="Headline the normalised class (non-SPDX "
-                                                                "spellings mapped to SPDX ids)."),
-    as_json: bool = clitools.JSON_OPTION,
-) -> None:
-    """Model Openness Framework class of a MOT YAML, exactly as the Model Openness Tool computes it."""
-    from valuechain.audit.mof import mof_class, mot_licences
-    from valuechain.output import source
-
-    clitools.existing_file(path, "Model Openness Tool YAML")
-    result = mof_class(path, normalized=normalized)
-    today = date.today().isoformat()
-    sources = [source("Model Openness Tool YAML", str(path), today),
-               source("MOT licence lists (SPDX " + mot_licences().spdx_list_version + ")",
-                      "https://github.com/lfai/model_openness_tool/tree/main/web/modules/mof", "2026-05")]
-    if as_json:
-        clitools.print_json(result.to_dict(), sources)
-        return
-    from rich.table import Table
-
-    con = clitools.console()
-    con.print(f"[bold]{result.name}[/bold]: {result.mof_class} (MOT-exact); normalised: "
-              f"{result.mof_class_normalized}")
-    con.print("progress: " + ", ".join(f"{k} {v:.0%}" for k, v in result.progress.items()))
-    table = Table("component", "class", "required", "included", "licence", "open", "open (normalised)")
-    for c in result.components:
-        table.add_row(c.name, c.mof_class, "yes" if c.required else "no", "yes" if c.included else "no",
-                      c.licence or "-", "yes" if c.open else "no", "yes" if c.open_normalized else "no")
-    con.print(table)
-    for w in result.warnings:
-        con.print(f"[yellow]warning:[/yellow] {w}")
