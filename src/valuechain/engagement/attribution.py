@@ -280,7 +280,10 @@ def _num(value: float) -> str:
 
 
 def _hour_counts(events: pd.DataFrame) -> pd.DataFrame:
-    """Events (``actor_id``, ``actor_login``, ``created_at``) → one row per actor with 24 hour counts."""
+    """Events (``actor_id``, ``actor_login``, ``created_at``) → one row per actor with 24 hour counts.
+
+    An actor is its ``actor_id`` (stable across renames; the login of its latest event is kept for the
+    profile), or its lower-cased login where there is no id."""
     import pandas as pd
 
     if "actor_login" not in events.columns and "actor" in events.columns:
@@ -290,31 +293,40 @@ def _hour_counts(events: pd.DataFrame) -> pd.DataFrame:
         raise InputError(f"The events lack the column(s) {', '.join(sorted(missing))}.")
     frame = events[["actor_login", "created_at"]].copy()
     frame["actor_id"] = events["actor_id"] if "actor_id" in events.columns else pd.NA
-    frame["hour"] = pd.to_datetime(frame["created_at"], utc=True).dt.hour
-    frame["key"] = frame["actor_login"].str.lower()
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    frame["hour"] = frame["created_at"].dt.hour
+    frame["key"] = frame["actor_id"].astype("string").fillna("login:" + frame["actor_login"].str.lower())
     counts = frame.groupby(["key", "hour"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=range(24), fill_value=0)
-    first = frame.groupby("key").agg(actor_id=("actor_id", "first"), actor_login=("actor_login", "first"))
-    out = first.join(counts)
-    return out.reset_index(drop=True)
+    last = (
+        frame.sort_values("created_at")
+        .groupby("key")
+        .agg(actor_id=("actor_id", "last"), actor_login=("actor_login", "last"))
+    )
+    return last.join(counts).reset_index(drop=True)
 
 
 def _hour_counts_from_store(store: Store) -> pd.DataFrame:
+    """The same per-actor hour counts, computed in DuckDB over ``gh_events``."""
     if not store.has_table("gh_events"):
         raise InputError(
             f"The store {store.path or ':memory:'} has no GH Archive events (table gh_events); run "
             "`valuechain engagement ingest` first."
         )
     long = store.query(
-        "SELECT lower(actor_login) AS key, any_value(actor_id) AS actor_id, any_value(actor_login) AS actor_login, "
-        "hour(created_at) AS hour, count(*) AS n FROM gh_events GROUP BY lower(actor_login), hour(created_at)"
+        "SELECT coalesce(CAST(actor_id AS VARCHAR), 'login:' || lower(actor_login)) AS key, "
+        "hour(created_at) AS hour, count(*) AS n FROM gh_events GROUP BY 1, 2"
     )
     if long.empty:
         raise InputError(f"The store {store.path or ':memory:'} holds no events to attribute.")
-    ids = long.groupby("key").agg(actor_id=("actor_id", "first"), actor_login=("actor_login", "first"))
+    latest = store.query(
+        "SELECT coalesce(CAST(actor_id AS VARCHAR), 'login:' || lower(actor_login)) AS key, "
+        "arg_max(actor_id, created_at) AS actor_id, arg_max(actor_login, created_at) AS actor_login "
+        "FROM gh_events GROUP BY 1"
+    ).set_index("key")
     counts = long.pivot_table(index="key", columns="hour", values="n", aggfunc="sum", fill_value=0)
     counts = counts.reindex(columns=range(24), fill_value=0)
-    return ids.join(counts).reset_index(drop=True)
+    return latest.join(counts, how="inner").reset_index(drop=True)
 
 
 def latest_profiles(users: pd.DataFrame) -> tuple[pd.DataFrame, int]:
