@@ -296,3 +296,9 @@ def panel(
     console = clitools.console()
     console.print(built.summary(), highlight=False)
     console.print(series.tail(20).to_string(), highlight=False)
+
+
+# The attribution commands (geocode, users sync, attribution) of the attribution helper.
+from valuechain.engagement import cli_attribution  # noqa: E402
+
+cli_attribution.register(app)
