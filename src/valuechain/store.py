@@ -12,6 +12,7 @@ Writes go through :meth:`Store.transaction`: all or nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -79,6 +80,10 @@ class Store:
         try:
             self.con: duckdb.DuckDBPyConnection = duckdb.connect(target, read_only=read_only)
         except duckdb.Error as exc:
+            holder = re.search(r"Conflicting lock is held in .*?\(PID (\d+)\)", str(exc))
+            if holder:
+                raise InputError(f"The store {target} is in use by another process (PID {holder.group(1)}); "
+                                 "wait for it to finish or use another --db.") from None
             raise InputError(f"The store {target} cannot be opened as a DuckDB database ({exc}).") from None
         if not read_only:
             self.con.execute(

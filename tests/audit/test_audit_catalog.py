@@ -135,8 +135,8 @@ def test_cli_catalog_json(run_cli, tmp_path):
     res = run_cli("audit", "catalog", "--json", "--verify")
     assert res.returncode == 0, res.stderr
     doc = res.json()
-    assert doc["figure"] == "audit_gradient.png"  # written by default into the working directory
-    assert (tmp_path / "audit_gradient.png").read_bytes()[:4] == b"\x89PNG"
+    # issue 13 item 4: nothing is written where the user did not ask (no default figure)
+    assert doc["figure"] is None and not (tmp_path / "audit_gradient.png").exists()
     assert doc["schema_version"] and doc["sources"]
     assert len(doc["releases"]) >= 60 and doc["mismatches"]
     # provenance per fact: every fact of every release names its sources (or the default it rests on)

@@ -99,7 +99,7 @@ def test_empty_store_and_bad_options_exit_2(run_cli, tmp_path):
     assert not (tmp_path / "none.duckdb").exists()
     duckdb.connect(str(tmp_path / "other.duckdb")).close()  # a store without Hugging Face tables
     fresh = run_cli("hf", "status", "--db", tmp_path / "other.duckdb")
-    assert fresh.returncode == 2 and "no Hugging Face models" in fresh.stderr
+    assert fresh.returncode == 0 and "(0)" in fresh.stdout  # issue 13 item 9: zero snapshots, not an error
     bad = run_cli("hf", "sync", "--author", "x y;rm", "--db", tmp_path / "s.duckdb",
                   env={"HF_ENDPOINT": "http://127.0.0.1:9"})
     assert bad.returncode == 2 and "author" in bad.stderr

@@ -13,7 +13,9 @@ def test_lineage_on_the_real_edge_list_prints_the_top_families(run_cli, shared_d
     result = run_cli("ecosystem", "lineage", shared_data / EDGES, "--top", "5", "--json",
                      "--unresolved", decisions)
     assert result.returncode == 0, result.stderr
-    rows = result.json()
+    doc = result.json()  # one object: provenance at the top, the families under a named key
+    assert doc["schema_version"] == "2.0" and doc["sources"][0]["name"] == "lineage edge file"
+    rows = doc["families"]
     assert [r["root"] for r in rows][:3] == ["meta-llama/Llama-3.1-8B", "meta-llama/Meta-Llama-3-8B",
                                               "Qwen/Qwen2.5-7B"]
     assert len(rows) == 5
@@ -39,7 +41,7 @@ def test_import_then_lineage_and_diffusion_from_the_store(run_cli, shared_data, 
     assert run_cli("hf", "import", shared_data / R1_INFO, "--db", db).returncode == 0
     lineage = run_cli("ecosystem", "lineage", db, "--json")
     assert lineage.returncode == 0, lineage.stderr
-    families = lineage.json()
+    families = lineage.json()["families"]
     assert len(families) > 20  # --json lists every family unless --top is given
     top = families[0]
     assert top["root"] == "deepseek-ai/DeepSeek-R1" and top["origin_country"] == "CN"

@@ -28,8 +28,29 @@ RULES_OPTION = typer.Option(None, "--rules", help="A governance rules YAML to cl
 app = typer.Typer()
 
 
-def _snapshot_sources(result_sources: list[dict]) -> list[dict]:
-    return result_sources[:50]
+def _snapshot_sources(result_sources: list[dict], missing_files: set[str] = frozenset()) -> list[dict]:  # type: ignore[assignment]
+    """The sources to print, without the snapshots that were not found in this run (never claimed as used)."""
+    return [s for s in result_sources if str(s.get("location", "")) not in missing_files][:50]
+
+
+def _snapshot_usage(catalogue_sources: list[dict], with_snapshots: bool = True) -> tuple[dict, set[str]]:
+    """Which of the snapshots the catalogue cites were used and which were missing in this run (issue 13
+    item 5), and the cited refs (``kind:path``) whose file was not found."""
+    from valuechain.audit.catalog import SNAPSHOT_KINDS, parse_ref, snapshot_path
+    from valuechain.config import data_dir
+    from valuechain.sources.snapshots import usage
+
+    files: dict[str, str] = {}
+    for item in catalogue_sources:
+        kind, path, _ = parse_ref(item["ref"])
+        if kind in SNAPSHOT_KINDS:
+            files[f"{kind}:{path}"] = snapshot_path(kind, path, Path(".")).as_posix().removeprefix("./")
+    info = usage([], files.values())
+    if not with_snapshots:
+        info.update(used=[], missing=[], skipped="--no-snapshots: the cited snapshots were not read")
+    base = data_dir()
+    missing_refs = {ref for ref, rel in files.items() if not (base / rel).is_file()}
+    return info, missing_refs
 
 
 def _rules(path: Path | None) -> GovernanceRules | None:
@@ -44,16 +65,9 @@ def _rules(path: Path | None) -> GovernanceRules | None:
 
 def _output_file(path: Path, what: str, suffixes: tuple[str, ...]) -> Path:
     """Check an output path before any work is done, so a bad one fails fast and nothing is half-written."""
-    from valuechain.errors import InputError
+    from valuechain.output import check_destination
 
-    if path.is_dir():
-        raise InputError(f"The {what} path {path} is a directory; give a file name ending in {' or '.join(suffixes)}.")
-    if path.suffix.lower() not in suffixes:
-        raise InputError(f"The {what} file {path} must end in {' or '.join(suffixes)}.")
-    parent = next((p for p in path.parents if p.exists()), None)
-    if parent is not None and not parent.is_dir():
-        raise InputError(f"The {what} file {path} cannot be written: {parent} is a file, not a directory.")
-    return path
+    return check_destination(path, f"{what} file", suffixes)
 
 
 @app.command("model")
@@ -72,10 +86,25 @@ def model_command(
     from valuechain.clitools import console, print_json
 
     result = audit(ref, snapshot=snapshot, with_snapshots=not no_snapshots, rules=_rules(rules))
+    snapshots_info, missing_refs = _snapshot_usage((result.catalogue or {}).get("sources") or [], not no_snapshots)
+    marked = (result.catalogue or {}).get("verified") or []
+    read_now = bool(result.catalogue) and not no_snapshots and not snapshots_info["missing"]
+    if result.catalogue is not None and snapshots_info["missing"]:
+        console(stderr=True).print(
+            f"[yellow]Snapshots missing under {snapshots_info['data_dir']} ({', '.join(snapshots_info['missing'])}): "
+            "the scores rest on the curated facts without them; `valuechain data status` shows what is there."
+            "[/yellow]", highlight=False)
     if json_out:
         payload = result.to_dict()
         payload["operationalisation"] = OPERATIONALISATION
-        print_json(payload, sources=_snapshot_sources(result.sources))
+        if result.catalogue is not None:
+            payload["snapshots"] = snapshots_info
+            payload["verification"] = {
+                "facts_marked_verified": marked, "cited_snapshots_read_in_this_run": read_now,
+                "rule": "a fact is marked verified when `audit catalog --verify` found a cited snapshot stating it; "
+                        "the mark is from the catalogue file, not re-checked by this command"}
+        payload["sources"] = _snapshot_sources(result.sources, missing_refs)
+        print_json(payload)
         return
     from rich.table import Table
 
@@ -90,9 +119,14 @@ def model_command(
     for note in result.field_notes:
         out.print(f"  [dim]{note}[/dim]")
     if result.catalogue is not None:
-        verified = result.catalogue.get("verified") or []
-        out.print(f"Catalogue facts verified against a snapshot: {', '.join(verified) or 'none'}; "
-                  "all other facts are not verified.")
+        from valuechain.sources.snapshots import usage_sentence
+
+        out.print(f"Catalogue facts marked verified against a cited snapshot (when the catalogue was checked): "
+                  f"{', '.join(marked) or 'none'}; all other facts are not verified.")
+        if no_snapshots:
+            out.print("The cited snapshots were not read in this run (--no-snapshots).")
+        else:
+            out.print(usage_sentence(snapshots_info))
     out.print(f"Levers to report: {', '.join(g.levers)}")
     if g.licence_levers:
         out.print(f"Licence levers found in the text: {', '.join(g.licence_levers)}")
@@ -125,9 +159,9 @@ def model_command(
 def catalog_command(
     json_out: bool = JSON_OPTION,
     csv: Path = typer.Option(None, "--csv", help="Write the ranked table as CSV to this file."),
-    plot: Path = typer.Option(Path("audit_gradient.png"), "--plot",
-                              help="Write the gradient figure (PNG/SVG/PDF) to this file."),
-    no_plot: bool = typer.Option(False, "--no-plot", help="Do not write the gradient figure."),
+    plot: Path = typer.Option(None, "--plot", help="Write the gradient figure (PNG/SVG/PDF) to this file (no "
+                              "figure is written without it)."),
+    no_plot: bool = typer.Option(False, "--no-plot", help="Write no figure (the default; kept for old scripts)."),
     no_snapshots: bool = typer.Option(False, "--no-snapshots", help="Use only the curated facts, not the cited "
                                                                     "snapshots (faster; no shared data needed)."),
     verify: bool = typer.Option(False, "--verify", help="Also list catalogue facts that disagree with a cited "
@@ -140,7 +174,7 @@ def catalog_command(
     from valuechain.audit.audit import audit_catalog, firm_summary, governance_counts, gradient_figure
     from valuechain.audit.catalog import CATALOG_PATH, FACT_FIELDS, load_catalog
     from valuechain.clitools import console, print_json, progress
-    from valuechain.output import atomic_path, source
+    from valuechain.output import source, write_output
 
     figure_path: Path | None = None if no_plot else plot
     if csv:
@@ -154,10 +188,14 @@ def catalog_command(
         frame = audit_catalog(entries, with_snapshots=not no_snapshots, progress=lambda: bar.advance(task),
                               rules=governance_rules)
     if figure_path:
-        gradient_figure(frame, figure_path)
+        try:
+            gradient_figure(frame, figure_path)
+        except OSError as exc:
+            from valuechain.errors import InputError
+
+            raise InputError(f"The figure file {figure_path} cannot be written ({exc.strerror or exc}).") from None
     if csv:
-        with atomic_path(csv) as tmp:
-            frame.to_csv(tmp, index=False)
+        write_output(csv, lambda tmp: frame.to_csv(tmp, index=False), "CSV file")
     sources = [source("valuechain curated catalogue", str(CATALOG_PATH), None, releases=len(entries)),
                source("governance rules (our operationalisation of Foster 2025)",
                       str(rules or Path(__file__).parent / "data" / "governance_rules.yml"))]
@@ -221,8 +259,10 @@ def catalog_command(
     mixed = firms[firms["mixed"]]
     out.print(f"{len(mixed)} of {len(firms)} lead firms use more than one governance model: "
               + "; ".join(f"{r.organisation} ({r.models})" for r in mixed.head(8).itertuples()))
-    if plot:
-        out.print(f"Figure written to {plot}")
+    if figure_path:
+        out.print(f"Figure written to {figure_path}")
+    if csv:
+        out.print(f"Table written to {csv}")
     if run_id:
         out.print(f"Saved to the store as run {run_id}")
     out.print(f"[dim]{OPERATIONALISATION}[/dim]")

@@ -34,6 +34,11 @@ def sync(
 
     query = ModelQuery(author=author, pipeline_tag=pipeline_tag, filter=filter, limit=limit,
                        endpoint=(endpoint or default_endpoint()).rstrip("/"))
+    from valuechain.config import default_db_path
+    from valuechain.sources.http import OfflineError
+
+    store_path = Path(db) if db is not None else default_db_path()
+    created = not store_path.exists()
     store = clitools.open_store(db)
     try:
         with _progress() as bar:
@@ -43,6 +48,12 @@ def sync(
                 bar.update(task, completed=models, description=f"Hugging Face models (page {pages})")
 
             result = sync_models(store, query, restart=restart, on_page=on_page)
+    except OfflineError:
+        store.close()
+        if created:  # no network: leave no store file that was not there before
+            for leftover in (store_path, store_path.with_name(store_path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
     finally:
         store.close()
     payload = result.to_dict()
@@ -129,11 +140,19 @@ def status(
     json_out: bool = clitools.JSON_OPTION,
 ) -> None:
     """Show the Hugging Face snapshots in the store (models and edges per fetch) and unfinished syncs."""
+    import pandas as pd
+
     from valuechain.ecosystem.hf_store import snapshots
 
     store = clitools.open_store(db, read_only=True)  # a status never creates or changes a store
     try:
-        table, syncs = snapshots(store)
+        if store.has_table("hf_models"):
+            table, syncs = snapshots(store)
+        else:  # an empty store has zero snapshots (not an error), but may hold an unfinished sync
+            table = pd.DataFrame(columns=["fetched_at", "first_source", "sources", "models", "lineage_edges"])
+            syncs = (store.query("SELECT query, pages, models, started_at, updated_at, done FROM hf_sync_state "
+                                 "ORDER BY updated_at") if store.has_table("hf_sync_state")
+                     else pd.DataFrame(columns=["query", "pages", "models", "started_at", "updated_at", "done"]))
     finally:
         store.close()
     sources = [{"name": "valuechain store", "location": str(db or "default store")}]
@@ -143,7 +162,7 @@ def status(
         return
     from rich.table import Table
 
-    view = Table(title="Hugging Face snapshots in the store")
+    view = Table(title=f"Hugging Face snapshots in the store ({len(table)})")
     for column in table.columns:
         view.add_column(str(column))
     for row in table.itertuples(index=False):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from valuechain import clitools
+from valuechain import clitools, output
 from valuechain.errors import InputError
 from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
@@ -24,7 +24,7 @@ def _edge_sources(target: str, store_path: Path | None) -> list[dict]:
     import re
     from datetime import UTC, datetime
 
-    from valuechain import config, output
+    from valuechain import config
 
     if store_path is not None or target == "store":
         return [output.source("valuechain store (hf_lineage, each model's latest fetch)",
@@ -57,11 +57,11 @@ def lineage(
     """
     from valuechain.ecosystem.lineage import analyse_lineage, is_store_path, read_edges_csv
     from valuechain.ecosystem.repackagers import load_rules
-    from valuechain.output import atomic_path
+    from valuechain.output import check_destination, write_output
     from valuechain.reference.origin import load_org_countries
 
-    if unresolved_out is not None and unresolved_out.is_dir():
-        raise InputError(f"The --unresolved path {unresolved_out} is a directory; give a CSV file name.")
+    if unresolved_out is not None:
+        check_destination(unresolved_out, "--unresolved CSV file", (".csv",))
     rule_set = load_rules(rules)
     origins = load_org_countries(orgs)
     store_path = None
@@ -79,8 +79,7 @@ def lineage(
     else:
         result = analyse_lineage(read_edges_csv(edges_or_store), rules=rule_set, origins=origins)
     if unresolved_out is not None:
-        with atomic_path(unresolved_out) as tmp:
-            result.repackagers.to_csv(tmp, index=False)
+        write_output(unresolved_out, lambda tmp: result.repackagers.to_csv(tmp, index=False), "--unresolved CSV file")
     sources = _edge_sources(edges_or_store, store_path if is_store_path(edges_or_store) else None)
     unresolved = result.unresolved
     if len(unresolved):
@@ -92,7 +91,9 @@ def lineage(
             highlight=False,
         )
     if json_out:
-        clitools.print_json(result.to_list(top))
+        unresolved_rows = unresolved.to_dict(orient="records") if len(unresolved) else []
+        clitools.print_json({"families": result.to_list(top), "stats": result.stats,
+                             "unresolved_repackagers": unresolved_rows}, sources)
         return
     _print_families(result, top or 20, sources, origins.source, rule_set.source)
 
@@ -162,8 +163,8 @@ def diffusion(
     relation_name = diff.check_relation(relation)
     if plot is not None:
         _check_plot_path(plot)
-    if rows_out is not None and (rows_out.is_dir() or rows_out.suffix.lower() != ".csv"):
-        raise InputError(f"The --rows file {rows_out} must be a file name ending in .csv.")
+    if rows_out is not None:
+        output.check_destination(rows_out, "--rows file", (".csv",))
     if db is not None and not Path(db).exists():
         raise InputError(f"The store {db} does not exist; run `valuechain hf sync` or `hf import` first.")
     rule_set = load_rules(rules)
@@ -184,14 +185,16 @@ def diffusion(
     totals = origin_totals(table, con=con, **filters)
     if rows_out is not None:
         from valuechain.ecosystem.pipeline import rows
-        from valuechain.output import atomic_path
 
-        with atomic_path(rows_out) as tmp:
-            rows(data.derivatives, **filters).to_csv(tmp, index=False)
+        selected = rows(data.derivatives, **filters)
+        output.write_output(rows_out, lambda tmp: selected.to_csv(tmp, index=False), "--rows file")
     if plot is not None:
         if len(monthly) == 0:
             raise InputError("No derivative matches the filters, so there is nothing to plot.")
-        diff.plot_diffusion(monthly, plot, population=_population(data, filters))
+        try:
+            diff.plot_diffusion(monthly, plot, population=_population(data, filters))
+        except OSError as exc:
+            raise InputError(f"The plot file {plot} cannot be written ({exc.strerror or exc}).") from None
     sources = data.sources + [source("shock and confounder dates", "specs/ecosystem-measurement.md §1")]
     if json_out:
         clitools.print_json({
@@ -219,18 +222,8 @@ def diffusion(
 
 
 def _check_plot_path(plot: Path) -> None:
-    """Refuse a figure path that cannot be written, before any work: a directory, a bad suffix, a
-    parent that is a file."""
-    if plot.is_dir():
-        raise InputError(f"The plot path {plot} is a directory; give a file name ending in "
-                         f"{', '.join(FIGURE_SUFFIXES)}.")
-    if plot.suffix.lower() not in FIGURE_SUFFIXES:
-        raise InputError(f"The plot file {plot} must end in {', '.join(FIGURE_SUFFIXES)}.")
-    for parent in plot.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise InputError(f"The plot file {plot} cannot be written: {parent} is a file, not a directory.")
-            break
+    """Refuse a figure path that cannot be written, before any work (see :func:`output.check_destination`)."""
+    output.check_destination(plot, "plot file", tuple(FIGURE_SUFFIXES))
 
 
 def _population(data, filters: dict) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from valuechain.estimation.design import TRIMMING_RULES, PanelColumns
 from valuechain.estimation.event_study import Coefficient, EventStudyResult, did, event_study, placebo_dates
+from valuechain.estimation.its import ItsResult, interrupted_time_series
+from valuechain.estimation.permutation import PermutationResult, permutation_did
 from valuechain.estimation.staggered import (
     Aggregate,
     CallawaySantAnnaResult,
@@ -18,6 +20,10 @@ from valuechain.estimation.staggered import (
 )
 
 __all__ = [
+    "ItsResult",
+    "PermutationResult",
+    "interrupted_time_series",
+    "permutation_did",
     "Aggregate",
     "CallawaySantAnnaResult",
     "EtwfeResult",

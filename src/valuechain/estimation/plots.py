@@ -20,7 +20,12 @@ def _pyplot() -> Any:
 
 
 def event_study_figure(
-    coefficients: pd.DataFrame, title: str, did: Any = None, ax: Any = None, label: str | None = None
+    coefficients: pd.DataFrame,
+    title: str,
+    did: Any = None,
+    ax: Any = None,
+    label: str | None = None,
+    band_label: str = "95% CI",
 ) -> Any:
     """Coefficients by event time with a shaded confidence band; vertical line between -1 and 0."""
     plt = _pyplot()
