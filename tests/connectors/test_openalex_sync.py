@@ -288,3 +288,31 @@ def test_the_api_key_goes_as_a_bearer_header_never_into_urls_or_messages(shared_
     assert not store.query("SELECT count(*) AS n FROM openalex_works WHERE source LIKE ?", [f"%{key}%"])["n"][
         0
     ]
+
+
+def test_a_finished_sync_run_again_is_a_new_snapshot_and_restart_discards_a_partial_run(shared_data):
+    works = openalex_works(shared_data, 80)
+    wanted = expected_ids(works)
+    with ReplayOpenAlex(works, page_size=20) as server:
+        store = Store(":memory:")
+        query = oa.WorkQuery(family="qwen", terms=("qwen",), endpoint=server.endpoint)
+        first = oa.sync_works(store, query, client=fast_client())
+        second = oa.sync_works(store, query, client=fast_client())
+        assert first.done and second.done and not second.resumed and second.fetched_at > first.fetched_at
+        runs = store.query("SELECT fetched_at, count(*) AS n FROM openalex_works GROUP BY 1 ORDER BY 1")
+        assert runs["n"].tolist() == [len(wanted), len(wanted)]  # history kept, one row per run and work
+        loaded = oa.load_works(store)
+        assert (
+            sorted(loaded["work_id"]) == sorted(wanted) and (loaded["fetched_at"] == second.fetched_at).all()
+        )
+
+        def kill(pages, done, total):
+            if pages == 2:
+                raise RuntimeError("killed")
+
+        with pytest.raises(RuntimeError):
+            oa.sync_works(store, query, client=fast_client(), on_page=kill)
+        restarted = oa.sync_works(store, query, client=fast_client(), restart=True)
+    assert not restarted.resumed and restarted.pages == 3
+    runs = store.query("SELECT fetched_at, count(*) AS n FROM openalex_works GROUP BY 1 ORDER BY 1")
+    assert runs["n"].tolist() == [len(wanted)] * 3  # the killed run's 40 rows were discarded
