@@ -54,6 +54,7 @@ SAMPLE_ARGUMENTS: dict[str, list[str]] = {
     "policy trends": ["--corpus", "agora"],
     "report build": ["--out", "{tmp}/report", "--section", "market"],
     "data status": [],
+    "findings": ["--only", "C4", "--only", "B1"],
     "data fetch": ["--dry-run", "mot"],
     "engagement ingest": ["{data}/" + GH_HOUR, "--db", "{tmp}/gh.duckdb"],
     "engagement panel": ["--db", "{gh_db}"],
