@@ -266,3 +266,24 @@ def test_readers_of_a_never_synced_read_only_store_return_empty_frames_and_write
             assert frame.empty and len(frame.columns) > 3
         assert "family" in oa.load_works(store).columns and "type" in pv.load_patent_assignees(store).columns
         assert not store.has_table("openalex_works") and not store.has_table("patentsview_searches")
+
+
+def test_the_api_key_goes_as_a_bearer_header_never_into_urls_or_messages(shared_data, monkeypatch, caplog):
+    key = "oa-TestSecretKey-0123456789"
+    works = openalex_works(shared_data, 40)
+    monkeypatch.setenv("OPENALEX_API_KEY", key)
+    caplog.set_level(logging.DEBUG)
+    with ReplayOpenAlex(works, page_size=20, api_key=key) as server:
+        store = Store(":memory:")
+        query = oa.WorkQuery(family="qwen", terms=("qwen",), endpoint=server.endpoint)
+        result = oa.sync_works(store, query, client=fast_client())
+        assert result.done and result.works == len(expected_ids(works))
+        assert {r["headers"].get("Authorization") for r in server.requests} == {f"Bearer {key}"}
+        assert not any(key in r["path"] for r in server.requests)
+        monkeypatch.setenv("OPENALEX_API_KEY", "a-wrong-key-000")
+        with pytest.raises(SourceError, match="refused access.*OPENALEX_API_KEY") as refused:
+            oa.sync_works(Store(":memory:"), query, client=fast_client())
+    assert key not in caplog.text and "a-wrong-key-000" not in str(refused.value)
+    assert not store.query("SELECT count(*) AS n FROM openalex_works WHERE source LIKE ?", [f"%{key}%"])["n"][
+        0
+    ]

@@ -214,7 +214,8 @@ def audit_entry(entry: CatalogEntry, with_snapshots: bool = True, data_dir: Path
                                entry.platform_tied)
     how = ("curated" if entry.licence_class else
            "read from the licence text" if licence else "from the licence id (text not available here)")
-    notes = [f"facts from the curated catalogue entry '{entry.id}' (verified against snapshots: "
+    notes = [f"facts from the curated catalogue entry '{entry.id}' (marked verified against a cited snapshot "
+             "when the catalogue was checked: "
              f"{', '.join(entry.verified) or 'none'})", f"licence_class = {lclass} ({how})"]
     if with_snapshots:
         from valuechain.config import data_dir as default_data_dir
