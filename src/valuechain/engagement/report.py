@@ -89,7 +89,7 @@ def _demonstration(out_dir: Path) -> tuple[str, list[Figure], dict[str, Any], li
     has_location = util.find_spec("valuechain.engagement.attribution") is not None and \
         util.find_spec("valuechain.sources.github_users") is not None
     methods = ("utc-hour", "location") if has_location else ("utc-hour",)
-    runs = {
+    runs: dict[str, dict[str, Any]] = {
         "daytime": {"actors": {"CN": 50, "US": 50}, "global_increase": 0.0, "seed": 11,
                     "label": "China and U.S. developers, each in their own daytime"},
         "europe-india": {"actors": {"CN": 50, "US": 50, "EU": 35, "IN": 35}, "global_increase": 0.4, "seed": 23,
