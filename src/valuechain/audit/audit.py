@@ -564,13 +564,12 @@ def openness_covariates(frame: Any | None = None, repos: Iterable[str] | None = 
 
     One row per catalogue release repository and, when ``repos`` (e.g. the lineage roots seen in a
     dataset) are given, per repository of the same owner and release series when that is unambiguous
-    (:func:`valuechain.audit.downstream.lineage_roots`). The mission's link between the audit and diffusion:
+    (:func:`valuechain.audit.catalog.lineage_roots`). The mission's link between the audit and diffusion:
     the openness level as a covariate.
     """
     import pandas as pd
 
-    from valuechain.audit.catalog import load_catalog
-    from valuechain.audit.downstream import lineage_roots
+    from valuechain.audit.catalog import lineage_roots, load_catalog
 
     frame = frame if frame is not None else audit_catalog(with_snapshots=False)
     entries = load_catalog()

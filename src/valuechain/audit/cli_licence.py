@@ -20,9 +20,9 @@ app = typer.Typer()
 
 
 def _licence(path: Path, as_json: bool) -> None:
-    from valuechain.audit.collectors import read_text, split_front_matter
     from valuechain.audit.licence import DISCLAIMER, FLAGS, analyse_licence, reference_set
     from valuechain.output import source
+    from valuechain.textio import read_text, split_front_matter
 
     clitools.existing_file(path, "licence file")
     text, encoding = _read_licence_text(path, read_text)

@@ -131,7 +131,7 @@ def reference_index(directory: str | None = None) -> ReferenceIndex | None:
     """Load the reference licence texts (ScanCode DB entries with YAML front matter); None if missing."""
     import numpy as np
 
-    from valuechain.audit.collectors import decode_bytes, split_front_matter
+    from valuechain.textio import decode_bytes, split_front_matter
 
     folder = Path(directory) if directory else _reference_dir()
     if not folder.is_dir():
