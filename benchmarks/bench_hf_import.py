@@ -67,7 +67,7 @@ def bench_valuechain(path: Path) -> tuple[float, int, int]:
 
 
 def bench_row_by_row(path: Path, subset: int) -> tuple[float, int]:
-    from valuechain.ecosystem.hf_store import HF_SCHEMA, lineage_edges
+    from valuechain.sources.hf_tables import HF_SCHEMA, lineage_edges
     from valuechain.sources.huggingface import record_to_row
     from valuechain.store import Store, utcnow
 
@@ -93,7 +93,7 @@ def bench_row_by_row(path: Path, subset: int) -> tuple[float, int]:
 def bench_pandas(path: Path) -> tuple[float, int]:
     import pandas as pd
 
-    from valuechain.ecosystem.hf_store import HF_SCHEMA
+    from valuechain.sources.hf_tables import HF_SCHEMA
     from valuechain.store import Store, utcnow
 
     store = Store(":memory:")
@@ -120,7 +120,7 @@ def bench_pandas(path: Path) -> tuple[float, int]:
 
 
 def bench_duckdb_native(path: Path) -> tuple[float, int]:
-    from valuechain.ecosystem.hf_store import HF_SCHEMA
+    from valuechain.sources.hf_tables import HF_SCHEMA
     from valuechain.store import Store
 
     store = Store(":memory:")

@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from valuechain.audit.collectors import (
-    decode_bytes,
     from_directory,
     from_ecosystem_asset,
     from_eosai_yaml,
@@ -24,11 +23,10 @@ from valuechain.audit.collectors import (
     from_huggingface,
     from_licence_text,
     from_mot_yaml,
-    read_text,
-    split_front_matter,
 )
 from valuechain.audit.evidence import STATUSES, Evidence
 from valuechain.errors import InputError
+from valuechain.textio import decode_bytes, read_text, split_front_matter
 
 
 def _by(evidence: list[Evidence], component: str) -> Evidence:
@@ -336,8 +334,6 @@ def test_hf_snapshot_reads_the_licence_file(shared_data, tmp_path):
 
 
 def test_utf16_without_bom_is_decoded_and_bom_garbage_refused(tmp_path):
-    from valuechain.audit.collectors import decode_bytes, read_text
-
     text = "Permission is hereby granted to use. Governed by the laws of Japan."
     assert decode_bytes(text.encode("utf-16-le")) == text
     assert decode_bytes(text.encode("utf-16-be")) == text

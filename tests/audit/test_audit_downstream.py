@@ -84,7 +84,7 @@ def test_cli_downstream(run_cli):
 
 
 def test_lineage_series_roots():
-    from valuechain.audit.downstream import lineage_roots, series_key
+    from valuechain.audit.catalog import lineage_roots, series_key
 
     assert series_key("meta-llama/Llama-3.1-8B-Instruct") == series_key("meta-llama/Llama-3.1-405B")
     assert series_key("Qwen/Qwen2.5-0.5B-Instruct") == ("qwen", "qwen2-5")

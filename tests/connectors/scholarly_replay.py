@@ -280,8 +280,11 @@ class ReplayOpenAlex(FaultyServer):
     """``GET /works?filter=title_and_abstract.search:…|fulltext.search:…[,from_publication_date:…]
     &per-page=N&cursor=…`` over ``works`` (substring match of the quoted terms, case-insensitive)."""
 
-    def __init__(self, works: list[dict[str, Any]], page_size: int = 200, **kwargs: Any):
+    def __init__(
+        self, works: list[dict[str, Any]], page_size: int = 200, api_key: str | None = None, **kwargs: Any
+    ):
         super().__init__(**kwargs)
+        self.api_key = api_key  # when set, requests need ``Authorization: Bearer <key>`` (else 401)
         self.works = works
         self.page_size = page_size
         self._selections: dict[str, list[dict[str, Any]]] = {}
@@ -308,6 +311,13 @@ class ReplayOpenAlex(FaultyServer):
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         url = urlparse(handler.path)
+        if self.api_key is not None and handler.headers.get("Authorization") != f"Bearer {self.api_key}":
+            send(
+                handler,
+                401,
+                b'{"error":"Invalid or missing API key","message":"Get a free key at openalex.org"}',
+            )
+            return
         if url.path != "/works":
             send(handler, 404, b'{"error":"Not found"}')
             return
@@ -328,8 +338,10 @@ class ReplayOpenAlex(FaultyServer):
         cursor = query.get("cursor", [None])[0]
         offset = 0 if cursor in (None, "*") else _offset(cursor)
         page = offset // size
+        wanted = query["select"][0].split(",") if "select" in query else None  # OpenAlex's field selection
         items = [
-            {k: v for k, v in w.items() if not k.startswith("_")} for w in selected[offset : offset + size]
+            {k: v for k, v in w.items() if not k.startswith("_") and (wanted is None or k in wanted)}
+            for w in selected[offset : offset + size]
         ]
         more = offset + size < len(selected)
         body = {

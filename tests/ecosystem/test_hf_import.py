@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from valuechain.ecosystem.hf_import import import_file, read_records
-from valuechain.ecosystem.hf_store import (
+from valuechain.errors import InputError
+from valuechain.sources.hf_tables import (
     RELATIONS,
     is_repo_id,
     lineage_edges,
@@ -18,7 +19,6 @@ from valuechain.ecosystem.hf_store import (
     parse_base_model_tags,
     require_models,
 )
-from valuechain.errors import InputError
 from valuechain.sources.huggingface import parse_card_yaml, record_to_row, rows_frame
 from valuechain.store import Store
 
@@ -270,7 +270,7 @@ def test_gzipped_files_import_like_plain_ones(shared_data, tmp_path):
 def test_a_second_import_into_a_reopened_store(shared_data, tmp_path):
     """DuckDB 2 refuses work on a connection with an unfinished result: every count and checkpoint read
     is fetched completely, so a reopened store takes a status read, a checkpoint read and a new import."""
-    from valuechain.ecosystem.hf_store import read_checkpoint, save_checkpoint
+    from valuechain.sources.hf_tables import read_checkpoint, save_checkpoint
 
     path = tmp_path / "store.duckdb"
     query = '{"author": "deepseek-ai"}'

@@ -9,9 +9,9 @@ import pytest
 from hf_replay import ReplayHub, deepseek_dumps, fixture_records, modelinfo_dump_to_api
 
 from valuechain.ecosystem.hf_import import import_file
-from valuechain.ecosystem.hf_store import read_checkpoint
 from valuechain.errors import InputError, SourceError
 from valuechain.sources import huggingface as hf
+from valuechain.sources.hf_tables import read_checkpoint
 from valuechain.store import Store
 
 TOKEN = "hf_TestSecretToken0123456789"
@@ -82,7 +82,7 @@ def test_rows_carry_the_expanded_fields_of_the_api(records):
 @pytest.mark.parametrize("fail_inside_transaction", [False, True])
 def test_killed_sync_resumes_and_ends_with_every_row_exactly_once(records, monkeypatch,
                                                                    fail_inside_transaction):
-    from valuechain.ecosystem import hf_store
+    from valuechain.sources import hf_tables
 
     query_pages = 9  # 260 records, 30 a page
     with ReplayHub(records, page_size=30) as hub:
@@ -93,17 +93,17 @@ def test_killed_sync_resumes_and_ends_with_every_row_exactly_once(records, monke
             pass
 
         if fail_inside_transaction:  # dies after inserting page 4's rows, before its checkpoint
-            original = hf_store.save_checkpoint
+            original = hf_tables.save_checkpoint
 
             def dying(con, state):
                 if state["pages"] == 4:
                     raise Killed()
                 original(con, state)
 
-            monkeypatch.setattr(hf_store, "save_checkpoint", dying)
+            monkeypatch.setattr(hf_tables, "save_checkpoint", dying)
             with pytest.raises(Killed):
                 hf.sync_models(store, query, client=fast_client())
-            monkeypatch.setattr(hf_store, "save_checkpoint", original)
+            monkeypatch.setattr(hf_tables, "save_checkpoint", original)
         else:  # dies after page 4 was committed
 
             def kill(pages, models, limit):

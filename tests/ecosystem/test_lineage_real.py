@@ -167,8 +167,8 @@ def test_store_edges_follow_each_models_latest_fetch(tmp_path):
     import pandas as pd
 
     from valuechain.ecosystem.diffusion import load_from_store
-    from valuechain.ecosystem.hf_store import load_models
     from valuechain.ecosystem.lineage import read_edges_store
+    from valuechain.sources.hf_tables import load_models
     from valuechain.store import Store
 
     def row(model, tags):
@@ -198,8 +198,8 @@ def test_store_edges_follow_each_models_latest_fetch(tmp_path):
 def test_store_edges_come_from_one_record_when_two_files_share_a_fetch_time(tmp_path):
     import pandas as pd
 
-    from valuechain.ecosystem.hf_store import load_models
     from valuechain.ecosystem.lineage import read_edges_store
+    from valuechain.sources.hf_tables import load_models
     from valuechain.store import Store
 
     day = pd.Timestamp("2025-03-01").to_pydatetime()

@@ -214,7 +214,8 @@ def audit_entry(entry: CatalogEntry, with_snapshots: bool = True, data_dir: Path
                                entry.platform_tied)
     how = ("curated" if entry.licence_class else
            "read from the licence text" if licence else "from the licence id (text not available here)")
-    notes = [f"facts from the curated catalogue entry '{entry.id}' (verified against snapshots: "
+    notes = [f"facts from the curated catalogue entry '{entry.id}' (marked verified against a cited snapshot "
+             "when the catalogue was checked: "
              f"{', '.join(entry.verified) or 'none'})", f"licence_class = {lclass} ({how})"]
     if with_snapshots:
         from valuechain.config import data_dir as default_data_dir
@@ -563,13 +564,12 @@ def openness_covariates(frame: Any | None = None, repos: Iterable[str] | None = 
 
     One row per catalogue release repository and, when ``repos`` (e.g. the lineage roots seen in a
     dataset) are given, per repository of the same owner and release series when that is unambiguous
-    (:func:`valuechain.audit.downstream.lineage_roots`). The mission's link between the audit and diffusion:
+    (:func:`valuechain.audit.catalog.lineage_roots`). The mission's link between the audit and diffusion:
     the openness level as a covariate.
     """
     import pandas as pd
 
-    from valuechain.audit.catalog import load_catalog
-    from valuechain.audit.downstream import lineage_roots
+    from valuechain.audit.catalog import lineage_roots, load_catalog
 
     frame = frame if frame is not None else audit_catalog(with_snapshots=False)
     entries = load_catalog()

@@ -15,6 +15,7 @@ each other too, e.g. on nationality in Ecosystem Graphs).
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -22,9 +23,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from valuechain.audit.collectors import eg_value
+import pandas as pd
+import pycountry
+import yaml
+
+from valuechain.audit import collectors
+from valuechain.audit.collectors import eg_value, from_licence_text
 from valuechain.audit.evidence import Evidence
+from valuechain.audit.licences import CONTROL_LEVERS, licence_class, mot_licences
+from valuechain.audit.mof import mof_class
+from valuechain.config import data_dir as default_data_dir
 from valuechain.errors import InputError
+from valuechain.output import write_text_atomic
 
 CATALOG_PATH = Path(__file__).parent / "data" / "catalog.yml"
 FACT_FIELDS = ("organisation", "country", "release_date", "hf_repo", "weights", "api", "licence_id",
@@ -101,8 +111,6 @@ def load_catalog(path: str | Path | None = None) -> list[CatalogEntry]:
 
 @lru_cache(maxsize=4)
 def _load_cached(path: str) -> tuple[CatalogEntry, ...]:
-    import yaml
-
     p = Path(path)
     if not p.is_file():
         raise InputError(f"The catalogue file {path} does not exist.")
@@ -125,8 +133,6 @@ def _load_cached(path: str) -> tuple[CatalogEntry, ...]:
             raise InputError(f"Release id {item['id']!r} appears twice in {path}.")
         levers = item.get("levers")
         if levers is not None:
-            from valuechain.audit.licences import CONTROL_LEVERS
-
             if not isinstance(levers, list) or not set(map(str, levers)) <= set(CONTROL_LEVERS):
                 raise InputError(f"Release {item['id']!r} in {path} has levers other than {', '.join(CONTROL_LEVERS)}.")
             if not any("levers" in (s.get("fields") or []) for s in item.get("sources") or []):
@@ -171,7 +177,6 @@ def find_entry(ref: str, entries: Iterable[CatalogEntry] | None = None) -> Catal
 
 def suggest_entries(ref: str, entries: Iterable[CatalogEntry] | None = None, limit: int = 4) -> list[str]:
     """Catalogue names close to ``ref`` (shared prefix, then string similarity), for an error message."""
-    import difflib
 
     key = _norm(ref)
     items = list(entries if entries is not None else load_catalog())
@@ -184,7 +189,6 @@ def suggest_entries(ref: str, entries: Iterable[CatalogEntry] | None = None, lim
 
 def catalog_frame(entries: Iterable[CatalogEntry] | None = None) -> Any:
     """The catalogue as a DataFrame (one row per release; ``verified`` as a list of facts)."""
-    import pandas as pd
 
     rows = []
     for e in entries if entries is not None else load_catalog():
@@ -236,6 +240,35 @@ def entry_evidence(entry: CatalogEntry) -> list[Evidence]:
     return out
 
 
+# ------------------------------------------------------------------------------- lineage roots
+
+def series_key(repo: str) -> tuple[str, str]:
+    """(owner, series) of a Hugging Face repo: sizes and variant suffixes removed, versions kept.
+
+    ``meta-llama/Llama-3.1-8B-Instruct`` and ``meta-llama/Llama-3.1-405B`` share ``(meta-llama, llama-3-1)``.
+    """
+    owner, _, name = repo.lower().partition("/")
+    name = re.sub(r"(?<![a-z0-9.])\d+(\.\d+)?(x\d+)?[bm](?![a-z])", "", name)
+    name = re.sub(r"-(instruct|chat|base|hf|it|pt|sft|dpo)(?=$|-)", "", name)
+    return owner, re.sub(r"[-_.]+", "-", name).strip("-")
+
+
+def lineage_roots(entries: Iterable[CatalogEntry], repos: Iterable[str]) -> dict[str, list[str]]:
+    """Lineage roots per release: its own repo, plus the same owner's repos of the same series (other sizes and
+    instruct/base variants) when exactly one catalogue release has that series (otherwise the licence may
+    differ between sizes, as for Qwen2.5, and only the exact repo counts)."""
+    items = [(e, e.hf_repo) for e in entries if e.hf_repo]
+    by_series: dict[tuple[str, str], list[tuple[CatalogEntry, str]]] = {}
+    for e, own_repo in items:
+        by_series.setdefault(series_key(own_repo), []).append((e, own_repo))
+    roots = {e.id: [own_repo] for e, own_repo in items}
+    for repo in repos:
+        owners = by_series.get(series_key(repo))
+        if owners and len(owners) == 1 and repo.lower() != owners[0][1].lower():
+            roots[owners[0][0].id].append(repo)
+    return {k: [v[0], *sorted(set(v[1:]) - {v[0]})] for k, v in roots.items()}
+
+
 # --------------------------------------------------------------------------------------------------
 # Snapshots: resolve a source reference to the record it names
 # --------------------------------------------------------------------------------------------------
@@ -258,21 +291,16 @@ def snapshot_path(kind: str, path: str, data_dir: Path) -> Path:
 
 @lru_cache(maxsize=8)
 def _epoch_table(path: str) -> Any:
-    import pandas as pd
-
     return pd.read_csv(path, low_memory=False)
 
 
 @lru_cache(maxsize=256)
 def _yaml_file(path: str) -> Any:
-    import yaml
-
     return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def resolve_ref(ref: str, data_dir: Path | None = None) -> tuple[str, dict[str, Any] | None, str]:
     """Return (kind, record, location) for a source reference; record is None when it cannot be found."""
-    from valuechain.config import data_dir as default_data_dir
 
     kind, path, anchor = parse_ref(ref)
     if kind == "url" or kind not in SNAPSHOT_KINDS:
@@ -340,7 +368,6 @@ def organisation_matches(ours: str, theirs: str) -> bool:
 
 def country_codes(text: str) -> set[str]:
     """ISO alpha-2 codes named in a comma-separated country list (Epoch style)."""
-    import pycountry
 
     out: set[str] = set()
     for part in str(text).split(","):
@@ -370,7 +397,6 @@ def _licence_words(text: str) -> str:
 @lru_cache(maxsize=128)
 def licence_names(licence_id: str, data_dir: str | None = None) -> tuple[str, ...]:
     """Names of a licence id: the id, and for a ScanCode key with a reference text, its name and short name."""
-    from valuechain.config import data_dir as default_data_dir
 
     names = [licence_id]
     path = Path(data_dir or default_data_dir()) / "licenses" / "license-texts" / f"{licence_id.lower()}.LICENSE"
@@ -394,8 +420,6 @@ def licence_matches(ours: str | None, theirs: Any) -> bool | None:
 
 
 def _licence_key(value: Any) -> str | None:
-    from valuechain.audit.mof import mot_licences
-
     if not _present(value):
         return None
     norm = mot_licences().normalise(str(value).strip())
@@ -465,8 +489,6 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
             licence_raw = dist.get("name") if isinstance(dist, Mapping) else None
             return licence_matches(value, licence_raw), str(licence_raw)
         if fact in ("code_open", "data_open", "weights"):
-            from valuechain.audit.mof import mof_class
-
             component = {"code_open": "Training code", "data_open": "Datasets", "weights": "Model parameters (Final)"}[fact]
             result = mof_class(record)
             verdict = next((c for c in result.components if c.name == component), None)
@@ -509,7 +531,6 @@ def derived_licence_class(entry: CatalogEntry) -> str:
         return entry.licence_class
     if entry.weights == "none":
         return "proprietary"
-    from valuechain.audit.licences import licence_class
 
     report = reference_licence_report(entry.licence_id)
     if report is not None and report["licence_class"] != "proprietary":
@@ -521,7 +542,6 @@ def reference_licence_report(licence_id: str | None, data_dir: Path | None = Non
     """Analyse the reference licence text for ``licence_id`` (a ScanCode key) when the snapshot has it."""
     if not licence_id:
         return None
-    from valuechain.config import data_dir as default_data_dir
 
     base = data_dir or default_data_dir()
     path = base / "licenses" / "license-texts" / f"{licence_id.lower()}.LICENSE"
@@ -530,8 +550,6 @@ def reference_licence_report(licence_id: str | None, data_dir: Path | None = Non
 
 @lru_cache(maxsize=64)
 def _licence_report_cached(path: str) -> dict[str, Any]:
-    from valuechain.audit.collectors import from_licence_text
-
     ev = from_licence_text(path, source=path)[0]
     return {"report": ev.extra["licence_report"], "licence_class": ev.extra["licence_class"], "source": path,
             "evidence": ev}
@@ -544,7 +562,6 @@ def verify_catalog(entries: Iterable[CatalogEntry] | None = None, data_dir: Path
     finding), ``not_stated`` (the record does not state that fact), ``missing`` (the cited record is not
     in the snapshot), ``url`` (a web source, not checked offline).
     """
-    import pandas as pd
 
     rows = []
     for entry in entries if entries is not None else load_catalog():
@@ -580,7 +597,6 @@ def update_verified_flags(path: str | Path | None = None, data_dir: Path | None 
     A maintenance step (run after editing the catalogue with the snapshots present); the file is
     rewritten atomically and otherwise left as written.
     """
-    from valuechain.output import write_text_atomic
 
     target = Path(path) if path else CATALOG_PATH
     _load_cached.cache_clear()
@@ -605,7 +621,6 @@ def update_verified_flags(path: str | Path | None = None, data_dir: Path | None 
 
 def snapshot_evidence(entry: CatalogEntry, data_dir: Path | None = None) -> list[Evidence]:
     """Evidence from the snapshots an entry cites, through the part-A collectors (EOSAI, MOT, Epoch, EG)."""
-    from valuechain.audit import collectors
 
     out: list[Evidence] = []
     seen: set[str] = set()

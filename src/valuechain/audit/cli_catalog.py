@@ -28,8 +28,29 @@ RULES_OPTION = typer.Option(None, "--rules", help="A governance rules YAML to cl
 app = typer.Typer()
 
 
-def _snapshot_sources(result_sources: list[dict]) -> list[dict]:
-    return result_sources[:50]
+def _snapshot_sources(result_sources: list[dict], missing_files: set[str] = frozenset()) -> list[dict]:  # type: ignore[assignment]
+    """The sources to print, without the snapshots that were not found in this run (never claimed as used)."""
+    return [s for s in result_sources if str(s.get("location", "")) not in missing_files][:50]
+
+
+def _snapshot_usage(catalogue_sources: list[dict], with_snapshots: bool = True) -> tuple[dict, set[str]]:
+    """Which of the snapshots the catalogue cites were used and which were missing in this run (issue 13
+    item 5), and the cited refs (``kind:path``) whose file was not found."""
+    from valuechain.audit.catalog import SNAPSHOT_KINDS, parse_ref, snapshot_path
+    from valuechain.config import data_dir
+    from valuechain.sources.snapshots import usage
+
+    files: dict[str, str] = {}
+    for item in catalogue_sources:
+        kind, path, _ = parse_ref(item["ref"])
+        if kind in SNAPSHOT_KINDS:
+            files[f"{kind}:{path}"] = snapshot_path(kind, path, Path(".")).as_posix().removeprefix("./")
+    info = usage([], files.values())
+    if not with_snapshots:
+        info.update(used=[], missing=[], skipped="--no-snapshots: the cited snapshots were not read")
+    base = data_dir()
+    missing_refs = {ref for ref, rel in files.items() if not (base / rel).is_file()}
+    return info, missing_refs
 
 
 def _rules(path: Path | None) -> GovernanceRules | None:
@@ -65,10 +86,25 @@ def model_command(
     from valuechain.clitools import console, print_json
 
     result = audit(ref, snapshot=snapshot, with_snapshots=not no_snapshots, rules=_rules(rules))
+    snapshots_info, missing_refs = _snapshot_usage((result.catalogue or {}).get("sources") or [], not no_snapshots)
+    marked = (result.catalogue or {}).get("verified") or []
+    read_now = bool(result.catalogue) and not no_snapshots and not snapshots_info["missing"]
+    if result.catalogue is not None and snapshots_info["missing"]:
+        console(stderr=True).print(
+            f"[yellow]Snapshots missing under {snapshots_info['data_dir']} ({', '.join(snapshots_info['missing'])}): "
+            "the scores rest on the curated facts without them; `valuechain data status` shows what is there."
+            "[/yellow]", highlight=False)
     if json_out:
         payload = result.to_dict()
         payload["operationalisation"] = OPERATIONALISATION
-        print_json(payload, sources=_snapshot_sources(result.sources))
+        if result.catalogue is not None:
+            payload["snapshots"] = snapshots_info
+            payload["verification"] = {
+                "facts_marked_verified": marked, "cited_snapshots_read_in_this_run": read_now,
+                "rule": "a fact is marked verified when `audit catalog --verify` found a cited snapshot stating it; "
+                        "the mark is from the catalogue file, not re-checked by this command"}
+        payload["sources"] = _snapshot_sources(result.sources, missing_refs)
+        print_json(payload)
         return
     from rich.table import Table
 
@@ -83,9 +119,14 @@ def model_command(
     for note in result.field_notes:
         out.print(f"  [dim]{note}[/dim]")
     if result.catalogue is not None:
-        verified = result.catalogue.get("verified") or []
-        out.print(f"Catalogue facts verified against a snapshot: {', '.join(verified) or 'none'}; "
-                  "all other facts are not verified.")
+        from valuechain.sources.snapshots import usage_sentence
+
+        out.print(f"Catalogue facts marked verified against a cited snapshot (when the catalogue was checked): "
+                  f"{', '.join(marked) or 'none'}; all other facts are not verified.")
+        if no_snapshots:
+            out.print("The cited snapshots were not read in this run (--no-snapshots).")
+        else:
+            out.print(usage_sentence(snapshots_info))
     out.print(f"Levers to report: {', '.join(g.levers)}")
     if g.licence_levers:
         out.print(f"Licence levers found in the text: {', '.join(g.licence_levers)}")

@@ -12,7 +12,6 @@ decoded, not refused.
 
 from __future__ import annotations
 
-import codecs
 import fnmatch
 import json
 import re
@@ -21,11 +20,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from valuechain.audit.evidence import Evidence, Status
-from valuechain.errors import InputError, SourceError
+import yaml
 
-#: Largest text input accepted (a licence or model card is a few hundred kB at most).
-MAX_TEXT_BYTES = 5 * 1024 * 1024
+from valuechain import config
+from valuechain.audit.evidence import Evidence, Status
+from valuechain.audit.licence import analyse_licence
+from valuechain.audit.licences import mot_licences
+from valuechain.audit.mof import mof_class
+from valuechain.errors import InputError, SourceError
+from valuechain.textio import load_yaml_file, read_text, split_front_matter
 
 WEIGHT_PATTERNS = ("*.safetensors", "*.bin", "*.gguf", "*.pt", "*.pth", "*.ckpt", "*.h5", "*.msgpack",
                    "*.onnx", "*.npz", "*.tflite", "*.mlmodel", "*.nemo", "*.pdparams")
@@ -35,110 +38,6 @@ TRAINING_CODE_PATTERNS = ("train*.py", "*finetune*.py", "*pretrain*.py", "*_trai
 EVAL_CODE_PATTERNS = ("eval*.py", "*evaluate*.py", "*benchmark*.py")
 ARCH_PATTERNS = ("modeling_*.py", "configuration_*.py", "model.py", "config.json", "params.json")
 DATA_PATTERNS = ("*.parquet", "*.jsonl", "*.arrow", "*.tfrecord", "*.csv")
-
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-# --------------------------------------------------------------------------------------------- texts
-
-def decode_bytes(raw: bytes, where: str = "The input") -> str:
-    """Decode a text file: BOM (UTF-8/16/32) first, then UTF-8, then Latin-1 (cp1252); refuse binaries."""
-    if not raw.strip():
-        raise InputError(f"{where} is empty.")
-    for bom, encoding in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return _refuse_controls(raw.decode(encoding), where)
-            except UnicodeDecodeError:
-                raise InputError(f"{where} starts with a {encoding} byte-order mark but is not valid {encoding}.") \
-                    from None
-    head = raw[:8192]
-    if b"\x00" in head:
-        utf16 = _utf16_without_bom(head)
-        if utf16:
-            try:
-                return _refuse_controls(raw.decode(utf16), where)
-            except UnicodeDecodeError:
-                pass
-        raise InputError(f"{where} is a binary file, not a text.")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    if controls > len(head) * 0.02:
-        raise InputError(f"{where} is a binary file, not a text.")
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    """'utf-16-le' / 'utf-16-be' when the bytes look like mostly-ASCII UTF-16 written without a BOM."""
-    if len(head) < 8:
-        return None
-    even, odd = head[0::2], head[1::2]
-    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
-        return "utf-16-le"
-    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
-        return "utf-16-be"
-    return None
-
-
-def _refuse_controls(text: str, where: str) -> str:
-    """A decoded text full of control characters is a binary that happened to decode."""
-    head = text[:8192]
-    controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    if controls > len(head) * 0.02:
-        raise InputError(f"{where} is a binary file, not a text.")
-    return text
-
-
-def read_text(path_or_text: str | Path, what: str = "file", max_bytes: int = MAX_TEXT_BYTES) -> str:
-    """Read a text file (or accept the text itself when given a str that is not a path); see decode_bytes."""
-    if isinstance(path_or_text, str) and ("\n" in path_or_text or len(path_or_text) > 4096):
-        text = path_or_text
-        if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-            raise InputError(f"The {what} text is larger than {max_bytes // (1024 * 1024)} MB.")
-        if not text.strip():
-            raise InputError(f"The {what} text is empty.")
-        return text
-    path = Path(path_or_text)
-    if not path.exists():
-        raise InputError(f"The {what} {path} does not exist.")
-    if path.is_dir():
-        raise InputError(f"The {what} {path} is a directory, not a file.")
-    if not path.is_file():  # a device, FIFO or socket (/dev/zero would never end)
-        raise InputError(f"The {what} {path} is not a regular file.")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(f"The {what} {path} is {size / 1024 / 1024:.0f} MB, larger than the "
-                         f"{max_bytes // (1024 * 1024)} MB limit for a text.")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"The {what} {path} cannot be read ({exc.strerror or exc.__class__.__name__}).") from None
-    return decode_bytes(raw, where=f"The {what} {path}")
-
-
-def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """Split a ``---``-delimited YAML front matter (model card, ScanCode licence file) from the body."""
-    import yaml
-
-    stripped = text.lstrip("\ufeff")
-    if not stripped.startswith("---"):
-        return {}, text
-    match = re.match(r"---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", stripped, re.S)
-    if not match:
-        return {}, text
-    try:
-        meta = yaml.load(match.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return {}, text
-    return (meta if isinstance(meta, dict) else {}), stripped[match.end():]
-
 
 def _today() -> str:
     return date.today().isoformat()
@@ -173,7 +72,6 @@ def from_licence_text(path_or_text: str | Path, *, source: str | None = None,
     used by the governance map (``licence_class``: osi_open, open_data, restricted_open, non_commercial,
     proprietary).
     """
-    from valuechain.audit.licence import analyse_licence
 
     is_path = not (isinstance(path_or_text, str) and ("\n" in path_or_text or len(path_or_text) > 4096))
     text = read_text(path_or_text, what="licence file")
@@ -229,8 +127,6 @@ def _hf_payload_from_json(data: Mapping[str, Any], where: str) -> dict[str, Any]
                 files.append(m.group(1))
     card = data.get("cardData") or data.get("card_data") or {}
     if isinstance(card, str):
-        import yaml
-
         try:
             card = yaml.safe_load(card) or {}
         except yaml.YAMLError:
@@ -306,7 +202,6 @@ def _hf_payload_live(repo_id: str, api: Any = None) -> dict[str, Any]:
         from huggingface_hub.utils import GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
     except ImportError as exc:  # pragma: no cover - huggingface_hub is a dependency
         raise SourceError("huggingface_hub is not installed.") from exc
-    from valuechain import config
 
     api = api or HfApi(token=config.token("HF_TOKEN"))
     try:
@@ -396,7 +291,6 @@ def hf_evidence(payload: Mapping[str, Any]) -> list[Evidence]:
               "pipeline_tag": payload.get("pipeline_tag") or card.get("pipeline_tag"),
               "downloads": payload.get("downloads"), "sha": payload.get("sha")}
     lic_id = licence_name if licence == "other" and licence_name else licence
-    from valuechain.audit.mof import mot_licences
 
     open_licence = mot_licences().is_open(mot_licences().normalise(lic_id)) if lic_id else False
     out: list[Evidence] = []
@@ -419,7 +313,6 @@ def hf_evidence(payload: Mapping[str, Any]) -> list[Evidence]:
     lic_files = [f for f in files if _matches(f, LICENCE_PATTERNS)]
     licence_text = payload.get("licence_text")
     if licence_text:  # the licence file itself was read: its clauses decide the status and the levers
-        from valuechain.audit.licence import analyse_licence
 
         report = analyse_licence(licence_text)
         quote = next(iter(report.evidence.values()), None) or f"license: {licence}"
@@ -507,7 +400,6 @@ def from_directory(path: str | Path) -> list[Evidence]:
 
 def from_mot_yaml(path: str | Path) -> list[Evidence]:
     """Evidence from a Model Openness Tool YAML: one record per MOF component (MOT-exact openness)."""
-    from valuechain.audit.mof import mof_class
 
     return mof_class(path).evidence()
 
@@ -523,18 +415,6 @@ EOSAI_PARAMETER_COMPONENT: dict[str, str] = {
     "datasheet": "Data card", "package": "Package", "api": "API access", "licenses": "Licence terms",
 }
 _EOSAI_CLASSES: dict[str, Status] = {"open": "open", "partial": "partial", "closed": "closed"}
-
-
-def load_yaml_file(path: str | Path, what: str) -> Any:
-    import yaml
-
-    text = read_text(path, what=what)
-    try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"The {what} {path} is not valid YAML{where}.") from None
 
 
 def from_eosai_yaml(path: str | Path) -> list[Evidence]:
@@ -638,7 +518,6 @@ def from_ecosystem_asset(asset: Mapping[str, Any], *, source: str = "Ecosystem G
     # A licence counts as open only when the licence itself is on the MOT's open lists (after normalising
     # spellings): "custom", "unknown" or a missing licence is never open, whatever the model's access
     # (Llama 2: access open, licence custom). Such an id is not an error: a warning names it.
-    from valuechain.audit.mof import mot_licences
 
     lic = mot_licences()
     licence_open = bool(licence) and lic.is_open(lic.normalise(licence))

@@ -19,7 +19,6 @@ lead firm; dependency names that resolve to no catalogue release are kept and re
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,8 +26,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from valuechain.audit.catalog import CatalogEntry, _eg, _norm, load_catalog
+import pandas as pd
+import yaml
+
+from valuechain.audit.audit import audit_entry
+from valuechain.audit.catalog import CatalogEntry, _eg, _norm, find_entry, lineage_roots, load_catalog
+from valuechain.config import data_dir as default_data_dir
 from valuechain.errors import InputError
+from valuechain.output import source
 
 #: Dependency names seen in Ecosystem Graphs → catalogue family (when no release name matches exactly).
 FAMILY_ALIASES = {
@@ -107,8 +112,6 @@ class DownstreamMap:
     def summary(self, by: str = "governance_model") -> Any:
         """Distinct downstream assets per ``by`` (governance_model, country, organisation) and source."""
         if self.links.empty:
-            import pandas as pd
-
             return pd.DataFrame(columns=[by])
         table = self.links.pivot_table(index=by, columns="dataset", values="downstream", aggfunc="nunique",
                                        fill_value=0)
@@ -128,7 +131,6 @@ class DownstreamMap:
 @lru_cache(maxsize=2)
 def ecosystem_graph_assets(root: str) -> tuple[dict[str, Any], ...]:
     """All Ecosystem Graphs assets (with their file) from ``assets/*.yaml``."""
-    import yaml
 
     out = []
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -150,37 +152,9 @@ def _dependencies(asset: Mapping[str, Any]) -> list[str]:
     return [str(_eg(d)).strip() for d in deps if _eg(d) not in (None, "")]
 
 
-def series_key(repo: str) -> tuple[str, str]:
-    """(owner, series) of a Hugging Face repo: sizes and variant suffixes removed, versions kept.
-
-    ``meta-llama/Llama-3.1-8B-Instruct`` and ``meta-llama/Llama-3.1-405B`` share ``(meta-llama, llama-3-1)``.
-    """
-    owner, _, name = repo.lower().partition("/")
-    name = re.sub(r"(?<![a-z0-9.])\d+(\.\d+)?(x\d+)?[bm](?![a-z])", "", name)
-    name = re.sub(r"-(instruct|chat|base|hf|it|pt|sft|dpo)(?=$|-)", "", name)
-    return owner, re.sub(r"[-_.]+", "-", name).strip("-")
-
-
-def lineage_roots(entries: Iterable[CatalogEntry], repos: Iterable[str]) -> dict[str, list[str]]:
-    """Lineage roots per release: its own repo, plus the same owner's repos of the same series (other sizes and
-    instruct/base variants) when exactly one catalogue release has that series (otherwise the licence may
-    differ between sizes, as for Qwen2.5, and only the exact repo counts)."""
-    items = [(e, e.hf_repo) for e in entries if e.hf_repo]
-    by_series: dict[tuple[str, str], list[tuple[CatalogEntry, str]]] = {}
-    for e, own_repo in items:
-        by_series.setdefault(series_key(own_repo), []).append((e, own_repo))
-    roots = {e.id: [own_repo] for e, own_repo in items}
-    for repo in repos:
-        owners = by_series.get(series_key(repo))
-        if owners and len(owners) == 1 and repo.lower() != owners[0][1].lower():
-            roots[owners[0][0].id].append(repo)
-    return {k: [v[0], *sorted(set(v[1:]) - {v[0]})] for k, v in roots.items()}
-
-
 def _governance_lookup(entries: list[CatalogEntry], governance: Mapping[str, str] | None) -> dict[str, str]:
     if governance is not None:
         return dict(governance)
-    from valuechain.audit.audit import audit_entry
 
     return {e.id: audit_entry(e, with_snapshots=False).governance.label for e in entries}
 
@@ -188,10 +162,7 @@ def _governance_lookup(entries: list[CatalogEntry], governance: Mapping[str, str
 def build_downstream(entries: Iterable[CatalogEntry] | None = None, data_dir: Path | None = None,
                      governance: Mapping[str, str] | None = None, lineage_depth: int = 6) -> DownstreamMap:
     """Build the downstream map from Ecosystem Graphs, the AI Stack Map and Hugging Face lineage."""
-    import pandas as pd
 
-    from valuechain.config import data_dir as default_data_dir
-    from valuechain.output import source
 
     base = data_dir or default_data_dir()
     items = list(entries) if entries is not None else load_catalog()
@@ -246,8 +217,6 @@ def build_downstream(entries: Iterable[CatalogEntry] | None = None, data_dir: Pa
     # 2. AI Stack Map -------------------------------------------------------------------------------
     sm_root = base / "openness" / "ai-stack-map" / "sources"
     if sm_root.is_dir():
-        import yaml
-
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
         def load(path: Path) -> dict[str, Any]:
@@ -358,7 +327,6 @@ def build_downstream(entries: Iterable[CatalogEntry] | None = None, data_dir: Pa
 def downstream(model: str | None = None, data_dir: Path | None = None,
                governance: Mapping[str, str] | None = None) -> DownstreamMap:
     """The downstream map, restricted to one catalogue release or family when ``model`` is given."""
-    from valuechain.audit.catalog import find_entry
 
     entries = load_catalog()
     full = build_downstream(entries, data_dir=data_dir, governance=governance)

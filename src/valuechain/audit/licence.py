@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -128,7 +131,7 @@ def reference_index(directory: str | None = None) -> ReferenceIndex | None:
     """Load the reference licence texts (ScanCode DB entries with YAML front matter); None if missing."""
     import numpy as np
 
-    from valuechain.audit.collectors import decode_bytes, split_front_matter
+    from valuechain.textio import decode_bytes, split_front_matter
 
     folder = Path(directory) if directory else _reference_dir()
     if not folder.is_dir():
@@ -236,7 +239,9 @@ _GRANT = _rx(
 )
 _MARKS = re.compile(r"\b(marks?|logos?|trademarks?|trade names?)\b")
 _ALTERNATIVE = re.compile(r"\b(this|that|the (above|latter|former)) (alternative|option)\b")
-_NEGATED = re.compile(r"\b(not|no|nor|never)\b[^.;:]{0,25}$")
+#: A negation just before a match ("does not grant", "no acceptable use policy"); "No Attribution" is the
+#: name of a licence (MIT-0: "MIT No Attribution" heads its grant), not a negation.
+_NEGATED = re.compile(r"\b(not|no(?! attribution\b)|nor|never)\b[^.;:]{0,25}$")
 #: Rights to share or change the material (a terms-of-service grant of mere use has none of them).
 _SHARE = re.compile(r"\b(reproduce|distribute|redistribute|redistribution|sublicense|derivative|modify|"
                     r"modification|modifications|deal in|"
@@ -255,6 +260,14 @@ _NON_COMMERCIAL = _rx(
     r"\bnoncommercial purposes only\b",
     r"\bfor (any )?commercial or production purposes\b",
 )
+#: Commercial use granted by registering (a free registration that itself gives the commercial licence):
+#: the same answer as a plain commercial grant, whatever the free tier's non-commercial wording says.
+_COMMERCIAL_REGISTRATION = _rx(
+    r"\bregistered users?\b" + _g(40) + r"\b(may|can|are free to|is free to)\b" + _g(60) + r"\bcommercial",
+    r"\busers? who (have )?register\w*\b" + _g(120) + r"\b(may|can)\b" + _g(60) + r"\bcommercial",
+    r"\bregistration\b" + _g(60) + r"\bdeemed to have obtained\b" + _g(40) + r"\b(commercial|business) licen[cs]e",
+    r"\bcomplete (the )?registration and obtain (the |a )?(licen[cs]e|permission) for commercial",
+)
 _COMMERCIAL_EXPLICIT = _rx(
     r"\bcommercial use\b" + _g(60) + r"\b(is |are )?(permitted|allowed|granted)",
     r"\b(permit|permits|allow|allows)\b" + _g(60) + r"\bcommercial\b",
@@ -269,6 +282,9 @@ _CAP = _rx(
     r"\b(revenue|revenues|turnover)\b" + _g(80) + r"\b(exceed|exceeds|exceeding|in excess of|greater than|"
     r"more than|less than|below|under|above|at least)\b" + _g(40) + r"(\$|usd|us dollars|eur|€|rmb|\d)",
     r"\b(more|greater) than\b" + _g(30) + r"\b(million|billion|\d{3},\d{3})\b" + _g(40) + r"\b(users|customers)\b",
+    # caps in other units: visits, devices, units, installations ("must not exceed 1 million visits per month")
+    r"\b(exceed\w*|more than|greater than|in excess of)\s+\d[\d,.]*\s*(k|thousand|million|billion)?\s+"
+    r"([\w()-]+\s+){0,3}(users|customers|visits|visitors|devices|units|installations|subscribers)\b",
 )
 _HARMS = (r"(harm|military|weapon|illegal|unlawful|violat|discriminat|surveillance|minors|disinformation|"
           r"defam|exploit|malicious|fraud|terror|critical infrastructure|medical advice|law enforcement|"
@@ -276,6 +292,7 @@ _HARMS = (r"(harm|military|weapon|illegal|unlawful|violat|discriminat|surveillan
 #: Binding use restrictions, strongest evidence first (a clause that binds the user), then mentions.
 _USE_RESTRICTIONS_BINDING = _rx(
     r"\byou agree not to use\b",
+    r"\b(you|licensee)( are| is) not (allowed|permitted) to (use|deploy)\b" + _g(200) + r"\b" + _HARMS,
     r"\b(you|licensee|customers?)( shall| will| must| may)? not (use|deploy|permit others to use)\b" + _g(200)
     + r"\b" + _HARMS,
     r"\b(you )?(may|shall|will|must) not (use|allow others to use)\b" + _g(120) + r"\bfor the (following|restricted)",
@@ -324,7 +341,8 @@ _PASS_THROUGH = _rx(
     r"\b(gets?|receives?) the text of this licen[cs]e\b",
     r"\b(distribute|redistribute|share)\w*\b" + _g(100) + r"\b(with|along with|together with) a copy of "
     r"(this|these|the) (agreement|licen[cs]e|terms)",
-    r"\b(this|the) (permission|licen[cs]e) notice\b" + _g(40) + r"\b(shall|must) be included in all copies",
+    r"\b(this|the) (permission|licen[cs]e) (notice|statement)\b" + _g(40) + r"\b(shall|must|should) be included in all "
+    r"copies",
 )
 _OUTPUT_BAN = _rx(
     r"\b(not|never|no)\b" + _g(100) + r"\b(outputs?|results?|generated (content|text|data|output))\b"
@@ -403,7 +421,18 @@ _LAW_TRIM = re.compile(r"\s+(?:without|excluding|except|regardless|as|applicable
 _SMALL_WORDS = {"of", "the", "and", "de", "du", "laws", "law"}
 
 
+#: Chinese place names of governing-law clauses, with the English name shown before the original.
+_CHINESE_PLACES = (("中华人民共和国", "People's Republic of China"), ("香港特别行政区", "Hong Kong"),
+                   ("中国", "China"), ("香港", "Hong Kong"), ("澳门", "Macau"), ("新加坡", "Singapore"),
+                   ("美国", "United States"), ("英国", "United Kingdom"), ("日本", "Japan"), ("韩国", "Korea"),
+                   ("德国", "Germany"), ("法国", "France"))
+
+
 def _tidy_place(place: str) -> str | None:
+    if place and "\u4e00" <= place[0] <= "\u9fff":  # a Chinese clause: "People's Republic of China (中华人民共和国)"
+        english = next((en for zh, en in _CHINESE_PLACES if place.startswith(zh)), None)
+        mainland = ", mainland" if "大陆" in place else ""
+        return f"{english}{mainland} ({place})" if english else place
     place = " ".join(place.split())
     for _ in range(3):
         place = _LAW_TRIM.sub("", place).strip(" .,'’")
@@ -428,9 +457,11 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
     "_GRANT": ("grant", "you to", "you may", "available to", "permitted", "free to"),
     "_NON_COMMERCIAL": ("commercial", "research", "academic", "evaluation", "scientific", "revenue"),
     "_COMMERCIAL_EXPLICIT": ("commercial", "sell"),
+    "_COMMERCIAL_REGISTRATION": ("regist",),
     "_COMMERCIAL_HINT": ("commercial", "active users"),
-    "_CAP": ("active users", "revenue", "turnover", "sales", "income", "users", "customers"),
-    "_USE_RESTRICTIONS_BINDING": ("not to use", "not use", "not deploy", "not permit others", "not allow others",
+    "_CAP": ("active users", "revenue", "turnover", "sales", "income", "users", "customers", "exceed", "more than",
+             "greater than", "in excess of"),
+    "_USE_RESTRICTIONS_BINDING": ("not to use", "not use", "not allowed to", "not permitted to", "not deploy", "not permit others", "not allow others",
                                   "not used", "not be used", "polic", "restriction", "trustworthy", "ethics",
                                   "guidelines", "cannot use", "military purposes", "purposes of surveillance",
                                   "nuclear", "not, for ", "not for ", "not, in ", "not in ", "not using"),
@@ -441,7 +472,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                               "provided under this licen"),
     "_PASS_THROUGH": ("must includ", "shall includ", "must be includ", "shall be includ", "must incorporat",
                       "shall incorporat", "must be incorporat", "shall be incorporat", "subject to", "comply with",
-                      "copy of", "notify", "inform", "require", "impose", "text of this licen"),
+                      "copy of", "notify", "inform", "require", "impose", "text of this licen", "included in all"),
     "_OUTPUT_BAN": ("output", "result", "generated", "compet", "train", "improve", "develop", "tune", "distil"),
     "_BRANDING": (*_BRAND_VERBS, "beginning of", "start of", "prefix", "model name", "display"),
     "_REMOTE": ("remotely", *_CHANGE_VERBS, "may at any time", "latest version", "from time to time",
@@ -452,17 +483,20 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
              "embargoed", "sanctioned", "territor", "located", "resident"),
     "_LAW": ("law of", "laws of", "law will", "law shall", "governed", "construed"),
 }
-_PATTERNS: dict[str, re.Pattern[str]] = {
+#: The English clause rules (the patterns above); other languages add theirs from ``clause_rules.yml``.
+_EN_PATTERNS: dict[str, re.Pattern[str]] = {
+    "_GRANT": _GRANT, "_NON_COMMERCIAL": _NON_COMMERCIAL, "_COMMERCIAL_EXPLICIT": _COMMERCIAL_EXPLICIT,
+    "_COMMERCIAL_REGISTRATION": _COMMERCIAL_REGISTRATION, "_COMMERCIAL_HINT": _COMMERCIAL_HINT,
     "_CAP": _CAP, "_USE_RESTRICTIONS": _USE_RESTRICTIONS, "_PASS_THROUGH": _PASS_THROUGH,
     "_USE_RESTRICTIONS_BINDING": _USE_RESTRICTIONS_BINDING, "_PASS_THROUGH_BINDING": _PASS_THROUGH_BINDING,
-    "_OUTPUT_BAN": _OUTPUT_BAN, "_BRANDING": _BRANDING, "_REMOTE": _REMOTE, "_GEO": _GEO,
+    "_OUTPUT_BAN": _OUTPUT_BAN, "_BRANDING": _BRANDING, "_REMOTE": _REMOTE, "_GEO": _GEO, "_LAW": _LAW,
 }
 _WINDOW = 700
 #: Patterns that only mention a lever (no negation of their own), so a preceding negation cancels them.
 _NEGATABLE = frozenset({"_CAP", "_USE_RESTRICTIONS", "_PASS_THROUGH", "_BRANDING"})
 
 
-_BOUNDARY = re.compile(r"[.;]")
+_BOUNDARY = re.compile(r"[.;\u3002\uff1b]")  # . ; and the Chinese full stop and semicolon
 #: A brand display the text only encourages or suggests is not a required one ("You are encouraged to ...
 #: mark the products ... 'Powered by X'"); looked for in the sentence before the match.
 _HORTATORY = re.compile(r"\b(encouraged?|invited|may (choose|wish|elect)|optional(ly)?|recommend(ed|s)?|"
@@ -471,7 +505,66 @@ _HORTATORY = re.compile(r"\b(encouraged?|invited|may (choose|wish|elect)|optiona
 #: law, e.g. "the laws of the mainland of the PRC, excluding Hong Kong, Macau and Taiwan") withholds no
 #: rights from anyone; looked for in the clause before the match.
 _LAW_CONTEXT = re.compile(r"\b(laws?|regulations?|governed|jurisdiction|statutes?)\b")
-_EXCLUSION_START = ("exclud", "except", "other than")
+_EXCLUSION_START = re.compile(r"exclud|except|other than")
+#: A clause that defines a term ('"Derivatives" means ... training other models on outputs') imposes no duty.
+_DEFINITION = re.compile(r"\s*(\(?\w{1,3}[.)]\s*)?\"[^\"]{1,60}\"\s*(\([^)]{0,40}\)\s*)?(shall mean|means|refers? to|"
+                         r"shall refer to|shall include|includes?)\b")
+_EN_HELPERS: dict[str, re.Pattern[str]] = {
+    "share": _SHARE, "negated": _NEGATED, "hortatory": _HORTATORY, "law_context": _LAW_CONTEXT,
+    "exclusion_start": _EXCLUSION_START, "definition": _DEFINITION,
+}
+#: Languages whose clause rules the analyser has (English in code, the others in ``clause_rules.yml``).
+LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
+
+
+@dataclass(frozen=True, eq=False)
+class ClauseRules:
+    """The clause rules of some languages, merged: one pattern and one anchor tuple per rule name."""
+
+    languages: tuple[str, ...]
+    patterns: dict[str, re.Pattern[str]]
+    anchors: dict[str, tuple[str, ...]]
+    helpers: dict[str, re.Pattern[str]]
+
+
+def _rules_data() -> dict[str, Any]:
+    import yaml
+
+    raw = resources.files("valuechain.audit").joinpath("data/licences/clause_rules.yml").read_text("utf-8")
+    return dict(yaml.safe_load(raw))
+
+
+@lru_cache(maxsize=8)
+def clause_rules(languages: tuple[str, ...] = ("en", "zh")) -> ClauseRules:
+    """The clause rules for ``languages`` ("en" always included): English from the code, others from data.
+
+    ``clause_rules(("en",))`` is the English-only rule set the analyser had before it read Chinese.
+    """
+    from valuechain.errors import InputError
+
+    data = _rules_data()
+    unknown = [lang for lang in languages if lang != "en" and lang not in data]
+    if unknown:
+        raise InputError(f"No licence clause rules for the language(s) {', '.join(unknown)}; "
+                         f"known: en, {', '.join(sorted(data))}.")
+    langs = ("en", *[lang for lang in languages if lang != "en"])
+    patterns = {name: [p.pattern] for name, p in _EN_PATTERNS.items()}
+    anchors = {name: list(words) for name, words in _ANCHORS.items()}
+    helpers = {name: [p.pattern] for name, p in _EN_HELPERS.items()}
+    for lang in langs[1:]:
+        for name, rule in data[lang]["rules"].items():
+            if name not in patterns:
+                raise InputError(f"The licence clause rule {name!r} ({lang}) is not one the analyser knows.")
+            patterns[name].extend(rule["patterns"])
+            anchors[name].extend(rule["anchors"])
+        for name, pattern in (data[lang].get("helpers") or {}).items():
+            helpers[name].append(pattern)
+    return ClauseRules(
+        languages=langs,
+        patterns={name: re.compile("|".join(f"(?:{p})" for p in ps)) for name, ps in patterns.items()},
+        anchors={name: tuple(words) for name, words in anchors.items()},
+        helpers={name: re.compile("|".join(f"(?:{p})" for p in ps)) for name, ps in helpers.items()},
+    )
 #: "X may publish revised and/or new versions of the License from time to time" (GPL-style versioning: the
 #: recipient keeps the version received) is not a unilateral change, unless the new version is said to apply.
 _VERSIONING = re.compile(r"\bpublish\w*\b[^.;]{0,40}\b(revised|new|updated)\b[^.;]{0,30}\bversions?\b")
@@ -526,8 +619,9 @@ _INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
 class _Scanner:
     """Runs the clause patterns on windows around their anchors (same first match as a full search)."""
 
-    def __init__(self, flat: str):
+    def __init__(self, flat: str, rules: ClauseRules):
         self.flat = flat
+        self.rules = rules
         # line breaks read as spaces (same length, so positions still quote ``flat``): a clause that a
         # hard-wrapped text breaks across lines ("at the\nbeginning of its name") still matches
         self.spaced = flat.replace("\n", " ")
@@ -537,16 +631,18 @@ class _Scanner:
         self.bounds = [m.start() for m in _BOUNDARY.finditer(self.low)]
         self.anchor_cache: dict[str, list[int]] = {}
 
-    def finditer(self, name: str, pattern: re.Pattern[str], text: str | None = None):
+    def finditer(self, name: str, text: str | None = None) -> Iterator[re.Match[str]]:
+        """Every match of rule ``name`` (in ``low``, or ``text`` of the same length), in order."""
         subject = self.low if text is None else text
+        pattern = self.rules.patterns[name]
         last = -1
-        for start, end in _windows(self.low, _ANCHORS[name], self.bounds, self.anchor_cache):
+        for start, end in _windows(self.low, self.rules.anchors[name], self.bounds, self.anchor_cache):
             for m in pattern.finditer(subject, max(start, last), end):
                 last = m.end()
                 yield m
 
-    def search(self, name: str, pattern: re.Pattern[str], text: str | None = None) -> re.Match[str] | None:
-        return next(self.finditer(name, pattern, text), None)
+    def search(self, name: str, text: str | None = None) -> re.Match[str] | None:
+        return next(self.finditer(name, text), None)
 
 
 @dataclass
@@ -566,6 +662,24 @@ class LicenceReport:
     evidence: dict[str, str] = field(default_factory=dict)
     grant_found: bool = False
     sharing_granted: bool = False  # the grant covers reproducing, distributing or modifying the material
+    #: clauses per language found in the text ("en", "zh", and languages the analyser cannot read)
+    languages: dict[str, int] = field(default_factory=dict)
+    rule_languages: tuple[str, ...] = ("en", "zh")
+
+    @property
+    def languages_read(self) -> list[str]:
+        """The languages of the text whose clauses the rules read."""
+        return [lang for lang in self.languages if lang in self.rule_languages]
+
+    @property
+    def languages_not_read(self) -> list[str]:
+        """Languages found in the text that the rules cannot read (their clauses were not assessed)."""
+        return [lang for lang in self.languages if lang not in self.rule_languages]
+
+    @property
+    def readable(self) -> bool:
+        """False when no clause is in a language the rules read: the flags were not assessed."""
+        return bool(self.languages_read) or not self.languages
 
     @property
     def levers(self) -> list[str]:
@@ -585,6 +699,8 @@ class LicenceReport:
     def licence_class_reason(self) -> tuple[str, str]:
         """``(licence_class, reason)``."""
         ident = (self.identified or {}).get("id")
+        if not self.readable:  # nothing was read: the id alone decides
+            return licence_class(ident)
         flags = {name: getattr(self, name) for name in FLAGS}
         return licence_class(ident, flags, sharing_granted=self.grant_found and self.sharing_granted)
 
@@ -592,67 +708,188 @@ class LicenceReport:
         ident = {"id": self.identified["id"], "similarity": self.identified["similarity"]} if self.identified \
             else None  # exactly {id, similarity}; name/category/ScanCode key stay on ``.identified``
         out: dict[str, Any] = {"identified": ident}
-        for name in FLAGS:
-            out[name] = getattr(self, name)
+        for name in FLAGS:  # null, not false, when the text is in no language the rules read
+            out[name] = getattr(self, name) if self.readable else None
         out["governing_law"] = self.governing_law
         out["evidence"] = dict(self.evidence)
+        out["languages_read"] = [LANGUAGE_NAMES.get(lang, lang) for lang in self.languages_read]
+        out["languages_not_read"] = [LANGUAGE_NAMES.get(lang, lang) for lang in self.languages_not_read]
         return out
 
 
 class _Sentences:
-    """Sentence boundaries around a match position, to quote the sentence that supports a flag."""
+    """Quote the sentence that supports a flag: found in the normalised text, quoted from the original.
 
-    def __init__(self, text: str):
-        self.text = text
+    Matching runs on a normalised copy (markup dropped, quotes straightened, spaces squeezed); the quote is
+    the original text's own span for that sentence, whole: its words found again in the original in order
+    (anything but letters and digits may lie between them, so ``llama3_1`` and curly quotes come back as
+    written), with only runs of white space shown as one space.
+    """
 
-    def around(self, start: int, end: int, limit: int = 400) -> str:
-        lo, hi = max(0, start - 600), min(len(self.text), end + 600)
-        starts = [lo] + [m.end() for m in _SENTENCE_END.finditer(self.text, lo, hi)]
-        i = bisect.bisect_right(starts, start) - 1
-        j = bisect.bisect_left(starts, end)
+    def __init__(self, flat: str, original: str):
+        self.text = flat
+        self.original = original
+
+    def around(self, start: int, end: int) -> str:
+        for reach in (600, 4000):  # most sentences end within 600 characters; look further only if not
+            lo, hi = max(0, start - reach), min(len(self.text), end + reach)
+            starts = [lo] + [m.end() for m in _SENTENCE_END.finditer(self.text, lo, hi)]
+            i = bisect.bisect_right(starts, start) - 1
+            j = bisect.bisect_left(starts, end)
+            if (i > 0 or lo == 0) and (j < len(starts) or hi == len(self.text)):
+                break
         s = starts[i]
         e = starts[j] if j < len(starts) else hi
-        quote = " ".join(self.text[s:e].split())
-        if len(quote) > limit:
-            rel = max(0, start - s - limit // 3)
-            quote = ("…" if rel else "") + " ".join(self.text[s + rel:s + rel + limit].split()) + "…"
-        return quote
+        return _verbatim(self.original, self.text[s:e], s)
+
+
+_WORDS = re.compile(r"\w+")
+#: What may lie between two words of the original that the normalised text dropped: punctuation, markup,
+#: "_" and Markdown link targets.
+_BETWEEN = r"(?:[\W_]|\]\([^)\s]{0,300}\))*?"
+
+
+def _verbatim(original: str, flat_quote: str, flat_start: int) -> str:
+    """The span of ``original`` holding the words of ``flat_quote`` (white space runs shown as one space).
+
+    The normalised text is never longer than the original before a given point, so the search starts at
+    ``flat_start``. Leading and trailing punctuation of the quote (an opening quote, the full stop) is
+    taken from the original too. Falls back to the normalised quote when the words are not found.
+    """
+    words = _WORDS.findall(flat_quote)
+    if not words:
+        return " ".join(flat_quote.split())
+    # the first and the last few words locate the span (short patterns compile fast); the words between
+    # are the same text
+    head = re.compile(_BETWEEN.join(map(re.escape, words[:8])))
+    first = head.search(original, flat_start) or head.search(original)
+    tail = re.compile(_BETWEEN.join(map(re.escape, words[-8:]))) if len(words) > 8 else head
+    last = tail.search(original, first.start()) if first is not None else None
+    if first is None or last is None:
+        return " ".join(flat_quote.split())
+    stripped = flat_quote.strip()
+    lead = len(stripped) - len(stripped.lstrip("\"'([{<\u3010\uff08*_`#> -"))
+    trail = len(stripped) - len(stripped.rstrip(".;:!?,\"')]}\u3002\uff1b\uff09\u3011*_` "))
+    s, e = first.start(), last.end()
+    while lead and s > 0 and not original[s - 1].isspace() and not original[s - 1].isalnum():
+        s -= 1
+        lead -= 1
+    while trail and e < len(original) and not original[e].isspace() and not original[e].isalnum():
+        e += 1
+        trail -= 1
+    return " ".join(original[s:e].split())
 
 
 def _sentence_start(low: str, pos: int, limit: int) -> int:
-    """Start of the sentence holding ``pos`` (after the last '.'), at most ``limit`` characters back."""
-    return max(low.rfind(".", max(0, pos - limit), pos) + 1, pos - limit, 0)
+    """Start of the sentence holding ``pos`` (after the last '.' or '。'), at most ``limit`` characters back."""
+    lo = max(0, pos - limit)
+    return max(low.rfind(".", lo, pos) + 1, low.rfind("\u3002", lo, pos) + 1, lo)
 
 
 def _clause_start(low: str, pos: int, limit: int) -> int:
     """Start of the clause holding ``pos`` (after the last '.' or ';'), at most ``limit`` characters back."""
     lo = max(0, pos - limit)
-    return max(low.rfind(".", lo, pos) + 1, low.rfind(";", lo, pos) + 1, lo)
+    return max(low.rfind(".", lo, pos) + 1, low.rfind(";", lo, pos) + 1, low.rfind("\u3002", lo, pos) + 1,
+               low.rfind("\uff1b", lo, pos) + 1, lo)
 
 
 def _clause_end(low: str, pos: int) -> int:
     """End of the clause from ``pos`` ('.' or ';'), extended past a ':' that introduces a list."""
-    end = min(i for i in (low.find(".", pos), low.find(";", pos), pos + 600, len(low)) if i >= 0)
+    stop = pos + 600  # every find is bounded: a missing '。' must not cost a scan to the end of the text
+    end = min(i for i in (low.find(".", pos, stop), low.find(";", pos, stop), low.find("\u3002", pos, stop),
+                          low.find("\uff1b", pos, stop), stop, len(low)) if i >= 0)
     if ":" in low[pos:end]:
         end = min(len(low), end + 300)
     return end
 
 
-def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceReport:
+# ------------------------------------------------------------------------------- languages
+
+#: Scripts the analyser recognises, with the language name reported for each (Han is read as Chinese;
+#: kana marks Japanese even among Han characters).
+_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("ja", re.compile(r"[\u3040-\u30ff]")),
+    ("zh", re.compile(r"[\u4e00-\u9fff]")),
+    ("ko", re.compile(r"[\uac00-\ud7af]")),
+    ("Cyrillic script", re.compile(r"[\u0400-\u04ff]")),
+    ("Arabic script", re.compile(r"[\u0600-\u06ff]")),
+    ("Greek", re.compile(r"[\u0370-\u03ff]")),
+    ("Hebrew", re.compile(r"[\u0590-\u05ff]")),
+    ("Devanagari script", re.compile(r"[\u0900-\u097f]")),
+    ("Thai", re.compile(r"[\u0e00-\u0e7f]")),
+)
+LANGUAGE_NAMES.update({"ja": "Japanese", "ko": "Korean", "latin": "a Latin-script language other than English"})
+_CLAUSE_SPLIT = re.compile(r"[.;!?\n\u3002\uff1b\uff01\uff1f]+")
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
+_OTHER_SCRIPT = re.compile("[" + "".join(script.pattern[1:-1] for _, script in _SCRIPTS) + "]")
+#: English function words: a Latin-script clause with enough of them is English.
+_ENGLISH_WORDS = frozenset(
+    "the of and to a in or any for you your this that is be by as with not on such are shall may will all its "
+    "it an other from under these which no if at use licence license agreement software model".split())
+
+
+def detect_languages(flat: str) -> dict[str, int]:
+    """Clauses per language: the script of each clause, and for Latin script whether it reads as English.
+
+    A clause (text between . ; ! ? 。 ； or a line break) with a Han, kana, Hangul, Cyrillic, ... character
+    counts for that script's language (Han for Chinese unless kana marks Japanese); a Latin-script clause
+    of at least three words counts as English when at least a fifth of its words are English function
+    words ("the", "of", "shall", "licence", ...), else as an unidentified Latin-script language. A text in
+    Latin script only is read as one language (English or not) from its first 3,000 characters, and its
+    clauses are counted by their ends (fast: this runs on every text).
+    """
+    counts: Counter[str] = Counter()
+    low = flat.lower()  # a no-op copy on text that is lower case already
+    scripts = [] if low.isascii() or not _OTHER_SCRIPT.search(low) else \
+        [(name, script) for name, script in _SCRIPTS if script.search(low)]
+    is_english = _ENGLISH_WORDS.__contains__
+    if not scripts:  # Latin script only (the common case): one reading of the whole text (its first 3,000
+        # characters), and its clauses counted by their ends (. ; and line breaks)
+        words = _LATIN_WORD.findall(low, 0, 3000)
+        if len(words) >= 3:
+            clauses = max(1, low.count(". ") + low.count(".\n") + low.count(";") + low.count("\n"))
+            counts["en" if sum(map(is_english, words)) * 5 >= len(words) else "latin"] = clauses
+        return dict(counts)
+    for clause in _CLAUSE_SPLIT.split(low):
+        if scripts:
+            lang = next((name for name, script in scripts if script.search(clause)), None)
+            if lang is not None:
+                counts[lang] += 1
+                continue
+        words = _LATIN_WORD.findall(clause)
+        if len(words) >= 3:
+            counts["en" if sum(map(is_english, words)) * 5 >= len(words) else "latin"] += 1
+    return dict(counts.most_common())
+
+
+# --------------------------------------------------------------------------------- analysis
+
+def analyse_licence(text: str, *, reference_dir: str | None = None,
+                    rules: ClauseRules | None = None) -> LicenceReport:
     """Identify ``text`` and extract the control levers of spec §4, each with its supporting sentence.
 
-    Works on a bare text (no front matter, no file name). An aid to reading, not legal advice.
+    Works on a bare text (no front matter, no file name). ``rules``: the clause rules to read with
+    (default: every language the analyser has, :func:`clause_rules`; ``clause_rules(("en",))`` reads
+    English only). Each sentence quoted as evidence is the text's own, in its language. An aid to
+    reading, not legal advice.
     """
     from valuechain.errors import InputError
 
     if not isinstance(text, str) or not text.strip():
         raise InputError("The licence text is empty.")
+    rules = rules or clause_rules()
     # after _squeeze_spaces at most one space sits on either side of a newline: drop it (str.replace is
     # faster than a regex here)
     flat = _squeeze_spaces(clean_text(text)).replace(" \n", "\n").replace("\n ", "\n")
-    scan = _Scanner(flat)
-    identified = identify(flat, reference_dir, toks=_TOKEN.findall(scan.low))
-    sentences = _Sentences(flat)
+    languages = detect_languages(flat)
+    # the rules of a language run only on a text that has clauses in it (an English text is read with the
+    # English rules alone, as fast as before Chinese was added)
+    used = tuple(lang for lang in rules.languages if lang == "en" or lang in languages)
+    scan = _Scanner(flat, rules if used == rules.languages else clause_rules(used))
+    helpers = scan.rules.helpers
+    low = scan.low
+    identified = identify(flat, reference_dir, toks=_TOKEN.findall(low))
+    sentences = _Sentences(flat, text)
     evidence: dict[str, str] = {}
 
     def find(name: str, *pattern_names: str) -> bool:
@@ -662,18 +899,21 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
         skipped: "there is no acceptable use policy" is not a restriction.
         """
         for pattern_name in pattern_names:
-            for m in scan.finditer(pattern_name, _PATTERNS[pattern_name]):
-                if pattern_name in _NEGATABLE and _NEGATED.search(scan.low, max(0, m.start() - 30), m.start()):
+            for m in scan.finditer(pattern_name):
+                if pattern_name in _NEGATABLE and helpers["negated"].search(low, max(0, m.start() - 30), m.start()):
                     continue
-                if pattern_name == "_BRANDING" and _HORTATORY.search(
-                        scan.low, _sentence_start(scan.low, m.start(), 500), m.start()):
+                if pattern_name == "_BRANDING" and helpers["hortatory"].search(
+                        low, _sentence_start(low, m.start(), 500), m.start()):
                     continue
+                if pattern_name == "_OUTPUT_BAN" and helpers["definition"].match(
+                        low, _clause_start(low, m.start(), 600)):
+                    continue  # a definition ("... means ... training other models") is not a duty
                 if pattern_name == "_REMOTE":
-                    lo, hi = _clause_start(scan.low, m.start(), 400), _clause_end(scan.low, m.end())
-                    if _VERSIONING.search(scan.low, lo, hi) and not _VERSION_APPLIES.search(scan.low, lo, hi):
+                    lo, hi = _clause_start(low, m.start(), 400), _clause_end(low, m.end())
+                    if _VERSIONING.search(low, lo, hi) and not _VERSION_APPLIES.search(low, lo, hi):
                         continue
-                if pattern_name == "_GEO" and m.group(0).startswith(_EXCLUSION_START) and _LAW_CONTEXT.search(
-                        scan.low, _clause_start(scan.low, m.start(), 300), m.start()):
+                if pattern_name == "_GEO" and helpers["exclusion_start"].match(m.group(0)) and \
+                        helpers["law_context"].search(low, _clause_start(low, m.start(), 300), m.start()):
                     continue
                 evidence[name] = sentences.around(m.start(), m.end())
                 return True
@@ -681,34 +921,39 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
 
     grant = None
     sharing = False
-    for hit in scan.finditer("_GRANT", _GRANT):
-        if _NEGATED.search(scan.low, max(0, hit.start() - 30), hit.start()):
+    for hit in scan.finditer("_GRANT"):
+        if helpers["negated"].search(low, max(0, hit.start() - 30), hit.start()):
             continue  # "does not grant ...", "no rights are granted"
         grant = grant or hit
-        if _SHARE.search(scan.low, hit.start(), _clause_end(scan.low, hit.end())):
+        if helpers["share"].search(low, hit.start(), _clause_end(low, hit.end())):
             sharing = True
             break
     nc = None
-    for hit in scan.finditer("_NON_COMMERCIAL", _NON_COMMERCIAL):
+    cap_rule = scan.rules.patterns["_CAP"]
+    for hit in scan.finditer("_NON_COMMERCIAL"):
         # a commercial restriction tied to a revenue/user threshold is a cap, not a non-commercial licence
         # ... and one that limits a single option of several ("This alternative is allowed only for
         # noncommercial distribution", GPL-2.0 section 3c) does not confine the grant
-        if _ALTERNATIVE.search(scan.low, _clause_start(scan.low, hit.start(), 300), hit.start()):
+        if _ALTERNATIVE.search(low, _clause_start(low, hit.start(), 300), hit.start()):
             continue
         if _MARKS.search(hit.group(0)):  # "may not use the marks or logos ... for commercial purposes"
             continue
-        if not _CAP.search(scan.low, max(0, hit.start() - 800), hit.end() + 200):
+        if not cap_rule.search(low, max(0, hit.start() - 800), hit.end() + 200):
             nc = hit
             break
     commercial = False
-    if nc:
+    # commercial use granted by a free registration is commercial use, whatever the free tier says
+    registered = scan.search("_COMMERCIAL_REGISTRATION")
+    if registered:
+        commercial = True
+        evidence["commercial_use"] = sentences.around(registered.start(), registered.end())
+    elif nc:
         evidence["commercial_use"] = sentences.around(nc.start(), nc.end())
     else:
-        hit = (scan.search("_COMMERCIAL_EXPLICIT", _COMMERCIAL_EXPLICIT) or grant
-               or scan.search("_COMMERCIAL_HINT", _COMMERCIAL_HINT))
-        if hit:
+        permit = scan.search("_COMMERCIAL_EXPLICIT") or grant or scan.search("_COMMERCIAL_HINT")
+        if permit:
             commercial = True
-            evidence["commercial_use"] = sentences.around(hit.start(), hit.end())
+            evidence["commercial_use"] = sentences.around(permit.start(), permit.end())
     cap = find("user_or_revenue_cap", "_CAP")
     use = find("use_restrictions", "_USE_RESTRICTIONS_BINDING", "_USE_RESTRICTIONS")
     passes = use and find("restrictions_pass_to_derivatives", "_PASS_THROUGH_BINDING", "_PASS_THROUGH")
@@ -717,14 +962,23 @@ def analyse_licence(text: str, *, reference_dir: str | None = None) -> LicenceRe
     remote = find("licensor_remote_restriction", "_REMOTE")
     geo = find("geographic_exclusion", "_GEO")
     law = None
-    m = scan.search("_LAW", _LAW, text=scan.spaced)
+    # an English governing-law clause is preferred to one in another language (its translation, or a rule
+    # on which text prevails: "当本许可证适用中国法律……解释时，须以中文文本为准")
+    m = None
+    for law_match in scan.finditer("_LAW", text=scan.spaced):
+        m = m or law_match
+        if not law_match.groupdict().get("place5"):
+            m = law_match
+            break
     if m:
-        place = m.group("place") or m.group("place2") or m.group("place3") or m.group("place4") or ""
+        groups = m.groupdict()
+        place = next((groups[g] for g in ("place", "place2", "place3", "place4", "place5") if groups.get(g)), "")
         law = _tidy_place(place)
         evidence["governing_law"] = sentences.around(m.start(), m.end())
     return LicenceReport(
         identified=identified, commercial_use=commercial, user_or_revenue_cap=cap, use_restrictions=use,
         restrictions_pass_to_derivatives=bool(passes), output_training_ban=ban, attribution_branding=brand,
         licensor_remote_restriction=remote, geographic_exclusion=geo, governing_law=law, evidence=evidence,
-        grant_found=grant is not None, sharing_granted=sharing,
+        grant_found=grant is not None, sharing_granted=sharing, languages=languages,
+        rule_languages=rules.languages,
     )

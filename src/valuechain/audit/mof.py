@@ -93,7 +93,7 @@ def load_mot_yaml(path: str | Path) -> dict[str, Any]:
     """Read and check a Model Openness Tool YAML; raise InputError with one sentence if it is not one."""
     import yaml
 
-    from valuechain.audit.collectors import read_text
+    from valuechain.textio import read_text
 
     text = read_text(path, what="Model Openness Tool YAML")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

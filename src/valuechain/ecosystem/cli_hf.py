@@ -142,7 +142,7 @@ def status(
     """Show the Hugging Face snapshots in the store (models and edges per fetch) and unfinished syncs."""
     import pandas as pd
 
-    from valuechain.ecosystem.hf_store import snapshots
+    from valuechain.sources.hf_tables import snapshots
 
     store = clitools.open_store(db, read_only=True)  # a status never creates or changes a store
     try:

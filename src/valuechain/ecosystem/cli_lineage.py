@@ -11,7 +11,6 @@ import typer
 
 from valuechain import clitools, output
 from valuechain.errors import InputError
-from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
@@ -155,6 +154,7 @@ def diffusion(
     from valuechain.ecosystem import diffusion as diff
     from valuechain.ecosystem.repackagers import load_rules
     from valuechain.output import source
+    from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
     since_date = diff.parse_date(since, "--since")
     until_date = diff.parse_date(until, "--until", end_of_month=True)

@@ -11,7 +11,7 @@ Two layouts are recognised (either may be gzipped: ``.jsonl.gz``, ``.csv.gz``):
   matter), the front matter is used.
 
 Every record goes through the same :func:`valuechain.sources.huggingface.record_to_row` and
-:func:`valuechain.ecosystem.hf_store.prepare_frames` as a sync. Records are streamed in chunks into
+:func:`valuechain.sources.hf_tables.prepare_frames` as a sync. Records are streamed in chunks into
 staging tables and moved into ``hf_models``/``hf_lineage`` at the end, all in one transaction: a bad
 record anywhere means one :class:`InputError` sentence and nothing written, and memory stays bounded
 for a dump of the whole Hub.
@@ -240,7 +240,7 @@ def import_file(store: Store, path: str | Path, *, fetched_at: datetime | None =
     file with the same ``fetched_at`` again replaces the rows of the earlier import. Any bad record
     rolls everything back.
     """
-    from valuechain.ecosystem.hf_store import HF_SCHEMA, insert_frames, prepare_frames
+    from valuechain.sources.hf_tables import HF_SCHEMA, insert_frames, prepare_frames
     from valuechain.sources.huggingface import record_to_row, rows_frame
 
     path = Path(path)

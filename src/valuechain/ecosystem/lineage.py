@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# The Hub's relations and its repo-id rule are defined once, with the store's tables.
-from valuechain.ecosystem.hf_store import RELATIONS, REPO_ID_PATTERN
 from valuechain.errors import InputError
+
+# The Hub's relations and its repo-id rule are defined once, with the store's tables.
+from valuechain.sources.hf_tables import RELATIONS, REPO_ID_PATTERN
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np

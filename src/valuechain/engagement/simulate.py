@@ -11,10 +11,11 @@ Design (all rates per repository-week):
   17–23 UTC (09–15 Pacific, 12–18 Eastern), Europe 07–16 UTC, India 04–13 UTC; some actors have no
   profile location (``unknown``) and follow the U.S. or the Chinese daytime at random;
 - baseline rates per group for forks, stars, issues, pull requests and pushes;
-- after the shock, China-located actors make ``effect`` more forks per repository-week (the planted
-  effect); with ``global_increase`` every non-Chinese actor group (U.S., Europe, India, unknown) makes that
-  many more forks per repository-week too, so that Europe's and India's extra forks, made before 17:00
-  UTC, show how the UTC-hour proxy mistakes them for Chinese;
+- after the shock, China-located actors make ``effect`` more forks per repository-week than the U.S.
+  ones (the planted CN − US difference); with ``global_increase`` every group (China, the U.S., Europe,
+  India; unknown actors half as much) makes that many more forks per repository-week too, so that
+  Europe's and India's extra forks, made before 17:00 UTC, show how the UTC-hour proxy mistakes them for
+  Chinese: its estimate is then about ``effect + 2 * global_increase``;
 - one heavy automated account (``heavy_bot``) without ``[bot]`` in its login makes ``bot_events_per_hour``
   forks in a few hours after the shock (dropped by the activity cut-off) and one ``[bot]`` login pushes.
 """
@@ -124,7 +125,7 @@ def simulate_hours(
                 lam = rate if ":" not in pool else rate * 0.5
                 if post and outcome == "forks":
                     if country == "CN":
-                        lam += effect
+                        lam += effect + global_increase
                     elif global_increase:
                         lam += global_increase if ":" not in pool else global_increase * 0.5
                 draws = rng.poisson(lam, size=repos)

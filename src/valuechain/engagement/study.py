@@ -141,6 +141,15 @@ def shocks_in_data(panel: Panel, shocks: Sequence[date] | None, window: int) -> 
     return chosen, notes
 
 
+def pre_shock_frame(panel: Panel, shocks: Sequence[date]) -> pd.DataFrame:
+    """The panel's periods before the period of the first shock: where a placebo date must find nothing."""
+    from valuechain.engagement.panel import period_start
+
+    first = period_start(min(shocks), panel.period)
+    frame = panel.tidy()
+    return frame[frame["period"] < first].reset_index(drop=True)
+
+
 def _estimation() -> Any:
     """The shared estimators (:mod:`valuechain.estimation`)."""
     from importlib import import_module
@@ -225,9 +234,10 @@ def estimate_engagement(
                 raise
             estimate.error = str(exc)
         if estimate.result is not None:
+            pre_shock = pre_shock_frame(panel, chosen)
             for day in placebo_dates:
                 try:
-                    placebo = estimation.did(panel.tidy(), outcome, day, window=window)
+                    placebo = estimation.did(pre_shock, outcome, day, window=window)
                     estimate.placebo_dates.append({"date": day.isoformat(), **placebo.to_dict()["did"]})
                 except InputError as exc:
                     estimate.placebo_dates.append({"date": day.isoformat(), "error": str(exc)})

@@ -24,6 +24,7 @@ from typing import Any
 
 from valuechain import config
 from valuechain.errors import InputError
+from valuechain.textio import decode_bytes
 
 CORPORA = ("cn-policy", "gwr", "cpc", "agora")
 CORPUS_DESCRIPTIONS = {
@@ -390,29 +391,16 @@ DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, ".pdf")
 
 
 def read_text_file(path: Path) -> str:
-    """Text of a plain-text / PDF-extracted text / HTML file; one-sentence errors for bad files."""
+    """Text of a plain-text / PDF-extracted text / HTML file, decoded by the one rule of
+    :mod:`valuechain.textio` (BOM, UTF-8, then Windows-1252 or GB18030); one-sentence errors for bad files."""
     if not path.exists():
         raise InputError(f"The file {path} does not exist.")
     if path.is_dir():
         raise InputError(f"{path} is a directory, not a file.")
     raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError(f"The file {path} is empty.")
     if raw.startswith(b"%PDF"):
         raise InputError(f"The file {path} is a PDF; extract its text first (e.g. `pdftotext {path.name}`) and pass the .txt file.")
-    if b"\x00" in raw[:8192]:
-        raise InputError(f"The file {path} is binary, not text; pass a plain-text or HTML file.")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes nearly everything
-        raise InputError(f"The file {path} is neither UTF-8 nor GB18030 text.")
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
-    if controls > 0.05 * min(len(text), 8192):
-        raise InputError(f"The file {path} is binary, not text; pass a plain-text or HTML file.")
+    text = decode_bytes(raw, where=f"The file {path}")
     if path.suffix.lower() in (".html", ".htm", ".xhtml") or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
         text = html_to_text(text)
     if not text.strip():

@@ -48,7 +48,7 @@ def science_sync(
     db: Path = clitools.DB_OPTION,
     json_out: bool = clitools.JSON_OPTION,
 ) -> None:
-    """Fetch OpenAlex works whose title or abstract mention a family, with authors' institutions ($OPENALEX_EMAIL for the polite pool; a killed run resumes)."""
+    """Fetch OpenAlex works whose title or abstract mention a family, with authors' institutions (uses $OPENALEX_API_KEY and $OPENALEX_EMAIL; a killed run resumes)."""
     from valuechain import output
     from valuechain.science.sync import family_terms, sync_openalex
     from valuechain.sources import openalex

@@ -8,7 +8,7 @@ issues #2741 and #4257: no offset, no next-page token), so a killed run could on
 ``huggingface_hub.hf_api.ExpandModelProperty_T`` listed in :data:`EXPAND_FIELDS`) through
 :class:`valuechain.sources.http.HttpClient`, which retries 429 (honouring ``Retry-After``), 5xx,
 dropped connections and truncated bodies, and checkpoints the cursor: every page's rows and the next
-cursor are committed in one store transaction (:func:`valuechain.ecosystem.hf_store.load_models`), so
+cursor are committed in one store transaction (:func:`valuechain.sources.hf_tables.load_models`), so
 a killed sync resumes at the first page it had not committed and no row is lost or duplicated.
 
 The endpoint is ``huggingface_hub.constants.ENDPOINT`` (``$HF_ENDPOINT``, default
@@ -30,19 +30,29 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from valuechain.ecosystem.hf_store import is_repo_id
+import pandas as pd
+import yaml
+
 from valuechain.errors import InputError, SourceError
+from valuechain.sources.hf_tables import (
+    HF_SCHEMA,
+    MODEL_COLUMNS,
+    is_repo_id,
+    lineage_edges,
+    load_models,
+    read_checkpoint,
+)
 from valuechain.sources.http import HttpClient
+from valuechain.store import utcnow
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
     from valuechain.store import Store
 
 EXPAND_FIELDS = (
     "author", "cardData", "createdAt", "downloads", "downloadsAllTime", "gated", "lastModified",
     "library_name", "likes", "pipeline_tag", "sha", "tags",
 )
+
 _ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 MAX_PAGE_SIZE = 1000  # the most we ask for in one page when --limit is given (the Hub pages the rest)
 
@@ -71,8 +81,6 @@ class _StringDateLoader:
     @classmethod
     def get(cls) -> Any:
         if cls._cls is None:
-            import yaml
-
             class Loader(yaml.SafeLoader):
                 pass
 
@@ -86,7 +94,6 @@ class _StringDateLoader:
 
 def parse_card_yaml(text: str, model_id: str = "") -> dict[str, Any] | None:
     """Card metadata from a YAML string (optionally wrapped in ``---`` front-matter fences)."""
-    import yaml
 
     body = text.strip()
     if body.startswith("---"):
@@ -190,9 +197,7 @@ def record_to_row(record: Mapping[str, Any]) -> dict[str, Any]:
 
 def rows_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """A DataFrame with the ``hf_models`` columns (without provenance) from normalised rows."""
-    import pandas as pd
 
-    from valuechain.ecosystem.hf_store import MODEL_COLUMNS
 
     return pd.DataFrame(rows, columns=list(MODEL_COLUMNS))
 
@@ -293,8 +298,6 @@ def fetch_model(store: Store, repo_id: str, *, endpoint: str | None = None,
 
     Returns the stored row with its ``parents`` (lineage edges), ``source`` and ``fetched_at``.
     """
-    from valuechain.ecosystem.hf_store import lineage_edges, load_models
-    from valuechain.store import utcnow
 
     base = (endpoint or default_endpoint()).rstrip("/")
     ModelQuery(endpoint=base)  # validates the endpoint
@@ -353,8 +356,6 @@ def sync_models(store: Store, query: ModelQuery, *, client: HttpClient | None = 
     new snapshot (a new ``fetched_at``). ``on_page(pages_done, models_done, limit)`` is called after
     each committed page (progress bars; tests inject failures there).
     """
-    from valuechain.ecosystem.hf_store import HF_SCHEMA, load_models, read_checkpoint
-    from valuechain.store import utcnow
 
     store.ensure(HF_SCHEMA)
     own = client is None

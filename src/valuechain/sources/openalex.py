@@ -22,9 +22,11 @@ keeps the cursor inside its ``Paginator`` and builds every URL on ``https://api.
 off (``config.max_retries`` is 0 unless someone changes it; :func:`openalex_client` refuses to run
 with both layers on).
 
-Polite pool: ``$OPENALEX_EMAIL`` travels as ``mailto:`` in the ``User-Agent`` and as the ``From``
-header (OpenAlex's documented alternatives to a ``mailto=`` parameter), never in a URL, so stored
-provenance never carries it. Abstracts come as OpenAlex's inverted index and are rebuilt with
+Identification: ``$OPENALEX_API_KEY`` (OpenAlex asks for a free key since February 2026, when it
+retired the e-mail "polite pool") travels as ``Authorization: Bearer …``, as pyalex sends
+``config.api_key``; ``$OPENALEX_EMAIL`` travels as ``mailto:`` in the ``User-Agent`` and as the ``From``
+header (the polite-pool convention, harmless where retired). Neither goes into a URL, so stored
+provenance never carries them, and both are masked in every message. Abstracts come as OpenAlex's inverted index and are rebuilt with
 ``pyalex.invert_abstract`` (words placed at their positions).
 
 Tables (namespace ``openalex``): ``openalex_works``, ``openalex_authorships`` (one row per work, author
@@ -99,6 +101,21 @@ OPENALEX_SCHEMA = Schema(
     ),
 )
 
+#: The work fields a sync asks for (OpenAlex's ``select``): what :func:`work_to_row` and
+#: :func:`authorship_rows` read.
+SELECT_FIELDS = (
+    "id",
+    "doi",
+    "title",
+    "display_name",
+    "publication_year",
+    "publication_date",
+    "type",
+    "language",
+    "cited_by_count",
+    "authorships",
+    "abstract_inverted_index",
+)
 WORK_COLUMNS = (
     "work_id",
     "doi",
@@ -312,6 +329,7 @@ class WorkQuery:
         works = Works().search_filter(**{self.search_field: self.search_expression()})
         if self.since is not None:
             works = works.filter(from_publication_date=f"{self.since}-01-01")
+        works = works.select(list(SELECT_FIELDS))  # only what the rows need (a full work is ~25 kB)
         built = urlsplit(works.url)
         params = parse_qsl(built.query, keep_blank_values=True)
         params += [("per-page", str(self.per_page)), ("cursor", "*")]
@@ -338,7 +356,8 @@ def with_cursor(url: str, cursor: str) -> str:
 
 # -- client and pages ---------------------------------------------------------------------------------
 def openalex_client(**overrides: Any) -> HttpClient:
-    """An :class:`HttpClient` for OpenAlex: the polite-pool e-mail in headers, 10 requests/s.
+    """An :class:`HttpClient` for OpenAlex: ``$OPENALEX_API_KEY`` as bearer token, the e-mail in headers,
+    10 requests/s.
 
     Raises :class:`InputError` if pyalex's own retries were switched on (one retry layer, not two).
     """
@@ -354,7 +373,12 @@ def openalex_client(**overrides: Any) -> HttpClient:
     if email:
         headers.setdefault("User-Agent", f"{USER_AGENT} (mailto:{email})")
         headers.setdefault("From", email)
-    options: dict[str, Any] = {"service": "OpenAlex", "rate_per_second": 10.0, "headers": headers}
+    options: dict[str, Any] = {
+        "service": "OpenAlex",
+        "rate_per_second": 10.0,
+        "headers": headers,
+        "token_variable": "OPENALEX_API_KEY",
+    }
     options.update(overrides)
     return HttpClient(**options)
 

@@ -77,6 +77,16 @@ def registry() -> dict[str, Snapshot]:
     return {name: Snapshot(name=name, **entry) for name, entry in raw["snapshots"].items()}
 
 
+@cache
+def _file_index() -> dict[str, str]:
+    return {f"{entry.path}/{file.path}": name for name, entry in registry().items() for file in entry.files}
+
+
+def snapshot_of_file(relative_path: str) -> str | None:
+    """The registered snapshot that holds ``relative_path`` (relative to the data directory), if any."""
+    return _file_index().get(Path(relative_path).as_posix().lstrip("/"))
+
+
 def snapshot(name: str) -> Snapshot:
     known = registry()
     if name not in known:
@@ -131,17 +141,31 @@ def status(data: Path | None = None, names: Sequence[str] | None = None, verify:
     return [snapshot_status(n, data, verify) for n in (names or list(registry()))]
 
 
-def usage(names: Iterable[str]) -> dict[str, Any]:
-    """For an output's JSON and text: the data directory, why it was chosen, and which of ``names`` were
-    found (``used``) and which were not (``missing``). A snapshot counts as used only if all its files
-    are there; no checksum is claimed (``sha256_checked`` is false)."""
+def usage(names: Iterable[str], files: Iterable[str] = ()) -> dict[str, Any]:
+    """For an output's JSON and text: the data directory, why it was chosen, and which of the snapshots
+    ``names`` (or holding ``files``, paths relative to the data directory) were found (``used``) and which
+    were not (``missing``). A snapshot counts as used when the files asked for (else all its files) are
+    there; no checksum is claimed (``sha256_checked`` is false)."""
     data, rule = config.data_dir_choice()
+    wanted: dict[str, list[str]] = {name: [] for name in names}
+    unregistered = []
+    for file in files:
+        name = snapshot_of_file(file)
+        if name is None:
+            unregistered.append(file)
+        else:
+            wanted.setdefault(name, []).append(file)
     used: list[str] = []
     missing: list[str] = []
-    for name in names:
-        state = snapshot_status(name, data)
-        (used if state.state == "present" else missing).append(name)
-    return {"data_dir": str(data), "chosen_by": rule, "used": used, "missing": missing, "sha256_checked": False}
+    for name, needed in wanted.items():
+        present = all((data / f).is_file() for f in needed) if needed else \
+            snapshot_status(name, data).state == "present"
+        (used if present else missing).append(name)
+    info: dict[str, Any] = {"data_dir": str(data), "chosen_by": rule, "used": used, "missing": missing,
+                            "sha256_checked": False}
+    if unregistered:
+        info["unregistered_files"] = unregistered
+    return info
 
 
 def usage_sentence(info: dict[str, Any]) -> str:

@@ -1,4 +1,7 @@
-"""Store tables for Hugging Face model metadata and lineage edges.
+"""The Hugging Face connector's store tables: model metadata and lineage edges, their schema and loaders.
+
+They live with the connector (:mod:`valuechain.sources.huggingface`), below the domains: the connector
+writes them and :mod:`valuechain.ecosystem` reads them.
 
 Tables (namespace ``hf``):
 
@@ -21,12 +24,12 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import pandas as pd
+
+from valuechain.errors import InputError
 from valuechain.store import PROVENANCE_COLUMNS, Schema, Store, utcnow, with_provenance
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
 
 #: The Hub's four lineage relations, in the column order of every per-relation count.
 RELATIONS: tuple[str, ...] = ("finetune", "adapter", "quantized", "merge")
@@ -169,7 +172,6 @@ def lineage_frame(models: pd.DataFrame, extra_columns: Iterable[str] = ()) -> pd
     """The lineage rows derived from a frame of model rows (columns ``id``, ``tags``, ``card_data``;
     ``card_data`` a dict or its JSON text). ``source``/``fetched_at`` and ``extra_columns`` of each
     model row are copied onto its edges."""
-    import pandas as pd
 
     rows: list[tuple[Any, ...]] = []
     n = len(models)
@@ -195,7 +197,6 @@ def prepare_frames(frame: pd.DataFrame, *, source: str | None = None,
     or None); ``source``/``fetched_at`` fill the provenance columns when the frame lacks them. Extra
     columns (e.g. a ``seq`` number) are kept on both frames.
     """
-    import pandas as pd
 
     frame = frame.copy()
     for column in MODEL_COLUMNS:
@@ -293,8 +294,6 @@ def read_checkpoint(store: Store, query: str) -> dict[str, Any] | None:
 
 def require_models(store: Store) -> int:
     """The number of model rows in the store; :class:`InputError` when there are none."""
-    from valuechain.errors import InputError
-
     where = store.path or ":memory:"
     if not store.has_table("hf_models"):
         raise InputError(f"The store {where} has no Hugging Face models; run `valuechain hf sync` or "
