@@ -22,10 +22,14 @@ substring). Each match names a set of candidate countries. Then
 
 1. flags and unambiguous country names are explicit: one explicit country is the answer; Hong Kong,
    Macao or Taiwan named with China gives the more specific code; several different countries → unknown;
-2. otherwise each candidate country scores the number of matches naming it; a single best country is
-   the answer ("Paris, TX" → US, "Atlanta, Georgia" → US, "Tbilisi, Georgia" → GE);
-3. a tie left by one city name is broken by population when the most populous candidate country's
-   city is at least ``DOMINANCE`` (3) times the next country's ("Paris" → FR, "Cambridge" → unknown);
+2. otherwise each place supports its plausible countries: those of a state, province or abbreviation,
+   and those of its cities of at least ``PLAUSIBLE`` (10%) of the population of the largest city of that
+   name — a smaller town counts only when another place names its country (the "TX" of "Paris, TX");
+   the country supported by the most places is the answer ("Paris, TX" → US, "Atlanta, Georgia" → US,
+   "Tbilisi, Georgia" → GE, "Dublin & Paris" → unknown);
+3. a tie inside one place name shared by several countries is broken by population when the most
+   populous candidate country's city is at least ``DOMINANCE`` (3) times the next country's
+   ("Berlin, DE" → DE rather than Delaware; "Cambridge" → unknown);
 4. anything else is unknown, with the candidates kept in the evidence.
 
 Hong Kong (HK), Macao (MO) and Taiwan (TW) keep their own ISO codes; :data:`GREATER_CHINA` and
@@ -49,6 +53,9 @@ from typing import Any
 
 #: How much more populous a city's country must be than the next candidate country to win a tie.
 DOMINANCE = 3.0
+
+#: A city smaller than this share of the largest city of the same name counts only with context.
+PLAUSIBLE = 0.1
 
 #: Below this, a city named like a state or province abroad is taken to be a town, not the place meant.
 TOWN_POPULATION = 250_000
@@ -259,7 +266,8 @@ STOPWORDS = frozenset(
     "based living live lives currently now work working office city area bay metro metropolitan greater "
     "region county state province district prefecture north south east west central northern southern "
     "eastern western university college school institute lab labs company inc ltd co team "
-    "shi sheng qu xian zhen best good hello hi love life not yet sometimes mostly usually or".split()
+    "shi sheng qu xian zhen best good hello hi love life not yet sometimes mostly usually or "
+    "les des sur sous del los las der die das von van den du la le el al et und y e".split()  # other languages' function words
 )
 
 #: Subdivision-level names (first-level, from pycountry) of these countries join the gazetteer.
@@ -763,6 +771,22 @@ def _explicit(item: Evidence) -> str | None:
     return None
 
 
+def _supported(item: Evidence, others: Sequence[Evidence]) -> set[str]:
+    """The countries an item makes plausible: its countries, states and abbreviations; its cities of at
+    least ``PLAUSIBLE`` times the population of its largest one; and smaller towns of a country that
+    another item names (the "TX" that makes "Paris" the one in Texas)."""
+    strong = {c.country for c in item.candidates if c.kind != "city" and c.country}
+    cities: dict[str, int] = {}
+    for candidate in item.candidates:
+        if candidate.kind == "city" and candidate.country:
+            cities[candidate.country] = max(cities.get(candidate.country, 0), candidate.population)
+    if cities:
+        top = max(cities.values())
+        strong |= {country for country, population in cities.items() if population >= PLAUSIBLE * top}
+    context = {c.country for other in others for c in other.candidates if c.kind != "city" and c.country}
+    return strong | (set(cities) & context)
+
+
 def decide(location: str | None, evidence: Sequence[Evidence]) -> GeocodeResult:
     """Apply the rule in the module docstring to the matches of one location string."""
     places = [e for e in evidence if e.kind != "non-place"]
@@ -795,22 +819,27 @@ def decide(location: str | None, evidence: Sequence[Evidence]) -> GeocodeResult:
         return GeocodeResult(
             location, None, "several countries named (" + ", ".join(sorted(explicit)) + ")", tuple(evidence)
         )
+    supported = [_supported(item, [other for other in places if other is not item]) for item in places]
     support: dict[str, int] = {}
-    for item in places:
-        for country in item.countries:
+    for countries in supported:
+        for country in countries:
             support[country] = support.get(country, 0) + 1
+    if not support:
+        return GeocodeResult(location, None, "no plausible country", tuple(evidence))
     best = max(support.values())
     leaders = sorted(c for c, n in support.items() if n == best)
     if len(leaders) == 1:
+        others = ", ".join(sorted(set(support) - set(leaders)))
         rule = (
-            "the only candidate"
+            "the only plausible candidate"
             if len(support) == 1
-            else f"named by {best} of {len(places)} matched places (others: {', '.join(sorted(set(support) - set(leaders)))})"
+            else f"named by {best} of {len(places)} matched places (others: {others})"
         )
         return GeocodeResult(location, leaders[0], rule, tuple(evidence))
-    # a tie: break it by the population of the cities that name the tied countries
+    # a tie inside ONE place name (a city name several countries share): break it by population
+    holders = [item for item, countries in zip(places, supported, strict=True) if set(leaders) <= countries]
     population: dict[str, int] = {}
-    for item in places:
+    for item in holders[:1]:
         for candidate in item.candidates:
             if candidate.kind == "city" and candidate.country in leaders:
                 population[candidate.country] = max(
@@ -818,17 +847,16 @@ def decide(location: str | None, evidence: Sequence[Evidence]) -> GeocodeResult:
                 )
     ranked = sorted(population.items(), key=lambda kv: (-kv[1], kv[0]))
     if (
-        ranked
+        len(holders) >= 1
         and set(population) == set(leaders)
-        and (len(ranked) == 1 or ranked[0][1] >= DOMINANCE * max(ranked[1][1], 1))
+        and ranked[0][1] >= DOMINANCE * max(ranked[1][1], 1)
     ):
-        runner_up = f"the next ({ranked[1][0]}, {ranked[1][1]:,})" if len(ranked) > 1 else "any other"
         return GeocodeResult(
             location,
             ranked[0][0],
             (
-                f"a tie between {', '.join(leaders)} broken by city population: {ranked[0][0]}'s "
-                f"({ranked[0][1]:,}) is at least {DOMINANCE:g}x {runner_up}"
+                f"{holders[0].text!r} is shared by {', '.join(leaders)}; the most populous ({ranked[0][0]}, "
+                f"{ranked[0][1]:,}) is at least {DOMINANCE:g}x the next ({ranked[1][0]}, {ranked[1][1]:,})"
             ),
             tuple(evidence),
         )
