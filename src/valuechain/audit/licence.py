@@ -731,10 +731,13 @@ class _Sentences:
         self.original = original
 
     def around(self, start: int, end: int) -> str:
-        lo, hi = max(0, start - 3000), min(len(self.text), end + 3000)
-        starts = [lo] + [m.end() for m in _SENTENCE_END.finditer(self.text, lo, hi)]
-        i = bisect.bisect_right(starts, start) - 1
-        j = bisect.bisect_left(starts, end)
+        for reach in (600, 4000):  # most sentences end within 600 characters; look further only if not
+            lo, hi = max(0, start - reach), min(len(self.text), end + reach)
+            starts = [lo] + [m.end() for m in _SENTENCE_END.finditer(self.text, lo, hi)]
+            i = bisect.bisect_right(starts, start) - 1
+            j = bisect.bisect_left(starts, end)
+            if (i > 0 or lo == 0) and (j < len(starts) or hi == len(self.text)):
+                break
         s = starts[i]
         e = starts[j] if j < len(starts) else hi
         return _verbatim(self.original, self.text[s:e], s)
@@ -756,14 +759,18 @@ def _verbatim(original: str, flat_quote: str, flat_start: int) -> str:
     words = _WORDS.findall(flat_quote)
     if not words:
         return " ".join(flat_quote.split())
-    pattern = re.compile(_BETWEEN.join(map(re.escape, words)))
-    m = pattern.search(original, flat_start) or pattern.search(original)
-    if m is None:
+    # the first and the last few words locate the span (short patterns compile fast); the words between
+    # are the same text
+    head = re.compile(_BETWEEN.join(map(re.escape, words[:8])))
+    first = head.search(original, flat_start) or head.search(original)
+    tail = re.compile(_BETWEEN.join(map(re.escape, words[-8:]))) if len(words) > 8 else head
+    last = tail.search(original, first.start()) if first is not None else None
+    if first is None or last is None:
         return " ".join(flat_quote.split())
     stripped = flat_quote.strip()
     lead = len(stripped) - len(stripped.lstrip("\"'([{<\u3010\uff08*_`#> -"))
     trail = len(stripped) - len(stripped.rstrip(".;:!?,\"')]}\u3002\uff1b\uff09\u3011*_` "))
-    s, e = m.start(), m.end()
+    s, e = first.start(), last.end()
     while lead and s > 0 and not original[s - 1].isspace() and not original[s - 1].isalnum():
         s -= 1
         lead -= 1
@@ -788,8 +795,9 @@ def _clause_start(low: str, pos: int, limit: int) -> int:
 
 def _clause_end(low: str, pos: int) -> int:
     """End of the clause from ``pos`` ('.' or ';'), extended past a ':' that introduces a list."""
-    end = min(i for i in (low.find(".", pos), low.find(";", pos), low.find("\u3002", pos), low.find("\uff1b", pos),
-                          pos + 600, len(low)) if i >= 0)
+    stop = pos + 600  # every find is bounded: a missing '。' must not cost a scan to the end of the text
+    end = min(i for i in (low.find(".", pos, stop), low.find(";", pos, stop), low.find("\u3002", pos, stop),
+                          low.find("\uff1b", pos, stop), stop, len(low)) if i >= 0)
     if ":" in low[pos:end]:
         end = min(len(low), end + 300)
     return end
@@ -813,6 +821,7 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 LANGUAGE_NAMES.update({"ja": "Japanese", "ko": "Korean", "latin": "a Latin-script language other than English"})
 _CLAUSE_SPLIT = re.compile(r"[.;!?\n\u3002\uff1b\uff01\uff1f]+")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
+_OTHER_SCRIPT = re.compile("[" + "".join(script.pattern[1:-1] for _, script in _SCRIPTS) + "]")
 #: English function words: a Latin-script clause with enough of them is English.
 _ENGLISH_WORDS = frozenset(
     "the of and to a in or any for you your this that is be by as with not on such are shall may will all its "
@@ -825,19 +834,31 @@ def detect_languages(flat: str) -> dict[str, int]:
     A clause (text between . ; ! ? 。 ； or a line break) with a Han, kana, Hangul, Cyrillic, ... character
     counts for that script's language (Han for Chinese unless kana marks Japanese); a Latin-script clause
     of at least three words counts as English when at least a fifth of its words are English function
-    words ("the", "of", "shall", "licence", ...), else as an unidentified Latin-script language.
+    words ("the", "of", "shall", "licence", ...), else as an unidentified Latin-script language. A text in
+    Latin script only is read as one language (English or not) from its first 3,000 characters, and its
+    clauses are counted by their ends (fast: this runs on every text).
     """
     counts: Counter[str] = Counter()
-    ascii_only = flat.isascii()
-    for clause in _CLAUSE_SPLIT.split(flat):
-        if not ascii_only:
-            lang = next((name for name, script in _SCRIPTS if script.search(clause)), None)
+    low = flat.lower()  # a no-op copy on text that is lower case already
+    scripts = [] if low.isascii() or not _OTHER_SCRIPT.search(low) else \
+        [(name, script) for name, script in _SCRIPTS if script.search(low)]
+    is_english = _ENGLISH_WORDS.__contains__
+    if not scripts:  # Latin script only (the common case): one reading of the whole text (its first 3,000
+        # characters), and its clauses counted by their ends (. ; and line breaks)
+        words = _LATIN_WORD.findall(low, 0, 3000)
+        if len(words) >= 3:
+            clauses = max(1, low.count(". ") + low.count(".\n") + low.count(";") + low.count("\n"))
+            counts["en" if sum(map(is_english, words)) * 5 >= len(words) else "latin"] = clauses
+        return dict(counts)
+    for clause in _CLAUSE_SPLIT.split(low):
+        if scripts:
+            lang = next((name for name, script in scripts if script.search(clause)), None)
             if lang is not None:
                 counts[lang] += 1
                 continue
-        words = _LATIN_WORD.findall(clause.lower())
+        words = _LATIN_WORD.findall(clause)
         if len(words) >= 3:
-            counts["en" if sum(w in _ENGLISH_WORDS for w in words) * 5 >= len(words) else "latin"] += 1
+            counts["en" if sum(map(is_english, words)) * 5 >= len(words) else "latin"] += 1
     return dict(counts.most_common())
 
 
@@ -857,15 +878,18 @@ def analyse_licence(text: str, *, reference_dir: str | None = None,
     if not isinstance(text, str) or not text.strip():
         raise InputError("The licence text is empty.")
     rules = rules or clause_rules()
-    helpers = rules.helpers
     # after _squeeze_spaces at most one space sits on either side of a newline: drop it (str.replace is
     # faster than a regex here)
     flat = _squeeze_spaces(clean_text(text)).replace(" \n", "\n").replace("\n ", "\n")
-    scan = _Scanner(flat, rules)
+    languages = detect_languages(flat)
+    # the rules of a language run only on a text that has clauses in it (an English text is read with the
+    # English rules alone, as fast as before Chinese was added)
+    used = tuple(lang for lang in rules.languages if lang == "en" or lang in languages)
+    scan = _Scanner(flat, rules if used == rules.languages else clause_rules(used))
+    helpers = scan.rules.helpers
     low = scan.low
     identified = identify(flat, reference_dir, toks=_TOKEN.findall(low))
     sentences = _Sentences(flat, text)
-    languages = detect_languages(flat)
     evidence: dict[str, str] = {}
 
     def find(name: str, *pattern_names: str) -> bool:
@@ -905,7 +929,7 @@ def analyse_licence(text: str, *, reference_dir: str | None = None,
             sharing = True
             break
     nc = None
-    cap_rule = rules.patterns["_CAP"]
+    cap_rule = scan.rules.patterns["_CAP"]
     for hit in scan.finditer("_NON_COMMERCIAL"):
         # a commercial restriction tied to a revenue/user threshold is a cap, not a non-commercial licence
         # ... and one that limits a single option of several ("This alternative is allowed only for
@@ -940,8 +964,12 @@ def analyse_licence(text: str, *, reference_dir: str | None = None,
     law = None
     # an English governing-law clause is preferred to one in another language (its translation, or a rule
     # on which text prevails: "当本许可证适用中国法律……解释时，须以中文文本为准")
-    laws = list(scan.finditer("_LAW", text=scan.spaced))
-    m = next((x for x in laws if not x.groupdict().get("place5")), laws[0] if laws else None)
+    m = None
+    for law_match in scan.finditer("_LAW", text=scan.spaced):
+        m = m or law_match
+        if not law_match.groupdict().get("place5"):
+            m = law_match
+            break
     if m:
         groups = m.groupdict()
         place = next((groups[g] for g in ("place", "place2", "place3", "place4", "place5") if groups.get(g)), "")

@@ -203,9 +203,11 @@ def stacked_sample(
     )
     base = base[np.isfinite(base["y"])]
     base["treated"] = (base["group"] == treated).astype(np.int8)
-    unit_group = pd.factorize(pd.MultiIndex.from_arrays([base["unit"], base["group"]]))[0]
-    base["unit_group"] = unit_group
     cluster_codes = pd.factorize(base["unit"])[0]
+    group_codes, group_levels = pd.factorize(base["group"])
+    # unit x group as one integer code (a MultiIndex factorize is ~10x slower on a million rows)
+    unit_group = pd.factorize(cluster_codes.astype(np.int64) * len(group_levels) + group_codes)[0]
+    base["unit_group"] = unit_group
     base["cluster"] = cluster_codes
     n_unit_groups = int(unit_group.max()) + 1 if len(base) else 0
 
