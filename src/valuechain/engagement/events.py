@@ -22,7 +22,6 @@ one transaction (all files or none). The rules, in order:
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -143,26 +142,10 @@ class IngestResult:
 
 
 def read_users_file(path: str | Path) -> list[dict[str, Any]]:
-    """GitHub user objects from a JSON-lines file (one object with at least ``login`` a line).
+    """GitHub user objects from a JSON-lines file (:func:`valuechain.sources.github_users.read_users_jsonl`)."""
+    from valuechain.sources.github_users import read_users_jsonl
 
-    Raises :class:`InputError` naming the file and line of the first object that is not usable.
-    """
-    source = Path(path)
-    if not source.is_file():
-        raise InputError(f"The users file {source} does not exist.")
-    users: list[dict[str, Any]] = []
-    with source.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                raise InputError(f"Line {number} of the users file {source} is not JSON.") from None
-            if not isinstance(record, dict) or not isinstance(record.get("login"), str):
-                raise InputError(f"Line {number} of the users file {source} has no 'login'.")
-            users.append(record)
-    return users
+    return read_users_jsonl(path)
 
 
 def bot_logins(users: Iterable[dict[str, Any]]) -> set[str]:
@@ -205,7 +188,11 @@ def ingest(
             if on_file is not None:
                 for path in batch:
                     on_file(path)
-        return _finish(store, paths, repos, bot_logins(users or []), activity_cutoff)
+        from valuechain.sources import github_users
+
+        # Bots known from user objects: those given now, and the latest stored record of each login.
+        known = bot_logins(users or []) | github_users.bot_logins(store)
+        return _finish(store, paths, repos, known, activity_cutoff)
     finally:
         for name in ("_gh_kept", "_gh_valid", _STAGE, "_gh_bots_new", "_gh_user_bots", "_gh_repo_ids"):
             _drop(con, name)

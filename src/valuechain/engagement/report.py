@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 import tempfile
 from datetime import date
-from importlib import util
 from pathlib import Path
 from typing import Any
 
@@ -84,11 +83,10 @@ def _demonstration(out_dir: Path) -> tuple[str, list[Figure], dict[str, Any], li
     from valuechain.engagement.panel import build_panel
     from valuechain.engagement.simulate import simulate_hours
     from valuechain.engagement.study import estimate_engagement
+    from valuechain.sources.github_users import load_users_jsonl
     from valuechain.store import Store
 
-    has_location = util.find_spec("valuechain.engagement.attribution") is not None and \
-        util.find_spec("valuechain.sources.github_users") is not None
-    methods = ("utc-hour", "location") if has_location else ("utc-hour",)
+    methods = ("utc-hour", "activity-hour", "location")
     runs: dict[str, dict[str, Any]] = {
         "daytime": {"actors": {"CN": 50, "US": 50}, "global_increase": 0.0, "seed": 11,
                     "label": "China and U.S. developers, each in their own daytime"},
@@ -104,10 +102,7 @@ def _demonstration(out_dir: Path) -> tuple[str, list[Figure], dict[str, Any], li
                                  effect=0.5, global_increase=spec["global_increase"], seed=spec["seed"])
             with Store(":memory:") as store:
                 result = ingest(store, [sim.directory], users=read_users_file(sim.users_file))
-                if has_location:
-                    from importlib import import_module
-
-                    import_module("valuechain.sources.github_users").load_users_jsonl(store, sim.users_file)
+                load_users_jsonl(store, sim.users_file)
                 study = estimate_engagement(store, methods=methods, shocks=[sim.shock], window=6,
                                             placebo_dates=[date(2022, 9, 12)])
                 if name == "daytime":
@@ -133,9 +128,6 @@ def _demonstration(out_dir: Path) -> tuple[str, list[Figure], dict[str, Any], li
                              placebo.get("estimate")])
                 run_data[method] = {"did": did, "bias": bias, "placebo": placebo}
             data[name] = run_data
-    if not has_location:
-        notes.append("The location attribution is not installed in this build; the demonstration shows the "
-                     "UTC-hour proxy only.")
     text = (
         "<h3>The engagement design on a GENERATED demonstration panel</h3>"
         "<p><strong>These numbers come from generated GH Archive hours, not from GitHub.</strong> Forks per "

@@ -104,7 +104,19 @@ def _cset_html(result: Any) -> str:
         f"{summary['open_model_papers']} open-model papers), {summary['chinese_origin_with_us_author']} with a "
         f"U.S. author, {lower}–{upper} with a U.S. company author. CSET chose how many papers to annotate per "
         "model, so these are counts in a sample, not shares of the literature.</p>"
-        "<p>Use categories (top three per sheet):</p>"
+        "<p>Open-model papers with a U.S. company author per year ([lower, upper] bound sets) and how many of "
+        "them use a Chinese-origin family:</p>"
+        + _table(
+            result.tables["us_company_share"],
+            [
+                ("year", "year"),
+                ("us_company_papers_lower", "U.S. company papers (lower)"),
+                ("using_chinese_origin_lower", "of which Chinese-origin"),
+                ("us_company_papers_upper", "U.S. company papers (upper)"),
+                ("using_chinese_origin_upper", "of which Chinese-origin"),
+            ],
+        )
+        + "<p>Use categories (top three per sheet):</p>"
         + _table(top, [("sheet", "sheet"), ("use_category", "use category"), ("papers", "papers")])
         + f"<p>Mention versus use: every open-model row CSET kept is a use that needed the weights. Across "
         f"sheets, of {mention['mentions']} mentions of another annotated family in a paper's title or abstract, "
