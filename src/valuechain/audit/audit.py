@@ -90,7 +90,14 @@ class AuditResult:
             "mof_class_normalized": self.mof.get("mof_class_normalized"),
             "osaid_conformant": self.osaid.get("conformant"), "eosai_score": self.eosai.get("score"),
             "facts_verified": len(verified), "verified": ", ".join(verified),
+            "conflicts": len(self.conflicts()),
         }
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        """Where the sources disagree, the record chosen and the rule (see :func:`evidence.conflicts`)."""
+        from valuechain.audit.evidence import conflicts
+
+        return conflicts(self.evidence)
 
     def _licence_id(self) -> str | None:
         for ev in self.evidence:
@@ -105,7 +112,7 @@ class AuditResult:
             "governance": self.governance.to_dict(), "fields": self.fields.to_dict(),
             "field_notes": self.field_notes, "scores": {
                 "solaiman": self.solaiman, "mof": self.mof, "osaid": self.osaid, "eosai": self.eosai},
-            "licence": self.licence, "catalogue": self.catalogue,
+            "licence": self.licence, "catalogue": self.catalogue, "conflicts": self.conflicts(),
             "evidence": [e.to_dict() for e in self.evidence], "sources": self.sources,
         }
 
@@ -376,12 +383,16 @@ def audit_catalog(entries: Iterable[CatalogEntry] | None = None, with_snapshots:
     from valuechain.audit.catalog import load_catalog
 
     rows = []
+    disagreements: list[dict[str, Any]] = []
     items = list(entries) if entries is not None else load_catalog()
     for entry in items:
-        rows.append(audit_entry(entry, with_snapshots=with_snapshots, data_dir=data_dir, rules=rules).summary())
+        result = audit_entry(entry, with_snapshots=with_snapshots, data_dir=data_dir, rules=rules)
+        rows.append(result.summary())
+        disagreements += [{"release": entry.id, **c} for c in result.conflicts()]
         if progress is not None:
             progress()
     frame = pd.DataFrame(rows)
+    frame.attrs["conflicts"] = disagreements  # where sources disagree: chosen record, overruled ones, rule
     mof_rank = {"Class I": 3, "Class II": 2, "Class III": 1}
     frame["_mof"] = frame["mof_class"].map(mof_rank).fillna(0)
     frame["_eosai"] = frame["eosai_score"].astype(float).fillna(0.0)
