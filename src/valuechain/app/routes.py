@@ -75,8 +75,8 @@ def _market_source() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _catalog_payload() -> dict[str, Any]:
-    from valuechain.audit.audit import audit_catalog
     from valuechain.audit.catalog import load_catalog
+    from valuechain.audit.ranking import audit_catalog
     from valuechain.output import source
 
     frame = audit_catalog()
