@@ -31,15 +31,33 @@ def report(tmp_path_factory, shared_data):
 
 def test_report_has_every_chapter_with_sources(report):
     out, summary = report
-    assert summary["sections"] == ["market", "audit", "ecosystem", "policy"]
+    assert summary["sections"][0] == "findings"
+    assert {"market", "audit", "ecosystem", "policy"} <= set(summary["sections"])
     assert summary["schema_version"] and summary["sources"]
     data = json.loads((out / "report.json").read_text())
     for section in data["sections"]:
         assert section["sources"], f"chapter {section['key']} cites no source"
-        assert section["figures"], f"chapter {section['key']} has no figure"
+        if section["key"] != "findings":  # the ledger is a table, every other chapter has a figure
+            assert section["figures"], f"chapter {section['key']} has no figure"
     page = (out / "index.html").read_text()
-    for key in ("market", "audit", "ecosystem", "policy"):
+    for key in summary["sections"]:
         assert f'id="{key}"' in page
+
+
+def test_the_ledger_opens_the_report_and_links_to_the_evidence(report):
+    out, summary = report
+    page = (out / "index.html").read_text()
+    chapters = [m.start() for m in re.finditer(r'<section class="chapter" id="', page)]
+    assert page.index('id="findings"') < min(page.index(f'id="{k}"') for k in summary["sections"][1:])
+    assert page.index('id="findings"') <= chapters[0] + len('<section class="chapter" ')
+    data = json.loads((out / "report.json").read_text())
+    ledger = next(s for s in data["sections"] if s["key"] == "findings")["data"]
+    assert [row["id"] for row in ledger["claims"]][:3] == ["A1", "A2", "A3"] and len(ledger["claims"]) == 17
+    for row in ledger["claims"]:
+        assert row["verdict"] in {"supported", "not supported", "mixed", "cannot tell with this data",
+                                  "described only"}
+        if row["section"] in summary["sections"]:
+            assert f'href="#{row["section"]}"' in page
 
 
 def test_report_says_what_is_reconstruction_and_operationalisation(report):

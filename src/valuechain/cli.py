@@ -18,6 +18,7 @@ from valuechain.ecosystem.cli import app as ecosystem_app
 from valuechain.ecosystem.cli import hf_app
 from valuechain.engagement.cli import app as engagement_app
 from valuechain.errors import ValuechainError
+from valuechain.findings.cli import findings as findings_command
 from valuechain.market.cli import app as market_app
 from valuechain.policy.cli import app as policy_app
 from valuechain.report.cli import app as report_app
@@ -41,6 +42,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(science_app, name="science")
 app.add_typer(patents_app, name="patents")
 app.add_typer(data_app, name="data")
+app.command("findings")(findings_command)
 
 
 @app.callback()
@@ -73,8 +75,9 @@ def serve(
 
     from valuechain.app.server import make_server
 
-    server = make_server(port=port, report_dir=Path(report))
-    typer.echo(f"Dashboard on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+    server = make_server(port=port, report_dir=Path(report), warm=True)
+    typer.echo(f"Dashboard on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop; the catalogue and "
+               "lineage views are computed once in the background)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -338,8 +338,10 @@ class ReplayOpenAlex(FaultyServer):
         cursor = query.get("cursor", [None])[0]
         offset = 0 if cursor in (None, "*") else _offset(cursor)
         page = offset // size
+        wanted = query["select"][0].split(",") if "select" in query else None  # OpenAlex's field selection
         items = [
-            {k: v for k, v in w.items() if not k.startswith("_")} for w in selected[offset : offset + size]
+            {k: v for k, v in w.items() if not k.startswith("_") and (wanted is None or k in wanted)}
+            for w in selected[offset : offset + size]
         ]
         more = offset + size < len(selected)
         body = {

@@ -6,6 +6,8 @@ import json
 import logging
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scholarly_replay import ReplayOpenAlex, inverted_index, openalex_works
 
 from valuechain.errors import InputError, SourceError
@@ -245,6 +247,7 @@ def test_the_first_url_is_pyalex_filter_syntax_on_our_endpoint():
     assert url.startswith("http://127.0.0.1:9/works?filter=title_and_abstract.search:")
     assert "%22qwen%22+OR+%22qwen2.5%22" in url and ",from_publication_date:2023-01-01" in url
     assert url.endswith("&per-page=200&cursor=*")
+    assert "&select=id,doi,title,display_name," in url and "authorships,abstract_inverted_index" in url
     assert oa.with_cursor(url, "IlsxNiwgIlcxIl0i").endswith("cursor=IlsxNiwgIlcxIl0i")
 
 
@@ -287,3 +290,67 @@ def test_the_api_key_goes_as_a_bearer_header_never_into_urls_or_messages(shared_
     assert not store.query("SELECT count(*) AS n FROM openalex_works WHERE source LIKE ?", [f"%{key}%"])["n"][
         0
     ]
+
+
+def test_a_finished_sync_run_again_is_a_new_snapshot_and_restart_discards_a_partial_run(shared_data):
+    works = openalex_works(shared_data, 80)
+    wanted = expected_ids(works)
+    with ReplayOpenAlex(works, page_size=20) as server:
+        store = Store(":memory:")
+        query = oa.WorkQuery(family="qwen", terms=("qwen",), endpoint=server.endpoint)
+        first = oa.sync_works(store, query, client=fast_client())
+        second = oa.sync_works(store, query, client=fast_client())
+        assert first.done and second.done and not second.resumed and second.fetched_at > first.fetched_at
+        runs = store.query("SELECT fetched_at, count(*) AS n FROM openalex_works GROUP BY 1 ORDER BY 1")
+        assert runs["n"].tolist() == [len(wanted), len(wanted)]  # history kept, one row per run and work
+        loaded = oa.load_works(store)
+        assert (
+            sorted(loaded["work_id"]) == sorted(wanted) and (loaded["fetched_at"] == second.fetched_at).all()
+        )
+
+        def kill(pages, done, total):
+            if pages == 2:
+                raise RuntimeError("killed")
+
+        with pytest.raises(RuntimeError):
+            oa.sync_works(store, query, client=fast_client(), on_page=kill)
+        restarted = oa.sync_works(store, query, client=fast_client(), restart=True)
+    assert not restarted.resumed and restarted.pages == 3
+    runs = store.query("SELECT fetched_at, count(*) AS n FROM openalex_works GROUP BY 1 ORDER BY 1")
+    assert runs["n"].tolist() == [len(wanted)] * 3  # the killed run's 40 rows were discarded
+
+
+_word = st.text(st.characters(blacklist_categories=("Cs", "Zs", "Cc")), min_size=1, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_word, min_size=1, max_size=60))
+def test_an_abstract_survives_the_inverted_index_round_trip(words):
+    text = " ".join(words)
+    assert oa.rebuild_abstract(inverted_index(text)) == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=3), min_size=0, max_size=6))
+def test_one_authorship_row_per_institution_or_one_without(institutions_per_author):
+    work = {
+        "id": "https://openalex.org/W1",
+        "authorships": [
+            {
+                "author": {"id": f"https://openalex.org/A{i}", "display_name": f"a{i}"},
+                "countries": ["JP"],
+                "institutions": [
+                    {"id": f"https://openalex.org/I{i}{j}", "country_code": "US", "type": "Education"}
+                    for j in range(n)
+                ],
+            }
+            for i, n in enumerate(institutions_per_author)
+        ],
+    }
+    rows = oa.authorship_rows(work)
+    assert len(rows) == sum(max(1, n) for n in institutions_per_author)
+    for row, n in ((r, institutions_per_author[r["author_index"]]) for r in rows):
+        if n == 0:
+            assert row["institution_id"] is None and row["country_code"] == "JP"
+        else:
+            assert row["country_code"] == "US" and row["institution_type"] == "education"

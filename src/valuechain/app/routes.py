@@ -6,13 +6,51 @@ payload carries its ``sources``.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from functools import lru_cache
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 from valuechain.errors import InputError
 
 Route = Callable[[dict[str, str]], dict[str, Any]]
+T = TypeVar("T")
+
+
+def single_flight(function: Callable[..., T] | None = None, *, maxsize: int | None = None) -> Any:
+    """Cache ``function`` by its arguments and compute each result once: concurrent callers with the same
+    arguments wait for the first one instead of computing the same thing again (errors are not cached).
+    With ``maxsize`` the oldest results are dropped beyond that many (for user-chosen parameters)."""
+
+    def decorate(function: Callable[..., T]) -> Callable[..., T]:
+        results: OrderedDict[tuple[Any, ...], T] = OrderedDict()
+        locks: dict[tuple[Any, ...], threading.Lock] = {}
+        guard = threading.Lock()
+
+        @wraps(function)
+        def wrapper(*args: Any) -> T:
+            with guard:
+                if args in results:
+                    return results[args]
+                lock = locks.setdefault(args, threading.Lock())
+            with lock:
+                with guard:
+                    if args in results:
+                        return results[args]
+                value = function(*args)
+                with guard:
+                    results[args] = value
+                    locks.pop(args, None)
+                    while maxsize is not None and len(results) > maxsize:
+                        results.popitem(last=False)
+            return value
+
+        wrapper.cache_clear = results.clear  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate(function) if function is not None else decorate
+
 
 MAP_AXES = {"x": ("c", 0.1, 5.0), "y": ("k", 0.1, 5.0)}
 
@@ -33,6 +71,17 @@ def market_solve(params: dict[str, str]) -> dict[str, Any]:
 
 
 def market_map(params: dict[str, str]) -> dict[str, Any]:
+    """Marginal effects of one policy over c × k (``/api/market/map?policy=subsidy&n=60``), cached by query."""
+    return _market_map(tuple(sorted(params.items())))
+
+
+@single_flight(maxsize=64)
+def _market_map(items: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    params = dict(items)
+    return _compute_market_map(params)
+
+
+def _compute_market_map(params: dict[str, str]) -> dict[str, Any]:
     """Marginal effects of one policy over c × k (``/api/market/map?policy=subsidy&n=60``).
 
     ``outcomes`` has one matrix per outcome (CS — net of the subsidy's cost for the subsidy —, Π, π)
@@ -73,7 +122,7 @@ def _market_source() -> dict[str, Any]:
                   "valuechain.market (closed form)")
 
 
-@lru_cache(maxsize=1)
+@single_flight
 def _catalog_payload() -> dict[str, Any]:
     from valuechain.audit.catalog import load_catalog
     from valuechain.audit.ranking import audit_catalog
@@ -101,8 +150,8 @@ def audit_catalog(params: dict[str, str]) -> dict[str, Any]:
     return _catalog_payload()
 
 
-@lru_cache(maxsize=4)
-def _lineage_payload(top: int) -> dict[str, Any]:
+@single_flight
+def _lineage_families() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     from valuechain import config
     from valuechain.ecosystem.lineage import analyse_lineage, read_edges_csv
     from valuechain.output import source
@@ -111,8 +160,16 @@ def _lineage_payload(top: int) -> dict[str, Any]:
     if not path.exists():
         raise InputError(f"The reference edge list {path} is missing; set VALUECHAIN_DATA.")
     result = analyse_lineage(read_edges_csv(path))
-    return {"families": result.to_list(top),
-            "sources": [source("Hugging Face lineage edges (hakanotal/hf-dep-network-analysis, 2025-06)", str(path))]}
+    return (result.to_list(MAX_TOP),
+            [source("Hugging Face lineage edges (hakanotal/hf-dep-network-analysis, 2025-06)", str(path))])
+
+
+MAX_TOP = 200
+
+
+def _lineage_payload(top: int) -> dict[str, Any]:
+    families, sources = _lineage_families()  # computed once for every --top
+    return {"families": families[:top], "sources": sources}
 
 
 def ecosystem_lineage(params: dict[str, str]) -> dict[str, Any]:
@@ -121,11 +178,19 @@ def ecosystem_lineage(params: dict[str, str]) -> dict[str, Any]:
         top = int(params.get("top", "25"))
     except ValueError:
         raise InputError(f"top must be a whole number, got {params.get('top')!r}.") from None
-    return _lineage_payload(max(1, min(top, 200)))
+    if not 1 <= top <= MAX_TOP:
+        raise InputError(f"top must be between 1 and {MAX_TOP}, got {top}.")
+    return _lineage_payload(top)
 
 
 def policy_timeline(params: dict[str, str]) -> dict[str, Any]:
-    """The curated policy timeline (``/api/policy/timeline?country=CN``)."""
+    """The curated policy timeline (``/api/policy/timeline?country=CN``), cached by query."""
+    return _policy_timeline(tuple(sorted(params.items())))
+
+
+@single_flight(maxsize=64)
+def _policy_timeline(items: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    params = dict(items)
     from valuechain.policy.timeline import timeline, timeline_sources
 
     events = timeline(country=params.get("country") or None, since=params.get("since") or None)
@@ -139,3 +204,26 @@ ROUTES: dict[str, Route] = {
     "ecosystem/lineage": ecosystem_lineage,
     "policy/timeline": policy_timeline,
 }
+
+
+def allowed_parameters(route: str) -> frozenset[str]:
+    """The query parameters a route accepts; anything else is refused (as the CLI refuses unknown options)."""
+    from valuechain.market.parameters import PARAMETER_TABLE
+
+    market = frozenset(PARAMETER_TABLE)
+    return {
+        "market/solve": market,
+        "market/map": market | {"policy", "n"},
+        "audit/catalog": frozenset(),
+        "ecosystem/lineage": frozenset({"top"}),
+        "policy/timeline": frozenset({"country", "since"}),
+    }[route]
+
+
+def warm_up() -> None:
+    """Compute the slow, parameter-free payloads once (the server calls this in a background thread)."""
+    _catalog_payload()
+    try:
+        _lineage_families()
+    except InputError:
+        pass  # no reference data: the route answers with its sentence

@@ -301,3 +301,8 @@ def panel(
 from valuechain.engagement import cli_innovation  # noqa: E402  (the Innovation Graph study, estimation's module)
 
 app.add_typer(cli_innovation.app)
+
+# The attribution commands (geocode, users sync, attribution) of the attribution helper.
+from valuechain.engagement import cli_attribution  # noqa: E402
+
+cli_attribution.register(app)

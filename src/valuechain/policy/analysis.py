@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,17 @@ def classify_documents(documents: Sequence[Document], classifier: PolicyClassifi
 def classify_corpus(corpus: Corpus, classifier: PolicyClassifier | None = None,
                     on_progress: Callable[[int], None] | None = None) -> Any:
     return classify_documents(corpus.documents, classifier, on_progress)
+
+
+@lru_cache(maxsize=8)
+def classify_named_corpus(name: str, data_dir: str | None = None) -> tuple[Any, Corpus]:
+    """The document x theme rows of a named corpus (``cn-policy``, ``gwr``, ``agora``, ``cpc``) with the
+    default classifier, and the corpus itself; classified once a process (the report's policy chapter
+    and the findings ledger read the same rows). ``data_dir`` only keys the cache."""
+    from valuechain.policy.corpora import load_corpus
+
+    corpus = load_corpus(name)
+    return classify_corpus(corpus), corpus
 
 
 def theme_trends(doc_themes: Any, by: Sequence[str] = ("country",), period: str = "half") -> Any:

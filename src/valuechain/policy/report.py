@@ -28,23 +28,23 @@ def report_section(out_dir: Path) -> Section:
 
     from valuechain.policy.analysis import (
         before_after,
-        classify_documents,
+        classify_named_corpus,
         events_for_figure,
         plot_timeline,
         theme_trends,
     )
-    from valuechain.policy.classify import default_classifier, default_dictionary_path
-    from valuechain.policy.corpora import load_agora, load_cn_policy, load_gwr
+    from valuechain.policy.classify import default_dictionary_path
     from valuechain.policy.timeline import load_events, timeline_sources
     from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    classifier = default_classifier()
     events = load_events()
-    cn_policy, gwr, agora = load_cn_policy(), load_gwr(), load_agora()
-    frames = {name: classify_documents(c.documents, classifier) for name, c in
-              (("cn-policy", cn_policy), ("gwr", gwr), ("agora", agora))}
+    from valuechain.config import data_dir
+
+    classified = {name: classify_named_corpus(name, str(data_dir())) for name in ("cn-policy", "gwr", "agora")}
+    frames = {name: frame for name, (frame, _) in classified.items()}
+    cn_policy, gwr, agora = (classified[name][1] for name in ("cn-policy", "gwr", "agora"))
     cn = frames["cn-policy"]
     gwr_reports = frames["gwr"][frames["gwr"]["doc_type"] == "government_work_report"]
     recent = pd.concat([frames["cn-policy"], gwr_reports[gwr_reports["year"] >= 2015], frames["agora"]])

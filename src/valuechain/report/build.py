@@ -32,13 +32,19 @@ from valuechain.section import Section
 
 #: Report chapters in order: key -> module providing ``report_section(out_dir) -> Section``.
 SECTIONS: dict[str, str] = {
+    "findings": "valuechain.findings.report",
     "market": "valuechain.market.report",
     "audit": "valuechain.audit.report",
     "ecosystem": "valuechain.ecosystem.report",
     "policy": "valuechain.policy.report",
+    "science": "valuechain.science.report",
 }
 
 CSS = """
+.verdict{display:inline-block;padding:.1rem .45rem;border-radius:.8rem;font-weight:600;white-space:nowrap}
+.verdict-supported{background:#d8f0dc;color:#1b5e20}.verdict-not-supported{background:#fbdcdc;color:#8e1b1b}
+.verdict-mixed{background:#fff0c2;color:#6b4e00}.verdict-cannot-tell-with-this-data{background:#e3ecf7;color:#1d3557}
+.verdict-described-only{background:#eceff1;color:#37474f}table.ledger{display:table;width:100%}.lead{font-size:1.05rem}
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2330;background:#f7f8fa}
 header{background:#1d3557;color:#fff;padding:1.5rem 2rem}header h1{margin:0 0 .3rem}
 header p{margin:.2rem 0;opacity:.9}nav{background:#fff;border-bottom:1px solid #dde;padding:.6rem 2rem}

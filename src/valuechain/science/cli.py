@@ -202,7 +202,7 @@ def usage_command(
     if source_name == "cset":
         result = usage.cset_usage(by=by, origin=origin, extra=dictionary)
     else:
-        with clitools.open_store(db, read_only=True) as store:
+        with _open_store(db) as store:
             result = usage.store_usage(store, by=by, origin=origin, extra=dictionary)
     if plot is not None:
         result.plot(plot)
@@ -226,7 +226,7 @@ def compare_command(
 
     if dictionary is not None:
         clitools.existing_file(dictionary, "family dictionary")
-    with clitools.open_store(db, read_only=True) as store:
+    with _open_store(db) as store:
         result = usage.compare(store, extra=dictionary)
     if as_json:
         clitools.print_json(result.to_dict(), result.sources)
@@ -245,7 +245,7 @@ def patents_usage_command(
 
     if dictionary is not None:
         clitools.existing_file(dictionary, "family dictionary")
-    with clitools.open_store(db, read_only=True) as store:
+    with _open_store(db) as store:
         result = usage.patent_usage(store, extra=dictionary)
     if as_json:
         clitools.print_json(result.to_dict(), result.sources)
@@ -253,6 +253,20 @@ def patents_usage_command(
     for name, frame in result.tables.items():
         _print_frame(frame, name)
     _print_frame(result.table, "patent documents by assignee country")
+
+
+def _open_store(db: Path | None) -> Any:
+    """The existing store (the connectors' readers may add their empty tables; nothing else is written)."""
+    from valuechain import config
+    from valuechain.errors import InputError
+
+    path = db or config.default_db_path()
+    if not Path(path).exists():
+        raise InputError(
+            f"The store {path} does not exist; fill it with `valuechain science sync --family NAME` "
+            "or `valuechain patents sync --family NAME`."
+        )
+    return clitools.open_store(Path(path))
 
 
 def _register_sync() -> None:

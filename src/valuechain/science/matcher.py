@@ -4,8 +4,9 @@ How a text is matched (the same rules in :meth:`Matcher.match` and the unfiltere
 :meth:`Matcher.match_naive`, which the tests and the benchmark compare):
 
 1. Prefilter: one Aho-Corasick automaton (``pyahocorasick``) over every family's lower-case keywords
-   finds, in one pass over the lower-cased text, the families whose patterns can match at all. Only
-   their regexes run (most abstracts name no family, so most texts stop here).
+   finds, in one pass over the lower-cased text, the families whose patterns can match at all, and
+   where. Only their regexes run, and only in the regions around the keyword hits (most abstracts name
+   no family, so most texts stop here).
 2. Certain mentions: each candidate family's ``patterns``.
 3. Weak mentions (a bare name that is also a word or a first name): kept only when the text talks about
    language models (the dictionary's ``llm_context`` regex), has a certain mention of any family, or
@@ -30,6 +31,9 @@ from valuechain.errors import InputError
 from valuechain.science.families import Dictionary, Family, _compile, load_dictionary
 
 _SEPARATORS = re.compile(r"[\s\-_]+")
+#: Characters searched before and after a keyword hit (see :meth:`Matcher._windows`).
+WINDOW_BEFORE = 40
+WINDOW_AFTER = 60
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ class Matcher:
             for keyword in family.keywords:
                 keyword_families.setdefault(keyword, set()).add(key)
         for keyword, keys in keyword_families.items():
-            self._automaton.add_word(keyword, tuple(sorted(keys)))
+            self._automaton.add_word(keyword, (len(keyword), tuple(sorted(keys))))
         self._automaton.make_automaton()
 
     @property
@@ -116,23 +120,48 @@ class Matcher:
         """Families whose keywords occur in the text (the prefilter; a superset of the matches)."""
         found: set[str] = set()
         for _end, keys in self._automaton.iter(text.lower()):
-            found.update(keys)
+            found.update(keys[1])
         return found
+
+    def _windows(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """Per candidate family, the merged regions around its keyword hits where its patterns can match.
+
+        A region reaches ``WINDOW_BEFORE`` characters before a keyword (prefixes such as "Anthropic's ")
+        and ``WINDOW_AFTER`` after it (version and size suffixes); no pattern's match reaches further, so
+        searching the regions finds exactly what searching the whole text finds (the tests check this).
+        """
+        lowered = text.lower()
+        n = len(text)
+        shifted = len(lowered) != n  # a few characters lower-case to two ("İ"): positions would drift
+        regions: dict[str, list[tuple[int, int]]] = {}
+        for end, (length, keys) in self._automaton.iter(lowered):
+            if shifted:
+                lo, hi = 0, n
+            else:
+                lo, hi = max(0, end + 1 - length - WINDOW_BEFORE), min(n, end + 1 + WINDOW_AFTER)
+            for key in keys:
+                spans = regions.setdefault(key, [])
+                if spans and lo <= spans[-1][1]:
+                    spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+                else:
+                    spans.append((lo, hi))
+        return regions
 
     def match(self, text: str) -> list[Mention]:
         """All family mentions in ``text`` (prefiltered), sorted by position."""
         if not text:
             return []
-        candidates = self.candidates(text)
-        if not candidates:
+        regions = self._windows(text)
+        if not regions:
             return []
-        return self._match_families(text, [k for k in self.families if k in candidates])
+        return self._match_families(text, {k: regions[k] for k in self.families if k in regions})
 
     def match_naive(self, text: str) -> list[Mention]:
         """The same result without the prefilter: every family's regexes run on the text."""
         if not text:
             return []
-        return self._match_families(text, list(self.families))
+        whole = [(0, len(text))]
+        return self._match_families(text, {k: whole for k in self.families})
 
     def families_in(self, text: str) -> set[str]:
         """The set of families a text mentions."""
@@ -143,18 +172,21 @@ class Matcher:
         only when the text names no other version of that family."""
         return document_versions(self.match(text), self.dictionary.families)
 
-    def _match_families(self, text: str, keys: list[str]) -> list[Mention]:
+    def _match_families(self, text: str, regions: dict[str, list[tuple[int, int]]]) -> list[Mention]:
         strong: list[tuple[int, int, str]] = []
         weak: list[tuple[int, int, str]] = []
-        for key in keys:
+        for key, spans in regions.items():
             compiled = self.families[key]
-            for m in compiled.strong.finditer(text):
-                if m.end() > m.start() and not self._excluded(text, m.start(), m.end(), compiled, weak=False):
-                    strong.append((m.start(), m.end(), key))
-            if compiled.weak is not None:
-                for m in compiled.weak.finditer(text):
-                    if m.end() > m.start():
-                        weak.append((m.start(), m.end(), key))
+            for lo, hi in spans:
+                for m in compiled.strong.finditer(text, lo, hi):
+                    if m.end() > m.start() and not self._excluded(
+                        text, m.start(), m.end(), compiled, weak=False
+                    ):
+                        strong.append((m.start(), m.end(), key))
+                if compiled.weak is not None:
+                    for m in compiled.weak.finditer(text, lo, hi):
+                        if m.end() > m.start():
+                            weak.append((m.start(), m.end(), key))
         if weak:
             general = bool(strong) or (
                 self.llm_context is not None and self.llm_context.search(text) is not None

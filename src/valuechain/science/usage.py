@@ -520,12 +520,19 @@ def coverage_by_family(coverage: pd.DataFrame) -> pd.DataFrame:
                 "total_hits": hits,
                 "measured_zero": done and hits == 0,
                 "fields": ", ".join(fields),
-                "date_from": str(group["date_from"].min()),
-                "date_to": str(group["date_to"].max()),
+                "date_from": _date_text(group["date_from"].min()),
+                "date_to": _date_text(group["date_to"].max()),
                 "api_version": ", ".join(sorted({str(v) for v in group["api_version"].dropna()})),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _date_text(value: Any) -> str:
+    """A date bound for display: the ISO date, or "open" when the search had none."""
+    if value is None or pd.isna(value):
+        return "open"
+    return str(pd.Timestamp(value).date())
 
 
 def patent_usage(store: Any, extra: str | Path | None = None) -> UsageResult:

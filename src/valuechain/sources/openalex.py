@@ -101,6 +101,21 @@ OPENALEX_SCHEMA = Schema(
     ),
 )
 
+#: The work fields a sync asks for (OpenAlex's ``select``): what :func:`work_to_row` and
+#: :func:`authorship_rows` read.
+SELECT_FIELDS = (
+    "id",
+    "doi",
+    "title",
+    "display_name",
+    "publication_year",
+    "publication_date",
+    "type",
+    "language",
+    "cited_by_count",
+    "authorships",
+    "abstract_inverted_index",
+)
 WORK_COLUMNS = (
     "work_id",
     "doi",
@@ -314,6 +329,7 @@ class WorkQuery:
         works = Works().search_filter(**{self.search_field: self.search_expression()})
         if self.since is not None:
             works = works.filter(from_publication_date=f"{self.since}-01-01")
+        works = works.select(list(SELECT_FIELDS))  # only what the rows need (a full work is ~25 kB)
         built = urlsplit(works.url)
         params = parse_qsl(built.query, keep_blank_values=True)
         params += [("per-page", str(self.per_page)), ("cursor", "*")]
