@@ -214,7 +214,7 @@ def test_audit_tables_keep_headers_and_cell_texts():
 
     frame = pd.DataFrame(
         {
-            "name": ['a "b" <c>', None, "x"],
+            "name": ['a "b" <c>', None, "x" * 80],
             "score": [1 / 3, 0.75, math.nan],
             "share": [0.5, 0.25, 1.0],
             "n": [1, 2, 3],

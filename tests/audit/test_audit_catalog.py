@@ -189,7 +189,7 @@ def test_cli_bad_outputs_and_rules_fail_fast_writing_nothing(run_cli, tmp_path):
         assert not out_csv.exists() and not (tmp_path / "audit_gradient.png").exists()
     rules.write_bytes(bytes(range(256)))
     res = run_cli("audit", "model", "Mistral 7B", "--rules", rules)
-    assert res.returncode == 2 and "not UTF-8" in res.stderr
+    assert res.returncode == 2 and "is a binary file, not a text." in res.stderr
 
 
 def test_cli_rules_option_changes_the_classification(run_cli, tmp_path):

@@ -8,6 +8,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from pandas.io.formats.format import format_array
 
 from valuechain.section import Figure, Section, render_table
@@ -22,7 +23,8 @@ def _table(frame: Any, columns: list[str] | None = None, max_rows: int = 200) ->
     """The first ``max_rows`` rows; cells as ``DataFrame.to_html`` prints them (pandas' per-column number
     format, missing values empty)."""
     data = (frame[columns] if columns else frame).head(max_rows)
-    cells = [[text.strip() for text in format_array(data[column]._values, None, na_rep="")] for column in data]
+    with pd.option_context("display.max_colwidth", None):  # to_html never cut a cell at 50 characters
+        cells = [[text.strip() for text in format_array(data[column]._values, None, na_rep="")] for column in data]
     return render_table([str(c) for c in data.columns], list(zip(*cells, strict=True)), css_class="data")
 
 
