@@ -121,15 +121,9 @@ def ingest(
 
 def _store_user_objects(store: Any, users: Path) -> None:
     """Keep the ``--users`` profiles for attribution, when the GitHub-users connector is installed."""
-    from importlib import import_module
+    from valuechain.sources.github_users import load_users_jsonl
 
-    try:
-        github_users = import_module("valuechain.sources.github_users")
-    except ImportError:  # pragma: no cover - the connector ships with valuechain
-        return
-    loader = getattr(github_users, "load_users_jsonl", None)
-    if loader is not None:
-        loader(store, users)
+    load_users_jsonl(store, users)
 
 
 def _print_ingest(result: Any) -> None:

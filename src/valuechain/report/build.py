@@ -37,6 +37,7 @@ SECTIONS: dict[str, str] = {
     "audit": "valuechain.audit.report",
     "ecosystem": "valuechain.ecosystem.report",
     "policy": "valuechain.policy.report",
+    "engagement": "valuechain.engagement.report",
     "science": "valuechain.science.report",
 }
 
