@@ -270,7 +270,7 @@ def release_series(data_dir: Path | None = None, shock: str = "2022-10-07") -> S
 @lru_cache(maxsize=1)
 def audited_catalogue() -> pd.DataFrame:
     """The audited catalogue (one row per release, with governance model and Solaiman level)."""
-    from valuechain.audit.audit import audit_catalog
+    from valuechain.audit.ranking import audit_catalog
 
     return audit_catalog()
 
