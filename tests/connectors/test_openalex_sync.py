@@ -6,6 +6,8 @@ import json
 import logging
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scholarly_replay import ReplayOpenAlex, inverted_index, openalex_works
 
 from valuechain.errors import InputError, SourceError
@@ -316,3 +318,39 @@ def test_a_finished_sync_run_again_is_a_new_snapshot_and_restart_discards_a_part
     assert not restarted.resumed and restarted.pages == 3
     runs = store.query("SELECT fetched_at, count(*) AS n FROM openalex_works GROUP BY 1 ORDER BY 1")
     assert runs["n"].tolist() == [len(wanted)] * 3  # the killed run's 40 rows were discarded
+
+
+_word = st.text(st.characters(blacklist_categories=("Cs", "Zs", "Cc")), min_size=1, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_word, min_size=1, max_size=60))
+def test_an_abstract_survives_the_inverted_index_round_trip(words):
+    text = " ".join(words)
+    assert oa.rebuild_abstract(inverted_index(text)) == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=3), min_size=0, max_size=6))
+def test_one_authorship_row_per_institution_or_one_without(institutions_per_author):
+    work = {
+        "id": "https://openalex.org/W1",
+        "authorships": [
+            {
+                "author": {"id": f"https://openalex.org/A{i}", "display_name": f"a{i}"},
+                "countries": ["JP"],
+                "institutions": [
+                    {"id": f"https://openalex.org/I{i}{j}", "country_code": "US", "type": "Education"}
+                    for j in range(n)
+                ],
+            }
+            for i, n in enumerate(institutions_per_author)
+        ],
+    }
+    rows = oa.authorship_rows(work)
+    assert len(rows) == sum(max(1, n) for n in institutions_per_author)
+    for row, n in ((r, institutions_per_author[r["author_index"]]) for r in rows):
+        if n == 0:
+            assert row["institution_id"] is None and row["country_code"] == "JP"
+        else:
+            assert row["country_code"] == "US" and row["institution_type"] == "education"

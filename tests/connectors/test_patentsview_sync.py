@@ -8,6 +8,8 @@ import logging
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scholarly_replay import ReplayPatentsView, patentsview_records
 
 from valuechain.errors import InputError, SourceError
@@ -308,3 +310,25 @@ def test_missing_key_bad_input_and_malformed_bodies(shared_data, monkeypatch):
         with pytest.raises(SourceError, match="refused access") as refused:
             pv.sync_search(Store(":memory:"), search, fast_client())
     assert KEY not in str(refused.value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 .+:/-]{0,20}", fullmatch=True), min_size=1, max_size=5),
+    st.one_of(st.none(), st.integers(min_value=1976, max_value=2030)),
+    st.one_of(st.none(), st.text(min_size=1, max_size=12), st.integers(min_value=0, max_value=10**11)),
+)
+def test_request_urls_carry_the_query_as_json_that_round_trips(terms, since, after):
+    from urllib.parse import parse_qs, urlparse
+
+    search = pv.family_searches("f", terms, since=since, endpoint="http://127.0.0.1:9/api/v1")[2]
+    url = search.url(after)
+    params = {k: json.loads(v[0]) for k, v in parse_qs(urlparse(url).query).items()}
+    assert urlparse(url).path == "/api/v1/publication/"
+    assert params["q"] == search.query() and params["f"] == list(pv.SPECS[2].return_fields)
+    assert params["s"] == [{"document_number": "asc"}]
+    assert params["o"] == ({"size": 1000} if after is None else {"size": 1000, "after": after})
+    phrases = [c["_text_phrase"] for c in (params["q"]["_and"][0] if since else params["q"])["_or"]]
+    assert {p.get("publication_title") or p.get("publication_abstract") for p in phrases} == {
+        t.strip() for t in terms
+    }

@@ -54,9 +54,13 @@ SAMPLE_ARGUMENTS: dict[str, list[str]] = {
     "policy trends": ["--corpus", "agora"],
     "report build": ["--out", "{tmp}/report", "--section", "market"],
     "data status": [],
+    "findings": ["--only", "C4", "--only", "B1"],
     "data fetch": ["--dry-run", "mot"],
     "engagement ingest": ["{data}/" + GH_HOUR, "--db", "{tmp}/gh.duckdb"],
     "engagement panel": ["--db", "{gh_db}"],
+    "engagement attribution": ["--db", "{gh_db}"],
+    "engagement geocode": ["Beijing, China", "Paris, TX"],
+    "engagement innovation-graph": ["--shock", "2022-10-07", "--outcome", "developers"],
     "patents sync": ["--family", "qwen", "--endpoint", "{patentsview}", "--db", "{tmp}/pv.duckdb"],
     "patents usage": ["--db", "{sch_db}"],
     "science compare": ["--db", "{sch_db}"],
@@ -67,6 +71,7 @@ SAMPLE_ARGUMENTS: dict[str, list[str]] = {
     "science validate": [],
 }
 NO_SAMPLE = {
+    "engagement users sync": "needs the GitHub users replay server of tests/engagement, where its --json is tested",
     "engagement estimate": "an event study needs weeks of GH Archive events around a shock; the shared data has "
                            "one hour (tests/engagement covers its errors)",
 }
