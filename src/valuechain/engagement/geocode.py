@@ -768,6 +768,8 @@ def _explicit(item: Evidence) -> str | None:
         return next(iter(item.countries))
     if item.kind == "country" and len(item.countries) == 1:
         return next(iter(item.countries))
+    if item.kind == "abbreviation" and all(c.kind == "country" for c in item.candidates):
+        return next(iter(item.countries))  # a standalone ISO code that is no state: "Lisbon, PT"
     return None
 
 
