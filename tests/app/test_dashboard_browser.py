@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from valuechain.app.server import serve_in_thread
-from valuechain.audit.audit import audit_catalog
+from valuechain.audit.ranking import audit_catalog
 from valuechain.market.equilibrium import solve
 from valuechain.policy.timeline import timeline
 
@@ -111,7 +112,9 @@ def test_api_errors_are_one_sentence(server):
         urllib.request.urlopen(server + "/api/market/solve?c=abc")
     assert info.value.code == 400
     message = json.load(info.value)["error"]
-    assert "c" in message and message.endswith(".")
+    # one sentence that names the parameter and repeats the bad value
+    assert re.search(r"\bc\b", message) and "'abc'" in message, message
+    assert message.endswith(".") and ". " not in message and "\n" not in message and "Traceback" not in message
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(server + "/api/market/solve?c=0.1&k=0.1")
     assert "existence region" in json.load(info.value)["error"]

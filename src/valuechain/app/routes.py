@@ -124,8 +124,8 @@ def _market_source() -> dict[str, Any]:
 
 @single_flight
 def _catalog_payload() -> dict[str, Any]:
-    from valuechain.audit.audit import audit_catalog
     from valuechain.audit.catalog import load_catalog
+    from valuechain.audit.ranking import audit_catalog
     from valuechain.output import source
 
     frame = audit_catalog()

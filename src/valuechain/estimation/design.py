@@ -33,7 +33,8 @@ TRIMMING_RULES = {
     ),
     "drop": (
         "shocks are taken in date order; a shock whose full [-window, +window] window overlaps the window "
-        "of the last kept shock is dropped (kept windows never overlap)"
+        "of the last kept shock is dropped (kept windows never overlap, but a kept window may hold the date "
+        "of a dropped shock)"
     ),
 }
 
