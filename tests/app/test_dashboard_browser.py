@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.error
 import urllib.request
-from importlib import import_module
 from pathlib import Path
 
 import pytest
 
 from valuechain.app.server import serve_in_thread
+from valuechain.audit import audit_catalog, audit_entry
 from valuechain.market.equilibrium import marginal_effects, solve
 from valuechain.market.policy import NOT_WWW_COLOR, POLICY_OUTCOMES, WWW_COLOR
 from valuechain.policy.timeline import timeline
@@ -36,12 +37,6 @@ ARGS = [
 PAGES = ("findings", "audit", "diffusion", "engagement", "science", "market", "policy")
 #: The first load computes the findings ledger (about a minute on this machine, longer under load).
 FIRST_LOAD_MS = 600_000
-
-
-def _audit_api():
-    """``valuechain.audit``'s public API (``valuechain.audit.audit`` before the module's split lands)."""
-    api = import_module("valuechain.audit")
-    return api if hasattr(api, "audit_entry") else import_module("valuechain.audit.audit")
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +117,7 @@ def test_audit_search_and_compare_two_models(page):
     page.fill("#audit-search", "Qwen2.5-72")  # a prefix: the type-ahead list offers the full name
     page.dispatch_event("#audit-search", "change")
     page.wait_for_selector("#audit-model[data-id='qwen2.5-72b']", timeout=60_000)
-    qwen = _audit_api().audit_entry(find_entry("qwen2.5-72b"))
+    qwen = audit_entry(find_entry("qwen2.5-72b"))
     fields = page.inner_text("#audit-fields")
     assert qwen.governance.label in fields and qwen.governance.rule_id in fields
     assert qwen.solaiman["name"] in fields and str(qwen.mof["mof_class"]) in fields
@@ -139,7 +134,7 @@ def test_audit_search_and_compare_two_models(page):
     page.fill("#audit-compare", "Llama 2 70B")
     page.dispatch_event("#audit-compare", "change")
     page.wait_for_selector("#compare-table", timeout=60_000)
-    llama = _audit_api().audit_entry(find_entry("llama-2-70b"))
+    llama = audit_entry(find_entry("llama-2-70b"))
     rows = page.eval_on_selector_all(
         "#compare-table tbody tr",
         "rs => rs.map(r => [r.querySelector('th').textContent, r.className, r.querySelectorAll('td')[0].textContent,"
@@ -156,7 +151,7 @@ def test_audit_search_and_compare_two_models(page):
 
 
 def test_audit_scatter_is_labelled_with_country_colours(page):
-    frame = _audit_api().audit_catalog()
+    frame = audit_catalog()
     _open(page, "audit")
     traces = page.evaluate(
         "() => document.getElementById('audit-plot').data.map(t => [t.name, t.marker.color, t.x.length])"
@@ -346,8 +341,13 @@ def test_every_page_answers_under_a_second_after_the_first_load(page, server, ca
 
 
 def test_api_errors_are_one_sentence(server):
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(server + "/api/market/solve?c=abc")
+    # one sentence that names the parameter and repeats the bad value
+    message = json.load(info.value)["error"]
+    assert re.search(r"\bc\b", message) and "'abc'" in message, message
     for query, words in (
-        ("market/solve?c=abc", "c"),
+        ("market/solve?c=abc", "'abc'"),
         ("market/solve?c=0.1&k=0.1", "existence region"),
         ("audit/model?id=no-such-model", "not a release"),
         ("engagement/innovation-graph?shock=2020-01-01", "export-control dates"),
@@ -358,7 +358,13 @@ def test_api_errors_are_one_sentence(server):
             urllib.request.urlopen(f"{server}/api/{query}")
         assert info.value.code == 400
         message = json.load(info.value)["error"]
-        assert words in message and message.endswith(".") and "\n" not in message
+        assert words in message, message
+        assert (
+            message.endswith(".")
+            and ". " not in message
+            and "\n" not in message
+            and "Traceback" not in message
+        )
 
 
 def test_meta_serves_one_colour_per_country(server):

@@ -204,3 +204,30 @@ def test_evidence_quotes_the_original_span_whole():
     assert "…" not in brand and "\"" not in brand
     cap = report.evidence["user_or_revenue_cap"]
     assert "llama3_1 threshold" in cap and "“" in cap and cap in " ".join(text.split())
+
+
+def test_evidence_from_the_llama_31_licence_is_verbatim(shared_data):
+    """The defect as reported: ``llama3 1`` for ``llama3_1``, straightened quotes, "…" cuts."""
+    from valuechain.textio import split_front_matter
+
+    _, body = split_front_matter(
+        (shared_data / "licenses" / "license-texts" / "llama-3.1-license-2024.LICENSE").read_text("utf-8"))
+    report = analyse_licence(body)
+    whole = " ".join(body.split())
+    assert "llama3_1" in report.evidence["use_restrictions"]
+    assert "Meta’s" in report.evidence["commercial_use"]
+    for flag, quote in report.evidence.items():
+        assert "…" not in quote and quote in whole, flag
+
+
+def test_every_evidence_quote_of_every_reference_text_is_its_own_text(shared_data):
+    from valuechain.textio import split_front_matter
+
+    quotes = 0
+    for path in sorted((shared_data / "licenses" / "license-texts").glob("*.LICENSE")):
+        _, body = split_front_matter(path.read_text(encoding="utf-8"))
+        whole = " ".join(body.split())
+        for flag, quote in analyse_licence(body).evidence.items():
+            assert "…" not in quote and quote in whole, (path.stem, flag)
+            quotes += 1
+    assert quotes > 100

@@ -66,10 +66,6 @@ def simulation_store(simulation, tmp_path_factory):
 
 
 def _load_users(store, users_file: Path) -> None:
-    from importlib import import_module
+    from valuechain.sources.github_users import load_users_jsonl
 
-    try:
-        github_users = import_module("valuechain.sources.github_users")
-    except ImportError:
-        return
-    github_users.load_users_jsonl(store, users_file)
+    load_users_jsonl(store, users_file)

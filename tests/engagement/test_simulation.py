@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from importlib import util
 
 import pytest
 
@@ -19,9 +18,6 @@ from valuechain.engagement.study import estimate_engagement
 from valuechain.store import Store
 
 pytestmark = pytest.mark.slow
-
-HAS_ATTRIBUTION = util.find_spec("valuechain.engagement.attribution") is not None
-needs_attribution = pytest.mark.skipif(not HAS_ATTRIBUTION, reason="valuechain.engagement.attribution not built yet")
 
 
 def _covers(did: dict, value: float) -> bool:
@@ -49,7 +45,6 @@ def test_utc_hour_recovers_the_planted_effect_and_placebo_is_near_zero(simulatio
     assert _covers(fake, 0.0) and abs(fake["estimate"]) < abs(did["estimate"]), fake
 
 
-@needs_attribution
 def test_location_recovers_the_planted_effect(simulation, simulation_store):
     path, _ = simulation_store
     with Store(path, read_only=True) as store:
@@ -57,13 +52,14 @@ def test_location_recovers_the_planted_effect(simulation, simulation_store):
     did = study.estimates["location"].result.to_dict()["did"]
     assert _covers(did, simulation.effect), did
     shares = study.estimates["location"].shares["actors"]
-    assert shares["unknown"] > 0.1  # the anonymous actors stay unknown
+    assert shares["unknown"]["share"] > 0.1  # the anonymous actors stay unknown
 
 
 @pytest.fixture(scope="module")
 def europe_india(tmp_path_factory):
     from valuechain.engagement.events import ingest, read_users_file
     from valuechain.engagement.simulate import simulate_hours
+    from valuechain.sources.github_users import load_users_jsonl
 
     directory = tmp_path_factory.mktemp("sim-eu-in")
     sim = simulate_hours(directory, actors={"CN": 60, "US": 60, "EU": 40, "IN": 40}, weeks_before=6,
@@ -71,10 +67,7 @@ def europe_india(tmp_path_factory):
     path = directory / "store.duckdb"
     with Store(path) as store:
         ingest(store, [sim.directory], users=read_users_file(sim.users_file))
-        if HAS_ATTRIBUTION:
-            from valuechain.sources.github_users import load_users_jsonl
-
-            load_users_jsonl(store, sim.users_file)
+        load_users_jsonl(store, sim.users_file)
     return sim, path
 
 
@@ -89,7 +82,6 @@ def test_utc_hour_proxy_is_biased_by_european_and_indian_actors(europe_india):
     assert 0.4 < bias < 1.2, bias
 
 
-@needs_attribution
 def test_location_is_not_biased_by_european_and_indian_actors(europe_india):
     sim, path = europe_india
     with Store(path, read_only=True) as store:

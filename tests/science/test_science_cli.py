@@ -68,3 +68,27 @@ def test_usage_bad_inputs_exit_2_and_write_nothing(run_cli, tmp_path: Path) -> N
         assert result.returncode == 2, (args, result.stderr)
         assert word in result.stderr and "Traceback" not in result.stderr
     assert not plot.exists()
+
+
+def test_families_and_a_user_dictionary(run_cli, tmp_path: Path) -> None:
+    listed = run_cli("science", "families", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["family"]: row for row in listed.json()["families"]}
+    assert rows["deepseek"]["origin_country"] == "CN" and rows["gemma"]["origin_country"] == "US"
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        "families:\n  stablelm:\n    name: StableLM\n    organisation: stabilityai\n"
+        "    first_release: 2023-04-19\n    source: https://stability.ai\n    keywords: [stablelm]\n"
+        "    patterns: ['{B}stablelm']\n",
+        encoding="utf-8",
+    )
+    matched = run_cli("science", "match", "StableLM-3B beats Qwen-7B", "--dict", str(extra), "--json")
+    assert matched.returncode == 0, matched.stderr
+    assert matched.json()["families"] == ["qwen", "stablelm"]
+
+
+def test_match_refuses_a_file_that_is_not_utf8(run_cli, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Qwen r\xe9sum\xe9".encode("latin-1"))
+    result = run_cli("science", "match", str(path))
+    assert result.returncode == 2 and "latin1.txt" in result.stderr and "Traceback" not in result.stderr

@@ -139,3 +139,14 @@ def test_patent_zero_is_measured_only_when_the_search_finished() -> None:
 def test_unknown_origin_is_a_user_error() -> None:
     with pytest.raises(InputError, match="ZZ"):
         cset_usage(origin="ZZ")
+
+
+def test_cset_us_company_share_per_year_counts_each_paper_once() -> None:
+    share = cset_usage().tables["us_company_share"].set_index("year")
+    assert (
+        share.loc[2024, "using_chinese_origin_lower"] == 2
+        and share.loc[2024, "using_chinese_origin_upper"] == 3
+    )
+    assert (share["us_company_papers_lower"] <= share["us_company_papers_upper"]).all()
+    assert (share["using_chinese_origin_lower"] <= share["us_company_papers_lower"]).all()
+    assert share.loc[share.index < 2024, "using_chinese_origin_upper"].sum() == 0

@@ -95,7 +95,7 @@ def no_equilibrium_in_words(parameters: Any) -> str:
                for sentence in violated_conditions(parameters)]
     return ("No equilibrium at these values (outside the existence region of the model): "
             + "; and ".join(reasons or ["an existence condition of the model fails"])
-            + ". Move the sliders back to where the map is coloured.")
+            + "; move the sliders back to where the map is coloured.")
 
 
 def market_map(params: dict[str, str]) -> dict[str, Any]:
@@ -150,24 +150,13 @@ def _market_source() -> dict[str, Any]:
                   "valuechain.market (closed form)")
 
 
-def _audit_api() -> Any:
-    """The audit's public API (``valuechain.audit``; the module ``audit.audit`` until its split lands)."""
-    import valuechain.audit as api
-
-    if hasattr(api, "audit_entry"):
-        return api
-    from valuechain.audit import audit as old  # before the split of audit/audit.py (craft) is on main
-
-    return old
-
-
 @single_flight
 def _catalog_payload() -> dict[str, Any]:
-    from valuechain.audit.catalog import load_catalog
+    from valuechain.audit import audit_catalog, load_catalog
     from valuechain.output import source
     from valuechain.reference.colours import colour_of
 
-    frame = _audit_api().audit_catalog()
+    frame = audit_catalog()
     levels = (frame[["governance_level", "governance_model"]].drop_duplicates()
               .sort_values("governance_level")["governance_model"].tolist())
     rows = [
@@ -344,12 +333,13 @@ def _lever_rows(result: Any) -> list[dict[str, Any]]:
 
 @single_flight(maxsize=256)
 def _audit_model(entry_id: str) -> dict[str, Any]:
+    from valuechain.audit import audit_entry
     from valuechain.audit.catalog import find_entry
     from valuechain.reference.colours import colour_of
 
     entry = find_entry(entry_id)
     assert entry is not None
-    result = _audit_api().audit_entry(entry)
+    result = audit_entry(entry)
     data = result.to_dict()
     governance, scores = data["governance"], data["scores"]
     evidence_sources = sorted({e["source"] for e in data["evidence"]})

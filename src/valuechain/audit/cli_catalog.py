@@ -1,6 +1,6 @@
 """Audit commands ``model``, ``catalog``, ``downstream`` and ``agreement``.
 
-Owns its Typer app; :mod:`valuechain.audit.cli` adds it to the ``audit`` group. Thin layer over :mod:`valuechain.audit.audit`, :mod:`valuechain.audit.catalog` and
+Owns its Typer app; :mod:`valuechain.audit.cli` adds it to the ``audit`` group. Thin layer over :mod:`valuechain.audit.release`, :mod:`valuechain.audit.catalog` and
 :mod:`valuechain.audit.downstream`; heavy imports happen inside the commands.
 """
 
@@ -82,7 +82,7 @@ def model_command(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Audit one release: evidence, framework scores, governance model and type, levers, provenance."""
-    from valuechain.audit.audit import audit
+    from valuechain.audit.release import audit
     from valuechain.clitools import console, print_json
 
     result = audit(ref, snapshot=snapshot, with_snapshots=not no_snapshots, rules=_rules(rules))
@@ -171,8 +171,10 @@ def catalog_command(
     db: Path = DB_OPTION,
 ) -> None:
     """Audit the curated catalogue and rank it (most open first), with a figure of the gradient."""
-    from valuechain.audit.audit import audit_catalog, firm_summary, governance_counts, gradient_figure
     from valuechain.audit.catalog import CATALOG_PATH, FACT_FIELDS, load_catalog
+    from valuechain.audit.figures import gradient_figure
+    from valuechain.audit.ranking import audit_catalog
+    from valuechain.audit.summaries import firm_summary, governance_counts
     from valuechain.clitools import console, print_json, progress
     from valuechain.output import source, write_output
 
@@ -212,7 +214,7 @@ def catalog_command(
             console(stderr=True).print(f"[yellow]{snapshot_note}[/yellow]")
     run_id = None
     if save:
-        from valuechain.audit.audit import save_catalog_audit
+        from valuechain.audit.ranking import save_catalog_audit
         from valuechain.clitools import open_store
 
         with open_store(db) as store:
@@ -317,7 +319,7 @@ def agreement_command(
     limit: int = typer.Option(40, "--limit", min=0, help="Disagreements to show in the table."),
 ) -> None:
     """Agreement of our scoring with the European Open Source AI Index v1.0.2, per parameter, with disagreements."""
-    from valuechain.audit.audit import eosai_agreement_report
+    from valuechain.audit.agreement import eosai_agreement_report
     from valuechain.clitools import console, print_json
     from valuechain.config import data_dir
     from valuechain.output import source

@@ -5,7 +5,6 @@ Owns its Typer app; :mod:`valuechain.audit.cli` adds it to the ``audit`` group.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -13,8 +12,8 @@ import typer
 
 from valuechain import clitools
 
-_LICENCE_PATH = typer.Argument(..., help="A licence text file (plain text, Markdown or HTML; any encoding "
-                                         "with a BOM, UTF-8 or Latin-1).")
+_LICENCE_PATH = typer.Argument(..., help="A licence text file (plain text, Markdown or HTML; UTF-8, a BOM, "
+                                         "Windows-1252 or GB18030: the output says which was read).")
 
 app = typer.Typer()
 
@@ -22,11 +21,12 @@ app = typer.Typer()
 def _licence(path: Path, as_json: bool) -> None:
     from valuechain.audit.licence import DISCLAIMER, FLAGS, analyse_licence, reference_set
     from valuechain.output import source
-    from valuechain.textio import read_text, split_front_matter
+    from valuechain.textio import read_decoded, split_front_matter
 
     clitools.existing_file(path, "licence file")
-    text, encoding = _read_licence_text(path, read_text)
-    _, body = split_front_matter(text)
+    decoded = read_decoded(path, what="licence file")  # the project's one decoding rule, naming the encoding
+    encoding = decoded.encoding or "utf-8"
+    _, body = split_front_matter(decoded.text)
     report = analyse_licence(body)
     today = date.today().isoformat()
     sources = [source("licence text", str(path), today)]
@@ -49,7 +49,7 @@ def _licence(path: Path, as_json: bool) -> None:
     con.print(f"[bold]{path}[/bold]: " + (f"identified as [bold]{ident['id']}[/bold] "
                                           f"(similarity {ident['similarity']:.2f})" if ident
                                           else "not identified among the reference texts"))
-    if encoding not in ("utf-8", "ascii"):
+    if encoding not in ("utf-8", "utf-8-sig", "ascii"):
         con.print(f"read as {encoding} (the file is not UTF-8)")
     read = ", ".join(report.to_dict()["languages_read"]) or "none"
     not_read = ", ".join(report.to_dict()["languages_not_read"])
@@ -67,28 +67,6 @@ def _licence(path: Path, as_json: bool) -> None:
     con.print(table)
     con.print(f"licence class (for the governance map): {report.licence_class}")
     con.print(f"[italic]{DISCLAIMER}[/italic]")
-
-
-def _read_licence_text(path: Path, read_text: Callable[..., str]) -> tuple[str, str]:
-    """The licence text and the encoding it was read in.
-
-    UTF-8 (and files with a byte-order mark) as the project's reader decodes them; any other encoding is
-    detected with charset-normalizer (a GB18030 Chinese licence is read as GB18030, not as Latin-1).
-    Hand-wired here until ``valuechain.textio`` (one decoding rule returning the encoding) is on main.
-    """
-    from charset_normalizer import from_bytes
-
-    text = read_text(path, what="licence file")  # size limit, binaries refused, BOMs
-    raw = path.read_bytes()
-    try:
-        raw.decode("utf-8")
-        return text, "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(raw).best()
-    if best is None:
-        return text, "cp1252"
-    return str(best), best.encoding
 
 
 @app.command("licence")

@@ -25,7 +25,7 @@ import yaml
 from valuechain import config
 from valuechain.audit.evidence import Evidence, Status
 from valuechain.audit.licence import analyse_licence
-from valuechain.audit.licences import mot_licences
+from valuechain.audit.licences import CONTROL_LEVERS, mot_licences
 from valuechain.audit.mof import mof_class
 from valuechain.errors import InputError, SourceError
 from valuechain.textio import load_yaml_file, read_text, split_front_matter
@@ -56,9 +56,7 @@ def licence_status(report: Any) -> Status:
     if getattr(report, "licence_class", None) == "proprietary":
         return "closed"
     flags = report.to_dict()
-    levers = [k for k in ("user_or_revenue_cap", "use_restrictions", "restrictions_pass_to_derivatives",
-                          "output_training_ban", "attribution_branding", "licensor_remote_restriction",
-                          "geographic_exclusion") if flags[k]]
+    levers = [k for k in CONTROL_LEVERS if flags[k]]
     if not flags["commercial_use"]:
         return "closed"
     return "partial" if levers else "open"

@@ -13,7 +13,10 @@ flag extraction still works.
 *Flags* (spec ``openness-audit.md`` §4: the control levers of Foster, arXiv 2509.10220) are extracted by
 clause patterns run over the text itself -- grants, restrictions, thresholds, branding, remote control,
 territory, governing law -- never by looking the identified licence up in a table, so they work on
-licences never seen before. Each flag found carries the sentence that supports it.
+licences never seen before. Each flag found carries the sentence that supports it, quoted verbatim from
+the text in its language. The clause rules are data (``data/licences/clause_rules.yml``: English and
+Chinese; the language of each clause is detected, and a text in no language the rules read is reported
+as such, its flags unknown rather than "no").
 """
 
 from __future__ import annotations
@@ -212,209 +215,11 @@ def identify(text: str, directory: str | None = None, toks: list[str] | None = N
 
 # ------------------------------------------------------------------------------------ clause rules
 
-def _rx(*patterns: str) -> re.Pattern[str]:
-    """One alternation; matched against the lower-cased text, so no IGNORECASE is needed."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
-
-
-_GAP = r"[^.;:]{0,%d}"
-
-
-def _g(n: int) -> str:
-    return _GAP % n
-
-
-_VERBS = r"(use|reproduce|copy|exercise|distribute|modify|incorporate|deal|do everything|view|access)"
-_GRANT = _rx(
-    r"permission is hereby granted",
-    r"\b(redistribution|use|copying|reproduction)\b[^.;]{0,120}\b(is|are) (hereby )?permitted\b",  # BSD
-    r"\bpermission to " + _VERBS + r"\b[^.;]{0,200}\b(is|are) (hereby )?granted\b",  # ISC, HPND
-    r"\b(anyone|everyone|you) (is|are) (hereby )?free to (\w+, )*" + _VERBS + r"\b",  # Unlicense
-    r"\bgrants?\b" + _g(250) + r"\b(licen[cs]e|right|permission)s?\b" + _g(300) + r"\b" + _VERBS + r"\b",
-    r"\b(you are|is|are) (hereby )?granted\b" + _g(300) + r"\b" + _VERBS + r"\b",
-    r"\byou may (view, )?" + _VERBS + r"\b",
-    r"\blicen[cs]es? you to " + _VERBS + r"\b",
-    r"\bgrants? you the rights? to\b",
-    r"\bmakes? (the|this|these) [\w ]{1,40} available to (you|company|licensee|the licensee)\b",
-)
+#: A trademark clause ("may not use the marks or logos ... for commercial purposes") is not a licence limit.
 _MARKS = re.compile(r"\b(marks?|logos?|trademarks?|trade names?)\b")
+#: "This alternative is allowed only for noncommercial distribution" (GPL-2.0 3c) limits one option only.
 _ALTERNATIVE = re.compile(r"\b(this|that|the (above|latter|former)) (alternative|option)\b")
-#: A negation just before a match ("does not grant", "no acceptable use policy"); "No Attribution" is the
-#: name of a licence (MIT-0: "MIT No Attribution" heads its grant), not a negation.
-_NEGATED = re.compile(r"\b(not|no(?! attribution\b)|nor|never)\b[^.;:]{0,25}$")
-#: Rights to share or change the material (a terms-of-service grant of mere use has none of them).
-_SHARE = re.compile(r"\b(reproduce|distribute|redistribute|redistribution|sublicense|derivative|modify|"
-                    r"modification|modifications|deal in|"
-                    r"do everything|copy|copies|share|incorporate)\b")
-_NON_COMMERCIAL = _rx(
-    r"\b(solely|only|exclusively|strictly) (for|to) (your )?(personal,? )?(non-?commercial|research|academic|"
-    r"evaluation|internal research|scientific)",
-    r"\bfor (non-?commercial|research|academic)( research)?( and (non-?commercial|research|academic|"
-    r"educational))? (purposes|uses?) only\b",
-    r"\b(for|solely for|only for) (your )?non-?commercial (uses?|purposes?|research)( only)?\b",
-    r"\bnot (be )?(used |use (it |them |the \w+ )?)?(for|in) (any )?(commercial|revenue[- ]generating)\b",
-    r"\bmay not (use|exploit)" + _g(120) + r"\b(for|in) (any )?commercial (purpose|use|product|manner)",
-    r"\bcommercial (use|purposes?|exploitation)" + _g(60) + r"\b(is|are) (strictly )?(not permitted|prohibited|"
-    r"forbidden|not allowed|excluded)",
-    r"\bnon-?commercial (use|uses|purposes) only\b",
-    r"\bnoncommercial purposes only\b",
-    r"\bfor (any )?commercial or production purposes\b",
-)
-#: Commercial use granted by registering (a free registration that itself gives the commercial licence):
-#: the same answer as a plain commercial grant, whatever the free tier's non-commercial wording says.
-_COMMERCIAL_REGISTRATION = _rx(
-    r"\bregistered users?\b" + _g(40) + r"\b(may|can|are free to|is free to)\b" + _g(60) + r"\bcommercial",
-    r"\busers? who (have )?register\w*\b" + _g(120) + r"\b(may|can)\b" + _g(60) + r"\bcommercial",
-    r"\bregistration\b" + _g(60) + r"\bdeemed to have obtained\b" + _g(40) + r"\b(commercial|business) licen[cs]e",
-    r"\bcomplete (the )?registration and obtain (the |a )?(licen[cs]e|permission) for commercial",
-)
-_COMMERCIAL_EXPLICIT = _rx(
-    r"\bcommercial use\b" + _g(60) + r"\b(is |are )?(permitted|allowed|granted)",
-    r"\b(permit|permits|allow|allows)\b" + _g(60) + r"\bcommercial\b",
-    r"\b(grant\w*|licen[cs]e|rights?|permission)\b" + _g(300) + r"\b(sell|sublicense,? and/or sell|offer to sell)\b",
-)
-#: Weaker signs of permitted commercial use (used when no explicit permission or grant is found).
-_COMMERCIAL_HINT = _rx(r"\bcommercial (terms|use of the)\b", r"\bmonthly active users\b")
-_CAP = _rx(
-    r"\b(monthly|daily|weekly) active users\b",
-    r"\b(annual|yearly|gross|total)( \w+){0,3} (revenue|revenues|turnover|sales|income)\b" + _g(120)
-    + r"(\$|usd|us dollars|eur|€|rmb|yuan|\d)",
-    r"\b(revenue|revenues|turnover)\b" + _g(80) + r"\b(exceed|exceeds|exceeding|in excess of|greater than|"
-    r"more than|less than|below|under|above|at least)\b" + _g(40) + r"(\$|usd|us dollars|eur|€|rmb|\d)",
-    r"\b(more|greater) than\b" + _g(30) + r"\b(million|billion|\d{3},\d{3})\b" + _g(40) + r"\b(users|customers)\b",
-    # caps in other units: visits, devices, units, installations ("must not exceed 1 million visits per month")
-    r"\b(exceed\w*|more than|greater than|in excess of)\s+\d[\d,.]*\s*(k|thousand|million|billion)?\s+"
-    r"([\w()-]+\s+){0,3}(users|customers|visits|visitors|devices|units|installations|subscribers)\b",
-)
-_HARMS = (r"(harm|military|weapon|illegal|unlawful|violat|discriminat|surveillance|minors|disinformation|"
-          r"defam|exploit|malicious|fraud|terror|critical infrastructure|medical advice|law enforcement|"
-          r"biometric|automated decision)")
-#: Binding use restrictions, strongest evidence first (a clause that binds the user), then mentions.
-_USE_RESTRICTIONS_BINDING = _rx(
-    r"\byou agree not to use\b",
-    r"\b(you|licensee)( are| is) not (allowed|permitted) to (use|deploy)\b" + _g(200) + r"\b" + _HARMS,
-    r"\b(you|licensee|customers?)( shall| will| must| may)? not (use|deploy|permit others to use)\b" + _g(200)
-    + r"\b" + _HARMS,
-    r"\b(you )?(may|shall|will|must) not (use|allow others to use)\b" + _g(120) + r"\bfor the (following|restricted)",
-    r"\bnot (be )?used (by you )?(or [^.;:]{0,60})?(to|for|in)\b" + _g(150) + r"\b" + _HARMS,
-    # "shall not, for military or unlawful purposes, ... use"
-    r"\b(shall|will|must|may) not,? (for|in) (any )?[^.;:]{0,30}?" + _HARMS + r"\w*( or \w+)? (purposes?|uses?|"
-    r"activit\w+|applications?|ends)\b",
-    r"\bnot using\b" + _g(80) + r"\bfor (any )?(purposes?|uses?)\b" + _g(200) + r"\b" + _HARMS,
-    r"\b(comply|adhere|be consistent) with\b" + _g(80) + r"\b(acceptable use|prohibited use|usage|use) polic",
-    r"\b(must|shall) (comply|be consistent)\b" + _g(30) + r"\bwith\b" + _g(80)
-    + r"\b(restrictions|polic(y|ies)|trustworthy ai|ethics|guidelines)\b",
-    r"\b(you )?cannot use the model\b" + _g(80) + r"\brestricted uses\b",
-    r"\bnot use\b" + _g(120) + r"\bto ?:",
-    r"\b(military purposes|purposes of surveillance|nuclear technology)\b",
-)
-_USE_RESTRICTIONS = _rx(
-    r"\bacceptable use polic(y|ies)\b",
-    r"\b(prohibited|restricted) use polic(y|ies)\b",
-    r"\busage polic(y|ies)\b",
-    r"\buse[- ]based restrictions?\b",
-    r"\buse restrictions?\b",
-    r"\b(prohibited|restricted|disallowed) (uses|purposes|usage)\b",
-    r"\buses? (that are |which are )?(expressly )?prohibited\b",
-)
-#: Restrictions carried to derivatives / recipients, strongest evidence first.
-_PASS_THROUGH_BINDING = _rx(
-    r"\b(must|shall) (be )?(include|included|incorporate|incorporated)\w*\b" + _g(120)
-    + r"\b(enforceable provision|restrictions|use[- ]based)",
-    r"\bremain subject to this (agreement|licen[cs]e)\b",
-    r"\brestrictions\b" + _g(80) + r"\bappl(y|ies) to (any )?derivatives?\b",
-    r"\b(downstream|subsequent) (recipients?|users?|licensees?)\b" + _g(80) + r"\b(compl\w+|subject|bound)",
-    r"\b(same|these|such) (use[- ]based )?restrictions\b" + _g(120) + r"\b(derivative|recipient|downstream|"
-    r"third part|sublicensee|end user)",
-    r"\bprovided under this licen[cs]e\b",
-)
-_PASS_THROUGH = _rx(
-    r"\b(must|shall) (be )?(include|included|incorporate|incorporated)\w*\b" + _g(120)
-    + r"\b(this (agreement|licen[cs]e)|these terms|the same)",
-    r"\b(derivatives?|derivative works?|modifications?|fine[- ]?tuned models?|model derivatives?)\b" + _g(250)
-    + r"\b(subject to|comply with) (the )?(same|this|these|the terms of this)\b",
-    r"\b(provide|give|include|accompan\w+|pass|make available)\b" + _g(100)
-    + r"\b(a )?copy of (this|these|the) (agreement|licen[cs]e|terms|use polic\w+)",
-    r"\b(notify|inform|require)\b" + _g(80) + r"\b(recipients?|users|third parties|end users)\b" + _g(120)
-    + r"\b(restrictions|prohibit|acceptable use|use polic|comply)",
-    r"\bimpose\b" + _g(60) + r"\bterms on\b" + _g(40) + r"\b(recipients?|users|licensees?)\b",
-    r"\b(gets?|receives?) the text of this licen[cs]e\b",
-    r"\b(distribute|redistribute|share)\w*\b" + _g(100) + r"\b(with|along with|together with) a copy of "
-    r"(this|these|the) (agreement|licen[cs]e|terms)",
-    r"\b(this|the) (permission|licen[cs]e) (notice|statement)\b" + _g(40) + r"\b(shall|must|should) be included in all "
-    r"copies",
-)
-_OUTPUT_BAN = _rx(
-    r"\b(not|never|no)\b" + _g(100) + r"\b(outputs?|results?|generated (content|text|data|output))\b"
-    + _g(160) + r"\b(train|improve|develop|fine[- ]?tune|distil|create|build|enhance)\w*\b" + _g(120)
-    + r"\b(models?|llms?|ai systems?)\b",
-    r"\b(outputs?|results?)\b" + _g(120) + r"\b(develop|train|build|create)\w*\b" + _g(60)
-    + r"\bmodels?\b" + _g(40) + r"\bcompet",
-    r"\bmodels? that (is |are )?compet",
-    r"\b(may|shall|will|must|can) not\b" + _g(60) + r"\buse\b" + _g(120)
-    + r"\b(to|for) (train|improve|develop|fine[- ]?tune|distil\w*)\b" + _g(30)
-    + r"\b(any|other|another|competing)\b" + _g(40) + r"\bmodels?\b",
-)
-_BRANDING = _rx(
-    # a quoted brand line, possibly after a placeholder: "Built on X", "[name] is built using X technology"
-    # (an opening quote: at the start or after a space, colon or bracket; no sentence end inside)
-    r"(?:^|(?<=[\s:(]))[\"'][^\"'.;]{0,60}\b(built|powered|improved|created|made|enhanced) (with|by|using|on) "
-    r"[^\"'.;]{1,100}\.?[\"']",
-    # a quoted name to display on the product: 'display "Kimi K2" on the user interface'
-    r"\bdisplay\w*\b" + _g(20) + r"[\"'][^\"']{1,40}[\"']" + _g(20) + r"\b(on|in)\b" + _g(30)
-    + r"\b(user interface|website|web site|product|about page|documentation|app)",
-    r"\b(at|to) the (beginning|start) of\b" + _g(60) + r"\bname\b",
-    r"\b(include|prefix|prepend|start)\w*\b" + _g(60) + r"\b(as a prefix|prefix)\b" + _g(60) + r"\bname",
-    r"\bmodel name\b" + _g(80) + r"\b(must|shall) (include|begin|start|contain)",
-)
-_REMOTE = _rx(
-    r"\brestrict \(?remotely",
-    r"\bremotely (restrict|disable|deactivate|limit|terminate)",
-    r"\b(reserves? the right|may at any time|may,? from time to time,?|may|can) (to )?(update|modify|amend|"
-    r"change|revise|replace)\b" + _g(40) + r"\b(this|these|the|its) (agreement|licen[cs]e|terms|polic\w+|"
-    r"acceptable use|model|prohibited use)",
-    r"\b(use|run|deploy) (the )?latest version\b",
-    r"\b(updated|modified|amended|revised) from time to time\b",
-    r"\bfrom time to time\b(?![^.;:]{0,60}\b(prices?|fees?)\b)" + _g(60) + r"\b(update|modify|amend|revise|change)\w*\b",
-    r"\b(update|modify|amend|revise|change)\w*\b(?![^.;:]{0,60}\b(prices?|fees?)\b)" + _g(60)
-    + r"\bfrom time to time\b",
-    r"(?<!you )(?<!licensee )\bmay terminate (this|these|the) (agreement|licen[cs]e|terms)\b" + _g(40)
-    + r"\b(at any time|for any reason|for convenience|without cause)",
-    r"\b(right to|may)\b" + _g(80) + r"\bdisabl(e|ing)\b",
-    r"\bnew versions? (of this (agreement|licen[cs]e) )?(will|shall) (apply|govern|be binding)",
-    r"\bdisabl(e|ing) (any|the|all)\b" + _g(60) + r"\b(by|through|via|remotely|instructions)\b",
-    r"\bupdates? will be effective upon posting\b",
-    r"\b(agreement|licen[cs]e|terms|polic(y|ies)) (is|are|may be|will be|remains?) subject to (updates?|change|"
-    r"changes|revisions?|amendments?|modifications?)\b",
-)
-_PLACES = (r"(european union|\beu\b|eea|european economic area|(people's republic of |mainland )?china|russia|"
-           r"iran|north korea|cuba|syria|crimea|united states|u_s\b|korea|japan|india|united kingdom|"
-           r"switzerland|hong kong|taiwan)")
-_GEO = _rx(
-    r"\bdomiciled in\b" + _g(200) + _PLACES,
-    r"\b(excluding|except( for| in)?|other than)\s+(the\s+)?" + _PLACES,
-    r"\bnot (be )?(available|granted|licensed|permitted|used|offered)\b" + _g(80) + r"\b(in|to|for|from)\s+(the\s+)?"
-    + _PLACES,
-    r"\b(embargoed|comprehensively sanctioned|sanctioned) (countr(y|ies)|jurisdictions?|territor(y|ies)|regions?)\b",
-    r"\bterritory\b" + _g(120) + r"\b(exclud|except|not includ)\w*",
-    r"\b(not|no) (rights? )?(are |is )?(being )?granted\b" + _g(120) + r"\b(domiciled|located|resident)",
-)
-_WORD = r"[A-Z](?:[\w'’]|\.(?=\w))*"  # a capitalised word; a dot only inside it ("U.S")
-_PLACE = r"(?P<place>" + _WORD + r"(?:[ -](?:" + _WORD + r"|of|the|and|de|du|laws?))*)"
-#: "the laws of the mainland of ...", "the laws of the state of ..." (a lower-case qualifier before the place)
-_QUALIFIER = r"(?:(?:mainland|state|commonwealth|province|region|kingdom|republic)\s+of\s+(?:the\s+)?)?"
-#: "governed by PRC laws", "construed under English law" (the place as an adjective before "law")
-_ADJECTIVE_LAW = (r"(?i:\b(?:governed|construed)\b)[^.;]{0,40}?(?i:\b(?:by|under|in accordance with)\s+)"
-                  r"(?!(?i:the|any|applicable|such|these|this|all|its|their|relevant|local)\b)"
-                  r"(?P<place4>" + _WORD + r"(?: " + _WORD + r")*) (?i:laws?)\b")
-_LAW = re.compile(
-    r"(?i:\b(?:governed|construed|governing law|interpret\w*)\b)[^.;]{0,100}?(?i:\blaws?\s+of\s+)(?:the\s+)?"
-    + _QUALIFIER + _PLACE
-    + r"|" + r"(?P<place2>" + _WORD + r"(?: " + _WORD + r")*) (?i:law) (?i:will|shall) (?i:govern)"
-    + r"|" + r"(?i:\blaws?\s+of\s+)(?:the\s+)?(?P<place3>" + _WORD + r"(?: " + _WORD + r")*)[^.;]{0,80}"
-    r"(?i:\bapply to the interpretation)"
-    + r"|" + _ADJECTIVE_LAW
-)
+
 #: Words that end a jurisdiction (in any case: some licences write the clause in capitals).
 _LAW_TRIM = re.compile(r"\s+(?:without|excluding|except|regardless|as|applicable|if|to the extent|any|in|"
                        r"governing|the un|un)\b.*$|\s+(?:and|the|of)\s*$", re.I)
@@ -447,74 +252,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"'(A-Z0-9])|(?<=[.!?;:])[ \t]*\
                            r"|\n(?=\s*(?:[-*•]|\(?[0-9a-zA-Z]{1,3}[.)])\s)")
 
 
-#: Literal anchors: every branch of a flag's pattern contains at least one of them, so the pattern only
-#: needs to run on windows around anchor occurrences (found with ``str.find``), which keeps the analyser
-#: at several hundred texts per second. Patterns run on the lower-cased text (``_LAW`` on the original).
-_BRAND_VERBS = ("built ", "powered ", "improved ", "created ", "made ", "enhanced ")
-_CHANGE_VERBS = tuple(f"{who} {verb}" for who in ("may", "right to", "can")
-                      for verb in ("update", "modify", "amend", "change", "revise", "replace"))
-_ANCHORS: dict[str, tuple[str, ...]] = {
-    "_GRANT": ("grant", "you to", "you may", "available to", "permitted", "free to"),
-    "_NON_COMMERCIAL": ("commercial", "research", "academic", "evaluation", "scientific", "revenue"),
-    "_COMMERCIAL_EXPLICIT": ("commercial", "sell"),
-    "_COMMERCIAL_REGISTRATION": ("regist",),
-    "_COMMERCIAL_HINT": ("commercial", "active users"),
-    "_CAP": ("active users", "revenue", "turnover", "sales", "income", "users", "customers", "exceed", "more than",
-             "greater than", "in excess of"),
-    "_USE_RESTRICTIONS_BINDING": ("not to use", "not use", "not allowed to", "not permitted to", "not deploy", "not permit others", "not allow others",
-                                  "not used", "not be used", "polic", "restriction", "trustworthy", "ethics",
-                                  "guidelines", "cannot use", "military purposes", "purposes of surveillance",
-                                  "nuclear", "not, for ", "not for ", "not, in ", "not in ", "not using"),
-    "_USE_RESTRICTIONS": ("polic", "restriction", "prohibited", "restricted", "disallowed"),
-    "_PASS_THROUGH_BINDING": ("must includ", "shall includ", "must be includ", "shall be includ",
-                              "must incorporat", "shall incorporat", "must be incorporat", "shall be incorporat",
-                              "remain subject to", "restriction", "downstream", "subsequent",
-                              "provided under this licen"),
-    "_PASS_THROUGH": ("must includ", "shall includ", "must be includ", "shall be includ", "must incorporat",
-                      "shall incorporat", "must be incorporat", "shall be incorporat", "subject to", "comply with",
-                      "copy of", "notify", "inform", "require", "impose", "text of this licen", "included in all"),
-    "_OUTPUT_BAN": ("output", "result", "generated", "compet", "train", "improve", "develop", "tune", "distil"),
-    "_BRANDING": (*_BRAND_VERBS, "beginning of", "start of", "prefix", "model name", "display"),
-    "_REMOTE": ("remotely", *_CHANGE_VERBS, "may at any time", "latest version", "from time to time",
-                "may terminate", "disabl", "new version", "effective upon posting", "subject to update",
-                "subject to change", "subject to revision", "subject to amendment", "subject to modification"),
-    "_GEO": ("domiciled", "european", "eu", "eea", "china", "russia", "iran", "korea", "cuba", "syria", "crimea",
-             "united states", "u_s", "japan", "india", "united kingdom", "switzerland", "hong kong", "taiwan",
-             "embargoed", "sanctioned", "territor", "located", "resident"),
-    "_LAW": ("law of", "laws of", "law will", "law shall", "governed", "construed"),
-}
-#: The English clause rules (the patterns above); other languages add theirs from ``clause_rules.yml``.
-_EN_PATTERNS: dict[str, re.Pattern[str]] = {
-    "_GRANT": _GRANT, "_NON_COMMERCIAL": _NON_COMMERCIAL, "_COMMERCIAL_EXPLICIT": _COMMERCIAL_EXPLICIT,
-    "_COMMERCIAL_REGISTRATION": _COMMERCIAL_REGISTRATION, "_COMMERCIAL_HINT": _COMMERCIAL_HINT,
-    "_CAP": _CAP, "_USE_RESTRICTIONS": _USE_RESTRICTIONS, "_PASS_THROUGH": _PASS_THROUGH,
-    "_USE_RESTRICTIONS_BINDING": _USE_RESTRICTIONS_BINDING, "_PASS_THROUGH_BINDING": _PASS_THROUGH_BINDING,
-    "_OUTPUT_BAN": _OUTPUT_BAN, "_BRANDING": _BRANDING, "_REMOTE": _REMOTE, "_GEO": _GEO, "_LAW": _LAW,
-}
 _WINDOW = 700
 #: Patterns that only mention a lever (no negation of their own), so a preceding negation cancels them.
 _NEGATABLE = frozenset({"_CAP", "_USE_RESTRICTIONS", "_PASS_THROUGH", "_BRANDING"})
 
 
 _BOUNDARY = re.compile(r"[.;\u3002\uff1b]")  # . ; and the Chinese full stop and semicolon
-#: A brand display the text only encourages or suggests is not a required one ("You are encouraged to ...
-#: mark the products ... 'Powered by X'"); looked for in the sentence before the match.
-_HORTATORY = re.compile(r"\b(encouraged?|invited|may (choose|wish|elect)|optional(ly)?|recommend(ed|s)?|"
-                        r"suggest(ed|s)?|(are|is) not (required|obliged|obligated))\b")
-#: An "excluding <place>" that qualifies which laws or regulations apply (a definition of the applicable
-#: law, e.g. "the laws of the mainland of the PRC, excluding Hong Kong, Macau and Taiwan") withholds no
-#: rights from anyone; looked for in the clause before the match.
-_LAW_CONTEXT = re.compile(r"\b(laws?|regulations?|governed|jurisdiction|statutes?)\b")
-_EXCLUSION_START = re.compile(r"exclud|except|other than")
-#: A clause that defines a term ('"Derivatives" means ... training other models on outputs') imposes no duty.
-_DEFINITION = re.compile(r"\s*(\(?\w{1,3}[.)]\s*)?\"[^\"]{1,60}\"\s*(\([^)]{0,40}\)\s*)?(shall mean|means|refers? to|"
-                         r"shall refer to|shall include|includes?)\b")
-_EN_HELPERS: dict[str, re.Pattern[str]] = {
-    "share": _SHARE, "negated": _NEGATED, "hortatory": _HORTATORY, "law_context": _LAW_CONTEXT,
-    "exclusion_start": _EXCLUSION_START, "definition": _DEFINITION,
-}
-#: Languages whose clause rules the analyser has (English in code, the others in ``clause_rules.yml``).
+#: Names of the languages the analyser knows (those with rules are in ``clause_rules.yml``).
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
+_MACRO = re.compile(r"\{(gap:\d+|[a-z_]+)\}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -527,6 +273,7 @@ class ClauseRules:
     helpers: dict[str, re.Pattern[str]]
 
 
+@lru_cache(maxsize=1)
 def _rules_data() -> dict[str, Any]:
     import yaml
 
@@ -534,37 +281,53 @@ def _rules_data() -> dict[str, Any]:
     return dict(yaml.safe_load(raw))
 
 
+def _expand(pattern: str, macros: dict[str, str]) -> str:
+    """``{gap:N}`` -> up to N characters inside one clause; ``{name}`` -> the language's macro ``name``."""
+
+    def one(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key.startswith("gap:"):
+            return "[^.;:]{0," + key[4:] + "}"
+        return _expand(macros[key], macros) if key in macros else m.group(0)
+
+    return _MACRO.sub(one, pattern)
+
+
 @lru_cache(maxsize=8)
 def clause_rules(languages: tuple[str, ...] = ("en", "zh")) -> ClauseRules:
-    """The clause rules for ``languages`` ("en" always included): English from the code, others from data.
+    """The clause rules of ``languages`` ("en" always included), read from ``data/licences/clause_rules.yml``.
 
-    ``clause_rules(("en",))`` is the English-only rule set the analyser had before it read Chinese.
+    For each rule name the patterns of every language become one alternation and their anchors one
+    tuple. ``clause_rules(("en",))`` is the English-only rule set the analyser had before it read Chinese.
     """
     from valuechain.errors import InputError
 
     data = _rules_data()
-    unknown = [lang for lang in languages if lang != "en" and lang not in data]
+    langs = ("en", *[lang for lang in languages if lang != "en"])
+    unknown = [lang for lang in langs if lang not in data]
     if unknown:
         raise InputError(f"No licence clause rules for the language(s) {', '.join(unknown)}; "
-                         f"known: en, {', '.join(sorted(data))}.")
-    langs = ("en", *[lang for lang in languages if lang != "en"])
-    patterns = {name: [p.pattern] for name, p in _EN_PATTERNS.items()}
-    anchors = {name: list(words) for name, words in _ANCHORS.items()}
-    helpers = {name: [p.pattern] for name, p in _EN_HELPERS.items()}
-    for lang in langs[1:]:
+                         f"known: {', '.join(sorted(data))}.")
+    patterns: dict[str, list[str]] = {}
+    anchors: dict[str, list[str]] = {}
+    helpers: dict[str, list[str]] = {}
+    for lang in langs:
+        macros = data[lang].get("macros") or {}
         for name, rule in data[lang]["rules"].items():
-            if name not in patterns:
-                raise InputError(f"The licence clause rule {name!r} ({lang}) is not one the analyser knows.")
-            patterns[name].extend(rule["patterns"])
-            anchors[name].extend(rule["anchors"])
+            if lang != "en" and name not in patterns:
+                raise InputError(f"The licence clause rule {name!r} ({lang}) is not one of the English rules.")
+            patterns.setdefault(name, []).extend(_expand(p, macros) for p in rule["patterns"])
+            anchors.setdefault(name, []).extend(rule["anchors"])
         for name, pattern in (data[lang].get("helpers") or {}).items():
-            helpers[name].append(pattern)
+            helpers.setdefault(name, []).append(_expand(pattern, macros))
     return ClauseRules(
         languages=langs,
         patterns={name: re.compile("|".join(f"(?:{p})" for p in ps)) for name, ps in patterns.items()},
         anchors={name: tuple(words) for name, words in anchors.items()},
         helpers={name: re.compile("|".join(f"(?:{p})" for p in ps)) for name, ps in helpers.items()},
     )
+
+
 #: "X may publish revised and/or new versions of the License from time to time" (GPL-style versioning: the
 #: recipient keeps the version received) is not a unilateral change, unless the new version is said to apply.
 _VERSIONING = re.compile(r"\bpublish\w*\b[^.;]{0,40}\b(revised|new|updated)\b[^.;]{0,30}\bversions?\b")
@@ -731,10 +494,13 @@ class _Sentences:
         self.original = original
 
     def around(self, start: int, end: int) -> str:
-        lo, hi = max(0, start - 3000), min(len(self.text), end + 3000)
-        starts = [lo] + [m.end() for m in _SENTENCE_END.finditer(self.text, lo, hi)]
-        i = bisect.bisect_right(starts, start) - 1
-        j = bisect.bisect_left(starts, end)
+        for reach in (600, 4000):  # most sentences end within 600 characters; look further only if not
+            lo, hi = max(0, start - reach), min(len(self.text), end + reach)
+            starts = [lo] + [m.end() for m in _SENTENCE_END.finditer(self.text, lo, hi)]
+            i = bisect.bisect_right(starts, start) - 1
+            j = bisect.bisect_left(starts, end)
+            if (i > 0 or lo == 0) and (j < len(starts) or hi == len(self.text)):
+                break
         s = starts[i]
         e = starts[j] if j < len(starts) else hi
         return _verbatim(self.original, self.text[s:e], s)
@@ -756,14 +522,18 @@ def _verbatim(original: str, flat_quote: str, flat_start: int) -> str:
     words = _WORDS.findall(flat_quote)
     if not words:
         return " ".join(flat_quote.split())
-    pattern = re.compile(_BETWEEN.join(map(re.escape, words)))
-    m = pattern.search(original, flat_start) or pattern.search(original)
-    if m is None:
+    # the first and the last few words locate the span (short patterns compile fast); the words between
+    # are the same text
+    head = re.compile(_BETWEEN.join(map(re.escape, words[:8])))
+    first = head.search(original, flat_start) or head.search(original)
+    tail = re.compile(_BETWEEN.join(map(re.escape, words[-8:]))) if len(words) > 8 else head
+    last = tail.search(original, first.start()) if first is not None else None
+    if first is None or last is None:
         return " ".join(flat_quote.split())
     stripped = flat_quote.strip()
     lead = len(stripped) - len(stripped.lstrip("\"'([{<\u3010\uff08*_`#> -"))
     trail = len(stripped) - len(stripped.rstrip(".;:!?,\"')]}\u3002\uff1b\uff09\u3011*_` "))
-    s, e = m.start(), m.end()
+    s, e = first.start(), last.end()
     while lead and s > 0 and not original[s - 1].isspace() and not original[s - 1].isalnum():
         s -= 1
         lead -= 1
@@ -788,8 +558,9 @@ def _clause_start(low: str, pos: int, limit: int) -> int:
 
 def _clause_end(low: str, pos: int) -> int:
     """End of the clause from ``pos`` ('.' or ';'), extended past a ':' that introduces a list."""
-    end = min(i for i in (low.find(".", pos), low.find(";", pos), low.find("\u3002", pos), low.find("\uff1b", pos),
-                          pos + 600, len(low)) if i >= 0)
+    stop = pos + 600  # every find is bounded: a missing '。' must not cost a scan to the end of the text
+    end = min(i for i in (low.find(".", pos, stop), low.find(";", pos, stop), low.find("\u3002", pos, stop),
+                          low.find("\uff1b", pos, stop), stop, len(low)) if i >= 0)
     if ":" in low[pos:end]:
         end = min(len(low), end + 300)
     return end
@@ -813,6 +584,7 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 LANGUAGE_NAMES.update({"ja": "Japanese", "ko": "Korean", "latin": "a Latin-script language other than English"})
 _CLAUSE_SPLIT = re.compile(r"[.;!?\n\u3002\uff1b\uff01\uff1f]+")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
+_OTHER_SCRIPT = re.compile("[" + "".join(script.pattern[1:-1] for _, script in _SCRIPTS) + "]")
 #: English function words: a Latin-script clause with enough of them is English.
 _ENGLISH_WORDS = frozenset(
     "the of and to a in or any for you your this that is be by as with not on such are shall may will all its "
@@ -825,19 +597,31 @@ def detect_languages(flat: str) -> dict[str, int]:
     A clause (text between . ; ! ? 。 ； or a line break) with a Han, kana, Hangul, Cyrillic, ... character
     counts for that script's language (Han for Chinese unless kana marks Japanese); a Latin-script clause
     of at least three words counts as English when at least a fifth of its words are English function
-    words ("the", "of", "shall", "licence", ...), else as an unidentified Latin-script language.
+    words ("the", "of", "shall", "licence", ...), else as an unidentified Latin-script language. A text in
+    Latin script only is read as one language (English or not) from its first 3,000 characters, and its
+    clauses are counted by their ends (fast: this runs on every text).
     """
     counts: Counter[str] = Counter()
-    ascii_only = flat.isascii()
-    for clause in _CLAUSE_SPLIT.split(flat):
-        if not ascii_only:
-            lang = next((name for name, script in _SCRIPTS if script.search(clause)), None)
+    low = flat.lower()  # a no-op copy on text that is lower case already
+    scripts = [] if low.isascii() or not _OTHER_SCRIPT.search(low) else \
+        [(name, script) for name, script in _SCRIPTS if script.search(low)]
+    is_english = _ENGLISH_WORDS.__contains__
+    if not scripts:  # Latin script only (the common case): one reading of the whole text (its first 3,000
+        # characters), and its clauses counted by their ends (. ; and line breaks)
+        words = _LATIN_WORD.findall(low, 0, 3000)
+        if len(words) >= 3:
+            clauses = max(1, low.count(". ") + low.count(".\n") + low.count(";") + low.count("\n"))
+            counts["en" if sum(map(is_english, words)) * 5 >= len(words) else "latin"] = clauses
+        return dict(counts)
+    for clause in _CLAUSE_SPLIT.split(low):
+        if scripts:
+            lang = next((name for name, script in scripts if script.search(clause)), None)
             if lang is not None:
                 counts[lang] += 1
                 continue
-        words = _LATIN_WORD.findall(clause.lower())
+        words = _LATIN_WORD.findall(clause)
         if len(words) >= 3:
-            counts["en" if sum(w in _ENGLISH_WORDS for w in words) * 5 >= len(words) else "latin"] += 1
+            counts["en" if sum(map(is_english, words)) * 5 >= len(words) else "latin"] += 1
     return dict(counts.most_common())
 
 
@@ -857,15 +641,18 @@ def analyse_licence(text: str, *, reference_dir: str | None = None,
     if not isinstance(text, str) or not text.strip():
         raise InputError("The licence text is empty.")
     rules = rules or clause_rules()
-    helpers = rules.helpers
     # after _squeeze_spaces at most one space sits on either side of a newline: drop it (str.replace is
     # faster than a regex here)
     flat = _squeeze_spaces(clean_text(text)).replace(" \n", "\n").replace("\n ", "\n")
-    scan = _Scanner(flat, rules)
+    languages = detect_languages(flat)
+    # the rules of a language run only on a text that has clauses in it (an English text is read with the
+    # English rules alone, as fast as before Chinese was added)
+    used = tuple(lang for lang in rules.languages if lang == "en" or lang in languages)
+    scan = _Scanner(flat, rules if used == rules.languages else clause_rules(used))
+    helpers = scan.rules.helpers
     low = scan.low
     identified = identify(flat, reference_dir, toks=_TOKEN.findall(low))
     sentences = _Sentences(flat, text)
-    languages = detect_languages(flat)
     evidence: dict[str, str] = {}
 
     def find(name: str, *pattern_names: str) -> bool:
@@ -905,7 +692,7 @@ def analyse_licence(text: str, *, reference_dir: str | None = None,
             sharing = True
             break
     nc = None
-    cap_rule = rules.patterns["_CAP"]
+    cap_rule = scan.rules.patterns["_CAP"]
     for hit in scan.finditer("_NON_COMMERCIAL"):
         # a commercial restriction tied to a revenue/user threshold is a cap, not a non-commercial licence
         # ... and one that limits a single option of several ("This alternative is allowed only for
@@ -940,8 +727,12 @@ def analyse_licence(text: str, *, reference_dir: str | None = None,
     law = None
     # an English governing-law clause is preferred to one in another language (its translation, or a rule
     # on which text prevails: "当本许可证适用中国法律……解释时，须以中文文本为准")
-    laws = list(scan.finditer("_LAW", text=scan.spaced))
-    m = next((x for x in laws if not x.groupdict().get("place5")), laws[0] if laws else None)
+    m = None
+    for law_match in scan.finditer("_LAW", text=scan.spaced):
+        m = m or law_match
+        if not law_match.groupdict().get("place5"):
+            m = law_match
+            break
     if m:
         groups = m.groupdict()
         place = next((groups[g] for g in ("place", "place2", "place3", "place4", "place5") if groups.get(g)), "")

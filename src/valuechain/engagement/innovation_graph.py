@@ -321,7 +321,10 @@ def _cn_vs_us(
 def _verdict(main: PermutationResult, cn_vs_us: dict[str, Any] | None, outcome: str) -> str:
     direction = "more" if main.estimate > 0 else "less"
     versus = "" if cn_vs_us is None else f"; China minus U.S. {cn_vs_us['estimate']:+.3g}"
-    if main.ci_low > 0 or main.ci_high < 0:
+    # A difference is claimed only when both the interval excludes 0 and the two-sided p is at most 0.05
+    # (the Conley-Taber interval uses signed placebo quantiles, the p-value absolute ones; with a skewed
+    # placebo distribution they can disagree, and then we do not claim a difference).
+    if (main.ci_low > 0 or main.ci_high < 0) and main.p_value <= 0.05:
         head = f"China's {outcome} rose {direction} than the other economies' after the shock"
     else:
         head = (

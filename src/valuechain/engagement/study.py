@@ -151,38 +151,30 @@ def pre_shock_frame(panel: Panel, shocks: Sequence[date]) -> pd.DataFrame:
 
 
 def _estimation() -> Any:
-    """The shared estimators (:mod:`valuechain.estimation`)."""
+    """The shared estimators (:mod:`valuechain.estimation`; imported when used, pyfixest is heavy)."""
     from importlib import import_module
 
     return import_module("valuechain.estimation")
 
 
 def actor_groups_for(store: Store, method: str, cutoff_hour: int) -> Any:
-    """The actor → group table of an actor-based method, from :mod:`valuechain.engagement.attribution`."""
-    from importlib import import_module
+    """The actor → group table of one method, from :mod:`valuechain.engagement.attribution`."""
+    from valuechain.engagement.attribution import actor_groups
 
-    attribution = import_module("valuechain.engagement.attribution")
-    return attribution.actor_groups(store, method, cutoff_hour=cutoff_hour)
+    return actor_groups(store, method, cutoff_hour=cutoff_hour)
 
 
-def method_shares(store: Store, panel: Panel, cutoff_hour: int) -> dict[str, Any]:
-    """Shares of the panel's events per group (always) and of actors per group (from attribution)."""
+def method_shares(panel: Panel, attribution: Any) -> dict[str, Any]:
+    """Shares of the panel's events per group, and attribution's actor shares of the method."""
     from valuechain.engagement.panel import OUTCOME_TYPES
 
     totals = panel.frame.groupby("group")[list(OUTCOME_TYPES)].sum().sum(axis=1)
     total = float(totals.sum())
     shares: dict[str, Any] = {
-        "events": {g: (float(totals.get(g, 0)) / total if total else None) for g in panel.groups},
-        "events_total": int(total),
+        "panel_events": {g: (float(totals.get(g, 0)) / total if total else None) for g in panel.groups},
+        "panel_events_total": int(total),
     }
-    try:
-        groups = actor_groups_for(store, panel.method, cutoff_hour)
-    except (ImportError, AttributeError):  # attribution not installed in this build: event shares only
-        return shares
-    counts = groups["group"].value_counts()
-    n = int(counts.sum())
-    shares["actors"] = {g: (int(counts.get(g, 0)) / n if n else None) for g in ("CN", "US", "other", "unknown")}
-    shares["actors_total"] = n
+    shares["actors"] = attribution.to_dict()["shares"].get(panel.method, {})
     return shares
 
 
@@ -215,17 +207,22 @@ def estimate_engagement(
         raise InputError(f"Unknown attribution method {unknown[0]!r}; choose from all, {', '.join(METHODS)}.")
     if since is not None and until is not None and until <= since:
         raise InputError(f"The window from {since} to {until} is empty.")
+    from valuechain.engagement.attribution import attribute_store
+    from valuechain.engagement.events import require_events
+
+    require_events(store)
+    attribution = attribute_store(store, cutoff_hour=cutoff_hour)
     estimates: dict[str, MethodEstimate] = {}
     notes: list[str] = []
     chosen: list[date] | None = None
     for method in methods:
-        groups = None if method == "utc-hour" else actor_groups_for(store, method, cutoff_hour)
+        groups = None if method == "utc-hour" else attribution.groups(method)
         panel = build_panel(store, method=method, actor_groups=groups, cutoff_hour=cutoff_hour, period=period,
                             since=since, until=until, repo_ids=repo_ids, con=con)
         if chosen is None:
             chosen, shock_notes = shocks_in_data(panel, shocks, window)
             notes.extend(shock_notes)
-        estimate = MethodEstimate(method, panel, shares=method_shares(store, panel, cutoff_hour))
+        estimate = MethodEstimate(method, panel, shares=method_shares(panel, attribution))
         estimation = _estimation()
         try:
             estimate.result = estimation.event_study(panel.tidy(), outcome, chosen, window=window)
@@ -254,15 +251,7 @@ def estimate_engagement(
         notes.extend(n for n in panel.notes if n not in notes)
         estimates[method] = estimate
     assert chosen is not None
-    agreement = None
-    if len(methods) > 1:
-        try:
-            from importlib import import_module
-
-            attribution = import_module("valuechain.engagement.attribution")
-            agreement = attribution.attribute_store(store, cutoff_hour=cutoff_hour).to_dict().get("agreement")
-        except (ImportError, AttributeError, TypeError):
-            agreement = None
+    agreement = attribution.to_dict()["agreement"] if len(methods) > 1 else None
     return EngagementStudy(
         outcome=outcome,
         shocks=[d.isoformat() for d in chosen],

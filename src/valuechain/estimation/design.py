@@ -33,7 +33,8 @@ TRIMMING_RULES = {
     ),
     "drop": (
         "shocks are taken in date order; a shock whose full [-window, +window] window overlaps the window "
-        "of the last kept shock is dropped (kept windows never overlap)"
+        "of the last kept shock is dropped (kept windows never overlap, but a kept window may hold the date "
+        "of a dropped shock)"
     ),
 }
 
@@ -203,9 +204,11 @@ def stacked_sample(
     )
     base = base[np.isfinite(base["y"])]
     base["treated"] = (base["group"] == treated).astype(np.int8)
-    unit_group = pd.factorize(pd.MultiIndex.from_arrays([base["unit"], base["group"]]))[0]
-    base["unit_group"] = unit_group
     cluster_codes = pd.factorize(base["unit"])[0]
+    group_codes, group_levels = pd.factorize(base["group"])
+    # unit x group as one integer code (a MultiIndex factorize is ~10x slower on a million rows)
+    unit_group = pd.factorize(cluster_codes.astype(np.int64) * len(group_levels) + group_codes)[0]
+    base["unit_group"] = unit_group
     base["cluster"] = cluster_codes
     n_unit_groups = int(unit_group.max()) + 1 if len(base) else 0
 

@@ -131,10 +131,25 @@ class EventStudyResult:
         return save_figure(fig, path)
 
 
+def single_blas_thread() -> Any:
+    """Run BLAS on one thread (``$VALUECHAIN_BLAS_THREADS`` overrides).
+
+    The design matrices are tall and thin (a million rows, a few dozen columns), where a multithreaded
+    OpenBLAS gains little and, on a busy machine, loses a lot: on the 2-core development machine under
+    load, ``X'X`` for 200,000 x 49 took 3-7 s with OpenBLAS's 2 threads and 0.1-0.2 s with one
+    (``benchmarks/bench_event_study.py``).
+    """
+    import os
+
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=int(os.environ.get("VALUECHAIN_BLAS_THREADS", "1")), user_api="blas")
+
+
 def _fit(formula: str, frame: pd.DataFrame) -> Any:
     import pyfixest as pf
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), single_blas_thread():
         warnings.simplefilter("ignore")
         return pf.feols(formula, data=frame, vcov={"CRV1": "cluster"}, copy_data=False, store_data=False)
 
@@ -159,8 +174,16 @@ def estimate_sample(
     """Fit the DiD and (optionally) the event study on a prepared sample."""
     frame = sample.frame
     frame["post_x_treated"] = (frame["treated"] * (frame["rel"] >= 0)).astype(np.int8)
+    treated_rel = frame.loc[frame["treated"] == 1, "rel"]
+    if not ((treated_rel >= 0).any() and (treated_rel < 0).any()):
+        del frame["post_x_treated"]
+        raise InputError("The treated group has no rows both before and after the shock inside the window.")
     did_fit = _fit("y ~ post_x_treated | fe_unit + fe_period", frame)
-    did_row = _coef_table(did_fit, alpha).loc["post_x_treated"]
+    did_table = _coef_table(did_fit, alpha)
+    if "post_x_treated" not in did_table.index:
+        del frame["post_x_treated"]
+        raise InputError("The DiD cannot be estimated: post x treated is collinear with the fixed effects.")
+    did_row = did_table.loc["post_x_treated"]
     did = Coefficient(
         float(did_row["estimate"]),
         float(did_row["se"]),

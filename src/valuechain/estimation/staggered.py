@@ -331,7 +331,9 @@ def etwfe(
             slopes[f"x{i}_g{g}"] = x * (g_arr == g)
     frame = pd.concat([frame, pd.DataFrame({**columns, **slopes})], axis=1)
     formula = f"y ~ {' + '.join([*columns, *slopes])} | g + t"
-    with warnings.catch_warnings():
+    from valuechain.estimation.event_study import single_blas_thread
+
+    with warnings.catch_warnings(), single_blas_thread():
         warnings.simplefilter("ignore")
         fit = pf.feols(formula, data=frame, vcov={"CRV1": "unit"})
     names = list(fit.coef().index)

@@ -3,7 +3,7 @@
 How a text is matched (the same rules in :meth:`Matcher.match` and the unfiltered reference
 :meth:`Matcher.match_naive`, which the tests and the benchmark compare):
 
-1. Prefilter: one Aho-Corasick automaton (``pyahocorasick``) over every family's lower-case keywords
+1. Prefilter: one Aho-Corasick automaton (``ahocorasick_rs``, Rust) over every family's lower-case keywords
    finds, in one pass over the lower-cased text, the families whose patterns can match at all, and
    where. Only their regexes run, and only in the regions around the keyword hits (most abstracts name
    no family, so most texts stop here).
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 
 from valuechain.errors import InputError
 from valuechain.science.families import Dictionary, Family, _compile, load_dictionary
@@ -102,25 +102,30 @@ class Matcher:
                 near_weak=tuple(_compile(r.regex) for r in family.exclude if r.kind == "near_weak"),
                 versions=tuple((v, re.compile(p)) for v, p in family.versions.items()),
             )
-        self._automaton = ahocorasick.Automaton()
         keyword_families: dict[str, set[str]] = {}
         for key, family in dictionary.families.items():
             for keyword in family.keywords:
                 keyword_families.setdefault(keyword, set()).add(key)
-        for keyword, keys in keyword_families.items():
-            self._automaton.add_word(keyword, (len(keyword), tuple(sorted(keys))))
-        self._automaton.make_automaton()
+        self._keywords = list(keyword_families)
+        self._keyword_families = [tuple(sorted(keyword_families[k])) for k in self._keywords]
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self._keywords, matchkind=ahocorasick_rs.MatchKind.Standard
+        )
 
     @property
     def source(self) -> str:
         return self.dictionary.source
 
     # -- matching --------------------------------------------------------------------------------
+    def _hits(self, lowered: str) -> list[tuple[int, int, int]]:
+        """(keyword index, start, end) of every keyword occurrence, overlapping ones included."""
+        return self._automaton.find_matches_as_indexes(lowered, overlapping=True)
+
     def candidates(self, text: str) -> set[str]:
         """Families whose keywords occur in the text (the prefilter; a superset of the matches)."""
         found: set[str] = set()
-        for _end, keys in self._automaton.iter(text.lower()):
-            found.update(keys[1])
+        for index, _start, _end in self._hits(text.lower()):
+            found.update(self._keyword_families[index])
         return found
 
     def _windows(self, text: str) -> dict[str, list[tuple[int, int]]]:
@@ -134,12 +139,12 @@ class Matcher:
         n = len(text)
         shifted = len(lowered) != n  # a few characters lower-case to two ("İ"): positions would drift
         regions: dict[str, list[tuple[int, int]]] = {}
-        for end, (length, keys) in self._automaton.iter(lowered):
+        for index, start, end in self._hits(lowered):
             if shifted:
                 lo, hi = 0, n
             else:
-                lo, hi = max(0, end + 1 - length - WINDOW_BEFORE), min(n, end + 1 + WINDOW_AFTER)
-            for key in keys:
+                lo, hi = max(0, start - WINDOW_BEFORE), min(n, end + WINDOW_AFTER)
+            for key in self._keyword_families[index]:
                 spans = regions.setdefault(key, [])
                 if spans and lo <= spans[-1][1]:
                     spans[-1] = (spans[-1][0], max(spans[-1][1], hi))

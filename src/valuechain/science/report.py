@@ -104,7 +104,19 @@ def _cset_html(result: Any) -> str:
         f"{summary['open_model_papers']} open-model papers), {summary['chinese_origin_with_us_author']} with a "
         f"U.S. author, {lower}–{upper} with a U.S. company author. CSET chose how many papers to annotate per "
         "model, so these are counts in a sample, not shares of the literature.</p>"
-        "<p>Use categories (top three per sheet):</p>"
+        "<p>Open-model papers with a U.S. company author per year ([lower, upper] bound sets) and how many of "
+        "them use a Chinese-origin family:</p>"
+        + _table(
+            result.tables["us_company_share"],
+            [
+                ("year", "year"),
+                ("us_company_papers_lower", "U.S. company papers (lower)"),
+                ("using_chinese_origin_lower", "of which Chinese-origin"),
+                ("us_company_papers_upper", "U.S. company papers (upper)"),
+                ("using_chinese_origin_upper", "of which Chinese-origin"),
+            ],
+        )
+        + "<p>Use categories (top three per sheet):</p>"
         + _table(top, [("sheet", "sheet"), ("use_category", "use category"), ("papers", "papers")])
         + f"<p>Mention versus use: every open-model row CSET kept is a use that needed the weights. Across "
         f"sheets, of {mention['mentions']} mentions of another annotated family in a paper's title or abstract, "
@@ -161,6 +173,17 @@ def _store_html(db_path: Path) -> tuple[str, list[dict[str, Any]]]:
     return "".join(parts), papers.sources + compared.sources
 
 
+def _unique(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for record in sources:
+        key = (str(record.get("name")), str(record.get("location")))
+        if key not in seen:
+            seen.add(key)
+            out.append(record)
+    return out
+
+
 def report_section(out_dir: Path) -> Section:
     """Matching quality, CSET's usage tables and figure, and the store's tables when a sync filled it."""
     from valuechain import config
@@ -186,7 +209,7 @@ def report_section(out_dir: Path) -> Section:
         figures=[
             Figure(str(figure_path), "Papers in CSET's sample with at least one author in each country.")
         ],
-        sources=validation.sources + cset.sources + store_sources,
+        sources=_unique(validation.sources + cset.sources + store_sources),
         notes=[
             "CSET's sample is hand-checked but selected per model version; it can show that Chinese-origin "
             "models are used, and by whom, not how widely relative to other models.",

@@ -216,6 +216,7 @@ def cset_usage(
         )
         .reset_index()
     )
+    us_company_share = cset_us_company_share(frame)
     mention_use = mention_versus_use(papers, load_matcher(extra))
     chinese = frame[frame["origin_country"].isin(CHINA)]
     open_rows = frame[frame["workbook"] == "open"]
@@ -250,11 +251,51 @@ def cset_usage(
             "sheets": sheets,
             "use_categories": categories,
             "by_year": by_year,
+            "us_company_share": us_company_share,
             "mention_versus_use": mention_use["table"],
         },
         headline=headline,
         notes=notes,
         sources=[source(CSET_SOURCE, str(directory or cset_dir()))],
+    )
+
+
+def cset_us_company_share(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per year: open-model papers with a U.S. company author ([lower, upper] bound sets, see
+    :func:`valuechain.science.cset.us_company_author`) and how many of them use a Chinese-origin family.
+    A paper in several sheets counts once; it uses a Chinese-origin family if any of its sheets is one."""
+    open_rows = frame[frame["workbook"] == "open"].dropna(subset=["year"])
+    per_paper = (
+        open_rows.assign(chinese=open_rows["origin_country"].isin(CHINA))
+        .groupby(["paper_id", "year"])
+        .agg(
+            chinese=("chinese", "any"),
+            lower=("us_company_author_lower", "any"),
+            upper=("us_company_author_upper", "any"),
+        )
+        .reset_index()
+    )
+    rows = []
+    for year, group in per_paper.groupby("year"):
+        lower, upper = group[group["lower"]], group[group["upper"]]
+        rows.append(
+            {
+                "year": int(year),
+                "us_company_papers_lower": int(len(lower)),
+                "using_chinese_origin_lower": int(lower["chinese"].sum()),
+                "us_company_papers_upper": int(len(upper)),
+                "using_chinese_origin_upper": int(upper["chinese"].sum()),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "year",
+            "us_company_papers_lower",
+            "using_chinese_origin_lower",
+            "us_company_papers_upper",
+            "using_chinese_origin_upper",
+        ],
     )
 
 
@@ -520,12 +561,19 @@ def coverage_by_family(coverage: pd.DataFrame) -> pd.DataFrame:
                 "total_hits": hits,
                 "measured_zero": done and hits == 0,
                 "fields": ", ".join(fields),
-                "date_from": str(group["date_from"].min()),
-                "date_to": str(group["date_to"].max()),
+                "date_from": _date_text(group["date_from"].min()),
+                "date_to": _date_text(group["date_to"].max()),
                 "api_version": ", ".join(sorted({str(v) for v in group["api_version"].dropna()})),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _date_text(value: Any) -> str:
+    """A date bound for display: the ISO date, or "open" when the search had none."""
+    if value is None or pd.isna(value):
+        return "open"
+    return str(pd.Timestamp(value).date())
 
 
 def patent_usage(store: Any, extra: str | Path | None = None) -> UsageResult:

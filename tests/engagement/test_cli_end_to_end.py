@@ -1,0 +1,58 @@
+"""The engagement commands end to end on generated hours, as a user runs them."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    from valuechain.engagement.simulate import simulate_hours
+
+    return simulate_hours(tmp_path_factory.mktemp("cli-sim"), weeks_before=5, weeks_after=5, repos=20, seed=5)
+
+
+def test_ingest_panel_estimate_from_the_command_line(run_cli, generated, tmp_path):
+    db = tmp_path / "gh.duckdb"
+    ingested = run_cli("engagement", "ingest", generated.directory, "--db", db, "--users", generated.users_file,
+                       "--json")
+    assert ingested.returncode == 0, ingested.stderr
+    payload = ingested.json()
+    assert payload["events_read"] == generated.events and payload["bots_dropped"] > 0
+    assert {b["login"] for b in payload["bots"]} == set(generated.bot_logins)
+
+    before = set(tmp_path.iterdir())
+    estimated = run_cli("engagement", "estimate", "--db", db, "--shock", generated.shock.isoformat(),
+                        "--outcome", "forks", "--window", "5", "--json")
+    assert estimated.returncode == 0, estimated.stderr
+    result = estimated.json()
+    assert result["schema_version"] and result["sources"]
+    assert result["methods"] == ["utc-hour", "activity-hour", "location"]
+    for method in result["methods"]:
+        block = result[method]
+        assert {"did", "event_study", "pretrend_p", "attribution"} <= set(block)
+    location = result["location"]["did"]
+    assert location["ci_low"] <= generated.effect <= location["ci_high"]
+    assert result["agreement"] and result["confounders"]["2022-11-30"] == "ChatGPT"
+    assert set(tmp_path.iterdir()) == before  # nothing written without --plot
+
+    one = run_cli("engagement", "estimate", "--db", db, "--shock", generated.shock.isoformat(), "--attribution",
+                  "utc-hour", "--window", "5", "--plot", tmp_path / "es.png", "--json")
+    assert one.returncode == 0, one.stderr
+    single = one.json()
+    assert {"did", "event_study", "pretrend_p", "attribution"} <= set(single) and single["method"] == "utc-hour"
+    assert [r["rel_period"] for r in single["event_study"]][:2] == [-5, -4]
+    assert (tmp_path / "es.png").stat().st_size > 1000
+
+    panel = run_cli("engagement", "panel", "--db", db, "--plot", tmp_path / "weekly.png", "--csv",
+                    tmp_path / "panel.csv", "--json")
+    assert panel.returncode == 0, panel.stderr
+    assert panel.json()["repositories"] == 20 and (tmp_path / "weekly.png").exists()
+    assert (tmp_path / "panel.csv").read_text().startswith("repo_id,repo_name,group,period,forks")
+
+
+def test_plot_destination_checked_before_work(run_cli, generated, tmp_path):
+    result = run_cli("engagement", "estimate", "--db", tmp_path / "none.duckdb", "--plot", tmp_path / "x.txt")
+    assert result.returncode == 2 and "x.txt" in result.stderr
