@@ -1,4 +1,4 @@
-"""Benchmark: the whole openness audit pipeline (valuechain.audit.audit).
+"""Benchmark: the whole openness audit pipeline (valuechain.audit.release and valuechain.audit.ranking).
 
 1. Audit all 193 Model Openness Tool YAMLs end to end through ``audit()`` (evidence → MOF class →
    Solaiman / OSAID / Index-style scores → governance model): target under 1 second.
@@ -29,9 +29,11 @@ def best_of(fn, repeat: int = 3) -> tuple[float, object]:
 
 
 def main() -> int:
-    from valuechain.audit.audit import audit, audit_catalog, eosai_agreement_report
+    from valuechain.audit.agreement import eosai_agreement_report
     from valuechain.audit.catalog import load_catalog, verify_catalog
     from valuechain.audit.downstream import build_downstream
+    from valuechain.audit.ranking import audit_catalog
+    from valuechain.audit.release import audit
 
     base = data_dir()
     files = sorted((base / "openness" / "model-openness-tool" / "models").glob("*.yml"))

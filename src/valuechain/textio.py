@@ -1,4 +1,4 @@
-"""Reading text files: one decoding rule, front matter and YAML, shared by every domain.
+"""Reading text files: one decoding rule, front matter, YAML and its validation, shared by every domain.
 
 The decoding rule (:func:`decode`), in order:
 
@@ -22,10 +22,11 @@ import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import charset_normalizer
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from valuechain.errors import InputError
 
@@ -44,6 +45,7 @@ _BOMS = (
 )
 _HEAD = 8192
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+ModelT = TypeVar("ModelT", bound=BaseModel)
 _FRONT_MATTER = re.compile(r"---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", re.S)
 
 
@@ -192,3 +194,16 @@ def load_yaml_text(text: str, where: str) -> Any:
 def load_yaml_file(path: str | Path, what: str) -> Any:
     """Read a YAML file by the decoding rule and parse it; errors name the file and ``what`` it is."""
     return load_yaml_text(read_text(path, what=what), f"The {what} {path}")
+
+
+def validate_yaml(model: type[ModelT], data: Any, where: str) -> ModelT:
+    """``data`` (parsed YAML) validated by the pydantic ``model``; the first problem as one sentence naming
+    ``where`` (e.g. "The presets file x.yaml") and the place in the file, as an :class:`InputError`."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        place = ".".join(str(part) for part in error["loc"])
+        message = re.sub(r" or instance of \w+", "", str(error["msg"])).removeprefix("Value error, ").rstrip(".")
+        at = f" at {place}" if place else ""
+        raise InputError(f"{where} is not valid{at}: {message}.") from None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 
-from valuechain.audit.audit import audit, audit_catalog
 from valuechain.audit.catalog import (
     FACT_FIELDS,
     find_entry,
@@ -13,6 +12,8 @@ from valuechain.audit.catalog import (
     verified_facts,
     verify_catalog,
 )
+from valuechain.audit.ranking import audit_catalog
+from valuechain.audit.release import audit
 
 REQUIRED_FAMILIES = {"Llama", "Qwen", "DeepSeek", "Mistral", "Gemma", "OLMo", "Pythia", "Falcon", "BLOOM", "Phi",
                      "GLM", "Yi", "Baichuan", "InternLM", "MiniMax", "Kimi", "GPT", "Claude", "Gemini", "Grok"}
@@ -188,7 +189,7 @@ def test_cli_bad_outputs_and_rules_fail_fast_writing_nothing(run_cli, tmp_path):
         assert not out_csv.exists() and not (tmp_path / "audit_gradient.png").exists()
     rules.write_bytes(bytes(range(256)))
     res = run_cli("audit", "model", "Mistral 7B", "--rules", rules)
-    assert res.returncode == 2 and "not UTF-8" in res.stderr
+    assert res.returncode == 2 and "is a binary file, not a text." in res.stderr
 
 
 def test_cli_rules_option_changes_the_classification(run_cli, tmp_path):
@@ -205,7 +206,8 @@ def test_cli_rules_option_changes_the_classification(run_cli, tmp_path):
 
 
 def test_firm_summary_and_store(tmp_path):
-    from valuechain.audit.audit import firm_summary, save_catalog_audit
+    from valuechain.audit.ranking import save_catalog_audit
+    from valuechain.audit.summaries import firm_summary
     from valuechain.store import Store
 
     frame = audit_catalog(with_snapshots=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from valuechain.audit.audit import audit
+from valuechain.audit.release import audit
 from valuechain.errors import InputError
 
 

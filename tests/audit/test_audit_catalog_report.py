@@ -24,7 +24,7 @@ def test_report_section(tmp_path, shared_data):
 def test_gradient_figure_spreads_labels_over_lanes(tmp_path):
     import pandas as pd
 
-    from valuechain.audit.audit import _label_lanes, gradient_figure
+    from valuechain.audit.figures import _label_lanes, gradient_figure
 
     frame = pd.DataFrame({"name": ["A model", "B model", "C model", "D"], "country": ["US", "CN", "FR", "US"],
                           "release_date": ["2024-01-01", "2024-01-02", "2024-01-03", "2026-01-01"],

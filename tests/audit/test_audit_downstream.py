@@ -100,7 +100,7 @@ def test_lineage_series_roots():
 
 
 def test_openness_covariates_for_diffusion():
-    from valuechain.audit.audit import openness_covariates
+    from valuechain.audit.ranking import openness_covariates
 
     cov = openness_covariates(repos=["meta-llama/Llama-3.1-8B", "Qwen/Qwen2.5-14B-Instruct"])
     llama = cov[cov["hf_repo"] == "meta-llama/Llama-3.1-8B"].iloc[0]

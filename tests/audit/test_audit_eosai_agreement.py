@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from valuechain.audit.audit import eosai_agreement_report
+from valuechain.audit.agreement import eosai_agreement_report
 from valuechain.audit.frameworks import EOSAI_PARAMETERS
 
 #: Measured on 2026-11-28 with the shipped catalogue: 0.683 over 167 cells of 27 releases, our evidence read in
@@ -27,7 +27,7 @@ def test_agreement_is_computed_and_above_floor(shared_data):
 
 def test_our_scores_are_independent_of_the_index(shared_data):
     """Our side never uses the Index record, even where the catalogue cites it for a fact."""
-    from valuechain.audit.audit import independent_evidence
+    from valuechain.audit.agreement import independent_evidence
     from valuechain.audit.catalog import find_entry
 
     report = eosai_agreement_report(data_dir=shared_data)
@@ -57,7 +57,7 @@ def _cells(report):
 
 def test_index_semantics_of_our_evidence(shared_data):
     """licenses, weights, code and hardware read as the Index defines them (its _parameters-descriptions.yml)."""
-    from valuechain.audit.audit import independent_evidence
+    from valuechain.audit.agreement import independent_evidence
     from valuechain.audit.catalog import find_entry
     from valuechain.audit.frameworks import eosai_score, index_parameter_evidence
 

@@ -67,9 +67,9 @@ def test_hardware_from_an_epoch_row():
 @pytest.mark.parametrize("release", ["llama-3.1-405b", "olmo-2-13b", "deepseek-r1"])
 def test_catalogue_column_reads_evidence_through_the_mapping(shared_data, release):
     """The catalogue's Index-score column is the mean over index_parameter_evidence of the audit's evidence."""
-    from valuechain.audit.audit import audit_entry
     from valuechain.audit.catalog import find_entry
     from valuechain.audit.frameworks import EOSAI_VALUE
+    from valuechain.audit.release import audit_entry
 
     result = audit_entry(find_entry(release), data_dir=shared_data)
     best: dict[str, float] = {}
@@ -83,7 +83,7 @@ def test_catalogue_column_reads_evidence_through_the_mapping(shared_data, releas
 def test_llama_licenses_in_the_catalogue_column(shared_data):
     """Llama 3.1's bespoke licence scores 'closed' on licenses in the catalogue column (the old component
     mapping gave the catalogue's 'Licence terms: partial' record 0.5), its gated weights 'partial'."""
-    from valuechain.audit.audit import audit
+    from valuechain.audit.release import audit
 
     per = audit("llama-3.1-405b", with_snapshots=False, data_dir=shared_data).eosai["per_parameter"]
     assert per["licenses"] == 0.0 and per["weights_basemodel"] == per["weights_endmodel"] == 0.5

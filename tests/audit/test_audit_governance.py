@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from valuechain.audit.audit import audit
 from valuechain.audit.governance import (
     API,
     LICENCE_CLASSES,
@@ -18,6 +17,7 @@ from valuechain.audit.governance import (
     licence_class,
     load_rules,
 )
+from valuechain.audit.release import audit
 from valuechain.errors import InputError
 
 

@@ -108,7 +108,7 @@ def test_mot_classes_unchanged(shared_data):
 
 
 def test_catalogue_licence_classes_unchanged():
-    from valuechain.audit.audit import audit_catalog
+    from valuechain.audit.ranking import audit_catalog
 
     frame = audit_catalog()
     assert dict(zip(frame["name"], frame["licence_class"], strict=True)) == BEFORE["catalog_licence_class"]

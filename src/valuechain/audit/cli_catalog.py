@@ -1,6 +1,6 @@
 """Audit commands ``model``, ``catalog``, ``downstream`` and ``agreement``.
 
-Owns its Typer app; :mod:`valuechain.audit.cli` adds it to the ``audit`` group. Thin layer over :mod:`valuechain.audit.audit`, :mod:`valuechain.audit.catalog` and
+Owns its Typer app; :mod:`valuechain.audit.cli` adds it to the ``audit`` group. Thin layer over :mod:`valuechain.audit.release`, :mod:`valuechain.audit.catalog` and
 :mod:`valuechain.audit.downstream`; heavy imports happen inside the commands.
 """
 
@@ -82,7 +82,7 @@ def model_command(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Audit one release: evidence, framework scores, governance model and type, levers, provenance."""
-    from valuechain.audit.audit import audit
+    from valuechain.audit.release import audit
     from valuechain.clitools import console, print_json
 
     result = audit(ref, snapshot=snapshot, with_snapshots=not no_snapshots, rules=_rules(rules))
@@ -127,6 +127,11 @@ def model_command(
             out.print("The cited snapshots were not read in this run (--no-snapshots).")
         else:
             out.print(usage_sentence(snapshots_info))
+    for c in result.conflicts():
+        overruled = "; ".join(f"{o['status']} ({o['method']}, {o['source']})" for o in c["overruled"])
+        out.print(f"[yellow]Sources disagree on {c['component']}[/yellow]: chosen {c['chosen']['status']} "
+                  f"({c['chosen']['method']}, {c['chosen']['source']}) over {overruled}; rule: {c['rule']}.",
+                  highlight=False)
     out.print(f"Levers to report: {', '.join(g.levers)}")
     if g.licence_levers:
         out.print(f"Licence levers found in the text: {', '.join(g.licence_levers)}")
@@ -171,8 +176,10 @@ def catalog_command(
     db: Path = DB_OPTION,
 ) -> None:
     """Audit the curated catalogue and rank it (most open first), with a figure of the gradient."""
-    from valuechain.audit.audit import audit_catalog, firm_summary, governance_counts, gradient_figure
     from valuechain.audit.catalog import CATALOG_PATH, FACT_FIELDS, load_catalog
+    from valuechain.audit.figures import gradient_figure
+    from valuechain.audit.ranking import audit_catalog
+    from valuechain.audit.summaries import firm_summary, governance_counts
     from valuechain.clitools import console, print_json, progress
     from valuechain.output import source, write_output
 
@@ -212,7 +219,7 @@ def catalog_command(
             console(stderr=True).print(f"[yellow]{snapshot_note}[/yellow]")
     run_id = None
     if save:
-        from valuechain.audit.audit import save_catalog_audit
+        from valuechain.audit.ranking import save_catalog_audit
         from valuechain.clitools import open_store
 
         with open_store(db) as store:
@@ -236,7 +243,8 @@ def catalog_command(
         print_json({"releases": frame.to_dict(orient="records"), "facts": facts,
                     "governance_by_country": governance_counts(frame).reset_index().to_dict(orient="records"),
                     "firms": firms.to_dict(orient="records"), "stored_run": run_id,
-                    "mismatches": mismatches, "operationalisation": OPERATIONALISATION,
+                    "mismatches": mismatches, "conflicts": frame.attrs.get("conflicts", []),
+                    "operationalisation": OPERATIONALISATION,
                     "snapshots_missing": snapshot_note,
                     "figure": str(figure_path) if figure_path else None, "csv": str(csv) if csv else None}, sources=sources)
         return
@@ -258,7 +266,18 @@ def catalog_command(
         out.print(f"mismatch: {m['release']} {m['fact']} = {m['value']!r} but {m['source']} says {m['snapshot_says']!r}")
     mixed = firms[firms["mixed"]]
     out.print(f"{len(mixed)} of {len(firms)} lead firms use more than one governance model: "
-              + "; ".join(f"{r.organisation} ({r.models})" for r in mixed.head(8).itertuples()))
+              + "; ".join(f"{r.organisation} ({r.models})" for r in mixed.itertuples()))
+    disagreements = frame.attrs.get("conflicts", [])
+    if disagreements:
+        from valuechain.audit.evidence import CHOICE_RULE
+
+        out.print(f"Sources disagree on {len(disagreements)} component(s) of "
+                  f"{len({c['release'] for c in disagreements})} release(s) (rule: {CHOICE_RULE}; the list is in "
+                  "--json under 'conflicts' and in the report):")
+        for c in disagreements:
+            overruled = ", ".join(f"{o['status']} ({o['method']})" for o in c["overruled"])
+            out.print(f"  {c['release']}: {c['component']} {c['chosen']['status']} ({c['chosen']['method']}) "
+                      f"over {overruled}", highlight=False)
     if figure_path:
         out.print(f"Figure written to {figure_path}")
     if csv:
@@ -317,7 +336,7 @@ def agreement_command(
     limit: int = typer.Option(40, "--limit", min=0, help="Disagreements to show in the table."),
 ) -> None:
     """Agreement of our scoring with the European Open Source AI Index v1.0.2, per parameter, with disagreements."""
-    from valuechain.audit.audit import eosai_agreement_report
+    from valuechain.audit.agreement import eosai_agreement_report
     from valuechain.clitools import console, print_json
     from valuechain.config import data_dir
     from valuechain.output import source

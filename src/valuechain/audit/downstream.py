@@ -29,8 +29,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from valuechain.audit.audit import audit_entry
 from valuechain.audit.catalog import CatalogEntry, _eg, _norm, find_entry, lineage_roots, load_catalog
+from valuechain.audit.release import audit_entry
 from valuechain.config import data_dir as default_data_dir
 from valuechain.errors import InputError
 from valuechain.output import source

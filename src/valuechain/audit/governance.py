@@ -23,8 +23,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, StrictInt, model_validator
+
 from valuechain.audit.licences import CONTROL_LEVERS, LICENCE_CLASSES, licence_class
 from valuechain.errors import InputError
+from valuechain.textio import load_yaml_file, validate_yaml
 
 RULES_PATH = Path(__file__).parent / "data" / "governance_rules.yml"
 
@@ -401,45 +404,63 @@ def load_rules(path: str | Path | None = None) -> GovernanceRules:
     return _load_rules_cached(str(Path(path) if path else RULES_PATH))
 
 
+class _ModelSpec(BaseModel):
+    """One governance model of the rules file (further keys, e.g. a description, are kept)."""
+
+    model_config = ConfigDict(extra="allow")
+    number: StrictInt  # its level on the gradient
+    label: str
+    ghs_type: str
+
+
+class _VariantSpec(BaseModel):
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+    when: str
+    ghs_type: str
+    reason: str = "variant"
+
+
+class _RuleSpec(BaseModel):
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+    id: str | None = None
+    model: str
+    when: str
+    reason: str = ""
+    ghs_variants: list[_VariantSpec] | None = None
+
+
+class _RulesFile(BaseModel):
+    """The governance rules file (``data/governance_rules.yml`` or the user's ``--rules``)."""
+
+    models: dict[str, _ModelSpec]
+    rules: list[_RuleSpec]
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _rules_name_known_models(self) -> _RulesFile:
+        for i, rule in enumerate(self.rules, 1):
+            if rule.model not in self.models:
+                raise ValueError(f"rule {i} names the model {rule.model!r}, which is not defined under 'models'")
+        return self
+
+
 @lru_cache(maxsize=8)
 def _load_rules_cached(path: str) -> GovernanceRules:
-    import yaml
-
     p = Path(path)
     if not p.is_file():
         raise InputError(f"The governance rules file {path} does not exist.")
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"The governance rules file {path} is not UTF-8 text.") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"The governance rules file {path} is not valid YAML ({exc.__class__.__name__}).") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list) or not isinstance(doc.get("models"), dict):
-        raise InputError(f"The governance rules file {path} needs a 'models' mapping and a 'rules' list.")
-    models = doc["models"]
-    for key, model in models.items():
-        if not isinstance(model, dict) or not {"number", "label", "ghs_type"} <= set(model):
-            raise InputError(f"The governance model {key!r} in {path} needs number, label and ghs_type.")
-        if isinstance(model["number"], bool) or not isinstance(model["number"], int):
-            raise InputError(f"The governance model {key!r} in {path} needs an integer number (its level).")
-    rules = []
-    for i, raw in enumerate(doc["rules"], 1):
-        if not isinstance(raw, dict) or "when" not in raw or raw.get("model") not in models:
-            raise InputError(f"Rule {i} in {path} needs 'when' and a 'model' defined under 'models'.")
-        raw_variants = raw.get("ghs_variants") or []
-        if not isinstance(raw_variants, list) or not all(
-                isinstance(v, dict) and {"when", "ghs_type"} <= set(v) for v in raw_variants):
-            raise InputError(f"The ghs_variants of rule {i} in {path} must be a list of entries with 'when' and "
-                             "'ghs_type'.")
-        variants = tuple(
-            (Expression.compile(v["when"]), str(v["ghs_type"]), str(v.get("reason", "variant")))
-            for v in raw_variants
+    doc = load_yaml_file(p, "governance rules file")
+    spec = validate_yaml(_RulesFile, doc, f"The governance rules file {path}")
+    rules = tuple(
+        Rule(
+            id=rule.id or f"rule-{i}", model=rule.model, when=Expression.compile(rule.when), reason=rule.reason,
+            ghs_variants=tuple(
+                (Expression.compile(v.when), v.ghs_type, v.reason) for v in rule.ghs_variants or []
+            ),
         )
-        rules.append(Rule(
-            id=str(raw.get("id", f"rule-{i}")), model=raw["model"], when=Expression.compile(raw["when"]),
-            reason=str(raw.get("reason", "")), ghs_variants=variants,
-        ))
-    return GovernanceRules(models=models, rules=tuple(rules), note=str(doc.get("note", "")).strip(), path=path)
+        for i, rule in enumerate(spec.rules, 1)
+    )
+    return GovernanceRules(models=doc["models"], rules=rules, note=spec.note.strip(), path=path)
 
 
 def classify(fields: GovernanceFields | Mapping[str, Any], rules: GovernanceRules | None = None) -> GovernanceResult:

@@ -8,7 +8,10 @@ import html
 from pathlib import Path
 from typing import Any
 
-from valuechain.section import Figure, Section
+import pandas as pd
+from pandas.io.formats.format import format_array
+
+from valuechain.section import Figure, Section, render_table
 
 NOTE = ("The five governance models and the nearest Gereffi-Humphrey-Sturgeon value-chain types are OUR "
         "operationalisation of Foster, “Openness in AI and downstream governance: a global value chain approach” "
@@ -17,8 +20,12 @@ NOTE = ("The five governance models and the nearest Gereffi-Humphrey-Sturgeon va
 
 
 def _table(frame: Any, columns: list[str] | None = None, max_rows: int = 200) -> str:
-    data = frame[columns] if columns else frame
-    return data.head(max_rows).to_html(index=False, escape=True, border=0, classes="data", na_rep="")
+    """The first ``max_rows`` rows; cells as ``DataFrame.to_html`` prints them (pandas' per-column number
+    format, missing values empty)."""
+    data = (frame[columns] if columns else frame).head(max_rows)
+    with pd.option_context("display.max_colwidth", None):  # to_html never cut a cell at 50 characters
+        cells = [[text.strip() for text in format_array(data[column]._values, None, na_rep="")] for column in data]
+    return render_table([str(c) for c in data.columns], list(zip(*cells, strict=True)), css_class="data")
 
 
 def _downstream_figure(summary: Any, path: Path) -> Path:
@@ -62,15 +69,13 @@ def _licenses_finding(agreement: dict[str, Any]) -> str:
 
 def report_section(out_dir: Path) -> Section:
     """Run the audit on the packaged catalogue and the shared snapshots; write figures into ``out_dir``."""
-    from valuechain.audit.audit import (
-        audit_catalog,
-        eosai_agreement_report,
-        firm_summary,
-        governance_counts,
-        gradient_figure,
-    )
+    from valuechain.audit.agreement import eosai_agreement_report
     from valuechain.audit.catalog import CATALOG_PATH, FACT_FIELDS, load_catalog, verify_catalog
     from valuechain.audit.downstream import build_downstream
+    from valuechain.audit.evidence import CHOICE_RULE
+    from valuechain.audit.figures import gradient_figure
+    from valuechain.audit.ranking import audit_catalog
+    from valuechain.audit.summaries import firm_summary, governance_counts
     from valuechain.config import data_dir
     from valuechain.output import source
 
@@ -121,6 +126,11 @@ def report_section(out_dir: Path) -> Section:
         "<p>These are findings about the sources as much as about the catalogue (e.g. Ecosystem Graphs gives "
         "01.AI's nationality as France).</p>",
         _table(mismatches, ["release", "fact", "value", "source", "snapshot_says"]),
+        f"<h3>Sources that disagree ({len(frame.attrs.get('conflicts', []))} components)</h3>",
+        f"<p>Where one record says a component is released and another says it is closed, both are shown and "
+        f"one is chosen by a stated rule: {html.escape(CHOICE_RULE)}.</p>",
+        _table(_conflict_table(frame.attrs.get("conflicts", [])),
+               ["release", "component", "chosen", "overruled"]),
         "<h3>Downstream map</h3>",
         f"<p>{len(dmap.links)} links from downstream assets to catalogue releases "
         f"({', '.join(f'{k}: {v}' for k, v in dmap.links['dataset'].value_counts().items())}); "
@@ -171,3 +181,15 @@ def report_section(out_dir: Path) -> Section:
               "verified_facts": n_verified, "mismatches": len(mismatches),
               "firms_mixed": int(firms["mixed"].sum()), "firms": len(firms)},
     )
+
+
+def _conflict_table(conflicts: list[dict[str, Any]]) -> Any:
+    """One row per disagreement: the record chosen and those overruled (status, method, source)."""
+    import pandas as pd
+
+    def brief(record: dict[str, Any]) -> str:
+        return f"{record['status']} ({record['method']}: {record['source']})"
+
+    return pd.DataFrame([{"release": c["release"], "component": c["component"], "chosen": brief(c["chosen"]),
+                          "overruled": "; ".join(brief(o) for o in c["overruled"])} for c in conflicts],
+                        columns=["release", "component", "chosen", "overruled"])

@@ -31,7 +31,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, StrictStr, ValidationInfo, field_validator
+
 from valuechain.errors import InputError
+from valuechain.textio import load_yaml_file, load_yaml_text, validate_yaml
 
 RULES_FILE = "repackagers.yml"
 
@@ -114,42 +117,46 @@ class RepackagerRules:
         return any(name.endswith(s) for s in self.quantization_suffixes)
 
 
-def _as_list(value: Any, key: str, where: str) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InputError(f"The re-packager rules {where} need '{key}' to be a list of strings.")
-    return value
+_LIST_KEYS = ("accounts", "mirror_accounts", "suffixes", "quantization_suffixes", "prefixes", "known_models")
+
+
+class _RulesFile(BaseModel):
+    """A re-packager rules file: lists of strings and ``explicit`` (repo id -> original repo id)."""
+
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+    accounts: list[StrictStr] | None = None
+    mirror_accounts: list[StrictStr] | None = None
+    suffixes: list[StrictStr] | None = None
+    quantization_suffixes: list[StrictStr] | None = None
+    prefixes: list[StrictStr] | None = None
+    known_models: list[StrictStr] | None = None
+    explicit: dict[str, str] | None = None
+
+    @field_validator(*_LIST_KEYS, mode="before")
+    @classmethod
+    def _list_of_strings(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
+            raise ValueError(f"'{info.field_name}' must be a list of strings")
+        return value
 
 
 def load_rules(extra: str | Path | None = None) -> RepackagerRules:
     """The packaged rules, extended by the YAML file ``extra`` (lists added, ``explicit`` overriding)."""
-    import yaml
-
     text = resources.files("valuechain.ecosystem").joinpath("data").joinpath(RULES_FILE).read_text(encoding="utf-8")
-    docs = [(yaml.safe_load(text) or {}, f"valuechain/ecosystem/data/{RULES_FILE}")]
+    docs = [(load_yaml_text(text, RULES_FILE) or {}, f"valuechain/ecosystem/data/{RULES_FILE}")]
     if extra is not None:
         path = Path(extra)
         if not path.is_file():
             raise InputError(f"The re-packager rules file {path} does not exist.")
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise InputError(f"The re-packager rules file {path} is not valid YAML ({exc.__class__.__name__}).") from None
-        if not isinstance(loaded, dict):
-            raise InputError(f"The re-packager rules file {path} must be a YAML mapping.")
-        docs.append((loaded, str(path)))
-    lists: dict[str, list[str]] = {k: [] for k in ("accounts", "mirror_accounts", "suffixes",
-                                                   "quantization_suffixes", "prefixes", "known_models")}
+        docs.append((load_yaml_file(path, "re-packager rules file") or {}, str(path)))
+    lists: dict[str, list[str]] = {k: [] for k in _LIST_KEYS}
     explicit: dict[str, str] = {}
     for doc, where in docs:
+        spec = validate_yaml(_RulesFile, doc, f"The re-packager rules {where}")
         for key in lists:
-            lists[key] += _as_list(doc.get(key), key, where)
-        mapping = doc.get("explicit") or {}
-        if not isinstance(mapping, dict):
-            raise InputError(f"The re-packager rules {where} need 'explicit' to map repo ids to repo ids.")
-        explicit.update({str(k): str(v) for k, v in mapping.items()})
-    suffixes = sorted({s.lower().replace("_", "-") for s in lists["suffixes"]}, key=len, reverse=True)
+            lists[key] += getattr(spec, key) or []
+        explicit.update(spec.explicit or {})
+    suffixes = sorted({s.lower().replace("_", "-") for s in lists["suffixes"]}, key=lambda s: (-len(s), s))
     return RepackagerRules(
         accounts=frozenset(a.lower() for a in lists["accounts"]),
         mirror_accounts=frozenset(a.lower() for a in lists["mirror_accounts"]),

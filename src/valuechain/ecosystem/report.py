@@ -7,12 +7,11 @@ monthly series with the U.S. policy shocks and confounding releases marked.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
 from valuechain.reference.events import CONFOUNDERS, SHOCKS
-from valuechain.section import Figure, Section
+from valuechain.section import Figure, Section, render_table
 
 EDGES = "ecosystem/hf-lineage/edges-text-generation-2025-06.csv"
 R1_INFO = "ecosystem/hf-deepseek-r1-tree/model-info-2025-04-10.csv"
@@ -26,16 +25,12 @@ SOURCES = {
 
 
 def _table(frame: Any, columns: list[str], headers: list[str]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    rows = []
-    for record in frame[columns].itertuples(index=False):
-        cells = "".join(
-            f"<td>{v:,}</td>" if isinstance(v, int) or (hasattr(v, 'dtype') and v.dtype.kind in 'iu')
-            else f"<td>{html.escape(str(v))}</td>"
-            for v in record
-        )
-        rows.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    """Integers with thousands separators, everything else as text."""
+    rows = [
+        [f"{v:,}" if isinstance(v, int) or (hasattr(v, "dtype") and v.dtype.kind in "iu") else str(v) for v in record]
+        for record in frame[columns].itertuples(index=False)
+    ]
+    return render_table(headers, rows)
 
 
 def _r1_derivatives(path: Path):

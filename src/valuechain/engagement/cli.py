@@ -159,16 +159,18 @@ def _print_ingest(result: Any) -> None:
     console.print(f"store: {result.db}", highlight=False)
 
 
-def _repo_ids(store: Any, repos: Path | None, named: str | None) -> list[int] | None:
-    from valuechain.engagement.repos import _member_mask
+def _repo_ids(store: Any, repos: Path | None, named: str | None, notes: list[str]) -> list[int] | None:
+    """The stored repository ids of a set (its caveats appended to ``notes``)."""
+    from valuechain.engagement.repos import member_mask
 
     chosen = _repo_set(repos, named)
     if chosen is None:
         return None
     frame = store.query("SELECT DISTINCT repo_id, repo_name FROM gh_events")
-    ids = sorted({int(r) for r in frame.loc[_member_mask(frame, chosen), "repo_id"]})
+    ids = sorted({int(r) for r in frame.loc[member_mask(frame, chosen), "repo_id"]})
     if not ids:
         raise InputError(f"No stored event is on a repository of the set {chosen.name!r}.")
+    notes.extend(chosen.notes)
     return ids
 
 
@@ -222,11 +224,13 @@ def estimate(
         from valuechain.engagement.events import require_events
 
         require_events(store)
-        repo_ids = _repo_ids(store, repos, repo_set)
-        placebo_ids = _repo_ids(store, placebo_repos, None) if placebo_repos is not None else None
+        set_notes: list[str] = []
+        repo_ids = _repo_ids(store, repos, repo_set, set_notes)
+        placebo_ids = _repo_ids(store, placebo_repos, None, []) if placebo_repos is not None else None
         study = estimate_engagement(store, outcome=outcome, shocks=shocks, methods=methods, window=window,
                                     period=period, cutoff_hour=cutoff_hour, since=start, until=end,
                                     repo_ids=repo_ids, placebo_dates=placebos, placebo_repo_ids=placebo_ids)
+        study.notes.extend(set_notes)
     finally:
         store.close()
     if plot is not None:

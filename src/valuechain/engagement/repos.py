@@ -217,13 +217,14 @@ def fixed_as_of(repo_set: RepoSet, store: Store, as_of: date) -> RepoSet:
         "WHERE created_at < ? GROUP BY repo_id",
         [pd.Timestamp(as_of).to_pydatetime()],
     )
-    members = frame[_member_mask(frame, repo_set)]
+    members = frame[member_mask(frame, repo_set)]
     entries = [RepoEntry(repo_id=int(r.repo_id), repo_name=str(r.repo_name), source=f"{repo_set.name} as of {as_of}")
                for r in members.itertuples()]
     return RepoSet(f"{repo_set.name}@{as_of}", entries, notes=list(repo_set.notes))
 
 
-def _member_mask(frame: pd.DataFrame, repo_set: RepoSet) -> Any:
+def member_mask(frame: pd.DataFrame, repo_set: RepoSet) -> Any:
+    """Rows of ``frame`` (``repo_id, repo_name``) that belong to ``repo_set`` (by id, name or organisation)."""
     names = frame["repo_name"].str.lower()
     return (frame["repo_id"].isin(repo_set.ids()) | names.isin(repo_set.names_without_id())
             | names.str.split("/").str[0].isin(repo_set.orgs()))

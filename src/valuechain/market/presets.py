@@ -14,8 +14,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
 from valuechain.errors import InputError
 from valuechain.market.parameters import PARAMETER_TABLE
+from valuechain.textio import load_yaml_file, validate_yaml
 
 PACKAGE_FILE = "data/country_presets.yaml"
 
@@ -40,43 +43,55 @@ def presets_path(path: Path | None = None) -> Path:
     return Path(str(resources.files("valuechain.market").joinpath(PACKAGE_FILE)))
 
 
+class _PresetSpec(BaseModel):
+    """One preset of the presets file."""
+
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+    label: str | None = None
+    parameters: dict[str, float] = Field(default_factory=dict)
+    rationale: str = ""
+    sources: list[dict[str, Any]] = Field(default_factory=list)
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _no_parameters(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _no_sources(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _known_parameters_with_numbers(cls, value: Any) -> Any:
+        for name, number in value.items() if isinstance(value, dict) else ():
+            if name not in PARAMETER_TABLE:
+                raise ValueError(f"unknown parameter {name!r}")
+            if isinstance(number, bool) or not isinstance(number, (int, float)):
+                raise ValueError(f"{name} is set to a non-number {number!r}")
+        return value
+
+
+class _PresetsFile(BaseModel):
+    presets: dict[str, _PresetSpec | None] = Field(min_length=1)
+
+
 def load_presets(path: Path | None = None) -> dict[str, CountryPreset]:
     """All presets of a YAML file (default: the package's ``country_presets.yaml``).
 
     Format: ``presets: {CODE: {label, parameters: {name: number}, rationale, sources: [{name, location,
-    date}]}}``; anything else is refused with one sentence naming the file and the preset.
+    date}]}}``; anything else is refused with one sentence naming the file and the place in it.
     """
-    import yaml
-
     file = presets_path(path)
-    try:
-        doc = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"The presets file {file} is not valid UTF-8 YAML ({exc.__class__.__name__}).") from None
-    raw = doc.get("presets") if isinstance(doc, dict) else None
-    if not isinstance(raw, dict) or not raw:
-        raise InputError(f"The presets file {file} has no 'presets' mapping.")
+    spec = validate_yaml(_PresetsFile, load_yaml_file(file, "presets file"), f"The presets file {file}")
     out = {}
-    for code, entry in raw.items():
-        entry = entry or {}
-        if not isinstance(entry, dict):
-            raise InputError(f"Preset {code} in {file} must be a mapping with label, parameters, rationale, sources.")
-        params = entry.get("parameters") or {}
-        if not isinstance(params, dict):
-            raise InputError(f"The parameters of preset {code} in {file} must be a mapping of NAME: number.")
-        for name, value in params.items():
-            if name not in PARAMETER_TABLE:
-                raise InputError(f"Preset {code} in {file} sets unknown parameter {name!r}.")
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise InputError(f"Preset {code} in {file} sets {name} to a non-number {value!r}.")
-        sources = entry.get("sources") or []
-        if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
-            raise InputError(f"The sources of preset {code} in {file} must be a list of mappings (name, location, "
-                             "date).")
+    for code, entry in spec.presets.items():
+        entry = entry or _PresetSpec()
         out[str(code).upper()] = CountryPreset(
-            code=str(code).upper(), label=str(entry.get("label", code)),
-            parameters={k: float(v) for k, v in params.items()}, rationale=str(entry.get("rationale", "")),
-            sources=list(sources), file=str(file),
+            code=str(code).upper(), label=entry.label if entry.label is not None else str(code),
+            parameters={k: float(v) for k, v in entry.parameters.items()}, rationale=entry.rationale,
+            sources=list(entry.sources), file=str(file),
         )
     return out
 

@@ -7,11 +7,10 @@ report directory. Finishes in a few seconds.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
-from valuechain.section import Figure, Section
+from valuechain.section import Figure, Section, render_table
 
 NOTE_RECONSTRUCTION = (
     "The market model is our reconstruction of Qian, Mehra & Liu, 'The Economics of AI Supply Chain "
@@ -32,9 +31,7 @@ NOTE_MODELLING = (
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return render_table(headers, [[_fmt(v) for v in row] for row in rows])
 
 
 def _fmt(v: Any) -> str:

@@ -9,4 +9,33 @@
 - :mod:`valuechain.policy.analysis`: theme shares and mentions per 10,000 characters per half-year,
   before/after each shock with z and Fisher tests, and the timeline figure.
 - :mod:`valuechain.policy.store`: DuckDB tables; :mod:`valuechain.policy.report`: the report chapter.
+
+Public API (imported on first use, so ``import valuechain.policy`` stays cheap): :func:`load_events`,
+:func:`timeline_frame`, :class:`PolicyEvent` (the filtering verb is ``valuechain.policy.timeline.timeline``:
+a package attribute cannot share the name of its ``timeline`` module); :func:`classify_text` → :class:`Classification`,
+:class:`PolicyClassifier`; :func:`load_corpus` → :class:`Corpus`; :func:`classify_corpus`,
+:func:`theme_trends`, :func:`before_after`, :func:`plot_timeline`.
 """
+
+from __future__ import annotations
+
+from valuechain.exports import lazy_exports
+
+#: Public name → the module that defines it.
+_EXPORTS = {
+    "timeline_frame": "valuechain.policy.timeline",
+    "load_events": "valuechain.policy.timeline",
+    "PolicyEvent": "valuechain.policy.timeline",
+    "classify_text": "valuechain.policy.classify",
+    "Classification": "valuechain.policy.classify",
+    "PolicyClassifier": "valuechain.policy.classify",
+    "load_corpus": "valuechain.policy.corpora",
+    "Corpus": "valuechain.policy.corpora",
+    "classify_corpus": "valuechain.policy.analysis",
+    "theme_trends": "valuechain.policy.analysis",
+    "before_after": "valuechain.policy.analysis",
+    "plot_timeline": "valuechain.policy.analysis",
+}
+__all__ = list(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

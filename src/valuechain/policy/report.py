@@ -7,23 +7,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from valuechain.section import Figure, Section
+from valuechain.section import Figure, Section, render_table
 
 REPORT_SHOCK = date(2022, 10, 7)
 
 
 def _table(frame: Any, columns: list[tuple[str, str]], fmt: dict[str, str] | None = None) -> str:
+    """``fmt``: a format string per column key (not applied to NaN)."""
     fmt = fmt or {}
-    head = "".join(f"<th>{html.escape(label)}</th>" for _, label in columns)
-    body = []
-    for _, row in frame.iterrows():
-        cells = []
-        for key, _ in columns:
-            value = row[key]
-            text = fmt[key].format(value) if key in fmt and value == value else str(value)
-            cells.append(f"<td>{html.escape(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    rows = [
+        [fmt[key].format(row[key]) if key in fmt and row[key] == row[key] else str(row[key]) for key, _ in columns]
+        for _, row in frame.iterrows()
+    ]
+    return render_table([label for _, label in columns], rows)
 
 
 def report_section(out_dir: Path) -> Section:

@@ -1,5 +1,8 @@
 """Assemble the observatory report: one HTML page (plus ``report.json``) from the domains' sections.
 
+The page is the Jinja2 template ``report/templates/report.html.j2`` (autoescape on); tables inside the
+chapters come from the one table renderer, :func:`valuechain.section.render_table`.
+
 The data flows one way: each domain's ``report_section`` runs its analyses on the embedded default
 data and returns a :class:`~valuechain.section.Section`; this module only lays them out.
 The report is written to a temporary directory and moved into place at the end, so an interrupted
@@ -8,7 +11,6 @@ build leaves the previous report intact.
 
 from __future__ import annotations
 
-import html
 import importlib
 import json
 import os
@@ -20,6 +22,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from jinja2 import Environment, PackageLoader
 
 from valuechain import SCHEMA_VERSION, __version__
 from valuechain.errors import InputError
@@ -61,46 +65,17 @@ def _load_section(key: str, out_dir: Path) -> Section:
     return builder(out_dir)
 
 
-def _render_sources(sources: Sequence[dict[str, Any]]) -> str:
-    if not sources:
-        return ""
-    items = []
-    for src in sources:
-        name = html.escape(str(src.get("name", "")))
-        location = str(src.get("location", ""))
-        loc = html.escape(location)
-        link = f'<a href="{loc}">{loc}</a>' if location.startswith("http") else f"<code>{loc}</code>"
-        when = f" (retrieved {html.escape(str(src['retrieved']))})" if src.get("retrieved") else ""
-        items.append(f"<li>{name}: {link}{when}</li>")
-    return '<details class="sources"><summary>Sources</summary><ul>' + "".join(items) + "</ul></details>"
+#: The report's templates (``report/templates/``), HTML-escaped by default.
+TEMPLATES = Environment(loader=PackageLoader("valuechain.report", "templates"), autoescape=True)
 
 
 def render_html(sections: Sequence[Section], generated: str, timings: dict[str, float]) -> str:
-    """The report page: header, navigation, one chapter per section (text, figures, notes, sources)."""
-    nav = "".join(f'<a href="#{s.key}">{html.escape(s.title)}</a>' for s in sections)
-    chapters = []
-    for section in sections:
-        notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in section.notes)
-        figures = "".join(
-            f'<figure><img src="{html.escape(f.path)}" alt="{html.escape(f.caption)}">'
-            f"<figcaption>{html.escape(f.caption)}</figcaption></figure>"
-            for f in section.figures
-        )
-        chapters.append(
-            f'<section class="chapter" id="{section.key}"><h2>{html.escape(section.title)}</h2>'
-            f"{notes}{section.html}{figures}{_render_sources(section.sources)}</section>"
-        )
+    """The report page (``templates/report.html.j2``): header, navigation, one chapter per section (notes,
+    the section's own HTML fragment, figures, sources). Everything but the fragments is escaped."""
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>valuechain report</title><style>{CSS}</style></head><body>"
-        "<header><h1>The AI value chain: openness, diffusion, policy and regulation</h1>"
-        f"<p>valuechain {__version__} &middot; generated {html.escape(generated)} &middot; "
-        f"schema {SCHEMA_VERSION}</p><p>Built from the curated tables shipped with valuechain and the "
-        "public snapshots listed under each chapter's sources.</p></header>"
-        f"<nav>{nav}</nav><main>{''.join(chapters)}"
-        f"<p class='sources'>Build time per chapter: {html.escape(timing)}.</p></main></body></html>"
+    return TEMPLATES.get_template("report.html.j2").render(
+        css=CSS, version=__version__, generated=generated, schema_version=SCHEMA_VERSION, sections=sections,
+        timing=timing,
     )
 
 

@@ -15,7 +15,8 @@ TOP_GROUPS = 6
 
 
 def plot_usage(result: UsageResult, path: Path) -> Path:
-    """Bar chart: papers per sheet/family by the top groups (country or type), the rest as "other"."""
+    """Bar chart: papers per sheet/family by the top groups (country or type); the other groups' counts are
+    summed into one bar (a paper with authors in two of them counts twice there)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -26,9 +27,10 @@ def plot_usage(result: UsageResult, path: Path) -> Path:
         raise InputError("There is nothing to plot: the usage table is empty.")
     label = "sheet" if "sheet" in table.columns else "family"
     top = table.groupby("group")["papers"].sum().sort_values(ascending=False).head(TOP_GROUPS).index.tolist()
-    wide = table.assign(group=table["group"].where(table["group"].isin(top), "other"))
+    other = "other groups (sum of per-group counts)"
+    wide = table.assign(group=table["group"].where(table["group"].isin(top), other))
     wide = wide.groupby([label, "group"])["papers"].sum().unstack(fill_value=0)
-    wide = wide[[g for g in [*top, "other"] if g in wide.columns]]
+    wide = wide[[g for g in [*top, other] if g in wide.columns]]
     fig, ax = plt.subplots(figsize=(10, 4.8))
     wide.plot(kind="bar", ax=ax, width=0.85)
     by = "author-institution country" if result.by == "country" else "author-institution type"

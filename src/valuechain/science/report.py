@@ -173,6 +173,17 @@ def _store_html(db_path: Path) -> tuple[str, list[dict[str, Any]]]:
     return "".join(parts), papers.sources + compared.sources
 
 
+def _unique(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for record in sources:
+        key = (str(record.get("name")), str(record.get("location")))
+        if key not in seen:
+            seen.add(key)
+            out.append(record)
+    return out
+
+
 def report_section(out_dir: Path) -> Section:
     """Matching quality, CSET's usage tables and figure, and the store's tables when a sync filled it."""
     from valuechain import config
@@ -198,7 +209,7 @@ def report_section(out_dir: Path) -> Section:
         figures=[
             Figure(str(figure_path), "Papers in CSET's sample with at least one author in each country.")
         ],
-        sources=validation.sources + cset.sources + store_sources,
+        sources=_unique(validation.sources + cset.sources + store_sources),
         notes=[
             "CSET's sample is hand-checked but selected per model version; it can show that Chinese-origin "
             "models are used, and by whom, not how widely relative to other models.",
