@@ -47,7 +47,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from valuechain import config
 from valuechain.errors import InputError, SourceError
 from valuechain.sources.http import USER_AGENT, HttpClient
-from valuechain.store import PROVENANCE_COLUMNS, Schema, utcnow
+from valuechain.store import PROVENANCE_COLUMNS, Schema, optional_filter, readable, utcnow
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -652,25 +652,14 @@ def sync_works(
 
 
 # -- readers ----------------------------------------------------------------------------------------------
-def _readable(store: Store) -> Store:
-    """``store`` if a sync ever wrote to it, else an empty in-memory store with the same tables.
-
-    Readers never create tables in the user's store (it may be read-only, and reading writes nothing).
-    """
-    if store.has_table("openalex_sync_state"):
-        return store
-    from valuechain.store import Store
-
-    empty = Store(":memory:")
-    empty.ensure(OPENALEX_SCHEMA)
-    return empty
-
-
 _LATEST_RUNS = "SELECT query, started_at, done FROM openalex_sync_state"
-
-
-def _family_filter(family: str | None, alias: str) -> tuple[str, list[Any]]:
-    return (f" AND {alias}.family = ?", [family]) if family else ("", [])
+# The one rule for which stored copy of a work counts: its family's latest run of each query, the
+# title/abstract search before full text (text-verifiable first), then the newest, then by source.
+_RANKED_WORKS = (
+    "row_number() OVER (PARTITION BY w.family, w.work_id ORDER BY "
+    "(w.search_field = 'title_and_abstract') DESC, w.fetched_at DESC, w.source) AS _rank "
+    f"FROM openalex_works w JOIN ({_LATEST_RUNS}) s ON w.query = s.query AND w.fetched_at = s.started_at"
+)
 
 
 def load_works(store: Store, family: str | None = None) -> pd.DataFrame:
@@ -679,16 +668,13 @@ def load_works(store: Store, family: str | None = None) -> pd.DataFrame:
     A work found by the title/abstract search is ``text_verifiable``; one found only by OpenAlex's
     full-text search is not (OpenAlex returns no full text to check it against our context rules).
     """
-    store = _readable(store)
-    where, params = _family_filter(family, "w")
+    store = readable(store, OPENALEX_SCHEMA, "openalex_sync_state")
+    where, params = optional_filter("w", "family", family)
     frame = store.query(
         "SELECT * EXCLUDE (_rank) FROM (SELECT w.work_id, w.family, w.search_field, "
         "w.search_field = 'title_and_abstract' AS text_verifiable, w.title, w.abstract, w.publication_year, "
         "w.publication_date, w.type, w.language, w.doi, w.cited_by_count, s.done AS sync_done, w.source, "
-        "w.fetched_at, row_number() OVER (PARTITION BY w.family, w.work_id ORDER BY "
-        "(w.search_field = 'title_and_abstract') DESC, w.fetched_at DESC, w.source) AS _rank "
-        f"FROM openalex_works w JOIN ({_LATEST_RUNS}) s ON w.query = s.query AND w.fetched_at = s.started_at "
-        f"WHERE TRUE{where}) WHERE _rank = 1 ORDER BY family, work_id",
+        f"w.fetched_at, {_RANKED_WORKS} WHERE TRUE{where}) WHERE _rank = 1 ORDER BY family, work_id",
         params,
     )
     return frame
@@ -696,14 +682,11 @@ def load_works(store: Store, family: str | None = None) -> pd.DataFrame:
 
 def load_authorships(store: Store, family: str | None = None) -> pd.DataFrame:
     """Authorships → institutions of the works :func:`load_works` returns (same run per work)."""
-    store = _readable(store)
-    where, params = _family_filter(family, "a")
+    store = readable(store, OPENALEX_SCHEMA, "openalex_sync_state")
+    where, params = optional_filter("a", "family", family)
     return store.query(
         "WITH runs AS (SELECT * EXCLUDE (_rank) FROM (SELECT w.query, w.family, w.work_id, w.fetched_at, "
-        "row_number() OVER (PARTITION BY w.family, w.work_id ORDER BY "
-        "(w.search_field = 'title_and_abstract') DESC, w.fetched_at DESC, w.source) AS _rank "
-        f"FROM openalex_works w JOIN ({_LATEST_RUNS}) s ON w.query = s.query AND w.fetched_at = s.started_at) "
-        "WHERE _rank = 1) "
+        f"{_RANKED_WORKS}) WHERE _rank = 1) "
         "SELECT a.work_id, a.family, a.author_index, a.author_position, a.author_id, a.author_name, "
         "a.is_corresponding, a.institution_id, a.ror, a.institution_name, a.country_code, a.institution_type, "
         "a.source, a.fetched_at FROM openalex_authorships a JOIN runs r ON a.query = r.query "
@@ -715,8 +698,8 @@ def load_authorships(store: Store, family: str | None = None) -> pd.DataFrame:
 
 def load_openalex_coverage(store: Store, family: str | None = None) -> pd.DataFrame:
     """Per sync query: family, field searched, terms, since, OpenAlex's count, works stored, done."""
-    store = _readable(store)
-    where, params = _family_filter(family, "s")
+    store = readable(store, OPENALEX_SCHEMA, "openalex_sync_state")
+    where, params = optional_filter("s", "family", family)
     return store.query(
         "SELECT s.family, s.search_field, s.terms, s.since, s.max_works AS limit_works, s.total_count, "
         "(SELECT count(*) FROM openalex_works w WHERE w.query = s.query AND w.fetched_at = s.started_at) "

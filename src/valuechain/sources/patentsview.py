@@ -45,7 +45,7 @@ from urllib.parse import urlencode
 from valuechain import config
 from valuechain.errors import InputError, SourceError
 from valuechain.sources.http import HttpClient
-from valuechain.store import PROVENANCE_COLUMNS, Schema, utcnow
+from valuechain.store import PROVENANCE_COLUMNS, Schema, optional_filter, readable, utcnow
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -732,6 +732,15 @@ def _fetch_details(
             [key, started_at],
         ).fetchall()
     ]
+    finished = {  # the checkpoint of a search whose pages and details are all stored
+        "total_hits": total,
+        "after": None,
+        "pages": pages,
+        "hits": hits,
+        "started_at": started_at,
+        "done": True,
+        "details_done": True,
+    }
     requests_made = documents = 0
     for start in range(0, len(missing), DETAIL_BATCH):
         batch = missing[start : start + DETAIL_BATCH]
@@ -764,36 +773,10 @@ def _fetch_details(
                 con, search, found, source=client.redact(url), fetched_at=started_at, requested=batch
             )
             if last:
-                _save_search(
-                    con,
-                    search,
-                    {
-                        "total_hits": total,
-                        "after": None,
-                        "pages": pages,
-                        "hits": hits,
-                        "started_at": started_at,
-                        "done": True,
-                        "details_done": True,
-                        "source": client.redact(url),
-                    },
-                )
+                _save_search(con, search, {**finished, "source": client.redact(url)})
     if not missing:
         with store.transaction() as con:
-            _save_search(
-                con,
-                search,
-                {
-                    "total_hits": total,
-                    "after": None,
-                    "pages": pages,
-                    "hits": hits,
-                    "started_at": started_at,
-                    "done": True,
-                    "details_done": True,
-                    "source": "",
-                },
-            )
+            _save_search(con, search, {**finished, "source": ""})
     return requests_made, documents
 
 
@@ -832,25 +815,7 @@ def family_searches(
 
 
 # -- readers -------------------------------------------------------------------------------------------
-def _readable(store: Store) -> Store:
-    """``store`` if a sync ever wrote to it, else an empty in-memory store with the same tables.
-
-    Readers never create tables in the user's store (it may be read-only, and reading writes nothing).
-    """
-    if store.has_table("patentsview_searches"):
-        return store
-    from valuechain.store import Store
-
-    empty = Store(":memory:")
-    empty.ensure(PATENTSVIEW_SCHEMA)
-    return empty
-
-
 _RUNS = "SELECT search, started_at FROM patentsview_searches"
-
-
-def _family(family: str | None, alias: str) -> tuple[str, list[Any]]:
-    return (f" AND {alias}.family = ?", [family]) if family else ("", [])
 
 
 def load_patents(store: Store, family: str | None = None) -> pd.DataFrame:
@@ -858,8 +823,8 @@ def load_patents(store: Store, family: str | None = None) -> pd.DataFrame:
 
     ``matched_fields`` lists "title", "abstract" (or "title_or_abstract") and "claims".
     """
-    store = _readable(store)
-    where, params = _family(family, "d")
+    store = readable(store, PATENTSVIEW_SCHEMA, "patentsview_searches")
+    where, params = optional_filter("d", "family", family)
     return store.query(
         f"WITH runs AS ({_RUNS}), "
         "hits AS (SELECT h.* FROM patentsview_hits h JOIN runs r ON h.search = r.search "
@@ -878,8 +843,8 @@ def load_patents(store: Store, family: str | None = None) -> pd.DataFrame:
 
 def load_patent_assignees(store: Store, family: str | None = None) -> pd.DataFrame:
     """Assignees of the documents :func:`load_patents` returns, with the type code's label."""
-    store = _readable(store)
-    where, params = _family(family, "a")
+    store = readable(store, PATENTSVIEW_SCHEMA, "patentsview_searches")
+    where, params = optional_filter("a", "family", family)
     frame = store.query(
         f"WITH runs AS ({_RUNS}), "
         "docs AS (SELECT DISTINCT d.search, d.fetched_at, d.document_id FROM patentsview_documents d "
@@ -900,8 +865,8 @@ def load_patent_assignees(store: Store, family: str | None = None) -> pd.DataFra
 
 def load_patent_coverage(store: Store, family: str | None = None) -> pd.DataFrame:
     """Each search's coverage: fields, terms, dates, API version, the API's total and what was stored."""
-    store = _readable(store)
-    where, params = _family(family, "s")
+    store = readable(store, PATENTSVIEW_SCHEMA, "patentsview_searches")
+    where, params = optional_filter("s", "family", family)
     return store.query(
         "SELECT s.family, s.kind, s.field_group, s.endpoint, s.fields_searched, s.terms, s.date_field, "
         "s.date_from, s.date_to, s.date_applied_to, s.api_version, s.total_hits, s.hit_unit, "
