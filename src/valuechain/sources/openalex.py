@@ -40,12 +40,13 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from valuechain import config
 from valuechain.errors import InputError, SourceError
+from valuechain.sources.fields import day_or_none, text_or_none
 from valuechain.sources.http import USER_AGENT, HttpClient
 from valuechain.store import PROVENANCE_COLUMNS, Schema, optional_filter, readable, utcnow
 
@@ -172,21 +173,8 @@ def rebuild_abstract(inverted_index: Any) -> str | None:
     return text if text else None
 
 
-def _str(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _date(value: Any) -> date | None:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def work_to_row(work: Mapping[str, Any]) -> dict[str, Any]:
@@ -199,13 +187,13 @@ def work_to_row(work: Mapping[str, Any]) -> dict[str, Any]:
         raise SourceError(f"OpenAlex sent a work without a valid id ({str(work.get('id'))[:60]!r}).")
     return {
         "work_id": work_id,
-        "doi": _str(work.get("doi")),
-        "title": _str(work.get("title")) or _str(work.get("display_name")),
+        "doi": text_or_none(work.get("doi")),
+        "title": text_or_none(work.get("title")) or text_or_none(work.get("display_name")),
         "abstract": rebuild_abstract(work.get("abstract_inverted_index")),
         "publication_year": _int(work.get("publication_year")),
-        "publication_date": _date(work.get("publication_date")),
-        "type": _str(work.get("type")),
-        "language": _str(work.get("language")),
+        "publication_date": day_or_none(work.get("publication_date")),
+        "type": text_or_none(work.get("type")),
+        "language": text_or_none(work.get("language")),
         "cited_by_count": _int(work.get("cited_by_count")),
     }
 
@@ -230,9 +218,9 @@ def authorship_rows(work: Mapping[str, Any]) -> list[dict[str, Any]]:
         base = {
             "work_id": work_id,
             "author_index": index,
-            "author_position": _str(authorship.get("author_position")),
+            "author_position": text_or_none(authorship.get("author_position")),
             "author_id": short_id(author.get("id")),
-            "author_name": _str(author.get("display_name")) or _str(authorship.get("raw_author_name")),
+            "author_name": text_or_none(author.get("display_name")) or text_or_none(authorship.get("raw_author_name")),
             "is_corresponding": authorship.get("is_corresponding")
             if isinstance(authorship.get("is_corresponding"), bool)
             else None,
@@ -250,14 +238,14 @@ def authorship_rows(work: Mapping[str, Any]) -> list[dict[str, Any]]:
                 }
             )
         for institution in institutions:
-            kind = _str(institution.get("type"))
+            kind = text_or_none(institution.get("type"))
             rows.append(
                 {
                     **base,
                     "institution_id": short_id(institution.get("id")),
-                    "ror": _str(institution.get("ror")),
-                    "institution_name": _str(institution.get("display_name")),
-                    "country_code": _str(institution.get("country_code")),
+                    "ror": text_or_none(institution.get("ror")),
+                    "institution_name": text_or_none(institution.get("display_name")),
+                    "country_code": text_or_none(institution.get("country_code")),
                     "institution_type": kind.lower() if kind else None,
                 }
             )

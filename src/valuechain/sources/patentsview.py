@@ -44,6 +44,7 @@ from urllib.parse import urlencode
 
 from valuechain import config
 from valuechain.errors import InputError, SourceError
+from valuechain.sources.fields import day_or_none, text_or_none
 from valuechain.sources.http import HttpClient
 from valuechain.store import PROVENANCE_COLUMNS, Schema, optional_filter, readable, utcnow
 
@@ -366,19 +367,6 @@ def document_id(record: Mapping[str, Any], id_field: str) -> str:
     return str(value).strip()
 
 
-def _date(value: Any) -> date | None:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
 def document_row(record: Mapping[str, Any], spec: SearchSpec) -> dict[str, Any]:
     """Title, abstract, dates of a ``patent`` or ``publication`` record."""
     prefix = "patent" if spec.kind == "granted" else "publication"
@@ -386,12 +374,12 @@ def document_row(record: Mapping[str, Any], spec: SearchSpec) -> dict[str, Any]:
     filing = None
     applications = record.get("application")
     if isinstance(applications, list) and applications and isinstance(applications[0], Mapping):
-        filing = _date(applications[0].get("filing_date"))
+        filing = day_or_none(applications[0].get("filing_date"))
     return {
         "document_id": document_id(record, spec.id_field),
-        "title": _text(record.get(f"{prefix}_title")),
-        "abstract": _text(record.get(f"{prefix}_abstract")),
-        "date": _date(record.get(f"{prefix}_date")),
+        "title": text_or_none(record.get(f"{prefix}_title")),
+        "abstract": text_or_none(record.get(f"{prefix}_abstract")),
+        "date": day_or_none(record.get(f"{prefix}_date")),
         "year": year if isinstance(year, int) and not isinstance(year, bool) else None,
         "filing_date": filing,
     }
@@ -406,8 +394,8 @@ def assignee_rows(record: Mapping[str, Any], spec: SearchSpec) -> list[dict[str,
     rows = []
     for index, item in enumerate(a for a in assignees if isinstance(a, Mapping)):
         first, last = (
-            _text(item.get("assignee_individual_name_first")),
-            _text(item.get("assignee_individual_name_last")),
+            text_or_none(item.get("assignee_individual_name_first")),
+            text_or_none(item.get("assignee_individual_name_last")),
         )
         sequence = item.get("assignee_sequence")
         code = item.get("assignee_type")
@@ -417,11 +405,11 @@ def assignee_rows(record: Mapping[str, Any], spec: SearchSpec) -> list[dict[str,
                 "sequence": sequence
                 if isinstance(sequence, int) and not isinstance(sequence, bool)
                 else index,
-                "organization": _text(item.get("assignee_organization")),
+                "organization": text_or_none(item.get("assignee_organization")),
                 "individual_name": " ".join(p for p in (first, last) if p) or None,
-                "city": _text(item.get("assignee_city")),
-                "state": _text(item.get("assignee_state")),
-                "country": _text(item.get("assignee_country")),
+                "city": text_or_none(item.get("assignee_city")),
+                "state": text_or_none(item.get("assignee_state")),
+                "country": text_or_none(item.get("assignee_country")),
                 "type_code": str(code).strip()
                 if isinstance(code, (str, int)) and not isinstance(code, bool)
                 else None,
