@@ -124,6 +124,12 @@ def test_stacked_shocks_recover_effect_of_each_stack():
     assert result.did.ci_low < EFFECT < result.did.ci_high
 
 
+def test_treated_rows_only_after_the_shock_is_one_clear_error(panel):
+    late = panel[(panel["group"] == "US") | (panel["period"] >= np.datetime64("2022-10-03"))]
+    with pytest.raises(InputError, match="no rows both before and after the shock"):
+        event_study(late, "forks", ["2022-10-07"], window=4)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -174,8 +174,16 @@ def estimate_sample(
     """Fit the DiD and (optionally) the event study on a prepared sample."""
     frame = sample.frame
     frame["post_x_treated"] = (frame["treated"] * (frame["rel"] >= 0)).astype(np.int8)
+    treated_rel = frame.loc[frame["treated"] == 1, "rel"]
+    if not ((treated_rel >= 0).any() and (treated_rel < 0).any()):
+        del frame["post_x_treated"]
+        raise InputError("The treated group has no rows both before and after the shock inside the window.")
     did_fit = _fit("y ~ post_x_treated | fe_unit + fe_period", frame)
-    did_row = _coef_table(did_fit, alpha).loc["post_x_treated"]
+    did_table = _coef_table(did_fit, alpha)
+    if "post_x_treated" not in did_table.index:
+        del frame["post_x_treated"]
+        raise InputError("The DiD cannot be estimated: post x treated is collinear with the fixed effects.")
+    did_row = did_table.loc["post_x_treated"]
     did = Coefficient(
         float(did_row["estimate"]),
         float(did_row["se"]),
