@@ -561,9 +561,10 @@ def allowed_parameters(route: str) -> frozenset[str]:
 
 
 def warm_up() -> None:
-    """Compute the slow, parameter-free payloads once (the server calls this in a background thread):
-    the findings ledger first (the page shown on load), then the other pages' default views."""
-    for compute in (_meta_payload, _findings_payload, _catalog_payload, _lineage_families, _diffusion_payload,
+    """Compute the slow, parameter-free payloads once (the server calls this in a background thread): the
+    catalogue and lineage first (seconds), then the findings ledger (about a minute; a browser opening the
+    Findings page meanwhile shares that one computation), then the other pages' default views."""
+    for compute in (_meta_payload, _catalog_payload, _lineage_families, _findings_payload, _diffusion_payload,
                     lambda: _innovation_graph_payload("2022-10-07", "developers"),
                     lambda: _science_payload("country")):
         try:
