@@ -108,6 +108,9 @@ def test_findings_page_is_first_and_shows_the_ledger(page):
     page.select_option("#findings-verdict", verdict)
     assert [tuple(r) for r in _rows(page)] == [row for row in expected if row[1] == verdict]
     page.select_option("#findings-verdict", "")
+    page.click("#findings-table tr[data-id='A3'] button.see")  # each claim links to its page
+    assert page.eval_on_selector("#tab-engagement", "el => el.classList.contains('active')")
+    page.click("nav button[data-tab='findings']")
 
 
 def test_audit_search_and_compare_two_models(page):

@@ -342,22 +342,27 @@ def _audit_model(entry_id: str) -> dict[str, Any]:
     result = audit_entry(entry)
     data = result.to_dict()
     governance, scores = data["governance"], data["scores"]
-    evidence_sources = sorted({e["source"] for e in data["evidence"]})
+    def sources_of(*components: str) -> str:
+        found = sorted({e["source"] for e in data["evidence"] if not components or e["component"] in components})
+        return "; ".join(found) or "no evidence record"
+
     fields = {
         "governance_model": {"value": governance["label"], "detail": f"rule {governance['rule_id']}",
                              "why": governance["reasons"], "source": "valuechain/audit/data/governance_rules.yml"},
         "value_chain_type": {"value": governance["ghs_type"], "detail": "Gereffi, Humphrey & Sturgeon type",
                              "why": [governance["explanation"]], "source": "valuechain/audit/data/governance_rules.yml"},
         "solaiman": {"value": f"level {scores['solaiman']['level']}: {scores['solaiman']['name']}",
-                     "why": scores["solaiman"].get("reasons", []), "source": "; ".join(evidence_sources[:3])},
+                     "why": scores["solaiman"].get("reasons", []),
+                     "source": sources_of("Model parameters (Final)", "API access")},
         "mof_class": {"value": scores["mof"].get("mof_class"), "detail": scores["mof"].get("derived_from"),
                       "why": scores["mof"].get("warnings", []), "source": scores["mof"].get("source")},
         "osaid": {"value": "conformant" if scores["osaid"].get("conformant") else "not conformant",
-                  "why": scores["osaid"].get("failing", []), "source": "; ".join(evidence_sources[:3])},
+                  "why": scores["osaid"].get("failing", []),
+                  "source": f"the {len(data['evidence'])} evidence records below, each with its source"},
         "eosai_score": {"value": None if scores["eosai"].get("score") is None
                         else round(float(scores["eosai"]["score"]), 3),
                         "detail": f"{scores['eosai'].get('applicable')} parameters applicable",
-                        "why": [], "source": "European Open Source AI Index method, on our evidence"},
+                        "why": [], "source": "European Open Source AI Index method, on the evidence records below"},
         "licence": {"value": (data.get("catalogue") or {}).get("licence_id") or result.summary()["licence_id"],
                     "detail": f"class {data['fields']['licence_class']}", "why": data["field_notes"],
                     "source": (result.licence or {}).get("source") or "curated catalogue"},
@@ -556,9 +561,10 @@ def allowed_parameters(route: str) -> frozenset[str]:
 
 
 def warm_up() -> None:
-    """Compute the slow, parameter-free payloads once (the server calls this in a background thread):
-    the findings ledger first (the page shown on load), then the other pages' default views."""
-    for compute in (_meta_payload, _findings_payload, _catalog_payload, _lineage_families, _diffusion_payload,
+    """Compute the slow, parameter-free payloads once (the server calls this in a background thread): the
+    catalogue and lineage first (seconds), then the findings ledger (about a minute; a browser opening the
+    Findings page meanwhile shares that one computation), then the other pages' default views."""
+    for compute in (_meta_payload, _catalog_payload, _lineage_families, _findings_payload, _diffusion_payload,
                     lambda: _innovation_graph_payload("2022-10-07", "developers"),
                     lambda: _science_payload("country")):
         try:
