@@ -68,7 +68,9 @@ def test_writer_turns_every_os_error_into_one_sentence(tmp_path):
     def disk_full(tmp):
         raise OSError(28, "No space left on device")
 
-    with pytest.raises(InputError, match=r"^The figure file .* cannot be written \(no space left on device\)\.$"):
+    with pytest.raises(
+        InputError, match=r"^The figure file .* cannot be written \(no space left on device\)\.$"
+    ):
         write_output(tmp_path / "f.png", disk_full, "figure file")
     assert list(tmp_path.iterdir()) == []  # no temporary file left
     with pytest.raises(InputError, match="must end in .png"):
@@ -143,9 +145,16 @@ def test_hf_status_on_an_empty_store_reports_zero_snapshots(run_cli, tmp_path):
 def test_a_store_locked_by_another_process_names_its_pid(run_cli, tmp_path, shared_data):
     db = tmp_path / "locked.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
-         "con.execute('CREATE TABLE t (x INT)'); print('ready', flush=True); time.sleep(120)", str(db)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+            "con.execute('CREATE TABLE t (x INT)'); print('ready', flush=True); time.sleep(120)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         result = run_cli("hf", "import", shared_data / R1_INFO, "--db", db)
