@@ -3,6 +3,7 @@
 A replay server (OpenAlex/PatentsView in ``tests/connectors/scholarly_replay.py``; the Hub and GitHub
 replays can use it too) subclasses :class:`LoopbackServer` and answers each ``GET`` in :meth:`handle_get`.
 The port is chosen by the OS; ``with`` starts and stops it; :meth:`release` ends requests a test holds.
+:func:`send` writes one answer, whole or cut short.
 """
 
 from __future__ import annotations
@@ -52,3 +53,31 @@ class LoopbackServer:
         assert self._server is not None
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+
+def send(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes,
+    headers: dict[str, str] | None = None,
+    cut: int | None = None,
+    length: bool = True,
+    content_type: str = "application/json",
+) -> None:
+    """Answer ``handler`` with ``body``; ``cut`` sends only that many bytes (after promising all of them
+    unless ``length=False``) and closes the connection: the truncation faults of every replay."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    if length:
+        handler.send_header("Content-Length", str(len(body)))
+    for key, value in (headers or {}).items():
+        handler.send_header(key, value)
+    if cut is not None or not length:
+        handler.send_header("Connection", "close")
+        handler.close_connection = True
+    handler.end_headers()
+    try:
+        handler.wfile.write(body if cut is None else body[:cut])
+        handler.wfile.flush()
+    except (BrokenPipeError, ConnectionResetError):
+        pass

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from loopback import LoopbackServer
+from loopback import LoopbackServer, send
 
 FAMILY_SENTENCES = {
     "qwen": [
@@ -223,31 +223,6 @@ class FaultyServer(LoopbackServer):
             with self._lock:
                 self.pages_served.append(page)
             send(handler, 200, body)
-
-
-def send(
-    handler: BaseHTTPRequestHandler,
-    status: int,
-    body: bytes,
-    headers: dict[str, str] | None = None,
-    cut: int | None = None,
-    length: bool = True,
-) -> None:
-    handler.send_response(status)
-    handler.send_header("Content-Type", "application/json")
-    if length:
-        handler.send_header("Content-Length", str(len(body)))
-    for key, value in (headers or {}).items():
-        handler.send_header(key, value)
-    if cut is not None or not length:
-        handler.send_header("Connection", "close")
-        handler.close_connection = True
-    handler.end_headers()
-    try:
-        handler.wfile.write(body if cut is None else body[:cut])
-        handler.wfile.flush()
-    except (BrokenPipeError, ConnectionResetError):
-        pass
 
 
 class ReplayOpenAlex(FaultyServer):
