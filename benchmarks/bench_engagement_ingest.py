@@ -135,9 +135,12 @@ else:
     con = duckdb.connect()
     quoted = ", ".join("'" + str(p) + "'" for p in files)
     kept = ", ".join("'" + t + "'" for t in {KEPT!r})
-    con.execute(f"CREATE TEMP TABLE scan AS SELECT id, type, actor, repo, created_at FROM read_json([{{quoted}}], "
-                f"format='newline_delimited', compression='gzip', columns={{EVENT_COLUMNS}}, ignore_errors=true) "
-                f"WHERE type IN ({{kept}})")
+    con.execute(
+        "CREATE TEMP TABLE scan AS SELECT id, type, actor, repo, created_at "
+        f"FROM read_json([{{quoted}}], format='newline_delimited', compression='gzip', "
+        f"columns={{EVENT_COLUMNS}}, ignore_errors=true) "
+        f"WHERE type IN ({{kept}})"
+    )
     rows = con.execute("SELECT count(*) FROM scan").fetchall()[0][0]
     extra = {{}}
 seconds = time.perf_counter() - start

@@ -157,8 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(valuechain end to end vs linearmodels: {best_lm[0] / best_vc[0]:.2f}x wall)"
     )
     print(
-        f"max |coef pyfixest - coef linearmodels| = {coef_gap:.2e}; "
-        f"SE ratio linearmodels/pyfixest {se_ratio.min():.4f}..{se_ratio.max():.4f} (small-sample factors differ)"
+        f"max |coef pyfixest - coef linearmodels| = {coef_gap:.2e}; SE ratio linearmodels/pyfixest "
+        f"{se_ratio.min():.4f}..{se_ratio.max():.4f} (small-sample factors differ)"
     )
     print(
         f"max |valuechain - pyfixest| event-study coefficients = {vc_gap:.2e}; "
@@ -171,9 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     under = best_vc[0] < 10 or best_vc[1] < 10
     ok = same and faster and (args.quick or under)
     print(
-        f"under 10 s end to end: wall {'yes' if best_vc[0] < 10 else 'NO'}, CPU {'yes' if best_vc[1] < 10 else 'NO'}"
-        f"{' (not required with --quick)' if args.quick else ''}; "
-        f"faster than linearmodels: {'yes' if faster else 'NO'}; same coefficients: {'yes' if same else 'NO'}"
+        f"under 10 s end to end: wall {'yes' if best_vc[0] < 10 else 'NO'}, CPU "
+        f"{'yes' if best_vc[1] < 10 else 'NO'}{' (not required with --quick)' if args.quick else ''}; faster "
+        f"than linearmodels: {'yes' if faster else 'NO'}; same coefficients: {'yes' if same else 'NO'}"
     )
     return 0 if ok else 1
 

@@ -123,8 +123,8 @@ def main() -> int:
     target = 50_000
     verdict = {True: "met", False: "NOT met"}
     print(
-        f"target >= {target:,} strings/s with the cache: {verdict[cached_rate >= target]} in wall-clock time, "
-        f"{verdict[n / cached_cpu >= target]} per CPU second"
+        f"target >= {target:,} strings/s with the cache: {verdict[cached_rate >= target]} in wall-clock "
+        f"time, {verdict[n / cached_cpu >= target]} per CPU second"
     )
     return 0 if same else 1
 

@@ -160,12 +160,13 @@ def bench_duckdb_native(path: Path) -> tuple[float, int]:
     store.ensure(HF_SCHEMA)
     start = time.perf_counter()
     store.con.execute(
-        "INSERT INTO hf_models SELECT id, author, CAST(createdAt AS TIMESTAMP), CAST(lastModified AS TIMESTAMP), "
-        "downloads, downloadsAllTime, likes, pipeline_tag, library_name, lower(CAST(gated AS VARCHAR)), tags, "
-        "CAST(cardData AS JSON), sha, ?, now()::TIMESTAMP FROM read_json(?, format='newline_delimited', "
-        "columns={id: 'VARCHAR', author: 'VARCHAR', createdAt: 'VARCHAR', lastModified: 'VARCHAR', "
-        "downloads: 'BIGINT', downloadsAllTime: 'BIGINT', likes: 'BIGINT', pipeline_tag: 'VARCHAR', "
-        "library_name: 'VARCHAR', gated: 'VARCHAR', tags: 'VARCHAR[]', cardData: 'JSON', sha: 'VARCHAR'})",
+        "INSERT INTO hf_models SELECT id, author, CAST(createdAt AS TIMESTAMP), CAST(lastModified AS "
+        "TIMESTAMP), downloads, downloadsAllTime, likes, pipeline_tag, library_name, lower(CAST(gated AS "
+        "VARCHAR)), tags, CAST(cardData AS JSON), sha, ?, now()::TIMESTAMP FROM read_json(?, "
+        "format='newline_delimited', columns={id: 'VARCHAR', author: 'VARCHAR', createdAt: 'VARCHAR', "
+        "lastModified: 'VARCHAR', downloads: 'BIGINT', downloadsAllTime: 'BIGINT', likes: 'BIGINT', "
+        "pipeline_tag: 'VARCHAR', library_name: 'VARCHAR', gated: 'VARCHAR', tags: 'VARCHAR[]', cardData: "
+        "'JSON', sha: 'VARCHAR'})",
         [str(path), str(path)],
     )
     n = store.con.execute("SELECT count(*) FROM hf_models").fetchone()[0]

@@ -102,8 +102,9 @@ def run(label: str, requests: int, concurrency: int, wait_for_warm_up: bool) -> 
         "warm_up_wait_s": warm_seconds if wait_for_warm_up else 0.0,
     }
     print(
-        f"{label:5s} {stats['requests']:5d} {stats['errors']:6d} {stats['median_ms']:9.1f} {stats['p95_ms']:9.1f} "
-        f"{stats['max_ms']:9.1f} {stats['wall_s']:7.1f} {stats['warm_up_wait_s']:8.1f}",
+        f"{label:5s} {stats['requests']:5d} {stats['errors']:6d} {stats['median_ms']:9.1f} "
+        f"{stats['p95_ms']:9.1f} {stats['max_ms']:9.1f} {stats['wall_s']:7.1f} "
+        f"{stats['warm_up_wait_s']:8.1f}",
         flush=True,
     )
     return stats
@@ -118,13 +119,15 @@ def main() -> int:
     requests, concurrency = (120, 10) if args.quick else (args.requests, args.concurrency)
     print(f"{requests} mixed requests, {concurrency} concurrent, loopback; target: 0 errors, p95 < 1000 ms")
     print(
-        f"{'run':5s} {'reqs':>5s} {'errors':>6s} {'median':>9s} {'p95':>9s} {'max':>9s} {'wall s':>7s} {'warm-up s':>8s}"
+        f"{'run':5s} {'reqs':>5s} {'errors':>6s} {'median':>9s} {'p95':>9s} {'max':>9s} {'wall s':>7s} "
+        f"{'warm-up s':>8s}"
     )
     cold = run("cold", requests, concurrency, wait_for_warm_up=False)
     warm = run("warm", requests, concurrency, wait_for_warm_up=True)
     ok = warm["errors"] == 0 and warm["p95_ms"] < 1000 and cold["errors"] == 0
     print(
-        f"warm target {'met' if ok else 'NOT met'}; cold p95 / warm p95 = {cold['p95_ms'] / warm['p95_ms']:.1f}"
+        f"warm target {'met' if ok else 'NOT met'}; cold p95 / warm p95 = "
+        f"{cold['p95_ms'] / warm['p95_ms']:.1f}"
     )
     return 0 if ok else 1
 

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-#: Options run_all passes to a benchmark whose default size is long (run the script directly for the full size).
+#: Options run_all passes to a benchmark whose default size is long (run the script directly for the full
+#: size).
 ARGS: dict[str, list[str]] = {"bench_engagement_ingest": ["--quick"]}
 
 

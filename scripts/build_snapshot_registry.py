@@ -281,7 +281,8 @@ def build(data: Path) -> dict[str, object]:
     return {
         "registry_version": 1,
         "built": datetime.now(UTC).strftime("%Y-%m-%d"),
-        "note": "sha256 computed from the shared reference data; sources as shared/data/README.md states them",
+        "note": "sha256 computed from the shared reference data; sources as shared/data/README.md states "
+        "them",
         "snapshots": snapshots,
     }
 

@@ -3,8 +3,8 @@
 - ``VALUECHAIN_HOME``: where the default DuckDB store lives (default ``~/.valuechain``).
 - ``VALUECHAIN_DATA``: the reference snapshots (see :func:`data_dir_choice` for the full rule:
   ``--data``, ``VALUECHAIN_DATA``, ``VALUECHAIN_HOME/data``, ``../shared/data`` next to a checkout).
-- Tokens: ``HF_TOKEN``, ``GITHUB_TOKEN``, ``OPENALEX_EMAIL``, ``OPENALEX_API_KEY``, ``PATENTSVIEW_API_KEY``. They are read
-  here and only here, and never printed or logged: :func:`redact` masks them in any text.
+- Tokens: ``HF_TOKEN``, ``GITHUB_TOKEN``, ``OPENALEX_EMAIL``, ``OPENALEX_API_KEY``, ``PATENTSVIEW_API_KEY``.
+  They are read here and only here, and never printed or logged: :func:`redact` masks them in any text.
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ def fetch_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Only say what would be downloaded."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Download snapshots pinned to their recorded commit into $VALUECHAIN_HOME/data, verifying each sha256."""
+    """Download snapshots pinned to their recorded commit into $VALUECHAIN_HOME/data, verifying each sha256."""  # noqa: E501 (one line: Typer lists commands by this line)
     from valuechain import config
     from valuechain.clitools import console, print_json
     from valuechain.output import source

@@ -179,7 +179,8 @@ class Store:
 
 
 def readable(store: Store, schema: Schema, marker: str) -> Store:
-    """``store`` if it holds ``marker`` (a table of ``schema``), else an empty in-memory store with ``schema``.
+    """``store`` if it holds ``marker`` (a table of ``schema``), else an empty in-memory store with
+    ``schema``.
 
     Readers never create tables in the user's store (it may be read-only, and reading writes nothing), so
     a store that was never synced reads as empty tables of the right shape.

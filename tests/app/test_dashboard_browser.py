@@ -140,8 +140,8 @@ def test_audit_search_and_compare_two_models(page):
     llama = audit_entry(find_entry("llama-2-70b"))
     rows = page.eval_on_selector_all(
         "#compare-table tbody tr",
-        "rs => rs.map(r => [r.querySelector('th').textContent, r.className, r.querySelectorAll('td')[0].textContent,"
-        " r.querySelectorAll('td')[1].textContent])",
+        "rs => rs.map(r => [r.querySelector('th').textContent, r.className, "
+        "r.querySelectorAll('td')[0].textContent, r.querySelectorAll('td')[1].textContent])",
     )
     by_label = {label: (kind, a, b) for label, kind, a, b in rows}
     assert by_label["country"] == ("diff", "CN", "US")

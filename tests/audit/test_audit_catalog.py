@@ -118,8 +118,8 @@ def test_catalogue_levers_are_validated_and_used(tmp_path, shared_data):
     )
     bad = tmp_path / "c.yml"
     entry = (
-        "releases:\n- {id: x, name: X, organisation: O, country: US, release_date: '2024-01-01', weights: open,"
-        " api: none, levers: [%s], sources: [{ref: 'https://x', fields: [levers]}]}\n"
+        "releases:\n- {id: x, name: X, organisation: O, country: US, release_date: '2024-01-01', weights: "
+        "open, api: none, levers: [%s], sources: [{ref: 'https://x', fields: [levers]}]}\n"
     )
     bad.write_text(entry % "world_domination", encoding="utf-8")
     with pytest.raises(InputError, match="levers other than"):
@@ -223,7 +223,8 @@ def test_cli_bad_outputs_and_rules_fail_fast_writing_nothing(run_cli, tmp_path):
         ("models: [\nrules", ("--rules", str(rules))),  # malformed YAML
         ("models: {}\nrules: []\n", ("--rules", str(rules))),  # wrong schema
         (
-            "models:\n  x: {number: 1, label: X, ghs_type: H}\nrules:\n  - {when: \"weights = 'open'\", model: x}\n",
+            "models:\n  x: {number: 1, label: X, ghs_type: H}\nrules:\n  - {when: \"weights = 'open'\", "
+            "model: x}\n",
             ("--rules", str(rules)),
         ),  # invalid rule expression
     ):

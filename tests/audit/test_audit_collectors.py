@@ -378,7 +378,8 @@ def test_use_only_terms_are_never_an_open_licence():
 
 
 def test_hf_inference_providers_are_api_access_evidence(shared_data):
-    """Live third-party hosting (inferenceProviderMapping) is API-access evidence with its source; staging is not."""
+    """Live third-party hosting (inferenceProviderMapping) is API-access evidence with its source; staging is
+    not."""
     import json
 
     from valuechain.audit.collectors import hf_evidence, inference_providers

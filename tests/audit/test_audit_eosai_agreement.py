@@ -1,13 +1,14 @@
-"""Agreement of our Index-style scoring (from our own evidence) with the European Open Source AI Index v1.0.2."""
+"""Agreement of our Index-style scoring (from our own evidence) with the European Open Source AI Index
+v1.0.2."""
 
 from __future__ import annotations
 
 from valuechain.audit.agreement import eosai_agreement_report
 from valuechain.audit.frameworks import EOSAI_PARAMETERS
 
-#: Measured on 2026-11-28 with the shipped catalogue: 0.683 over 167 cells of 27 releases, our evidence read in
-#: the Index's own parameter definitions (frameworks.index_parameter_evidence, the one mapping every Index-style
-#: score uses). The floor guards against regressions; disagreements are findings, not errors.
+#: Measured on 2026-11-28 with the shipped catalogue: 0.683 over 167 cells of 27 releases, our evidence read
+#: in the Index's own parameter definitions (frameworks.index_parameter_evidence, the one mapping every
+#: Index-style score uses). The floor guards against regressions; disagreements are findings, not errors.
 AGREEMENT_FLOOR = 0.65
 
 
@@ -58,7 +59,8 @@ def _cells(report):
 
 
 def test_index_semantics_of_our_evidence(shared_data):
-    """licenses, weights, code and hardware read as the Index defines them (its _parameters-descriptions.yml)."""
+    """licenses, weights, code and hardware read as the Index defines them (its
+    _parameters-descriptions.yml)."""
     from valuechain.audit.agreement import independent_evidence
     from valuechain.audit.catalog import find_entry
     from valuechain.audit.frameworks import eosai_score, index_parameter_evidence

@@ -1,4 +1,5 @@
-"""One mapping from evidence to the European Open Source AI Index's parameters, used by every Index-style score."""
+"""One mapping from evidence to the European Open Source AI Index's parameters, used by every Index-style
+score."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ def _ev(component, status, **kw):
 
 
 def test_architecture_and_metadata_never_speak_for_code_or_hardware():
-    """MOF 'Model architecture' / 'Model metadata' are not the Index's code documentation / training hardware."""
+    """MOF 'Model architecture' / 'Model metadata' are not the Index's code documentation / training
+    hardware."""
     evidence = [
         _ev("Model architecture", "open"),
         _ev("Model metadata", "open"),
@@ -81,7 +83,8 @@ def test_hardware_from_an_epoch_row():
 
 @pytest.mark.parametrize("release", ["llama-3.1-405b", "olmo-2-13b", "deepseek-r1"])
 def test_catalogue_column_reads_evidence_through_the_mapping(shared_data, release):
-    """The catalogue's Index-score column is the mean over index_parameter_evidence of the audit's evidence."""
+    """The catalogue's Index-score column is the mean over index_parameter_evidence of the audit's
+    evidence."""
     from valuechain.audit.catalog import find_entry
     from valuechain.audit.frameworks import EOSAI_VALUE
     from valuechain.audit.release import audit_entry

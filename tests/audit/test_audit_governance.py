@@ -1,4 +1,5 @@
-"""Governance map: the rule language, the packaged rules and the spec's examples (specs/openness-audit.md §5)."""
+"""Governance map: the rule language, the packaged rules and the spec's examples (specs/openness-audit.md
+§5)."""
 
 from __future__ import annotations
 

@@ -46,7 +46,8 @@ def test_held_out_2026_per_flag_accuracy(capsys):
 
 
 def test_english_only_rules_miss_the_chinese_clauses():
-    """The English-only rule set (today's before issue 11) cannot reach 95% on this set: the set tests Chinese."""
+    """The English-only rule set (today's before issue 11) cannot reach 95% on this set: the set tests
+    Chinese."""
     correct, _, _ = flag_accuracy(TEXTS, RECORDS, clause_rules(("en",)))
     assert min(correct.values()) / len(TEXTS) < 0.95
 
@@ -123,8 +124,10 @@ def test_near_twins_get_different_answers(flag, has, twin):
     ("allowed", "banned"),
     [
         (
-            "Acme hereby grants you a licence to use the Model. You may use the Model for commercial purposes.",
-            "Acme hereby grants you a licence to use the Model. You may not use the Model for commercial purposes.",
+            "Acme hereby grants you a licence to use the Model. You may use the Model for commercial "
+            "purposes.",
+            "Acme hereby grants you a licence to use the Model. You may not use the Model for commercial "
+            "purposes.",
         ),
         (
             "许可方特此授予您使用本模型的许可。您可以将本模型用于商业用途。",
@@ -139,9 +142,9 @@ def test_may_and_may_not_commercial_in_both_languages(allowed, banned):
 def test_commercial_use_after_free_registration_is_the_same_answer_for_near_twins():
     """Two licences that both allow commercial use after a free registration get the same answer."""
     en = (
-        "The Licensor hereby grants you a non-exclusive, royalty-free copyright license. This license permits "
-        "you to use the models for academic research free. Registered users may use the models for commercial "
-        "activities free of charge."
+        "The Licensor hereby grants you a non-exclusive, royalty-free copyright license. This license "
+        "permits you to use the models for academic research free. Registered users may use the models for "
+        "commercial activities free of charge."
     )
     zh = (
         "许可方特此授予您非排他性、免版税的版权许可。您可以出于非商业用途使用此许可。如果您计划将本模型用作商业用途，"
@@ -177,7 +180,10 @@ def test_definitions_are_not_duties():
     )
     assert not analyse_licence(definition).output_training_ban
     assert analyse_licence(ban).output_training_ban
-    zh_definition = "“模型衍生品”是指通过将模型的输出转移到其他模型而创建的任何其他模型，包括基于本模型生成合成数据来训练其他模型的方法。"
+    zh_definition = (
+        "“模型衍生品”是指通过将模型的输出转移到其他模型而创建的任何其他模型，"
+        "包括基于本模型生成合成数据来训练其他模型的方法。"
+    )
     assert not analyse_licence(zh_definition).output_training_ban
 
 

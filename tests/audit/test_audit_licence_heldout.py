@@ -195,7 +195,8 @@ def test_similarity_distribution_separates_edited_references_from_unrelated(
         ):
             q = np.quantile(sims, [0, 0.5, 0.9, 1])
             print(
-                f"\n  {name:32s} n={len(sims):3d} min {q[0]:.3f} median {q[1]:.3f} p90 {q[2]:.3f} max {q[3]:.3f}",
+                f"\n  {name:32s} n={len(sims):3d} min {q[0]:.3f} median {q[1]:.3f} p90 {q[2]:.3f} max "
+                f"{q[3]:.3f}",
                 end="",
             )
         print()
@@ -231,6 +232,7 @@ def test_installed_permissive_licences_read_as_open_without_levers(capsys):
             gpl += 1
     with capsys.disabled():
         print(
-            f"\n  permissive licence files of installed packages read as open: {checked} (GPL texts among them: {gpl})"
+            f"\n  permissive licence files of installed packages read as open: {checked} (GPL texts among "
+            f"them: {gpl})"
         )
     assert checked >= 60

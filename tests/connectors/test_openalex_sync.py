@@ -28,7 +28,8 @@ def fast_client(sleeps=None, timeout=5.0):
 
 
 def expected_ids(works, field="title_and_abstract", term="qwen"):
-    """Ids of the works whose title/abstract (or hidden full text) mention ``term``, computed independently."""
+    """Ids of the works whose title/abstract (or hidden full text) mention ``term``, computed
+    independently."""
     out = []
     for work in works:
         words = sorted((p, w) for w, ps in work["abstract_inverted_index"].items() for p in ps)

@@ -1,4 +1,5 @@
-"""`valuechain science sync` and `valuechain patents sync` end to end, in subprocesses, against replay servers."""
+"""`valuechain science sync` and `valuechain patents sync` end to end, in subprocesses, against replay
+servers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Hypothesis: any mix of real events, broken lines and incomplete events is read, counted and kept exactly."""
+"""Hypothesis: any mix of real events, broken lines and incomplete events is read, counted and kept
+exactly."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Panel invariants (hypothesis): counts add up to the events, every cell is present, groups follow the rules."""
+"""Panel invariants (hypothesis): counts add up to the events, every cell is present, groups follow the
+rules."""
 
 from __future__ import annotations
 

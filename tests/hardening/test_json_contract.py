@@ -75,8 +75,8 @@ SAMPLE_ARGUMENTS: dict[str, list[str]] = {
     "science validate": [],
 }
 NO_SAMPLE = {
-    "engagement estimate": "an event study needs weeks of GH Archive events around a shock; the shared data has "
-    "one hour (tests/engagement covers its errors)",
+    "engagement estimate": "an event study needs weeks of GH Archive events around a shock; the shared data "
+    "has one hour (tests/engagement covers its errors)",
 }
 
 

@@ -269,21 +269,23 @@ def _rows(name: str) -> list[dict]:
 
 
 def test_second_tuning_set_precision_and_recall():
-    """tuning2_sentences.yaml: drawn after the first tuning round, but later rules were tuned on its errors."""
+    """tuning2_sentences.yaml: drawn after the first tuning round, but later rules were tuned on its
+    errors."""
     rows = _rows("tuning2_sentences.yaml")
     assert len(rows) >= 30
     assert not {r["text"] for r in rows} & {r["text"] for r in _labelled()}
     precision, recall, tp, fp, fn = _scores(rows)
     print(
-        f"\n[tuning set 2] n={len(rows)} precision={precision:.3f} recall={recall:.3f} (tp={tp} fp={fp} fn={fn})"
+        f"\n[tuning set 2] n={len(rows)} precision={precision:.3f} recall={recall:.3f} (tp={tp} fp={fp} "
+        f"fn={fn})"
     )
     assert precision >= 0.85
     assert recall >= 0.85
 
 
 def test_heldout_sentences_precision_and_recall():
-    """heldout2_sentences.yaml: written and committed before the classifier was first run on it (commit 8122bac);
-    never used for tuning. The floor is below the observed value; the numbers are printed."""
+    """heldout2_sentences.yaml: written and committed before the classifier was first run on it (commit
+    8122bac); never used for tuning. The floor is below the observed value; the numbers are printed."""
     rows = _rows("heldout2_sentences.yaml")
     assert len(rows) >= 30 and len({r["lang"] for r in rows}) == 2
     assert sum(r["source"] != "constructed" for r in rows) >= len(rows) / 2

@@ -179,8 +179,8 @@ def test_user_dictionary_adds_a_family_and_is_validated(tmp_path: Path) -> None:
         load_families(bad)
     forbidden = tmp_path / "country.yaml"
     forbidden.write_text(
-        "families:\n  x:\n    name: X\n    organisation: Qwen\n    country: CN\n    first_release: 2024-01-01\n"
-        "    source: s\n    keywords: [x]\n    patterns: ['x']\n",
+        "families:\n  x:\n    name: X\n    organisation: Qwen\n    country: CN\n    first_release: "
+        "2024-01-01\n    source: s\n    keywords: [x]\n    patterns: ['x']\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError, match="country"):

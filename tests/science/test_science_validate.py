@@ -1,4 +1,5 @@
-"""The matcher's measured quality: CSET recall per sheet, labelled precision, independent and false-friend sets."""
+"""The matcher's measured quality: CSET recall per sheet, labelled precision, independent and false-friend
+sets."""
 
 from __future__ import annotations
 

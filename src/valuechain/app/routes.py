@@ -76,13 +76,12 @@ def market_solve(params: dict[str, str]) -> dict[str, Any]:
 #: The library's existence conditions (:func:`valuechain.market.equilibrium.violated_conditions`, by the
 #: start of its sentence) said in words for the page, without formulas.
 EXISTENCE_IN_WORDS = {
-    "the demand margin": "demand is too weak: the demand intercept plus the value of the base model's quality "
-    "does not cover the compute cost of serving consumers (lower c or raise a)",
-    "the effective data-unit cost": "fine-tuning data is too cheap for what the firms' effort earns, so their "
-    "effort would have no finite best level (raise c or k, or lower the "
-    "subsidy s)",
-    "rho_s": "with these competition intensities the provider would want to sell compute below its cost, a case "
-    "the model's closed form does not cover (change γ or δ)",
+    "the demand margin": "demand is too weak: the demand intercept plus the value of the base model's "
+    "quality does not cover the compute cost of serving consumers (lower c or raise a)",
+    "the effective data-unit cost": "fine-tuning data is too cheap for what the firms' effort earns, so "
+    "their effort would have no finite best level (raise c or k, or lower the subsidy s)",
+    "rho_s": "with these competition intensities the provider would want to sell compute below its cost, a "
+    "case the model's closed form does not cover (change γ or δ)",
 }
 
 
@@ -105,7 +104,8 @@ def no_equilibrium_in_words(parameters: Any) -> str:
 
 
 def market_map(params: dict[str, str]) -> dict[str, Any]:
-    """Marginal effects of one policy over c × k (``/api/market/map?policy=subsidy&n=60``), cached by query."""
+    """Marginal effects of one policy over c × k (``/api/market/map?policy=subsidy&n=60``), cached by
+    query."""
     return _market_map(tuple(sorted(params.items())))
 
 
@@ -357,7 +357,8 @@ def findings(params: dict[str, str]) -> dict[str, Any]:
 
 # -- audit: one release, for the search and the comparison -------------------------------------------------
 def audit_model(params: dict[str, str]) -> dict[str, Any]:
-    """One catalogue release's evidence and verdicts, each with its source (``/api/audit/model?id=qwen2-72b``)."""
+    """One catalogue release's evidence and verdicts, each with its source
+    (``/api/audit/model?id=qwen2-72b``)."""
     from valuechain.audit.catalog import find_entry, suggest_entries
 
     ref = params.get("id", "").strip()

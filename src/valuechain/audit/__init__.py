@@ -3,7 +3,8 @@
 - :func:`audit` — one release (catalogue name, Hugging Face id, release directory, MOT or Index YAML) →
   :class:`AuditResult` (``.summary()``, ``.tidy()``, ``.to_dict()``); :mod:`.release`;
 - :func:`audit_catalog` — the curated catalogue, audited and ranked (a DataFrame); :mod:`.ranking`;
-- :func:`governance_counts`, :func:`firm_summary` — summaries of a ranking; :func:`gradient_figure` — its figure;
+- :func:`governance_counts`, :func:`firm_summary` — summaries of a ranking; :func:`gradient_figure` — its
+  figure;
 - :func:`eosai_agreement_report` — agreement with the European Open Source AI Index; :mod:`.agreement`;
 - :func:`openness_covariates` — governance level per Hugging Face repository, to join with diffusion data;
 - :func:`analyse_licence` — a licence text's control levers, each with its sentence; :func:`mof_class` —

@@ -107,9 +107,9 @@ def eosai_agreement_report(
         "per_cell": rows,
         "note": "Our scores come from our own evidence (catalogue facts, MOT/Epoch/Ecosystem Graphs records, "
         "licence text), never from the Index record, read in the Index's own parameter definitions "
-        "(frameworks.index_parameter_evidence: licenses = OSI coverage of weights, training code and data; gated "
-        "weights partial; code documentation bounded by the training code; hardware from Epoch AI); "
+        "(frameworks.index_parameter_evidence: licenses = OSI coverage of weights, training code and data; "
+        "gated weights partial; code documentation bounded by the training code; hardware from Epoch AI); "
         "parameters our evidence does not speak to are not compared. Document parameters (modelcard, "
-        "datasheet, preprint) come from MOT licence status, which says a document is released, not that "
-        "it is comprehensive as the Index asks: their disagreements are largely that difference.",
+        "datasheet, preprint) come from MOT licence status, which says a document is released, not that it "
+        "is comprehensive as the Index asks: their disagreements are largely that difference.",
     }

@@ -357,8 +357,8 @@ def series_key(repo: str) -> tuple[str, str]:
 
 
 def lineage_roots(entries: Iterable[CatalogEntry], repos: Iterable[str]) -> dict[str, list[str]]:
-    """Lineage roots per release: its own repo, plus the same owner's repos of the same series (other sizes and
-    instruct/base variants) when exactly one catalogue release has that series (otherwise the licence may
+    """Lineage roots per release: its own repo, plus the same owner's repos of the same series (other sizes
+    and instruct/base variants) when exactly one catalogue release has that series (otherwise the licence may
     differ between sizes, as for Qwen2.5, and only the exact repo counts)."""
     items = [(e, e.hf_repo) for e in entries if e.hf_repo]
     by_series: dict[tuple[str, str], list[tuple[CatalogEntry, str]]] = {}
@@ -461,7 +461,8 @@ _ORG_STOP = {
     "and",
 }
 _ORG_ALIASES = {"allen institute for ai": {"ai2"}, "google deepmind": {"google"}}
-#: Country spellings pycountry does not resolve (Epoch's and Ecosystem Graphs' own); the rest goes to pycountry.
+#: Country spellings pycountry does not resolve (Epoch's and Ecosystem Graphs' own); the rest goes to
+#: pycountry.
 _COUNTRY_FIX = {
     "korea (republic of)": "KR",
     "russia": "RU",
@@ -531,7 +532,8 @@ def _licence_words(text: str) -> str:
 
 @lru_cache(maxsize=128)
 def licence_names(licence_id: str, data_dir: str | None = None) -> tuple[str, ...]:
-    """Names of a licence id: the id, and for a ScanCode key with a reference text, its name and short name."""
+    """Names of a licence id: the id, and for a ScanCode key with a reference text, its name and short
+    name."""
 
     names = [licence_id]
     path = (

@@ -1,7 +1,8 @@
 """Audit commands ``model``, ``catalog``, ``downstream`` and ``agreement``.
 
-Owns its Typer app; :mod:`valuechain.audit.cli` adds it to the ``audit`` group. Thin layer over :mod:`valuechain.audit.release`, :mod:`valuechain.audit.catalog` and
-:mod:`valuechain.audit.downstream`; heavy imports happen inside the commands.
+Owns its Typer app; :mod:`valuechain.audit.cli` adds it to the ``audit`` group. Thin layer over
+:mod:`valuechain.audit.release`, :mod:`valuechain.audit.catalog` and :mod:`valuechain.audit.downstream`; heavy
+imports happen inside the commands.
 """
 
 from __future__ import annotations
@@ -109,9 +110,9 @@ def model_command(
     read_now = bool(result.catalogue) and not no_snapshots and not snapshots_info["missing"]
     if result.catalogue is not None and snapshots_info["missing"]:
         console(stderr=True).print(
-            f"[yellow]Snapshots missing under {snapshots_info['data_dir']} ({', '.join(snapshots_info['missing'])}): "
-            "the scores rest on the curated facts without them; `valuechain data status` shows what is there."
-            "[/yellow]",
+            f"[yellow]Snapshots missing under {snapshots_info['data_dir']} "
+            f"({', '.join(snapshots_info['missing'])}): the scores rest on the curated facts without them; "
+            "`valuechain data status` shows what is there.[/yellow]",
             highlight=False,
         )
     if json_out:
@@ -122,8 +123,8 @@ def model_command(
             payload["verification"] = {
                 "facts_marked_verified": marked,
                 "cited_snapshots_read_in_this_run": read_now,
-                "rule": "a fact is marked verified when `audit catalog --verify` found a cited snapshot stating it; "
-                "the mark is from the catalogue file, not re-checked by this command",
+                "rule": "a fact is marked verified when `audit catalog --verify` found a cited snapshot "
+                "stating it; the mark is from the catalogue file, not re-checked by this command",
             }
         payload["sources"] = _snapshot_sources(result.sources, missing_refs)
         print_json(payload)
@@ -137,7 +138,8 @@ def model_command(
         f"{result.country or 'country unknown'}, {result.release_date or 'date unknown'})"
     )
     out.print(
-        f"Governance: [bold]{g.number} {g.label}[/bold] → GHS type [bold]{g.ghs_type}[/bold] (rule {g.rule_id})"
+        f"Governance: [bold]{g.number} {g.label}[/bold] → GHS type [bold]{g.ghs_type}[/bold] (rule "
+        f"{g.rule_id})"
     )
     for reason in g.reasons:
         out.print(f"  • {reason}")
@@ -378,7 +380,8 @@ def catalog_command(
     out.print(table)
     for m in mismatches:
         out.print(
-            f"mismatch: {m['release']} {m['fact']} = {m['value']!r} but {m['source']} says {m['snapshot_says']!r}"
+            f"mismatch: {m['release']} {m['fact']} = {m['value']!r} but {m['source']} says "
+            f"{m['snapshot_says']!r}"
         )
     mixed = firms[firms["mixed"]]
     out.print(
@@ -467,7 +470,7 @@ def agreement_command(
     json_out: bool = JSON_OPTION,
     limit: int = typer.Option(40, "--limit", min=0, help="Disagreements to show in the table."),
 ) -> None:
-    """Agreement of our scoring with the European Open Source AI Index v1.0.2, per parameter, with disagreements."""
+    """Agreement of our scoring with the European Open Source AI Index v1.0.2, per parameter, with disagreements."""  # noqa: E501 (one line: Typer lists commands by this line)
     from valuechain.audit.agreement import eosai_agreement_report
     from valuechain.clitools import console, print_json
     from valuechain.config import data_dir

@@ -302,7 +302,8 @@ def _hf_payload_live(repo_id: str, api: Any = None) -> dict[str, Any]:
         "inference_providers": inference_providers(getattr(info, "inference_provider_mapping", None)),
     }
     if not payload["inference_providers"]:
-        try:  # the mapping is only returned when asked for (expand cannot be combined with the default fields)
+        # the mapping is only returned when asked for (expand cannot be combined with the default fields)
+        try:
             expanded = api.model_info(repo_id, expand=["inferenceProviderMapping"])
             payload["inference_providers"] = inference_providers(
                 getattr(expanded, "inference_provider_mapping", None)

@@ -126,7 +126,8 @@ class Resolver:
             self.by_family.setdefault(e.family, []).append(e)
 
     def resolve(self, name: str, when: str | None = None) -> tuple[CatalogEntry | None, str]:
-        """The release a name points to and how it was resolved (``release`` / ``family`` / ``unresolved``)."""
+        """The release a name points to and how it was resolved (``release`` / ``family`` /
+        ``unresolved``)."""
         key = _norm(name)
         if not key:
             return None, "unresolved"

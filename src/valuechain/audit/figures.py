@@ -66,7 +66,8 @@ def _label_lanes(data: Any, lanes: int = 8, chars_across: float = 150.0) -> Any:
 
 
 def gradient_figure(frame: Any, path: str | Path) -> Path:
-    """Models placed on Foster's five levels (x: release date; y: level), coloured by country, each labelled."""
+    """Models placed on Foster's five levels (x: release date; y: level), coloured by country, each
+    labelled."""
     import matplotlib
 
     matplotlib.use("Agg")

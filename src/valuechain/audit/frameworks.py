@@ -150,10 +150,11 @@ def osaid(evidence: Sequence[Evidence]) -> dict[str, Any]:
 EOSAI_PARAMETERS: tuple[str, ...] = tuple(EOSAI_PARAMETER_COMPONENT)
 EOSAI_VALUE = {"open": 1.0, "partial": 0.5, "closed": 0.0, "absent": 0.0}
 
-#: Components that speak for an Index parameter as they are. Weights, ``code``, ``hardware_architecture``
-#: and ``licenses`` are derived by :func:`index_parameter_evidence` from the Index's definitions instead: MOF
+#: Components that speak for an Index parameter as they are. Weights, ``code``, ``hardware_architecture`` and
+#: ``licenses`` are derived by :func:`index_parameter_evidence` from the Index's definitions instead: MOF
 #: "Model architecture" is modelling code, not the documented data-processing / training pipeline the Index's
-#: ``code`` asks about, and MOF "Model metadata" is a metadata file, not documentation of the training hardware.
+#: ``code`` asks about, and MOF "Model metadata" is a metadata file, not documentation of the training
+#: hardware.
 _DIRECT_COMPONENT_PARAMETERS: dict[str, tuple[str, ...]] = {
     "Datasets": ("datasources_basemodel", "datasources_endmodel"),
     "Training code": ("trainingcode",),
@@ -174,8 +175,8 @@ def _for_parameter(ev: Evidence, parameter: str, **changes: Any) -> Evidence:
 
 
 def _weights_licence_class(evidence: Sequence[Evidence]) -> str:
-    """The licence class of the weights, from the evidence alone: a curated class when the catalogue gives one;
-    proprietary when the weights are shown not released; else the class read from the licence text; else
+    """The licence class of the weights, from the evidence alone: a curated class when the catalogue gives
+    one; proprietary when the weights are shown not released; else the class read from the licence text; else
     the class of the licence id (:func:`valuechain.audit.licences.licence_class`)."""
 
     terms = [ev for ev in evidence if ev.component == "Licence terms"]

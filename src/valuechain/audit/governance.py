@@ -290,7 +290,8 @@ class GovernanceFields:
         for name, allowed in (("weights", WEIGHTS), ("api", API), ("licence_class", LICENCE_CLASSES)):
             if getattr(self, name) not in allowed:
                 raise InputError(
-                    f"The governance field {name} = {getattr(self, name)!r} is not one of {', '.join(allowed)}."
+                    f"The governance field {name} = {getattr(self, name)!r} is not one of "
+                    f"{', '.join(allowed)}."
                 )
         object.__setattr__(self, "levers", frozenset(self.levers))
 
@@ -358,7 +359,8 @@ class GovernanceRules:
                 )
             rejected.append(f"rule {rule.id} not met: {'; '.join(t for t in trace if t.endswith('False'))}")
         raise InputError(
-            f"No governance rule in {self.path} matches the evidence {fields.to_dict()}; add a final catch-all rule."
+            f"No governance rule in {self.path} matches the evidence {fields.to_dict()}; add a final "
+            "catch-all rule."
         )
 
 

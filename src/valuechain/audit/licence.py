@@ -593,7 +593,8 @@ def _verbatim(original: str, flat_quote: str, flat_start: int) -> str:
 
 
 def _sentence_start(low: str, pos: int, limit: int) -> int:
-    """Start of the sentence holding ``pos`` (after the last '.' or '。'), at most ``limit`` characters back."""
+    """Start of the sentence holding ``pos`` (after the last '.' or '。'), at most ``limit`` characters
+    back."""
     lo = max(0, pos - limit)
     return max(low.rfind(".", lo, pos) + 1, low.rfind("\u3002", lo, pos) + 1, lo)
 
@@ -653,8 +654,8 @@ _LATIN_WORD = re.compile(r"[a-z]{2,}")
 _OTHER_SCRIPT = re.compile("[" + "".join(script.pattern[1:-1] for _, script in _SCRIPTS) + "]")
 #: English function words: a Latin-script clause with enough of them is English.
 _ENGLISH_WORDS = frozenset(
-    "the of and to a in or any for you your this that is be by as with not on such are shall may will all its "
-    "it an other from under these which no if at use licence license agreement software model".split()
+    "the of and to a in or any for you your this that is be by as with not on such are shall may will all "
+    "its it an other from under these which no if at use licence license agreement software model".split()
 )
 
 

@@ -412,7 +412,8 @@ def _audit_evidence(
 
 
 def _owner_facts(repo_id: str) -> dict[str, Any]:
-    """Organisation and country of a Hugging Face repo, inferred from catalogue releases with the same owner."""
+    """Organisation and country of a Hugging Face repo, inferred from catalogue releases with the same
+    owner."""
 
     owner = repo_id.split("/")[0].lower()
     same = [e for e in load_catalog() if e.hf_repo and e.hf_repo.split("/")[0].lower() == owner]
@@ -465,7 +466,8 @@ def audit(
 def audit_directory(
     path: str | Path, *, ref: str | None = None, rules: GovernanceRules | None = None
 ) -> AuditResult:
-    """Audit a local release directory (its weights, licence files, code and card); ``ref`` as the user named it."""
+    """Audit a local release directory (its weights, licence files, code and card); ``ref`` as the user named
+    it."""
     path = Path(path)
     ref = ref or str(path)
     evidence = collectors.from_directory(path)
@@ -482,7 +484,8 @@ def audit_directory(
 def audit_yaml(
     path: str | Path, *, ref: str | None = None, rules: GovernanceRules | None = None
 ) -> AuditResult:
-    """Audit a European Open Source AI Index YAML (it has a ``system`` mapping) or a Model Openness Tool YAML."""
+    """Audit a European Open Source AI Index YAML (it has a ``system`` mapping) or a Model Openness Tool
+    YAML."""
     path = Path(path)
     ref = ref or str(path)
     data = load_yaml_file(path, "YAML record")
@@ -526,9 +529,10 @@ def _audit_mot_yaml(ref: str, path: Path, data: Any, rules: GovernanceRules | No
     if hf_repo and result.fields.weights == "none":
         repo = hf_repo.split("huggingface.co/")[-1].strip("/")
         result.field_notes.append(
-            f"caution: the MOT record does not list the final model parameters yet names the Hugging Face "
+            "caution: the MOT record does not list the final model parameters yet names the Hugging Face "
             f"repository {repo}; the record may be incomplete (weights = none follows the MOF rule that an "
-            f"unlisted component is not released) — audit the repository itself: valuechain audit model {repo}"
+            "unlisted component is not released) — audit the repository itself: valuechain audit model "
+            f"{repo}"
         )
     return result
 

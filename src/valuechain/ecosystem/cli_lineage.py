@@ -113,8 +113,9 @@ def lineage(
         names = ", ".join(unresolved["repo"].head(5))
         more = f" and {len(unresolved) - 5} more" if len(unresolved) > 5 else ""
         clitools.console(stderr=True).print(
-            f"note: {len(unresolved)} re-packager repo(s) could not be traced to an original ({names}{more}); "
-            f"their {result.stats['unattributed_models']} exclusive derivative(s) are not attributed.",
+            f"note: {len(unresolved)} re-packager repo(s) could not be traced to an original "
+            f"({names}{more}); their {result.stats['unattributed_models']} exclusive derivative(s) are not "
+            "attributed.",
             highlight=False,
         )
     if json_out:
@@ -167,8 +168,9 @@ def _print_families(result, top: int, sources: list[dict], origins_source: str, 
     )
     stats = result.stats
     console.print(
-        f"re-packagers resolved: {stats['repackagers_resolved']}, unresolved: {stats['repackagers_unresolved']}; "
-        f"self-references dropped: {stats['self_loops_dropped']}; models in cycles: {stats['models_in_cycles']}",
+        f"re-packagers resolved: {stats['repackagers_resolved']}, unresolved: "
+        f"{stats['repackagers_unresolved']}; self-references dropped: {stats['self_loops_dropped']}; models "
+        f"in cycles: {stats['models_in_cycles']}",
         highlight=False,
     )
     for cycle in stats.get("cycles", []):
@@ -207,18 +209,21 @@ def diffusion(
     plot: Path = typer.Option(
         None,
         "--plot",
-        help="Write the figure (monthly counts and China/U.S. shares, shocks marked) to this PNG/SVG/PDF file.",
+        help="Write the figure (monthly counts and China/U.S. shares, shocks marked) to this PNG/SVG/PDF "
+        "file.",
     ),
     rows_out: Path = typer.Option(
         None,
         "--rows",
-        help="Write the derivatives counted (after the filters) to this CSV, each with its origin, root and provenance (source and fetch time of its record, its creation date and its counts).",
+        help="Write the derivatives counted (after the filters) to this CSV, each with its origin, root and "
+        "provenance (source and fetch time of its record, its creation date and its counts).",
     ),
     rules: Path = typer.Option(None, "--rules", help="A YAML file of extra re-packager rules."),
     spark_master: str = typer.Option(
         None,
         "--spark-master",
-        help="Run the aggregation on Spark with this master URL (e.g. local[2], spark://host:7077) instead of DuckDB; needs valuechain[spark].",
+        help="Run the aggregation on Spark with this master URL (e.g. local[2], spark://host:7077) instead "
+        "of DuckDB; needs valuechain[spark].",
     ),
     db: Path = clitools.DB_OPTION,
     json_out: bool = clitools.JSON_OPTION,
@@ -318,7 +323,8 @@ ONE_FAMILY_SHARE = 0.8
 
 
 def _diffusion_warnings(data: Any) -> list[str]:
-    """What the reader must know about the store behind the series: one family's tree; mixed snapshot dates."""
+    """What the reader must know about the store behind the series: one family's tree; mixed snapshot
+    dates."""
     warnings = []
     families = data.lineage.families
     total = int(families["derivatives"].sum()) if len(families) else 0

@@ -375,8 +375,8 @@ def read_edges_csv(path: str | Path) -> pd.DataFrame:
     else:
         layouts = "; ".join(",".join(layout) for layout in EDGE_LAYOUTS)
         raise InputError(
-            f"The edge file {path} has columns {','.join(map(ascii, map(str, frame.columns)))}, not a known edge "
-            f"layout ({layouts})."
+            f"The edge file {path} has columns {','.join(map(ascii, map(str, frame.columns)))}, not a known "
+            f"edge layout ({layouts})."
         )
     if len(frame) == 0:
         raise InputError(f"The edge file {path} has a header but no edges.")

@@ -10,15 +10,15 @@ Methods (``METHODS``):
 ``activity-hour``
     The actor's hour-of-day profile matched to UTC offsets. With ``n_h`` events in UTC hour ``h`` and a
     local diurnal profile ``p`` (:data:`DIURNAL_PROFILE`), the log-likelihood of offset ``o`` is
-    ``LL(o) = sum_h n_h * log p((h + o) mod 24)``. Offsets map to groups: UTC+7 … UTC+9 → CN (China's
-    single zone is UTC+8, but an hour profile cannot tell it from its neighbours — in simulations a
-    one-hour band leaves most Chinese actors unknown — so the band also holds Japan, Korea, Taiwan,
-    South-East Asia and Perth); UTC−4 … UTC−10 → US (the zones the U.S. spans, shared with Canada and
-    Latin America); any other → other. The group of the best offset wins when its best ``LL`` exceeds
-    every other group's best by ``min_margin`` (default ``ln 3``: a likelihood ratio of 3); otherwise, or with fewer than
-    ``min_events`` events, unknown. ``profile_method="modal"`` instead places the modal UTC hour at the
-    profile's peak local hour. The diurnal profile is our reconstruction of the usual shape of developer
-    activity (low at night, a working-day plateau, an evening shoulder), not a published estimate.
+    ``LL(o) = sum_h n_h * log p((h + o) mod 24)``. Offsets map to groups: UTC+7 … UTC+9 → CN (China's single
+    zone is UTC+8, but an hour profile cannot tell it from its neighbours — in simulations a one-hour band
+    leaves most Chinese actors unknown — so the band also holds Japan, Korea, Taiwan, South-East Asia and
+    Perth); UTC−4 … UTC−10 → US (the zones the U.S. spans, shared with Canada and Latin America); any other →
+    other. The group of the best offset wins when its best ``LL`` exceeds every other group's best by
+    ``min_margin`` (default ``ln 3``: a likelihood ratio of 3); otherwise, or with fewer than ``min_events``
+    events, unknown. ``profile_method="modal"`` instead places the modal UTC hour at the profile's peak local
+    hour. The diurnal profile is our reconstruction of the usual shape of developer activity (low at night, a
+    working-day plateau, an evening shoulder), not a published estimate.
 ``location``
     The profile ``location`` of the actor's GitHub user object geocoded by
     :mod:`valuechain.engagement.geocode`. When a login has several user records the most recent one

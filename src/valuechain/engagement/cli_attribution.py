@@ -149,8 +149,8 @@ def users_sync(
         return
     console = clitools.console()
     console.print(
-        f"{result.fetched} users fetched, {result.not_found} not found (404), {result.already_stored} already "
-        f"stored, {result.remaining} still to fetch; {result.requests} requests.",
+        f"{result.fetched} users fetched, {result.not_found} not found (404), {result.already_stored} "
+        f"already stored, {result.remaining} still to fetch; {result.requests} requests.",
         highlight=False,
     )
     if result.stopped_at_rate_limit:

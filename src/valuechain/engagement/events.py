@@ -145,7 +145,8 @@ class IngestResult:
 
 
 def read_users_file(path: str | Path) -> list[dict[str, Any]]:
-    """GitHub user objects from a JSON-lines file (:func:`valuechain.sources.github_users.read_users_jsonl`)."""
+    """GitHub user objects from a JSON-lines file
+    (:func:`valuechain.sources.github_users.read_users_jsonl`)."""
     from valuechain.sources.github_users import read_users_jsonl
 
     return read_users_jsonl(path)
@@ -223,11 +224,11 @@ def _stage_files(con: Any, paths: list[Path]) -> None:
     try:
         con.execute(
             f"INSERT INTO {_STAGE} SELECT *, parsed AND event_id IS NOT NULL AND type IS NOT NULL AND "
-            "actor_id IS NOT NULL AND actor_login IS NOT NULL AND repo_id IS NOT NULL AND repo_name IS NOT NULL "
-            "AND created_at IS NOT NULL FROM ("
-            "SELECT filename, (id IS NOT NULL OR type IS NOT NULL OR actor IS NOT NULL OR repo IS NOT NULL OR "
-            "created_at IS NOT NULL) AS parsed, try_cast(id AS BIGINT) AS event_id, type, actor.id AS actor_id, "
-            "actor.login AS actor_login, repo.id AS repo_id, repo.name AS repo_name, "
+            "actor_id IS NOT NULL AND actor_login IS NOT NULL AND repo_id IS NOT NULL AND repo_name IS NOT "
+            "NULL AND created_at IS NOT NULL FROM (SELECT filename, (id IS NOT NULL OR type IS NOT NULL OR "
+            "actor IS NOT NULL OR repo IS NOT NULL OR created_at IS NOT NULL) AS parsed, try_cast(id AS "
+            "BIGINT) AS event_id, type, actor.id AS actor_id, actor.login AS actor_login, repo.id AS "
+            "repo_id, repo.name AS repo_name, "
             # GH Archive's own form first (fast), any other ISO 8601 time with an offset second.
             "coalesce(try_strptime(created_at, '%Y-%m-%dT%H:%M:%SZ'), "
             "timezone('UTC', try_cast(created_at AS TIMESTAMPTZ))) AS created_at "
@@ -326,9 +327,10 @@ def _finish(
     repeated = _one(con, f"SELECT count(*) - count(DISTINCT event_id) {candidates}")[0]
     if repeated:
         con.execute(
-            "CREATE TEMP TABLE _gh_kept AS SELECT event_id, any_value(type) AS type, min(created_at) AS created_at, "
-            "any_value(actor_id) AS actor_id, any_value(actor_login) AS actor_login, any_value(repo_id) AS repo_id, "
-            f"any_value(repo_name) AS repo_name, min(file) AS file {candidates} GROUP BY event_id"
+            "CREATE TEMP TABLE _gh_kept AS SELECT event_id, any_value(type) AS type, min(created_at) AS "
+            "created_at, any_value(actor_id) AS actor_id, any_value(actor_login) AS actor_login, "
+            "any_value(repo_id) AS repo_id, any_value(repo_name) AS repo_name, min(file) AS file "
+            f"{candidates} GROUP BY event_id"
         )
     else:
         con.execute(
@@ -381,8 +383,8 @@ def _finish(
     )
     with store.transaction() as tx:
         tx.execute(
-            "INSERT INTO gh_events SELECT event_id, type, created_at, actor_id, actor_login, repo_id, repo_name, "
-            "file, ? FROM _gh_kept WHERE event_id NOT IN (SELECT event_id FROM gh_events)",
+            "INSERT INTO gh_events SELECT event_id, type, created_at, actor_id, actor_login, repo_id, "
+            "repo_name, file, ? FROM _gh_kept WHERE event_id NOT IN (SELECT event_id FROM gh_events)",
             [now],
         )
         removed = _one(
@@ -403,7 +405,8 @@ def _finish(
         tx.register("_gh_files_df", file_rows)
         tx.execute(
             "INSERT OR IGNORE INTO gh_ingest_files SELECT file, repo_filter, events_read, unparseable, "
-            "missing_fields, kept_types, bots_dropped, outside_repos, kept, source, fetched_at FROM _gh_files_df"
+            "missing_fields, kept_types, bots_dropped, outside_repos, kept, source, fetched_at FROM "
+            "_gh_files_df"
         )
         tx.unregister("_gh_files_df")
     return IngestResult(

@@ -285,7 +285,8 @@ STOPWORDS = frozenset(
     "region county state province district prefecture north south east west central northern southern "
     "eastern western university college school institute lab labs company inc ltd co team "
     "shi sheng qu xian zhen best good hello hi love life not yet sometimes mostly usually or "
-    "les des sur sous del los las der die das von van den du la le el al et und y e".split()  # other languages' function words
+    # other languages' function words
+    "les des sur sous del los las der die das von van den du la le el al et und y e".split()
 )
 
 #: Subdivision-level names (first-level, from pycountry) of these countries join the gazetteer.

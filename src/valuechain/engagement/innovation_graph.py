@@ -246,8 +246,9 @@ def innovation_graph_study(
         )
     elif n_complete - 1 < MIN_PLACEBOS:
         verdict = (
-            f"cannot tell: only {n_complete - 1} other economies have all {len(window)} quarters of {outcome} "
-            f"published in the window (at least {MIN_PLACEBOS} are needed before a permutation p can reach 0.05)"
+            f"cannot tell: only {n_complete - 1} other economies have all {len(window)} quarters of "
+            f"{outcome} published in the window (at least {MIN_PLACEBOS} are needed before a permutation p "
+            "can reach 0.05)"
         )
     else:
         panel = in_window.rename(columns={"iso2_code": "economy"})
@@ -332,6 +333,7 @@ def _verdict(main: PermutationResult, cn_vs_us: dict[str, Any] | None, outcome: 
             f"not credible, China's pre-shock path already differed from the others' ({head.split(':')[0]})"
         )
     return (
-        f"{head}: DiD {main.estimate:+.3g}, 95% permutation interval {main.ci_low:+.3g} to {main.ci_high:+.3g}, "
-        f"p = {main.p_value:.2f}{pre}{versus}. Aggregate GitHub activity, not LLM-repository engagement."
+        f"{head}: DiD {main.estimate:+.3g}, 95% permutation interval {main.ci_low:+.3g} to "
+        f"{main.ci_high:+.3g}, p = {main.p_value:.2f}{pre}{versus}. Aggregate GitHub activity, not "
+        "LLM-repository engagement."
     )

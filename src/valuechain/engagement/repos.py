@@ -181,8 +181,8 @@ def opendigger_label(
     if label.rstrip("/").endswith("large_language_model"):
         before = sum(1 for e in entries.values() if e.repo_id is not None and e.repo_id < 521_000_000)
         repo_set.notes.append(
-            f"The OpenDigger LLM label holds only {len(entries)} repositories, {before} of them created before "
-            "August 2022 (repository id below 521,000,000): too few for the real study."
+            f"The OpenDigger LLM label holds only {len(entries)} repositories, {before} of them created "
+            "before August 2022 (repository id below 521,000,000): too few for the real study."
         )
     return repo_set
 
@@ -243,7 +243,8 @@ def fixed_as_of(repo_set: RepoSet, store: Store, as_of: date) -> RepoSet:
 
 
 def member_mask(frame: pd.DataFrame, repo_set: RepoSet) -> Any:
-    """Rows of ``frame`` (``repo_id, repo_name``) that belong to ``repo_set`` (by id, name or organisation)."""
+    """Rows of ``frame`` (``repo_id, repo_name``) that belong to ``repo_set`` (by id, name or
+    organisation)."""
     names = frame["repo_name"].str.lower()
     return (
         frame["repo_id"].isin(repo_set.ids())

@@ -281,7 +281,8 @@ def simulate_hours(
         placebo_repo_names=placebo_names,
         notes=[
             "Generated data (valuechain.engagement.simulate): made-up actors, repositories and events with a "
-            "planted effect; it demonstrates the design and checks the estimators, it says nothing about GitHub."
+            "planted effect; it demonstrates the design and checks the estimators, it says nothing about "
+            "GitHub."
         ],
     )
 

@@ -103,8 +103,8 @@ class EventStudyResult:
         lines = [
             f"{self.outcome}: {self.design.get('treated')} vs {self.design.get('control')}, "
             f"shocks {', '.join(s['shock'] for s in self.design.get('shocks', []))}",
-            f"DiD post x treated = {d.estimate:.4g} (se {d.se:.4g}, 95% CI {d.ci_low:.4g} to {d.ci_high:.4g}), "
-            f"n = {d.n_obs}, clusters = {self.design.get('n_clusters')}",
+            f"DiD post x treated = {d.estimate:.4g} (se {d.se:.4g}, 95% CI {d.ci_low:.4g} to "
+            f"{d.ci_high:.4g}), n = {d.n_obs}, clusters = {self.design.get('n_clusters')}",
         ]
         p = self.pretrend_p
         lines.append(

@@ -223,7 +223,8 @@ def permutation_did(
         "n_obs": int(y.size),
         "excluded_units": excluded,
         "confidence": 1 - alpha,
-        "estimator": "two-way fixed-effects DiD on a balanced window (closed form), placebo-in-space inference",
+        "estimator": "two-way fixed-effects DiD on a balanced window (closed form), placebo-in-space "
+        "inference",
         "interval": "Conley-Taber: estimate minus the placebo quantiles",
     }
     return PermutationResult(

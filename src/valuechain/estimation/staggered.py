@@ -122,7 +122,8 @@ class CallawaySantAnnaResult:
 
 
 def _event_time_table(dynamic: pd.DataFrame) -> pd.DataFrame:
-    """Event-time ATTs (``key``, ``att``, ``se``) as the plot's table: estimate ± z₀.₉₇₅·se (pointwise 95%)."""
+    """Event-time ATTs (``key``, ``att``, ``se``) as the plot's table: estimate ± z₀.₉₇₅·se (pointwise
+    95%)."""
     z = stats.norm.ppf(0.975)
     return pd.DataFrame(
         {

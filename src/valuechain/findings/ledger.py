@@ -186,7 +186,8 @@ def _market(claim_id: str) -> Callable[[Mapping[str, Any]], tuple[Study, Judgeme
         holds, violations = studies.market_claims()[claim_id]
         study = Study(
             numbers={"holds": holds, "violations": violations},
-            data="our reconstruction of the model (grids, a cost line and a seeded random scan of parameters)",
+            data="our reconstruction of the model (grids, a cost line and a seeded random scan of "
+            "parameters)",
             notes=[
                 "A model result: it holds in our reconstruction of Qian, Mehra & Liu; no market data test it."
             ],

@@ -84,9 +84,11 @@ def policy_before_controls() -> Study:
         data=f"policy corpora {', '.join(c for cs in POLICY_CORPORA.values() for c in cs)}, dated before "
         f"{first.isoformat()}",
         notes=[
-            "AGORA holds summaries of U.S. laws, not their texts; a missing theme there is not a measured absence.",
-            "The Chinese ministry texts of the scraped corpus are truncated and the 14th Five-Year Plan (2021), "
-            "which names open-source communities, is in none of the corpora, so the Chinese count is a lower bound.",
+            "AGORA holds summaries of U.S. laws, not their texts; a missing theme there is not a measured "
+            "absence.",
+            "The Chinese ministry texts of the scraped corpus are truncated and the 14th Five-Year Plan "
+            "(2021), which names open-source communities, is in none of the corpora, so the Chinese count is "
+            "a lower bound.",
         ],
     )
 
@@ -263,10 +265,10 @@ def release_series(data_dir: Path | None = None, shock: str = "2022-10-07") -> S
         data=f"Epoch AI all-models database, open-weight releases {months[0]} to {months[-1]} (last partial "
         "month dropped)",
         notes=[
-            f"Chinese open-weight releases: {numbers['cn_before']} before, {numbers['cn_after']} after the shock; "
-            f"U.S.: {numbers['us_before']} before, {numbers['us_after']} after; the slope change of the "
-            f"difference is {numbers['slope_change']:+.2f} a month "
-            f"[{slope_ci[0]:+.2f}, {slope_ci[1]:+.2f}].",
+            f"Chinese open-weight releases: {numbers['cn_before']} before, {numbers['cn_after']} after the "
+            f"shock; U.S.: {numbers['us_before']} before, {numbers['us_after']} after; the slope change of "
+            f"the difference is {numbers['slope_change']:+.2f} a month [{slope_ci[0]:+.2f}, "
+            f"{slope_ci[1]:+.2f}].",
             "Confounders inside the window: " + ", ".join(confounders) + "; the level change cannot separate "
             "the shock from ChatGPT (2022-11-30), seven weeks later.",
             "Epoch counts notable releases only; Hugging Face derivatives need a Hub-wide `hf sync`.",
@@ -463,7 +465,8 @@ def _cset_source() -> dict[str, Any]:
 
 
 def cset_chinese_per_year() -> Study:
-    """A5: open-model papers of CSET's sample per publication year, and those using a Chinese-origin family."""
+    """A5: open-model papers of CSET's sample per publication year, and those using a Chinese-origin
+    family."""
     from valuechain.reference.origin import CHINA
 
     frame = _cset_frame().dropna(subset=["year"])

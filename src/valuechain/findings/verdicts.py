@@ -113,8 +113,8 @@ def a2_strategy(tests: Sequence[Mapping[str, Any]], rule: Mapping[str, Any]) -> 
     if "open_source" in best and len(best & strategy) >= rule["min_strategy_themes"]:
         return Judgement(
             "supported",
-            f"At {best_shock} the open-source theme and {len(best & strategy)} strategy themes rise beyond the "
-            "placebo dates and the pre-trend, after the multiple-testing correction.",
+            f"At {best_shock} the open-source theme and {len(best & strategy)} strategy themes rise beyond "
+            "the placebo dates and the pre-trend, after the multiple-testing correction.",
             result,
         )
     if passing:
@@ -126,7 +126,8 @@ def a2_strategy(tests: Sequence[Mapping[str, Any]], rule: Mapping[str, Any]) -> 
         )
     open_source = [t for t in tests if t["theme"] == "open_source"]
     thin_note = (
-        " The open-source theme itself is thin at every shock, so its part of the claim rests on few documents."
+        " The open-source theme itself is thin at every shock, so its part of the claim rests on few "
+        "documents."
         if open_source and all(t["thin"] for t in open_source)
         else ""
     )
@@ -197,8 +198,8 @@ def a3_engagement(outcomes: Mapping[str, Mapping[str, Any]], rule: Mapping[str, 
     if below:
         return Judgement(
             "not supported",
-            f"China's post-shock change is below the other economies' permutation interval for {', '.join(below)} "
-            "and above it for none; aggregate GitHub activity, not LLM repositories.",
+            "China's post-shock change is below the other economies' permutation interval for "
+            f"{', '.join(below)} and above it for none; aggregate GitHub activity, not LLM repositories.",
             result,
         )
     return Judgement(
@@ -220,7 +221,10 @@ def a4_releases(its: Mapping[str, Any], rule: Mapping[str, Any]) -> Judgement:
             f"Only {its['months_before']} months before and {its['months_after']} after the shock.",
             f"{its['months_before']} / {its['months_after']} months",
         )
-    result = f"level change {its['level_change']:+.2f} releases a month [{its['ci_low']:+.2f}, {its['ci_high']:+.2f}]"
+    result = (
+        f"level change {its['level_change']:+.2f} releases a month "
+        f"[{its['ci_low']:+.2f}, {its['ci_high']:+.2f}]"
+    )
     if its["ci_low"] > 0:
         return Judgement(
             "supported",
@@ -229,8 +233,8 @@ def a4_releases(its: Mapping[str, Any], rule: Mapping[str, Any]) -> Judgement:
         )
     return Judgement(
         "not supported",
-        "The level change of Chinese relative to U.S. open-weight releases is not positive with a 95% interval "
-        "above 0.",
+        "The level change of Chinese relative to U.S. open-weight releases is not positive with a 95% "
+        "interval above 0.",
         result,
     )
 
@@ -247,7 +251,8 @@ def a5_science(per_year: Mapping[int, Mapping[str, int]], rule: Mapping[str, Any
     if len(with_cn) < 2:
         return Judgement(
             "cannot tell with this data",
-            "The sample has Chinese-origin papers in fewer than two years, and CSET chose which versions to annotate.",
+            "The sample has Chinese-origin papers in fewer than two years, and CSET chose which versions to "
+            "annotate.",
             result or "no papers",
         )
     counts = [per_year[y]["chinese"] for y in years[years.index(with_cn[0]) :]]
@@ -257,9 +262,9 @@ def a5_science(per_year: Mapping[int, Mapping[str, int]], rule: Mapping[str, Any
     if grows and share >= rule["min_share"]:
         return Judgement(
             "supported",
-            f"Within CSET's hand-checked sample, papers using Chinese-origin families grow every year since "
-            f"their first and are {share:.0%} of {last}'s papers; the sample is CSET's choice of model versions, "
-            "not the field.",
+            "Within CSET's hand-checked sample, papers using Chinese-origin families grow every year since "
+            f"their first and are {share:.0%} of {last}'s papers; the sample is CSET's choice of model "
+            "versions, not the field.",
             result,
         )
     if grows or share >= rule["min_share"]:
@@ -281,7 +286,8 @@ def a6_patents(search: Mapping[str, Any] | None, rule: Mapping[str, Any]) -> Jud
     if not search:
         return Judgement(
             "cannot tell with this data",
-            "No PatentsView search is recorded in the store, so a zero would be a missing search, not a measurement.",
+            "No PatentsView search is recorded in the store, so a zero would be a missing search, not a "
+            "measurement.",
             "no recorded search",
         )
     docs, cn = int(search["documents"]), int(search["chinese"])
@@ -297,7 +303,8 @@ def a6_patents(search: Mapping[str, Any] | None, rule: Mapping[str, Any]) -> Jud
     if share < rule["max_share"] and (paper_share is None or paper_share >= rule["paper_ratio"] * share):
         return Judgement(
             "supported",
-            f"Chinese-origin families are {share:.1%} of family-mentioning patent documents in the recorded search.",
+            f"Chinese-origin families are {share:.1%} of family-mentioning patent documents in the recorded "
+            "search.",
             result,
         )
     return Judgement(
@@ -324,7 +331,8 @@ def a7_us_companies(lower: int, upper: int, rule: Mapping[str, Any]) -> Judgemen
     if upper < rule["min_papers"]:
         return Judgement(
             "not supported",
-            f"Fewer than {rule['min_papers']} hand-checked uses have a U.S. company author, even at the upper bound.",
+            f"Fewer than {rule['min_papers']} hand-checked uses have a U.S. company author, even at the "
+            "upper bound.",
             result,
         )
     return Judgement(
@@ -335,14 +343,18 @@ def a7_us_companies(lower: int, upper: int, rule: Mapping[str, Any]) -> Judgemen
 
 
 def b1_gradient(level_counts: Mapping[str, int], rule: Mapping[str, Any]) -> Judgement:
-    """B1: releases spread over ≥ ``min_levels`` levels (each ≥ ``min_level_share``), top two < ``max_top_two``."""
+    """B1: releases spread over ≥ ``min_levels`` levels (each ≥ ``min_level_share``), top two <
+    ``max_top_two``."""
     total = sum(level_counts.values())
     if total == 0:
         return Judgement("cannot tell with this data", "No releases were audited.", "0 releases")
     shares = sorted((n / total for n in level_counts.values()), reverse=True)
     occupied = sum(1 for s in shares if s >= rule["min_level_share"])
     top_two = sum(shares[:2])
-    result = f"{occupied} levels hold at least {rule['min_level_share']:.0%} of {total} releases; top two {top_two:.0%}"
+    result = (
+        f"{occupied} levels hold at least {rule['min_level_share']:.0%} of {total} releases; "
+        f"top two {top_two:.0%}"
+    )
     if occupied >= rule["min_levels"] and top_two < rule["max_top_two"]:
         return Judgement(
             "supported", "Releases spread across the gradient rather than sitting at two poles.", result
@@ -379,7 +391,8 @@ def b3_levers(with_lever: int, open_weight: int, rule: Mapping[str, Any]) -> Jud
     if share >= rule["min_share"]:
         return Judgement(
             "supported",
-            "Most open-weight releases keep control through licence terms; the other channels are described only.",
+            "Most open-weight releases keep control through licence terms; the other channels are described "
+            "only.",
             result,
         )
     return Judgement(

@@ -275,7 +275,8 @@ def check_claims(params: Parameters | None = None, random_points: int = 20000) -
                 "lowers_net_CS_for_C_in": _interval(big_c, ex & ~sub_net),
                 "gross_CS_always_rises": rand_checks["gross_CS_not_rising_with_s"] == 0
                 and grid_checks["gross_CS_not_rising_with_s"] == 0,
-                "note": "judged on CS net of the subsidy's cost T; a per-unit subsidy always raises gross CS here",
+                "note": "judged on CS net of the subsidy's cost T; a per-unit subsidy always raises gross CS "
+                "here",
                 "cost_line": line_ev | {"violations": line_c2},
                 "grid": _pick(grid_checks, "C2"),
                 "random_scan": _pick(rand_checks, "C2"),

@@ -170,13 +170,13 @@ def violated_conditions(params: Parameters) -> list[str]:
     bound = float(np.maximum(1.0, sh.rho_s) * sh.H)
     if big_c <= bound:
         out.append(
-            f"the effective data-unit cost C = kappa_f*(c - s) + k = {big_c:.6g} must exceed max(1, rho_s)*H = "
-            f"{bound:.6g} (firms' second-order condition)"
+            f"the effective data-unit cost C = kappa_f*(c - s) + k = {big_c:.6g} must exceed max(1, rho_s)*H "
+            f"= {bound:.6g} (firms' second-order condition)"
         )
     if float(sh.rho_s) >= float(sh.g2):
         out.append(
-            f"rho_s = {float(sh.rho_s):.6g} must be below 2 + gamma = {float(sh.g2):.6g} so that the provider's "
-            "no-below-cost constraint w >= c binds (the closed form assumes it)"
+            f"rho_s = {float(sh.rho_s):.6g} must be below 2 + gamma = {float(sh.g2):.6g} so that the "
+            "provider's no-below-cost constraint w >= c binds (the closed form assumes it)"
         )
     return out
 
@@ -349,7 +349,8 @@ def levels_from_core(core: dict[str, Any]) -> dict[str, Any]:
 
 
 def solve(params: Parameters | None = None, **values: Any) -> Equilibrium:
-    """The closed-form equilibrium (spec) at ``params`` (default: the spec's defaults) updated with ``values``.
+    """The closed-form equilibrium (spec) at ``params`` (default: the spec's defaults) updated with
+    ``values``.
 
     Any parameter may be a numpy array; the result broadcasts. Outside the existence region every quantity
     is NaN and ``exists`` is False (call :meth:`Equilibrium.require` to raise instead).
@@ -470,7 +471,8 @@ def effects_from_core(
 
 
 def finite_change(params: Parameters | None, parameter: str, change: float) -> dict[str, Any]:
-    """Effect of a finite policy change ``parameter += change`` on every equilibrium quantity (after − before)."""
+    """Effect of a finite policy change ``parameter += change`` on every equilibrium quantity (after −
+    before)."""
     params = params or Parameters()
     before = solve(params)
     after = solve(params.with_values(**{parameter: np.asarray(getattr(params, parameter), float) + change}))

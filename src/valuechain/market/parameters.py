@@ -66,7 +66,8 @@ class Parameters:
         self.validate()
 
     def validate(self) -> None:
-        """Reject non-finite or huge values and negative costs/intensities (one sentence naming the parameter)."""
+        """Reject non-finite or huge values and negative costs/intensities (one sentence naming the
+        parameter)."""
         import numpy as np
 
         for f in fields(self):
@@ -86,7 +87,8 @@ class Parameters:
             if lower is not None and np.any(arr < lower):
                 kind = "cost" if f.name in COST_PARAMETERS else "parameter"
                 raise InputError(
-                    f"The {kind} {f.name} ({PARAMETER_TABLE[f.name][1]}) must be non-negative, got {_show(value)}."
+                    f"The {kind} {f.name} ({PARAMETER_TABLE[f.name][1]}) must be non-negative, got "
+                    f"{_show(value)}."
                 )
 
     def with_values(self, **values: Any) -> Parameters:

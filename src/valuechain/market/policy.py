@@ -88,8 +88,8 @@ class PolicyMap:
         return masks[0] & masks[1] & masks[2]
 
     def thinned(self, max_points: int) -> PolicyMap:
-        """Every k-th grid point per axis so that at most ``max_points`` remain (for drawing only: a figure has
-        a few hundred pixels per panel, and drawing 2000 × 2000 cells four times costs gigabytes)."""
+        """Every k-th grid point per axis so that at most ``max_points`` remain (for drawing only: a figure
+        has a few hundred pixels per panel, and drawing 2000 × 2000 cells four times costs gigabytes)."""
         sx = -(-self.x.values.size // max_points)
         sy = -(-self.y.values.size // max_points)
         if sx == 1 and sy == 1:
@@ -206,7 +206,8 @@ def check_figure_path(path: Path) -> Path:
 
 
 def write_figure(path: Path, write: Any) -> Path:
-    """Write through :func:`valuechain.output.write_output`; OS errors become one sentence (no partial file)."""
+    """Write through :func:`valuechain.output.write_output`; OS errors become one sentence (no partial
+    file)."""
     from valuechain.output import write_output
 
     return write_output(path, write, "figure file")
@@ -228,8 +229,8 @@ def fixed_parameters_text(pmap: PolicyMap) -> str:
 
 
 def draw_region_panel(ax: Any, pmap: PolicyMap, positive: np.ndarray, colors: tuple[str, str]) -> None:
-    """One panel: ``colors[1]`` where ``positive``, ``colors[0]`` elsewhere in the existence region, hatched grey
-    where no equilibrium exists; dashed existence boundary, dotted uniqueness boundary."""
+    """One panel: ``colors[1]`` where ``positive``, ``colors[0]`` elsewhere in the existence region, hatched
+    grey where no equilibrium exists; dashed existence boundary, dotted uniqueness boundary."""
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Rectangle
 
@@ -412,8 +413,8 @@ def _plot_map_plotly(pmap: PolicyMap, path: Path, shares: dict[str, float]) -> P
         fig.update_xaxes(title_text=xl, row=1, col=j)
         fig.update_yaxes(title_text=yl, row=1, col=j)
     fig.update_layout(
-        title=f"Where a small step of the {POLICY_LABELS[pmap.policy]} raises each outcome "
-        f"(blue = rises, red = falls, grey = no equilibrium; hover for values)<br><sup>{RECONSTRUCTION_LINE}; "
+        title=f"Where a small step of the {POLICY_LABELS[pmap.policy]} raises each outcome (blue = rises, "
+        f"red = falls, grey = no equilibrium; hover for values)<br><sup>{RECONSTRUCTION_LINE}; "
         f"{fixed_parameters_text(pmap)}</sup>",
         height=470,
         width=1500,

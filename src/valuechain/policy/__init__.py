@@ -11,10 +11,10 @@
 - :mod:`valuechain.policy.store`: DuckDB tables; :mod:`valuechain.policy.report`: the report chapter.
 
 Public API (imported on first use, so ``import valuechain.policy`` stays cheap): :func:`load_events`,
-:func:`timeline_frame`, :class:`PolicyEvent` (the filtering verb is ``valuechain.policy.timeline.timeline``:
-a package attribute cannot share the name of its ``timeline`` module); :func:`classify_text` → :class:`Classification`,
-:class:`PolicyClassifier`; :func:`load_corpus` → :class:`Corpus`; :func:`classify_corpus`,
-:func:`theme_trends`, :func:`before_after`, :func:`plot_timeline`.
+:func:`timeline_frame`, :class:`PolicyEvent` (the filtering verb is ``valuechain.policy.timeline.timeline``: a
+package attribute cannot share the name of its ``timeline`` module); :func:`classify_text` →
+:class:`Classification`, :class:`PolicyClassifier`; :func:`load_corpus` → :class:`Corpus`;
+:func:`classify_corpus`, :func:`theme_trends`, :func:`before_after`, :func:`plot_timeline`.
 """
 
 from __future__ import annotations

@@ -53,7 +53,8 @@ def classify_documents(
     on_progress: Callable[[int], None] | None = None,
     max_evidence: int = 3,
 ) -> Any:
-    """One row per document x theme: ``present``, ``hits``, ``characters``, dates and a few evidence sentences."""
+    """One row per document x theme: ``present``, ``hits``, ``characters``, dates and a few evidence
+    sentences."""
     import pandas as pd
 
     classifier = classifier or default_classifier()
@@ -243,8 +244,9 @@ def before_after(
         if len(thin):
             listed = ", ".join(sorted({str(t) for t in thin["theme"]}))
             notes.append(
-                f"Thin series at {shock.isoformat()} (fewer than {THIN_THRESHOLD} documents with the theme on one "
-                f"side, or fewer than {2 * THIN_THRESHOLD} documents): {listed}; read their tests as descriptive."
+                f"Thin series at {shock.isoformat()} (fewer than {THIN_THRESHOLD} documents with the theme "
+                f"on one side, or fewer than {2 * THIN_THRESHOLD} documents): {listed}; read their tests as "
+                "descriptive."
             )
     if straddling:
         notes.append(

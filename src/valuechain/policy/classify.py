@@ -227,11 +227,11 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # common English function words; a Latin-script text is English when they make up a meaningful share of it
 ENGLISH_FUNCTION_WORDS = frozenset(
-    "the of and to in for a an is are was were be been being on that by with as shall this these those from or "
-    "its it at which any such each may might must can could would should will not no nor than into their them "
-    "they have has had we our you your he she his her who whom whose what when where how all also but if about "
-    "there do does did so only other under upon over after before between through against up out more most some "
-    "both either neither own same very".split()
+    "the of and to in for a an is are was were be been being on that by with as shall this these those from "
+    "or its it at which any such each may might must can could would should will not no nor than into their "
+    "them they have has had we our you your he she his her who whom whose what when where how all also but "
+    "if about there do does did so only other under upon over after before between through against up out "
+    "more most some both either neither own same very".split()
 )
 ENGLISH_CONTRACTIONS = frozenset(
     "doesn't don't isn't aren't wasn't weren't won't can't couldn't shouldn't wouldn't hasn't haven't hadn't "
@@ -240,10 +240,10 @@ ENGLISH_CONTRACTIONS = frozenset(
 # common function words of other Latin-script languages (German, French, Spanish, Italian, Portuguese, Dutch),
 # without those that are also English words (in, an, was, is, a)
 OTHER_FUNCTION_WORDS = frozenset(
-    "der die das und ist nicht mit den dem des ein eine einer zu von für auf sich auch werden wird im zum zur bei "
-    "oder aus nach wie über le la les et est une des du dans pour sur par pas qui que au aux ce ces sont avec "
-    "plus leur el los las y es una del en por para con su sus al como más il lo gli della delle di che è "
-    "non sono os da do das dos em com não são het een van dat zijn voor niet ook".split()
+    "der die das und ist nicht mit den dem des ein eine einer zu von für auf sich auch werden wird im zum "
+    "zur bei oder aus nach wie über le la les et est une des du dans pour sur par pas qui que au aux ce ces "
+    "sont avec plus leur el los las y es una del en por para con su sus al como más il lo gli della delle di "
+    "che è non sono os da do das dos em com não são het een van dat zijn voor niet ook".split()
 )
 ENGLISH_SHARE = 0.15
 ENGLISH_DISTINCT = 2
@@ -270,7 +270,8 @@ def detect_language(text: str) -> str:
     letters = sum(1 for ch in text if unicodedata.category(ch).startswith("L"))
     if letters == 0:
         raise InputError(
-            "The text contains no letters, so its language cannot be determined (Chinese or English expected)."
+            "The text contains no letters, so its language cannot be determined (Chinese or English "
+            "expected)."
         )
     if kana > 0.05 * max(cjk, 1) and kana >= 3:
         raise InputError("The text looks Japanese; only Chinese (zh) and English (en) are supported.")
@@ -287,8 +288,9 @@ def detect_language(text: str) -> str:
         reads_english = len(english) >= ENGLISH_SHARE * len(words) and len(set(english)) >= ENGLISH_DISTINCT
         if not reads_english and (len(words) >= ENGLISH_SHORT_TEXT or other > len(english)):
             raise InputError(
-                f"The text is in Latin script but does not read as English (only {len(english)} of {len(words)} "
-                "words are common English words); only Chinese (zh) and English (en) are supported."
+                f"The text is in Latin script but does not read as English (only {len(english)} of "
+                f"{len(words)} words are common English words); only Chinese (zh) and English (en) are "
+                "supported."
             )
     return "en"
 
@@ -297,7 +299,8 @@ def detect_language(text: str) -> str:
 @dataclass(frozen=True)
 class Term:
     """One dictionary term; ``requires_any`` are context words the sentence must also contain,
-    ``clause_requires_any`` context words the hit's own clause must contain (between ，；：。 and the like)."""
+    ``clause_requires_any`` context words the hit's own clause must contain (between ，；：。 and the
+    like)."""
 
     text: str
     requires_any: tuple[str, ...] = ()
@@ -588,11 +591,11 @@ def scoped_negation(rules: NegationRules, before: Sequence[str], term_tokens: Se
     ``before`` are the tokens before the hit in the same clause, at most ``rules.window`` of them, in text
     order; a scope end (but, 即可) closes the scope of the cues before it. The cue nearest to the hit decides:
     it is skipped when followed by an exception (``not only``); a reversing verb after it (``will not restrict
-    open-source models``), or a reversing cue preceded by another cue (``not prohibit the use of``), is a double
-    negative, so the hit stands; it negates when a stance verb stands between it and the hit, or the hit itself is one
-    (``shall not release … as open source``, 不得将源代码开源), or when it is an adjacent cue right before
-    the hit (``is not open source``). Otherwise (``no foreign adversary``, ``No license is required for
-    open-source models``) the cue is about something else and the hit stands.
+    open-source models``), or a reversing cue preceded by another cue (``not prohibit the use of``), is a
+    double negative, so the hit stands; it negates when a stance verb stands between it and the hit, or the
+    hit itself is one (``shall not release … as open source``, 不得将源代码开源), or when it is an adjacent
+    cue right before the hit (``is not open source``). Otherwise (``no foreign adversary``, ``No license is
+    required for open-source models``) the cue is about something else and the hit stands.
     """
     cues, stance, reversing = set(rules.cues), set(rules.stance_verbs), set(rules.reversing_verbs)
     ends = [k for k, tok in enumerate(before) if tok in rules.scope_ends]
@@ -778,10 +781,11 @@ class PolicyClassifier:
         """Why a character match is not the term as a word, or None when it is.
 
         The match stands when its ends fall on token boundaries, or when it ends a token (head-final
-        compounds: 质量标准 is a kind of 标准). A match strictly inside one token (开源节流) is part of a longer
-        word, unless that token is itself a dictionary term (开源 in 开源社区). A match that crosses a token boundary stands only when the cut-off pieces are themselves words of
-        two or more characters (开|源代码 re-segments as 开源 + 代码), not when single characters are left over
-        (目标|准确 would leave 目 … 确 around 标准).
+        compounds: 质量标准 is a kind of 标准). A match strictly inside one token (开源节流) is part of a
+        longer word, unless that token is itself a dictionary term (开源 in 开源社区). A match that crosses a
+        token boundary stands only when the cut-off pieces are themselves words of two or more characters
+        (开|源代码 re-segments as 开源 + 代码), not when single characters are left over (目标|准确 would
+        leave 目 … 确 around 标准).
         """
         covering = [
             (tok, s) for tok, s in zip(tokens, starts, strict=True) if s < end and start < s + len(tok)

@@ -54,7 +54,7 @@ def timeline_command(
     db: Path = clitools.DB_OPTION,
     as_json: bool = clitools.JSON_OPTION,
 ) -> None:
-    """The curated, sourced timeline of U.S. shocks and promotion measures, Chinese policy documents and confounders."""
+    """The curated, sourced timeline of U.S. shocks and promotion measures, Chinese policy documents and confounders."""  # noqa: E501 (one line: Typer lists commands by this line)
     from valuechain.policy.timeline import (
         events_path,
         load_events,
@@ -106,8 +106,9 @@ def timeline_command(
     con = clitools.console()
     con.print(table)
     con.print(
-        "checked: corpus = found in a local snapshot; web = checked against stored public copies of the source; "
-        "draft / secondary = source named, not re-checked. Use --json for dates of publication, URLs and notes."
+        "checked: corpus = found in a local snapshot; web = checked against stored public copies of the "
+        "source; draft / secondary = source named, not re-checked. Use --json for dates of publication, URLs "
+        "and notes."
     )
     if plot:
         con.print(f"figure written to {plot}")
@@ -155,7 +156,7 @@ def classify_command(
     ),
     as_json: bool = clitools.JSON_OPTION,
 ) -> None:
-    """Themes (open_source, ecosystem, standards, resilience, compute, free_market, chokepoint) with evidence sentences."""
+    """Themes (open_source, ecosystem, standards, resilience, compute, free_market, chokepoint) with evidence sentences."""  # noqa: E501 (one line: Typer lists commands by this line)
     from valuechain.output import source
     from valuechain.policy.classify import classify_text, default_dictionary_path
 
@@ -232,7 +233,7 @@ def trends_command(
     db: Path = clitools.DB_OPTION,
     as_json: bool = clitools.JSON_OPTION,
 ) -> None:
-    """Share of documents and mentions per 10,000 characters per theme per half-year, and before/after each shock."""
+    """Share of documents and mentions per 10,000 characters per theme per half-year, and before/after each shock."""  # noqa: E501 (one line: Typer lists commands by this line)
     from valuechain.policy.analysis import before_after, classify_documents, plot_timeline, theme_trends
     from valuechain.policy.classify import PolicyClassifier, default_classifier, default_dictionary_path
     from valuechain.policy.corpora import parse_date
@@ -466,7 +467,8 @@ def corpus_command(
 
 
 def _in_words(counts: dict[str, int], noun: str = "") -> str:
-    """``{'day': 300, 'year': 2}`` → ``day 300, year 2`` (with ``noun``: ``MIIT 12 documents, CAC 1 document``)."""
+    """``{'day': 300, 'year': 2}`` → ``day 300, year 2`` (with ``noun``:
+    ``MIIT 12 documents, CAC 1 document``)."""
 
     def plural(n: int) -> str:
         return f" {noun}{'' if n == 1 else 's'}" if noun else ""

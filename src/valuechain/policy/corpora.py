@@ -28,10 +28,13 @@ from valuechain.textio import decode_bytes
 
 CORPORA = ("cn-policy", "gwr", "cpc", "agora")
 CORPUS_DESCRIPTIONS = {
-    "cn-policy": "Chinese MIIT / CAC / TC260 AI policy documents 2018-2026 (zhiyuanplus/ai-policy-platform; truncated text)",
-    "gwr": "Chinese Government Work Reports 1954-2025 and NPC resolutions on them (aldohemsn/chinese-political-corpora)",
+    "cn-policy": "Chinese MIIT / CAC / TC260 AI policy documents 2018-2026 (zhiyuanplus/ai-policy-platform; "
+    "truncated text)",
+    "gwr": "Chinese Government Work Reports 1954-2025 and NPC resolutions on them "
+    "(aldohemsn/chinese-political-corpora)",
     "cpc": "CPC National Congress reports (aldohemsn/chinese-political-corpora)",
-    "agora": "U.S. AI laws enacted by Congress 2020-2025 from ETO AGORA (names + long summaries; dated by Congress)",
+    "agora": "U.S. AI laws enacted by Congress 2020-2025 from ETO AGORA (names + long summaries; dated by "
+    "Congress)",
 }
 
 
@@ -459,7 +462,8 @@ def load_agora(path: Path | None = None) -> Corpus:
                     issuing_body="Congress",
                     url=link,
                     doc_type=f"{congress}th Congress",
-                    source="ETO AGORA via georgetown-cset/Exploring-AI-legislation-in-Congress-with-AGORA @ 1c3183d4",
+                    source="ETO AGORA via georgetown-cset/Exploring-AI-legislation-in-Congress-with-AGORA @ "
+                    "1c3183d4",
                 )
             )
     return Corpus(
@@ -470,7 +474,8 @@ def load_agora(path: Path | None = None) -> Corpus:
             _source(
                 "ETO AGORA: AI laws enacted by Congress",
                 path,
-                "github.com/georgetown-cset/Exploring-AI-legislation-in-Congress-with-AGORA @ 1c3183d4 (2025-07); cite AGORA",
+                "github.com/georgetown-cset/Exploring-AI-legislation-in-Congress-with-AGORA @ 1c3183d4 "
+                "(2025-07); cite AGORA",
             )
         ],
     )
@@ -524,7 +529,8 @@ def read_text_file(path: Path) -> str:
     raw = path.read_bytes()
     if raw.startswith(b"%PDF"):
         raise InputError(
-            f"The file {path} is a PDF; extract its text first (e.g. `pdftotext {path.name}`) and pass the .txt file."
+            f"The file {path} is a PDF; extract its text first (e.g. `pdftotext {path.name}`) and pass the "
+            ".txt file."
         )
     text = decode_bytes(raw, where=f"The file {path}")
     if path.suffix.lower() in (".html", ".htm", ".xhtml") or text.lstrip()[:15].lower().startswith(
@@ -623,13 +629,15 @@ def load_user_documents(
             parsed = _date_from_filename(f.name)
             if parsed is None:
                 raise InputError(
-                    f"The date of {f.name} is unknown; put it in the file name (YYYY-MM-DD), pass --date, or list it in metadata.csv."
+                    f"The date of {f.name} is unknown; put it in the file name (YYYY-MM-DD), pass --date, or "
+                    "list it in metadata.csv."
                 )
             point, low, high, precision = parsed
         where = (row.get("country") or country or "").strip().upper()
         if not where:
             raise InputError(
-                f"The country of {f.name} is unknown; pass --country (e.g. CN or US) or list it in metadata.csv."
+                f"The country of {f.name} is unknown; pass --country (e.g. CN or US) or list it in "
+                "metadata.csv."
             )
         if not re.fullmatch(r"[A-Z]{2}", where):
             raise InputError(f"The country {where!r} of {f.name} is not a two-letter code such as CN or US.")

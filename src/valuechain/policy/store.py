@@ -23,9 +23,11 @@ POLICY_SCHEMA = Schema(
                 characters INTEGER NOT NULL, evidence VARCHAR[],
                 {PROVENANCE_COLUMNS})""",
             f"""CREATE TABLE policy_events (
-                event_id VARCHAR NOT NULL, date DATE NOT NULL, publication_date DATE, country VARCHAR NOT NULL,
+                event_id VARCHAR NOT NULL, date DATE NOT NULL, publication_date DATE,
+                country VARCHAR NOT NULL,
                 issuing_body VARCHAR, title_original VARCHAR, title_en VARCHAR, category VARCHAR NOT NULL,
-                role VARCHAR, source_url VARCHAR, source_note VARCHAR, confidence VARCHAR, verification VARCHAR,
+                role VARCHAR, source_url VARCHAR, source_note VARCHAR, confidence VARCHAR,
+                verification VARCHAR,
                 {PROVENANCE_COLUMNS})""",
         ),
     ),

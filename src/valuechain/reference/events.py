@@ -1,8 +1,9 @@
 """The export-control shocks and the confounding releases, dated once for every domain.
 
-``data/events.csv`` is the one home of these dates (the spec's dates, ``shared/specs/ecosystem-measurement.md``
-§1); each row names the policy-timeline event that gives its official source. The policy trends, the
-Hugging Face diffusion series, the engagement event study and the science series all import them from here.
+``data/events.csv`` is the one home of these dates (the spec's dates,
+``shared/specs/ecosystem-measurement.md`` §1); each row names the policy-timeline event that gives its
+official source. The policy trends, the Hugging Face diffusion series, the engagement event study and the
+science series all import them from here.
 """
 
 from __future__ import annotations

@@ -157,8 +157,8 @@ def validate_command(dictionary: Path = DICT_OPTION, as_json: bool = clitools.JS
     _print_frame(recall, "Recall against CSET's hand-checked sheets (target ≥ 0.95)")
     p = result.cset_precision
     clitools.console().print(
-        f"Other families found in CSET texts: {p['detections']} detections, {p['true']} true, {p['false']} false, "
-        f"{p['unlabelled']} unlabelled → precision {_fmt(p['precision'])}"
+        f"Other families found in CSET texts: {p['detections']} detections, {p['true']} true, {p['false']} "
+        f"false, {p['unlabelled']} unlabelled → precision {_fmt(p['precision'])}"
     )
     ind = result.independent
     _print_frame(pd.DataFrame(ind["by_family"]), f"Independent hand-labelled set ({ind['texts']} texts)")

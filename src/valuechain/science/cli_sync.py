@@ -47,7 +47,7 @@ def science_sync(
     db: Path = clitools.DB_OPTION,
     json_out: bool = clitools.JSON_OPTION,
 ) -> None:
-    """Fetch OpenAlex works whose title or abstract mention a family, with authors' institutions (uses $OPENALEX_API_KEY and $OPENALEX_EMAIL; a killed run resumes)."""
+    """Fetch OpenAlex works whose title or abstract mention a family, with authors' institutions (uses $OPENALEX_API_KEY and $OPENALEX_EMAIL; a killed run resumes)."""  # noqa: E501 (one line: Typer lists commands by this line)
     from valuechain import output
     from valuechain.science.sync import family_terms, sync_openalex
     from valuechain.sources import openalex
@@ -132,7 +132,7 @@ def patents_sync(
     db: Path = clitools.DB_OPTION,
     json_out: bool = clitools.JSON_OPTION,
 ) -> None:
-    """Fetch US granted patents and pre-grant publications whose title, abstract or claims mention a family, with each search's coverage ($PATENTSVIEW_API_KEY)."""
+    """Fetch US granted patents and pre-grant publications whose title, abstract or claims mention a family, with each search's coverage ($PATENTSVIEW_API_KEY)."""  # noqa: E501 (one line: Typer lists commands by this line)
     from valuechain import output
     from valuechain.science.sync import family_terms, sync_patents
     from valuechain.sources import patentsview

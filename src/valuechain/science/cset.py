@@ -87,7 +87,8 @@ def _split(value: Any) -> tuple[str, ...]:
 
 
 def normalise_use_category(line: str) -> str:
-    """CSET's free-text category line -> its head word, spelling unified ("FIne-tuning (LoRA)" -> "Fine-tuning")."""
+    """CSET's free-text category line -> its head word, spelling unified ("FIne-tuning (LoRA)" ->
+    "Fine-tuning")."""
     head = re.split(r"\s*\(", line.strip().lstrip("-").strip(), maxsplit=1)[0].strip().rstrip(".")
     low = head.lower().replace(" ", "").replace("-", "")
     canonical = {

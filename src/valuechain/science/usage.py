@@ -456,7 +456,8 @@ def store_paper_tables(
         headline=headline,
         notes=[
             "OpenAlex works whose title or abstract the matcher confirms; the share of papers with a U.S. "
-            "company author counts works (any family) with an author at a U.S. company institution in OpenAlex.",
+            "company author counts works (any family) with an author at a U.S. company institution in "
+            "OpenAlex.",
             "The sample is what the sync fetched (its coverage is in `valuechain science sync` output); "
             "it is not all of OpenAlex unless every family was synced to the end.",
         ],
@@ -535,7 +536,8 @@ def patent_tables(
         },
         notes=[
             "PatentsView (USPTO) granted patents and pre-grant publications whose title, abstract or claims "
-            "name the family; a family searched to the end with no hit is a measured zero for those fields and dates.",
+            "name the family; a family searched to the end with no hit is a measured zero for those fields "
+            "and dates.",
         ],
     )
 
@@ -668,9 +670,10 @@ def compare_tables(
         table=table,
         headline={"families": int(len(table))},
         notes=[
-            "papers = OpenAlex works in the store whose title/abstract the matcher confirms; us_patents = USPTO "
-            "documents (granted and pre-grant) in the store naming the family; papers_per_patent is empty when "
-            "the patent count is zero (a measured zero when patent_search says so, an unknown when not searched).",
+            "papers = OpenAlex works in the store whose title/abstract the matcher confirms; us_patents = "
+            "USPTO documents (granted and pre-grant) in the store naming the family; papers_per_patent is "
+            "empty when the patent count is zero (a measured zero when patent_search says so, an unknown "
+            "when not searched).",
         ],
     )
 

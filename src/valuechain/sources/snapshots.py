@@ -189,10 +189,14 @@ def usage(names: Iterable[str], files: Iterable[str] = ()) -> dict[str, Any]:
 
 
 def usage_sentence(info: dict[str, Any]) -> str:
-    """One line for human output, e.g. ``snapshots used: eosai, mot (data: …, chosen by …); missing: none``."""
+    """One line for human output, e.g.
+    ``snapshots used: eosai, mot (data: …, chosen by …); missing: none``."""
     used = ", ".join(info["used"]) or "none"
     missing = ", ".join(info["missing"]) or "none"
-    return f"Snapshots used: {used}; missing: {missing} (data directory {info['data_dir']}, chosen by {info['chosen_by']})."
+    return (
+        f"Snapshots used: {used}; missing: {missing} "
+        f"(data directory {info['data_dir']}, chosen by {info['chosen_by']})."
+    )
 
 
 # -- fetching -----------------------------------------------------------------------------------------
