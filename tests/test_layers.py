@@ -27,6 +27,7 @@ PLUMBING = (
     "errors",
     "output",
     "clitools",
+    "exports",
 )
 TOP = ("report", "app", "cli")
 

@@ -11,8 +11,7 @@ use, so ``import valuechain`` stays cheap.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from valuechain.exports import lazy_exports
 
 __version__ = "0.1.0"
 SCHEMA_VERSION = "2.0"  # the JSON output schema (2.0: every --json output is one object)
@@ -28,13 +27,4 @@ _EXPORTS = {
 __all__ = ["__version__", "SCHEMA_VERSION", *_DOMAINS, *_EXPORTS]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _DOMAINS:
-        return import_module(f"valuechain.{name}")
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, _DOMAINS)

@@ -197,6 +197,8 @@ LABELLED: list[tuple[str, str | None]] = [
     ("Bangalore, IN", "IN"),
     ("Panama", "PA"),
     ("Lisbon, PT", "PT"),
+    ("London, UK | Toulouse, FR", None),
+    ("Paris, FR", "FR"),
     # other countries, English and native names
     ("Paris, France", "FR"),
     ("Paris", "FR"),

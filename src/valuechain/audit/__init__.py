@@ -14,8 +14,7 @@ Exports are imported on first use, so ``import valuechain.audit`` stays cheap.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from valuechain.exports import lazy_exports
 
 #: Public name → the module that defines it.
 _EXPORTS = {
@@ -34,12 +33,4 @@ _EXPORTS = {
 }
 __all__ = list(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(_EXPORTS[name]), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 import pycountry
 import yaml
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from valuechain.audit import collectors
 from valuechain.audit.collectors import eg_value, from_licence_text
@@ -35,6 +36,7 @@ from valuechain.audit.mof import mof_class
 from valuechain.config import data_dir as default_data_dir
 from valuechain.errors import InputError
 from valuechain.output import write_text_atomic
+from valuechain.textio import load_yaml_file, validate_yaml
 
 CATALOG_PATH = Path(__file__).parent / "data" / "catalog.yml"
 FACT_FIELDS = ("organisation", "country", "release_date", "hf_repo", "weights", "api", "licence_id",
@@ -109,47 +111,74 @@ def load_catalog(path: str | Path | None = None) -> list[CatalogEntry]:
     return list(_load_cached(str(Path(path) if path else CATALOG_PATH)))
 
 
+class _ReleaseSpec(BaseModel):
+    """One release of ``catalog.yml`` (facts as written; dates and numbers read as text)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    name: str
+    organisation: str
+    country: str
+    release_date: str
+    weights: str
+    api: str
+    family: str | None = None
+    licence_id: str | None = None
+    code_open: bool = False
+    data_open: bool = False
+    platform_tied: bool = False
+    hf_repo: str | None = None
+    licence_class: str | None = None
+    levers: list[str] | None = None
+    sources: list[dict[str, Any]] | None = None
+    verified: list[str] | None = None
+
+    @field_validator("id", "name", "organisation", "country", "release_date", "weights", "api", "licence_id",
+                     mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return str(value) if value is not None and not isinstance(value, (dict, list)) else value
+
+    @model_validator(mode="after")
+    def _levers_are_known_and_sourced(self) -> _ReleaseSpec:
+        if self.levers is not None:
+            if not set(self.levers) <= set(CONTROL_LEVERS):
+                raise ValueError(f"release {self.id!r} has levers other than {', '.join(CONTROL_LEVERS)}")
+            if not any("levers" in (s.get("fields") or []) for s in self.sources or []):
+                raise ValueError(f"release {self.id!r} has curated levers without a source")
+        return self
+
+
+class _CatalogFile(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    releases: list[_ReleaseSpec]
+
+    @model_validator(mode="after")
+    def _ids_are_unique(self) -> _CatalogFile:
+        seen: set[str] = set()
+        for release in self.releases:
+            if release.id in seen:
+                raise ValueError(f"release id {release.id!r} appears twice")
+            seen.add(release.id)
+        return self
+
+
 @lru_cache(maxsize=4)
 def _load_cached(path: str) -> tuple[CatalogEntry, ...]:
     p = Path(path)
     if not p.is_file():
         raise InputError(f"The catalogue file {path} does not exist.")
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError:
-        raise InputError(f"The catalogue file {path} is not valid YAML.") from None
-    raw = doc.get("releases") if isinstance(doc, dict) else None
-    if not isinstance(raw, list):
-        raise InputError(f"The catalogue file {path} has no 'releases' list.")
-    entries: list[CatalogEntry] = []
-    seen: set[str] = set()
-    for i, item in enumerate(raw, 1):
-        if not isinstance(item, dict) or "id" not in item:
-            raise InputError(f"Release {i} in {path} is not a mapping with an 'id'.")
-        missing = [k for k in ("name", "organisation", "country", "release_date", "weights", "api") if k not in item]
-        if missing:
-            raise InputError(f"Release {item['id']!r} in {path} lacks {', '.join(missing)}.")
-        if item["id"] in seen:
-            raise InputError(f"Release id {item['id']!r} appears twice in {path}.")
-        levers = item.get("levers")
-        if levers is not None:
-            if not isinstance(levers, list) or not set(map(str, levers)) <= set(CONTROL_LEVERS):
-                raise InputError(f"Release {item['id']!r} in {path} has levers other than {', '.join(CONTROL_LEVERS)}.")
-            if not any("levers" in (s.get("fields") or []) for s in item.get("sources") or []):
-                raise InputError(f"Release {item['id']!r} in {path} has curated levers without a source.")
-        seen.add(item["id"])
-        entries.append(CatalogEntry(
-            id=str(item["id"]), name=str(item["name"]), family=str(item.get("family") or item["name"]),
-            organisation=str(item["organisation"]), country=str(item["country"]).upper(),
-            release_date=str(item["release_date"]), weights=str(item["weights"]), api=str(item["api"]),
-            licence_id=(str(item["licence_id"]) if item.get("licence_id") else None),
-            code_open=bool(item.get("code_open", False)), data_open=bool(item.get("data_open", False)),
-            platform_tied=bool(item.get("platform_tied", False)), hf_repo=item.get("hf_repo"),
-            licence_class=item.get("licence_class"), levers=[str(x) for x in levers] if levers is not None else None,
-            sources=list(item.get("sources") or []),
-            verified=list(item.get("verified") or []),
-        ))
-    return tuple(entries)
+    spec = validate_yaml(_CatalogFile, load_yaml_file(p, "catalogue file"), f"The catalogue file {path}")
+    return tuple(
+        CatalogEntry(
+            id=item.id, name=item.name, family=item.family or item.name, organisation=item.organisation,
+            country=item.country.upper(), release_date=item.release_date, weights=item.weights, api=item.api,
+            licence_id=item.licence_id or None, code_open=item.code_open, data_open=item.data_open,
+            platform_tied=item.platform_tied, hf_repo=item.hf_repo, licence_class=item.licence_class,
+            levers=item.levers, sources=list(item.sources or []), verified=list(item.verified or []),
+        )
+        for item in spec.releases
+    )
 
 
 def _norm(text: Any) -> str:
@@ -331,11 +360,9 @@ def resolve_ref(ref: str, data_dir: Path | None = None) -> tuple[str, dict[str, 
 _ORG_STOP = {"ai", "inc", "labs", "lab", "research", "the", "llc", "ltd", "team", "laboratory", "for", "of",
              "co", "corp", "corporation", "technology", "intelligent", "systems", "and"}
 _ORG_ALIASES = {"allen institute for ai": {"ai2"}, "google deepmind": {"google"}}
-_EG_NATIONALITY = {"usa": "US", "china": "CN", "uae": "AE", "france": "FR", "germany": "DE", "israel": "IL",
-                   "canada": "CA", "south korea": "KR", "uk": "GB", "united kingdom": "GB", "japan": "JP",
-                   "india": "IN", "singapore": "SG", "sweden": "SE", "finland": "FI", "spain": "ES"}
+#: Country spellings pycountry does not resolve (Epoch's and Ecosystem Graphs' own); the rest goes to pycountry.
 _COUNTRY_FIX = {"korea (republic of)": "KR", "russia": "RU", "taiwan": "TW", "hong kong": "HK",
-                "united kingdom of great britain and northern ireland": "GB"}
+                "united kingdom of great britain and northern ireland": "GB", "uae": "AE", "uk": "GB"}
 
 
 _eg = eg_value  # Ecosystem Graphs fields are plain values or {value, explanation}
@@ -506,7 +533,8 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
             return (organisation_matches(value, org) if org else None), org
         if fact == "country":
             raw = str(_eg(record.get("nationality")) or "")
-            code = _EG_NATIONALITY.get(raw.strip().lower())
+            codes = country_codes(raw)
+            code = next(iter(codes)) if len(codes) == 1 else None
             return (code == value if code else None), raw
         if fact == "release_date":
             raw = str(_eg(record.get("created_date")) or "")

@@ -412,6 +412,8 @@ class Gazetteer:
     max_words: int
     max_cjk: int
     sources: list[dict[str, Any]]
+    #: first word of a phrase → the most words of any phrase starting with it (skips hopeless lookups)
+    span_from: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     @functools.cache
@@ -574,7 +576,17 @@ def build_gazetteer() -> Gazetteer:
         max_words=max(len(k.split()) for k in phrases),
         max_cjk=min(12, max(len(k) for k in cjk)),
         sources=gazetteer_sources(divisions["source"]),
+        span_from=_spans(phrases),
     )
+
+
+def _spans(phrases: dict[str, tuple[Candidate, ...]]) -> dict[str, int]:
+    spans: dict[str, int] = {}
+    for phrase in phrases:
+        words = phrase.split(" ")
+        if spans.get(words[0], 0) < len(words):
+            spans[words[0]] = len(words)
+    return spans
 
 
 _KIND_ORDER = {"flag": 0, "country": 1, "division": 2, "abbreviation": 3, "city": 4, "non-place": 5}
@@ -682,7 +694,7 @@ def match(location: str, gazetteer: Gazetteer | None = None) -> list[Evidence]:
                 i += 1
                 continue
             hit = None
-            for n in range(min(longest, len(words) - i), 0, -1):
+            for n in range(min(longest, len(words) - i, gaz.span_from.get(texts[i], 1)), 0, -1):
                 phrase = " ".join(texts[i : i + n]) if n > 1 else texts[i]
                 if n == 1 and phrase in STOPWORDS:
                     break
@@ -768,6 +780,8 @@ def _explicit(item: Evidence) -> str | None:
         return next(iter(item.countries))
     if item.kind == "country" and len(item.countries) == 1:
         return next(iter(item.countries))
+    if item.kind == "abbreviation" and all(c.kind == "country" for c in item.candidates):
+        return next(iter(item.countries))  # a standalone ISO code that is no state: "Lisbon, PT"
     return None
 
 

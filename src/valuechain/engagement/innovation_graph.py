@@ -319,13 +319,13 @@ def _cn_vs_us(
 
 
 def _verdict(main: PermutationResult, cn_vs_us: dict[str, Any] | None, outcome: str) -> str:
-    direction = "more" if main.estimate > 0 else "less"
+    direction = "rose" if main.estimate > 0 else "fell"
     versus = "" if cn_vs_us is None else f"; China minus U.S. {cn_vs_us['estimate']:+.3g}"
     # A difference is claimed only when both the interval excludes 0 and the two-sided p is at most 0.05
     # (the Conley-Taber interval uses signed placebo quantiles, the p-value absolute ones; with a skewed
     # placebo distribution they can disagree, and then we do not claim a difference).
     if (main.ci_low > 0 or main.ci_high < 0) and main.p_value <= 0.05:
-        head = f"China's {outcome} rose {direction} than the other economies' after the shock"
+        head = f"China's {outcome} {direction} relative to the other economies after the shock"
     else:
         head = (
             "no difference between China and the other economies that the placebo distribution can tell apart"

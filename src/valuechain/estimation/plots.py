@@ -34,7 +34,7 @@ def event_study_figure(
         fig, ax = plt.subplots(figsize=(7, 4))
     data = coefficients.sort_values("rel_period")
     ax.fill_between(
-        data["rel_period"], data["ci_low"], data["ci_high"], alpha=0.25, step=None, label="95% CI"
+        data["rel_period"], data["ci_low"], data["ci_high"], alpha=0.25, step=None, label=band_label
     )
     ax.plot(data["rel_period"], data["estimate"], marker="o", label=label or "estimate")
     ax.axhline(0, color="black", linewidth=0.8)

@@ -257,7 +257,9 @@ def a5_science(per_year: Mapping[int, Mapping[str, int]], rule: Mapping[str, Any
     if grows and share >= rule["min_share"]:
         return Judgement(
             "supported",
-            f"Papers using Chinese-origin families grow every year and are {share:.0%} of {last}'s sample papers.",
+            f"Within CSET's hand-checked sample, papers using Chinese-origin families grow every year since "
+            f"their first and are {share:.0%} of {last}'s papers; the sample is CSET's choice of model versions, "
+            "not the field.",
             result,
         )
     if grows or share >= rule["min_share"]:

@@ -16,30 +16,17 @@ Heavy dependencies (numpy, scipy) are imported lazily so ``import valuechain.mar
 
 from __future__ import annotations
 
-from typing import Any
+from valuechain.exports import lazy_exports
 
-__all__ = ["Parameters", "solve", "marginal_effects", "solve_numeric", "check_claims", "policy_map"]
+#: Public name → the module that defines it.
+_EXPORTS = {
+    "Parameters": "valuechain.market.parameters",
+    "solve": "valuechain.market.equilibrium",
+    "marginal_effects": "valuechain.market.equilibrium",
+    "solve_numeric": "valuechain.market.numeric",
+    "check_claims": "valuechain.market.claims",
+    "policy_map": "valuechain.market.policy",
+}
+__all__ = list(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    if name == "Parameters":
-        from valuechain.market.parameters import Parameters
-
-        return Parameters
-    if name in ("solve", "marginal_effects"):
-        from valuechain.market import equilibrium
-
-        return getattr(equilibrium, name)
-    if name == "solve_numeric":
-        from valuechain.market.numeric import solve_numeric
-
-        return solve_numeric
-    if name == "check_claims":
-        from valuechain.market.claims import check_claims
-
-        return check_claims
-    if name == "policy_map":
-        from valuechain.market.policy import policy_map
-
-        return policy_map
-    raise AttributeError(name)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

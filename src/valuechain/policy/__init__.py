@@ -19,8 +19,7 @@ a package attribute cannot share the name of its ``timeline`` module); :func:`cl
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from valuechain.exports import lazy_exports
 
 #: Public name → the module that defines it.
 _EXPORTS = {
@@ -39,12 +38,4 @@ _EXPORTS = {
 }
 __all__ = list(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(_EXPORTS[name]), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
