@@ -12,7 +12,14 @@ from valuechain.section import cell_words, collect_tables, header_words, render_
 
 
 def test_cells_in_words():
-    assert [cell_words(v) for v in (True, False, None, math.nan, pd.NA, pd.NaT)] == ["yes", "no", "", "", "", ""]
+    assert [cell_words(v) for v in (True, False, None, math.nan, pd.NA, pd.NaT)] == [
+        "yes",
+        "no",
+        "",
+        "",
+        "",
+        "",
+    ]
     assert cell_words({"open", "gated"}) == "gated, open"
     assert cell_words(["a", 2, None]) == "a, 2, "
     assert cell_words(1234567) == "1,234,567" and cell_words(0.123456) == "0.123" and cell_words(2.0) == "2"
@@ -26,8 +33,13 @@ def test_headers_in_words():
     assert header_words("CN share") == "CN share"
 
 
-@given(st.lists(st.one_of(st.booleans(), st.none(), st.floats(allow_nan=True), st.integers(),
-                          st.text(max_size=5)), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.one_of(st.booleans(), st.none(), st.floats(allow_nan=True), st.integers(), st.text(max_size=5)),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_every_cell_is_words(values):
     for value in values:
         assert cell_words(value) not in {"True", "False", "None", "nan"}
@@ -37,7 +49,9 @@ def test_tables_are_registered_and_linked_only_while_collected():
     plain = render_table(["a_b"], [[True]])
     assert "<th>a b</th>" in plain and "<td>yes</td>" in plain and "csv" not in plain
     with collect_tables("demo") as tables:
-        page = render_table(["release_date", "open"], [["2024-01-01", True], ["2024-02-01", None]], name="Main list")
+        page = render_table(
+            ["release_date", "open"], [["2024-01-01", True], ["2024-02-01", None]], name="Main list"
+        )
         render_table(["x"], [[1.5]])
     assert list(tables) == ["main-list", "table-2"]
     assert 'href="tables/demo-main-list.csv"' in page and 'href="tables/demo-main-list.parquet"' in page

@@ -68,6 +68,7 @@ HEADER_WORDS: dict[str, str] = {
     "n_obs": "observations", "ci_low": "95% CI low", "ci_high": "95% CI high", "p_value": "p-value",
 }
 _SNAKE = re.compile(r"^[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+$")
+_CODE_WORD = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 #: Strings that are Python's or pandas' spelling of yes, no or nothing, as some callers pass them pre-formatted.
 _REPR_WORDS = {"True": "yes", "False": "no", "None": "", "nan": "", "NaN": "", "<NA>": "", "NaT": ""}
 
@@ -91,7 +92,7 @@ def cell_words(value: Any) -> str:
     """A cell as a reader reads it: ``yes``/``no`` for booleans, empty for missing values, collections
     joined with ``", "`` (sets sorted), integers with thousands separators, floats to 3 significant digits
     below 1,000 and to the unit above; strings as given, except Python's spellings ``True``, ``False``,
-    ``None`` and ``nan``."""
+    ``None`` and ``nan`` and lower-case code names (``osi_open`` -> ``osi open``)."""
     if is_missing(value):
         return ""
     if isinstance(value, bool) or type(value).__name__ == "bool_":
@@ -112,7 +113,12 @@ def cell_words(value: Any) -> str:
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
     text = str(value)
-    return _REPR_WORDS.get(text.strip(), text)
+    if text.strip() in _REPR_WORDS:
+        return _REPR_WORDS[text.strip()]
+    parts = text.split(", ")  # code names (``osi_open``, ``release_date, weights``) read as words
+    if all(_CODE_WORD.match(part) or part.isalpha() and part.islower() for part in parts) and "_" in text:
+        return ", ".join(part.replace("_", " ") for part in parts)
+    return text
 
 
 @dataclass

@@ -32,13 +32,30 @@ class Paper:
 
 #: The three papers the toolkit implements (see MISSION.md); arXiv identifiers as the papers give them.
 PAPERS: tuple[Paper, ...] = (
-    Paper("jin2026policies", ("Jin", "Kunievsky", "Lou", "Sun", "Evans"),
-          "U.S. Policies Unintentionally Accelerated China's Open AI Ecosystems", 2026, "2606.15999",
-          "ecosystem, policy, engagement, science"),
-    Paper("foster2025openness", ("Foster",), "Openness in AI and downstream governance: a global value chain approach",
-          2025, "2509.10220", "audit"),
-    Paper("qian2026economics", ("Qian", "Mehra", "Liu"), "The Economics of AI Supply Chain Regulation", 2026,
-          "2603.12630", "market"),
+    Paper(
+        "jin2026policies",
+        ("Jin", "Kunievsky", "Lou", "Sun", "Evans"),
+        "U.S. Policies Unintentionally Accelerated China's Open AI Ecosystems",
+        2026,
+        "2606.15999",
+        "ecosystem, policy, engagement, science",
+    ),
+    Paper(
+        "foster2025openness",
+        ("Foster",),
+        "Openness in AI and downstream governance: a global value chain approach",
+        2025,
+        "2509.10220",
+        "audit",
+    ),
+    Paper(
+        "qian2026economics",
+        ("Qian", "Mehra", "Liu"),
+        "The Economics of AI Supply Chain Regulation",
+        2026,
+        "2603.12630",
+        "market",
+    ),
 )
 
 
@@ -71,7 +88,8 @@ def bibtex() -> str:
             f"@misc{{{paper.key},\n  author = {{{' and '.join(paper.authors)}}},\n"
             f"  title = {{{{{_bib_escape(paper.title)}}}}},\n  year = {{{paper.year}}},\n"
             f"  eprint = {{{paper.arxiv}}},\n  archivePrefix = {{arXiv}},\n"
-            f"  url = {{https://arxiv.org/abs/{paper.arxiv}}}\n}}\n")
+            f"  url = {{https://arxiv.org/abs/{paper.arxiv}}}\n}}\n"
+        )
     for entry in registry().values():
         if not is_report_source(entry):
             continue
@@ -98,8 +116,18 @@ def report_section(out_dir: Path) -> Section:
     rows = []
     for entry in snapshots:
         state = snapshot_status(entry.name).state
-        rows.append([entry.title, f"{entry.path}/", entry.origin(), entry.source.date, entry.licence,
-                     citation_key(entry), state])
+        origin = entry.origin().replace("@", " @ ")  # a place to break the line
+        rows.append(
+            [
+                entry.title,
+                f"{entry.path}/",
+                origin,
+                entry.source.date,
+                entry.licence,
+                citation_key(entry),
+                state,
+            ]
+        )
     papers = [[", ".join(p.authors), p.title, p.year, f"arXiv {p.arxiv}", p.chapters, p.key] for p in PAPERS]
     parts = [
         "<h3>Methods</h3>",
@@ -111,16 +139,37 @@ def report_section(out_dir: Path) -> Section:
         "in a note at its top. Every table of the report can be downloaded as CSV and Parquet (link under the "
         "table) and every figure as PNG and SVG; <code>report.json</code> lists them all.</p>",
         "<h3>Papers</h3>",
-        render_table(["authors", "title", "year", "identifier", "chapters", "BibTeX key"], papers, name="papers"),
+        render_table(
+            ["authors", "title", "year", "identifier", "chapters", "BibTeX key"], papers, name="papers"
+        ),
         f"<h3>Data sources ({len(snapshots)} snapshots)</h3>",
-        render_table(["source", "folder", "origin (repository@commit)", "date", "licence", "BibTeX key",
-                      "on this machine"], rows, name="sources"),
+        render_table(
+            [
+                "source",
+                "folder",
+                "origin (repository@commit)",
+                "date",
+                "licence",
+                "BibTeX key",
+                "on this machine",
+            ],
+            rows,
+            name="sources",
+        ),
         f'<p>Citations: <a href="{BIBTEX_FILE}">{BIBTEX_FILE}</a> (BibTeX, one entry per paper and per data '
         "source). Licences are as the upstream repositories state them.</p>",
     ]
     return Section(
-        key="appendix", title="Methods and provenance", html="\n".join(parts),
-        sources=[source("valuechain snapshot registry", f"valuechain/sources/data/{REGISTRY_PATH.name}", None,
-                        snapshots=len(snapshots))],
+        key="appendix",
+        title="Methods and provenance",
+        html="\n".join(parts),
+        sources=[
+            source(
+                "valuechain snapshot registry",
+                f"valuechain/sources/data/{REGISTRY_PATH.name}",
+                None,
+                snapshots=len(snapshots),
+            )
+        ],
         data={"papers": [p.key for p in PAPERS], "snapshots": len(snapshots), "bibtex": BIBTEX_FILE},
     )

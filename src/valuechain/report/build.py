@@ -62,7 +62,8 @@ nav a{margin-right:1.2rem;color:#1d3557;text-decoration:none;font-weight:600}
 main{max-width:1150px;margin:0 auto;padding:1rem 2rem 3rem}
 section.chapter{background:#fff;border:1px solid #e2e5ea;border-radius:8px;padding:1rem 1.5rem;margin:1.5rem 0}
 table{border-collapse:collapse;margin:.8rem 0 .2rem;font-size:.85rem;max-width:100%}
-th,td{border:1px solid #d6dae1;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border:1px solid #d6dae1;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
+td{hyphens:auto}
 .table-files{font-size:.75rem;color:#667;margin:0 0 .8rem}details.more>summary{cursor:pointer;color:#1d3557}
 th{background:#eef1f6}figure{margin:1rem 0}figure img{max-width:100%;border:1px solid #e2e5ea}
 figcaption{font-size:.85rem;color:#555}.note{background:#fff8e1;border-left:4px solid #f4b400;padding:.4rem .8rem;margin:.5rem 0;font-size:.9rem}
