@@ -90,9 +90,10 @@ def is_missing(value: Any) -> bool:
 
 def cell_words(value: Any) -> str:
     """A cell as a reader reads it: ``yes``/``no`` for booleans, empty for missing values, collections
-    joined with ``", "`` (sets sorted), integers with thousands separators, floats to 3 significant digits
-    below 1,000 and to the unit above; strings as given, except Python's spellings ``True``, ``False``,
-    ``None`` and ``nan`` and lower-case code names (``osi_open`` -> ``osi open``)."""
+    joined with ``", "`` (sets sorted), integers from 10,000 with thousands separators (years stay as
+    they are), floats to 3 significant digits below 1,000 and to the unit above; strings as given, except
+    Python's spellings ``True``, ``False``, ``None`` and ``nan`` and lower-case code names (``osi_open`` ->
+    ``osi open``)."""
     if is_missing(value):
         return ""
     if isinstance(value, bool) or type(value).__name__ == "bool_":
@@ -104,7 +105,7 @@ def cell_words(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{cell_words(k)}: {cell_words(v)}" for k, v in value.items())
     if isinstance(value, int) or type(value).__name__.startswith(("int", "uint")):
-        return f"{int(value):,}"
+        return f"{int(value):,}" if abs(int(value)) >= 10_000 else str(int(value))  # years stay 2026
     if isinstance(value, float) or type(value).__name__.startswith("float"):
         number = float(value)
         if number.is_integer() and abs(number) < 1e15:

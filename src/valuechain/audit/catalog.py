@@ -47,6 +47,11 @@ EUROPE = frozenset("AT BE BG CH CY CZ DE DK EE ES FI FR GB GR HR HU IE IS IT LI 
 SNAPSHOT_KINDS = ("epoch", "eosai", "mot", "eg")
 
 
+
+def _yes(flag: bool) -> str:
+    """A snapshot flag as the report and the CLI show it."""
+    return "yes" if flag else "no"
+
 def region_of(country: str | None) -> str:
     """U.S., China, Europe or elsewhere (the grouping used by the papers)."""
     if not country:
@@ -524,8 +529,9 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
             is_open = bool(verdict.open_normalized)
             included = bool(getattr(verdict, "included", False))
             if fact == "weights":
-                return (included == (value != "none")) if included else None, f"{component}: included={included}"
-            return is_open == bool(value), f"{component}: included={included}, open={is_open} (normalised licence ids)"
+                return (included == (value != "none")) if included else None, f"{component}: included {_yes(included)}"
+            return is_open == bool(value), (f"{component}: included {_yes(included)}, open {_yes(is_open)} "
+                                            "(normalised licence ids)")
         return None, ""
     if kind == "eg":
         if fact == "organisation":

@@ -65,8 +65,8 @@ def is_report_source(entry: Snapshot) -> bool:
 
 
 def citation_key(entry: Snapshot) -> str:
-    """A BibTeX key from the snapshot's registry name (``eosai-v1.0.1`` -> ``snapshot_eosai_v1_0_1``)."""
-    return "snapshot_" + re.sub(r"[^a-z0-9]+", "_", entry.name.lower()).strip("_")
+    """A BibTeX key from the snapshot's registry name (``eosai-v1.0.1`` -> ``snapshot-eosai-v1.0.1``)."""
+    return "snapshot-" + re.sub(r"[^a-z0-9.]+", "-", entry.name.lower()).strip("-")
 
 
 def _origin_url(entry: Snapshot) -> str:
