@@ -80,8 +80,8 @@ def main() -> int:
 
     from valuechain.engagement import geocode as gc
 
-    with tempfile.TemporaryDirectory() as home:
-        os.environ["VALUECHAIN_HOME"] = home
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ[gc.CACHE_VARIABLE] = cache  # the opt-in start-up cache, in a temporary folder
         t0 = time.perf_counter()
         gc.cached_gazetteer()  # cold: builds and writes the start-up cache
         cold = time.perf_counter() - t0

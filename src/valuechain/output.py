@@ -92,6 +92,11 @@ def _reason(exc: OSError) -> str:
     return (exc.strerror or str(exc)).rstrip(".").lower()
 
 
+def _either(items: tuple[str, ...]) -> str:
+    """``.png, .pdf or .svg``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
 def _probe_directory(directory: Path) -> str | None:
     """Why nothing can be created in ``directory`` (None if a file can be created there).
 
@@ -123,10 +128,10 @@ def check_destination(path: str | os.PathLike[str], what: str = "output file",
                              "report; give a new or empty directory.")
     else:
         if target.is_dir():
-            hint = f" ending in {' or '.join(suffixes)}" if suffixes else ""
+            hint = f" ending in {_either(suffixes)}" if suffixes else ""
             raise InputError(f"The {what} {target} is a directory; give a file name{hint}.")
         if suffixes and target.suffix.lower() not in suffixes:
-            raise InputError(f"The {what} {target} must end in {' or '.join(suffixes)}.")
+            raise InputError(f"The {what} {target} must end in {_either(suffixes)}.")
     parent = next((p for p in target.parents if p.exists()), None)
     if parent is None:
         raise InputError(f"The {what} {target} cannot be written: none of its parent directories exists.")

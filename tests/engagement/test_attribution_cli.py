@@ -28,6 +28,7 @@ def test_geocode_json(run_cli, tmp_path):
     assert [r["country"] for r in out["results"]] == ["CN", "US", None, "US", "TW"]
     assert out["results"][1]["evidence"][1]["text"] == "TX"
     assert "HK, MO and TW" in out["grouping"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["locations.txt"]  # nothing written
     table = run_cli("engagement", "geocode", "Cambridge")
     assert table.returncode == 0 and "ambiguous" in table.stdout
 

@@ -33,11 +33,15 @@ def _tables(db):
     with Store(db, read_only=True) as store:
         if not store.has_table("gh_events"):
             return None
-        return (store.query("SELECT * FROM gh_events ORDER BY event_id"),
-                store.query("SELECT * FROM gh_ingest_files ORDER BY file"))
+        return (
+            store.query("SELECT * FROM gh_events ORDER BY event_id"),
+            store.query("SELECT * FROM gh_ingest_files ORDER BY file"),
+        )
 
 
-def test_truncated_gzip_names_the_file_and_how_far_and_writes_nothing(run_cli, real_hour, truncated, tmp_path):
+def test_truncated_gzip_names_the_file_and_how_far_and_writes_nothing(
+    run_cli, real_hour, truncated, tmp_path
+):
     db = tmp_path / "t.duckdb"
     assert run_cli("engagement", "ingest", real_hour, "--db", db).returncode == 0
     before = _tables(db)
@@ -60,8 +64,11 @@ def test_non_json_line_and_missing_fields_are_skipped_and_counted(run_cli, real_
     lines = gzip.decompress(real_hour.read_bytes()).splitlines()[:50]
     lines.insert(10, b"this is not JSON {")
     lines.insert(20, b'{"id": "1", "type": "ForkEvent", "created_at": "2015-01-01T12:00:00Z"}')
-    lines.insert(30, b'{"id": "2", "type": "WatchEvent", "actor": {"id": "not-a-number", "login": "x"}, '
-                     b'"repo": {"id": 5, "name": "a/b"}, "created_at": "2015-01-01T12:00:00Z"}')
+    lines.insert(
+        30,
+        b'{"id": "2", "type": "WatchEvent", "actor": {"id": "not-a-number", "login": "x"}, '
+        b'"repo": {"id": 5, "name": "a/b"}, "created_at": "2015-01-01T12:00:00Z"}',
+    )
     path = tmp_path / "2015-01-01-14.json.gz"
     path.write_bytes(gzip.compress(b"\n".join(lines) + b"\n"))
     result = run_cli("engagement", "ingest", path, "--db", tmp_path / "s.duckdb", "--json")
@@ -71,10 +78,13 @@ def test_non_json_line_and_missing_fields_are_skipped_and_counted(run_cli, real_
     assert payload["skipped"] == {"total": 3, "unparseable": 1, "missing_fields": 2}
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (("engagement", "ingest", "no-such-hour.json.gz"), "no-such-hour.json.gz"),
-    (("engagement", "ingest", "nothing-*.json.gz"), "nothing-*.json.gz"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (("engagement", "ingest", "no-such-hour.json.gz"), "no-such-hour.json.gz"),
+        (("engagement", "ingest", "nothing-*.json.gz"), "nothing-*.json.gz"),
+    ],
+)
 def test_missing_files(run_cli, tmp_path, args, fragment):
     line = _one_sentence(run_cli(*args, "--db", tmp_path / "m.duckdb"))
     assert fragment in line
@@ -104,8 +114,19 @@ def test_unknown_attribution_method(run_cli, hour_db):
 
 
 def test_shock_outside_the_data(run_cli, hour_db):
-    line = _one_sentence(run_cli("engagement", "estimate", "--db", hour_db, "--shock", "2022-10-07",
-                                 "--attribution", "utc-hour", "--json"))
+    line = _one_sentence(
+        run_cli(
+            "engagement",
+            "estimate",
+            "--db",
+            hour_db,
+            "--shock",
+            "2022-10-07",
+            "--attribution",
+            "utc-hour",
+            "--json",
+        )
+    )
     assert "2022-10-07" in line and "outside the data" in line
 
 
@@ -115,11 +136,24 @@ def test_no_shared_shock_inside_the_data(run_cli, hour_db):
 
 
 def test_empty_window(run_cli, hour_db):
-    line = _one_sentence(run_cli("engagement", "estimate", "--db", hour_db, "--since", "2016-01-01",
-                                 "--until", "2016-03-01", "--attribution", "utc-hour"))
+    line = _one_sentence(
+        run_cli(
+            "engagement",
+            "estimate",
+            "--db",
+            hour_db,
+            "--since",
+            "2016-01-01",
+            "--until",
+            "2016-03-01",
+            "--attribution",
+            "utc-hour",
+        )
+    )
     assert "empty" in line
-    reversed_window = _one_sentence(run_cli("engagement", "estimate", "--db", hour_db, "--since", "2016-01-01",
-                                            "--until", "2015-03-01"))
+    reversed_window = _one_sentence(
+        run_cli("engagement", "estimate", "--db", hour_db, "--since", "2016-01-01", "--until", "2015-03-01")
+    )
     assert "empty" in reversed_window
 
 

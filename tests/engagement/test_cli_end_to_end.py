@@ -16,16 +16,31 @@ def generated(tmp_path_factory):
 
 def test_ingest_panel_estimate_from_the_command_line(run_cli, generated, tmp_path):
     db = tmp_path / "gh.duckdb"
-    ingested = run_cli("engagement", "ingest", generated.directory, "--db", db, "--users", generated.users_file,
-                       "--json")
+    ingested = run_cli(
+        "engagement", "ingest", generated.directory, "--db", db, "--users", generated.users_file, "--json"
+    )
     assert ingested.returncode == 0, ingested.stderr
     payload = ingested.json()
     assert payload["events_read"] == generated.events and payload["bots_dropped"] > 0
     assert {b["login"] for b in payload["bots"]} == set(generated.bot_logins)
 
-    before = set(tmp_path.iterdir())
-    estimated = run_cli("engagement", "estimate", "--db", db, "--shock", generated.shock.isoformat(),
-                        "--outcome", "forks", "--window", "5", "--json")
+    def user_files():  # what the user sees; VALUECHAIN_HOME (tmp_path/home, the tool's own cache) aside
+        return {p for p in tmp_path.iterdir() if p.name != "home"}
+
+    before = user_files()
+    estimated = run_cli(
+        "engagement",
+        "estimate",
+        "--db",
+        db,
+        "--shock",
+        generated.shock.isoformat(),
+        "--outcome",
+        "forks",
+        "--window",
+        "5",
+        "--json",
+    )
     assert estimated.returncode == 0, estimated.stderr
     result = estimated.json()
     assert result["schema_version"] and result["sources"]
@@ -36,18 +51,42 @@ def test_ingest_panel_estimate_from_the_command_line(run_cli, generated, tmp_pat
     location = result["location"]["did"]
     assert location["ci_low"] <= generated.effect <= location["ci_high"]
     assert result["agreement"] and result["confounders"]["2022-11-30"] == "ChatGPT"
-    assert set(tmp_path.iterdir()) == before  # nothing written without --plot
+    assert user_files() == before  # nothing written without --plot
 
-    one = run_cli("engagement", "estimate", "--db", db, "--shock", generated.shock.isoformat(), "--attribution",
-                  "utc-hour", "--window", "5", "--plot", tmp_path / "es.png", "--json")
+    one = run_cli(
+        "engagement",
+        "estimate",
+        "--db",
+        db,
+        "--shock",
+        generated.shock.isoformat(),
+        "--attribution",
+        "utc-hour",
+        "--window",
+        "5",
+        "--plot",
+        tmp_path / "es.png",
+        "--json",
+    )
     assert one.returncode == 0, one.stderr
     single = one.json()
-    assert {"did", "event_study", "pretrend_p", "attribution"} <= set(single) and single["method"] == "utc-hour"
+    assert {"did", "event_study", "pretrend_p", "attribution"} <= set(single) and single[
+        "method"
+    ] == "utc-hour"
     assert [r["rel_period"] for r in single["event_study"]][:2] == [-5, -4]
     assert (tmp_path / "es.png").stat().st_size > 1000
 
-    panel = run_cli("engagement", "panel", "--db", db, "--plot", tmp_path / "weekly.png", "--csv",
-                    tmp_path / "panel.csv", "--json")
+    panel = run_cli(
+        "engagement",
+        "panel",
+        "--db",
+        db,
+        "--plot",
+        tmp_path / "weekly.png",
+        "--csv",
+        tmp_path / "panel.csv",
+        "--json",
+    )
     assert panel.returncode == 0, panel.stderr
     assert panel.json()["repositories"] == 20 and (tmp_path / "weekly.png").exists()
     assert (tmp_path / "panel.csv").read_text().startswith("repo_id,repo_name,group,period,forks")

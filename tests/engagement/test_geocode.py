@@ -435,6 +435,21 @@ def test_cache_gives_the_same_answer_as_fresh(geocoder):
     assert geocode("Shenzhen").country == "CN"
 
 
+def test_start_up_cache_only_where_the_user_asks(tmp_path, monkeypatch):
+    from valuechain.engagement import geocode as gc
+
+    monkeypatch.delenv(gc.CACHE_VARIABLE, raising=False)
+    monkeypatch.setenv("VALUECHAIN_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(gc, "build_gazetteer", lambda: gc.Gazetteer({"x": ()}, {}, {}, 1, 1, []))
+    assert gc.cached_gazetteer().phrases == {"x": ()}
+    assert list(tmp_path.iterdir()) == []  # nothing written without VALUECHAIN_CACHE_DIR
+    monkeypatch.setenv(gc.CACHE_VARIABLE, str(tmp_path / "cache"))
+    built = gc.cached_gazetteer()
+    assert len(list((tmp_path / "cache").glob("gazetteer-*.pickle"))) == 1
+    monkeypatch.setattr(gc, "build_gazetteer", lambda: pytest.fail("the cache was not used"))
+    assert gc.cached_gazetteer() == built
+
+
 def test_result_to_dict_is_json_ready(geocoder):
     out = geocoder.geocode("Paris, TX").to_dict()
     assert out["country"] == "US" and out["location"] == "Paris, TX"

@@ -9,6 +9,8 @@ import time
 import pandas as pd
 import pytest
 from github_replay import ReplayGitHub, fixture_users
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from valuechain.errors import InputError
 from valuechain.sources.github_users import (
@@ -155,3 +157,33 @@ def test_limit_caps_the_requests(shared_data):
 def test_fixture_bodies_round_trip(users_file):
     for record in read_users_jsonl(users_file):
         assert json.loads(json.dumps(record)) == record
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {"login": st.text(min_size=1, max_size=20).filter(str.strip)},
+            optional={
+                "location": st.one_of(st.none(), st.text(max_size=40)),
+                "updated_at": st.one_of(
+                    st.none(),
+                    st.integers(),
+                    st.text(max_size=25),
+                    st.datetimes().map(lambda d: d.isoformat() + "Z"),
+                ),
+                "id": st.one_of(st.none(), st.integers(min_value=0, max_value=2**62), st.text(max_size=5)),
+            },
+        ),
+        max_size=8,
+    )
+)
+def test_any_user_objects_load_and_reload_idempotently(tmp_path_factory, records):
+    path = tmp_path_factory.mktemp("users") / "u.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert read_users_jsonl(path) == records
+    store = Store(":memory:")
+    first = load_users_jsonl(store, path)
+    assert load_users_jsonl(store, path) == 0
+    assert first <= len(records)
+    assert len(latest_users(store)) == len({r["login"].lower() for r in records})

@@ -26,7 +26,9 @@ def test_real_hour_bots_are_dropped_and_listed(real_hour):
     with Store(":memory:") as store:
         result = ingest(store, [real_hour], activity_cutoff=40)
         logins = {row["login"] for row in result.bots}
-        remaining = store.query("SELECT count(*) AS n FROM gh_events WHERE actor_login IN ('opencm', 'KenanSulayman')")
+        remaining = store.query(
+            "SELECT count(*) AS n FROM gh_events WHERE actor_login IN ('opencm', 'KenanSulayman')"
+        )
     assert {"opencm", "KenanSulayman", "PLMbugz", "mirror-updates"} <= logins
     assert all(row["reason"] == "activity" for row in result.bots)
     assert result.bots_dropped == sum(row["events"] for row in result.bots) > 0
@@ -35,7 +37,10 @@ def test_real_hour_bots_are_dropped_and_listed(real_hour):
 
 
 def test_users_file_type_bot_marks_a_bot(real_hour, tmp_path):
-    users = [{"login": "KenanSulayman", "type": "Bot", "location": None}, {"login": "someone", "type": "User"}]
+    users = [
+        {"login": "KenanSulayman", "type": "Bot", "location": None},
+        {"login": "someone", "type": "User"},
+    ]
     with Store(":memory:") as store:
         result = ingest(store, [real_hour], users=users)
     assert [(b["login"], b["reason"]) for b in result.bots] == [("KenanSulayman", "users-type")]

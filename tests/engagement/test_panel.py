@@ -54,11 +54,15 @@ def test_utc_hour_panel_adds_up_and_is_complete(rows, period, cutoff):
         cn = frame[(frame["type"] == kind) & (frame["created_at"].dt.hour < cutoff)]
         assert int(panel.loc[panel["group"] == "CN", outcome].sum()) == len(cn)
     starts = {period_start(t, period) for t in frame["created_at"]}
-    n_periods = len(pd.date_range(min(starts), max(starts), freq={"day": "D", "week": "W-MON", "month": "MS"}[period]))
+    n_periods = len(
+        pd.date_range(min(starts), max(starts), freq={"day": "D", "week": "W-MON", "month": "MS"}[period])
+    )
     assert len(panel) == frame["repo_id"].nunique() * 2 * n_periods
     assert not panel.duplicated(["repo_id", "group", "period"]).any()
-    cells = frame.assign(period=[period_start(t, period) for t in frame["created_at"]],
-                         group=["CN" if t.hour < cutoff else "US" for t in frame["created_at"]])
+    cells = frame.assign(
+        period=[period_start(t, period) for t in frame["created_at"]],
+        group=["CN" if t.hour < cutoff else "US" for t in frame["created_at"]],
+    )
     actors = cells.groupby(["repo_id", "group", "period"])["actor_id"].nunique()
     merged = panel.set_index(["repo_id", "group", "period"])["actors"]
     assert (merged.reindex(actors.index) == actors).all()
@@ -66,7 +70,9 @@ def test_utc_hour_panel_adds_up_and_is_complete(rows, period, cutoff):
 
 
 @settings(max_examples=10, deadline=None)
-@given(rows=events_strategy, mapping=st.dictionaries(st.integers(1, 6), st.sampled_from(["CN", "US", "other"])))
+@given(
+    rows=events_strategy, mapping=st.dictionaries(st.integers(1, 6), st.sampled_from(["CN", "US", "other"]))
+)
 def test_actor_groups_panel_puts_unmapped_actors_in_unknown(rows, mapping):
     frame = _events(rows)
     groups = pd.DataFrame({"actor_id": list(mapping), "group": list(mapping.values())})

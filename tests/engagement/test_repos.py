@@ -42,7 +42,9 @@ def test_placebo_set_has_no_llm_organisation():
 
 def test_user_list_forms(tmp_path):
     listed = tmp_path / "mine.txt"
-    listed.write_text("QwenLM/Qwen  # by name\n612354784\ndeepseek-ai\nhttps://github.com/THUDM/ChatGLM-6B\n\n")
+    listed.write_text(
+        "QwenLM/Qwen  # by name\n612354784\ndeepseek-ai\nhttps://github.com/THUDM/ChatGLM-6B\n\n"
+    )
     repo_set = read_repo_list(listed)
     assert repo_set.ids() == {612354784}
     assert repo_set.names_without_id() == {"qwenlm/qwen", "thudm/chatglm-6b"}
@@ -50,8 +52,10 @@ def test_user_list_forms(tmp_path):
 
 
 def test_model_card_links():
-    cards = ["Code: https://github.com/QwenLM/Qwen2.5 and [repo](https://github.com/deepseek-ai/DeepSeek-V3.git).",
-             "see github.com/QwenLM/Qwen2.5/blob/main/README.md"]
+    cards = [
+        "Code: https://github.com/QwenLM/Qwen2.5 and [repo](https://github.com/deepseek-ai/DeepSeek-V3.git).",
+        "see github.com/QwenLM/Qwen2.5/blob/main/README.md",
+    ]
     assert from_model_cards(cards).names_without_id() == {"qwenlm/qwen2.5", "deepseek-ai/deepseek-v3"}
 
 

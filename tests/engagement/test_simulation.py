@@ -35,8 +35,9 @@ def test_utc_hour_recovers_the_planted_effect_and_placebo_is_near_zero(simulatio
     path, _ = simulation_store
     placebo = simulation.shock - timedelta(weeks=3)
     with Store(path, read_only=True) as store:
-        study = estimate_engagement(store, methods=("utc-hour",), shocks=[simulation.shock], window=6,
-                                    placebo_dates=[placebo])
+        study = estimate_engagement(
+            store, methods=("utc-hour",), shocks=[simulation.shock], window=6, placebo_dates=[placebo]
+        )
     estimate = study.estimates["utc-hour"]
     did = estimate.result.to_dict()["did"]
     assert _covers(did, simulation.effect), did
@@ -62,8 +63,15 @@ def europe_india(tmp_path_factory):
     from valuechain.sources.github_users import load_users_jsonl
 
     directory = tmp_path_factory.mktemp("sim-eu-in")
-    sim = simulate_hours(directory, actors={"CN": 60, "US": 60, "EU": 40, "IN": 40}, weeks_before=6,
-                         weeks_after=6, effect=0.5, global_increase=0.4, seed=23)
+    sim = simulate_hours(
+        directory,
+        actors={"CN": 60, "US": 60, "EU": 40, "IN": 40},
+        weeks_before=6,
+        weeks_after=6,
+        effect=0.5,
+        global_increase=0.4,
+        seed=23,
+    )
     path = directory / "store.duckdb"
     with Store(path) as store:
         ingest(store, [sim.directory], users=read_users_file(sim.users_file))

@@ -27,7 +27,7 @@ def test_a1_needs_both_countries_and_says_cannot_tell_for_summaries():
     )
 
 
-def _test(theme, shock="2022-10-07", change=0.2, q=0.001, thin=False, placebo=0.0, trend=0.0):
+def _test(theme, shock="2022-10-07", change=0.2, q=0.001, thin=False, placebo=0.0, trend=0.0, comparison=0.0):
     return {
         "theme": theme,
         "shock": shock,
@@ -36,6 +36,7 @@ def _test(theme, shock="2022-10-07", change=0.2, q=0.001, thin=False, placebo=0.
         "thin": thin,
         "placebo_max_change": placebo,
         "pretrend_change": trend,
+        "comparison_change": comparison,
     }
 
 
@@ -44,7 +45,13 @@ def test_a2_flips_with_the_evidence():
     assert v.a2_strategy(rising, rule("A2")).verdict == "supported"
     falling = [_test(t, change=-0.2) for t in ("open_source", "ecosystem", "standards", "resilience")]
     assert v.a2_strategy(falling, rule("A2")).verdict == "not supported"
-    # a rise no larger than at the placebo dates, or than the pre-trend predicts, does not count
+    # a rise no larger than at the placebo dates, than the pre-trend predicts, or than the comparison's
+    assert (
+        v.a2_strategy(
+            [_test(t, comparison=0.3) for t in ("open_source", "ecosystem", "standards")], rule("A2")
+        ).verdict
+        == "not supported"
+    )
     assert (
         v.a2_strategy(
             [_test(t, placebo=0.3) for t in ("open_source", "ecosystem", "standards")], rule("A2")

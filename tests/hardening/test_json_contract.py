@@ -17,6 +17,8 @@ from valuechain import SCHEMA_VERSION
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ecosystem"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "connectors"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engagement"))
+from github_replay import ReplayGitHub, fixture_users  # noqa: E402
 from hf_replay import ReplayHub, fixture_records  # noqa: E402
 from scholarly_replay import ReplayOpenAlex, ReplayPatentsView, openalex_works, patentsview_records  # noqa: E402
 
@@ -28,7 +30,8 @@ PV_KEY = "pv-ContractKey-0123456789"
 
 #: Sample arguments per command path. Placeholders: {data} (the snapshots), {tmp} (a scratch directory),
 #: {db} (a store holding the DeepSeek-R1 tree), {gh_db} (a store with one GH Archive hour), {sch_db} (a
-#: store filled by `science sync` and `patents sync`), {hub} / {openalex} / {patentsview} (replay servers).
+#: store filled by `science sync` and `patents sync`), {hub} / {openalex} / {patentsview} / {github} (replay
+#: servers).
 #: A command that cannot produce a result on the shared test data goes in NO_SAMPLE with the reason.
 SAMPLE_ARGUMENTS: dict[str, list[str]] = {
     "audit agreement": [],
@@ -58,6 +61,7 @@ SAMPLE_ARGUMENTS: dict[str, list[str]] = {
     "data fetch": ["--dry-run", "mot"],
     "engagement ingest": ["{data}/" + GH_HOUR, "--db", "{tmp}/gh.duckdb"],
     "engagement panel": ["--db", "{gh_db}"],
+    "engagement users sync": ["--db", "{gh_db}", "--api-url", "{github}", "--limit", "5"],
     "engagement attribution": ["--db", "{gh_db}"],
     "engagement geocode": ["Beijing, China", "Paris, TX"],
     "engagement innovation-graph": ["--shock", "2022-10-07", "--outcome", "developers"],
@@ -71,7 +75,6 @@ SAMPLE_ARGUMENTS: dict[str, list[str]] = {
     "science validate": [],
 }
 NO_SAMPLE = {
-    "engagement users sync": "needs the GitHub users replay server of tests/engagement, where its --json is tested",
     "engagement estimate": "an event study needs weeks of GH Archive events around a shock; the shared data has "
                            "one hour (tests/engagement covers its errors)",
 }
@@ -156,6 +159,8 @@ def test_json_output_is_one_object_with_schema_version_and_sources(command, run_
             values["hub"] = servers.enter_context(ReplayHub(fixture_records(shared_data))).endpoint
         if "{openalex}" in template:
             values["openalex"] = servers.enter_context(ReplayOpenAlex(openalex_works(shared_data, 40))).endpoint
+        if "{github}" in template:
+            values["github"] = servers.enter_context(ReplayGitHub(fixture_users(shared_data))).endpoint
         if "{patentsview}" in template:
             records = patentsview_records(shared_data, 10, 4)
             values["patentsview"] = servers.enter_context(ReplayPatentsView(records, PV_KEY)).endpoint

@@ -127,6 +127,11 @@ def model_command(
             out.print("The cited snapshots were not read in this run (--no-snapshots).")
         else:
             out.print(usage_sentence(snapshots_info))
+    for c in result.conflicts():
+        overruled = "; ".join(f"{o['status']} ({o['method']}, {o['source']})" for o in c["overruled"])
+        out.print(f"[yellow]Sources disagree on {c['component']}[/yellow]: chosen {c['chosen']['status']} "
+                  f"({c['chosen']['method']}, {c['chosen']['source']}) over {overruled}; rule: {c['rule']}.",
+                  highlight=False)
     out.print(f"Levers to report: {', '.join(g.levers)}")
     if g.licence_levers:
         out.print(f"Licence levers found in the text: {', '.join(g.licence_levers)}")
@@ -238,7 +243,8 @@ def catalog_command(
         print_json({"releases": frame.to_dict(orient="records"), "facts": facts,
                     "governance_by_country": governance_counts(frame).reset_index().to_dict(orient="records"),
                     "firms": firms.to_dict(orient="records"), "stored_run": run_id,
-                    "mismatches": mismatches, "operationalisation": OPERATIONALISATION,
+                    "mismatches": mismatches, "conflicts": frame.attrs.get("conflicts", []),
+                    "operationalisation": OPERATIONALISATION,
                     "snapshots_missing": snapshot_note,
                     "figure": str(figure_path) if figure_path else None, "csv": str(csv) if csv else None}, sources=sources)
         return
@@ -260,7 +266,18 @@ def catalog_command(
         out.print(f"mismatch: {m['release']} {m['fact']} = {m['value']!r} but {m['source']} says {m['snapshot_says']!r}")
     mixed = firms[firms["mixed"]]
     out.print(f"{len(mixed)} of {len(firms)} lead firms use more than one governance model: "
-              + "; ".join(f"{r.organisation} ({r.models})" for r in mixed.head(8).itertuples()))
+              + "; ".join(f"{r.organisation} ({r.models})" for r in mixed.itertuples()))
+    disagreements = frame.attrs.get("conflicts", [])
+    if disagreements:
+        from valuechain.audit.evidence import CHOICE_RULE
+
+        out.print(f"Sources disagree on {len(disagreements)} component(s) of "
+                  f"{len({c['release'] for c in disagreements})} release(s) (rule: {CHOICE_RULE}; the list is in "
+                  "--json under 'conflicts' and in the report):")
+        for c in disagreements:
+            overruled = ", ".join(f"{o['status']} ({o['method']})" for o in c["overruled"])
+            out.print(f"  {c['release']}: {c['component']} {c['chosen']['status']} ({c['chosen']['method']}) "
+                      f"over {overruled}", highlight=False)
     if figure_path:
         out.print(f"Figure written to {figure_path}")
     if csv:

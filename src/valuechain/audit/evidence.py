@@ -63,20 +63,69 @@ class Evidence:
         return asdict(self)
 
 
-#: How open each status is; when several records speak about one thing, the most open one counts (ties: the first).
+#: How open each status is.
 STATUS_RANK: dict[str, int] = {"absent": 0, "closed": 1, "partial": 2, "open": 3}
+
+#: The rule that chooses among records that speak about one component (issue 13 item 6): sources that
+#: disagree are never resolved silently toward "more open".
+CHOICE_RULE = ("a curated catalogue fact verified against a cited snapshot beats unverified records; among "
+               "records of equal standing the most open counts (ties: the first)")
+
+
+def is_verified_curated(ev: Evidence) -> bool:
+    """A curated catalogue fact that was verified against a snapshot it cites."""
+    return ev.method == "catalogue" and bool((ev.extra or {}).get("verified"))
+
+
+def _beats(candidate: Evidence, current: Evidence) -> bool:
+    verified, current_verified = is_verified_curated(candidate), is_verified_curated(current)
+    if verified != current_verified:
+        return verified
+    return STATUS_RANK.get(candidate.status, 0) > STATUS_RANK.get(current.status, 0)
 
 
 def most_open_by_component(evidence: Iterable[Evidence]) -> dict[str, Evidence]:
-    """component → its most open evidence record (ties: the first; an unknown status ranks as absent)."""
+    """component → the record that counts, by :data:`CHOICE_RULE` (a verified curated fact first, else the
+    most open; ties: the first; an unknown status ranks as absent)."""
     best: dict[str, Evidence] = {}
     for ev in evidence:
         current = best.get(ev.component)
-        if current is None or STATUS_RANK.get(ev.status, 0) > STATUS_RANK.get(current.status, 0):
+        if current is None or _beats(ev, current):
             best[ev.component] = ev
     return best
 
 
 def most_open(evidence: Iterable[Evidence], component: str) -> Evidence | None:
-    """The most open evidence record about ``component`` (ties: the first), or None."""
+    """The record about ``component`` that counts by :data:`CHOICE_RULE`, or None."""
     return most_open_by_component(ev for ev in evidence if ev.component == component).get(component)
+
+
+def _released(status: str) -> bool:
+    return status in ("open", "partial")
+
+
+def conflicts(evidence: Iterable[Evidence]) -> list[dict[str, Any]]:
+    """Components on which the records disagree materially — one says released (open or partial), another
+    says closed — each with the record chosen by :data:`CHOICE_RULE` and the records it overruled."""
+    by_component: dict[str, list[Evidence]] = {}
+    for ev in evidence:
+        by_component.setdefault(ev.component, []).append(ev)
+    found = []
+    for component, records in by_component.items():
+        statuses = {r.status for r in records}
+        if not (any(_released(s) for s in statuses) and "closed" in statuses):
+            continue
+        chosen = most_open_by_component(records)[component]
+        overruled = [r for r in records if _released(r.status) != _released(chosen.status)]
+        found.append({
+            "component": component,
+            "chosen": _brief(chosen),
+            "overruled": [_brief(r) for r in overruled],
+            "rule": CHOICE_RULE,
+        })
+    return found
+
+
+def _brief(ev: Evidence) -> dict[str, Any]:
+    return {"status": ev.status, "licence": ev.licence, "source": ev.source, "method": ev.method,
+            "verified": is_verified_curated(ev)}

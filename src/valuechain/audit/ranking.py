@@ -34,12 +34,16 @@ def audit_catalog(entries: Iterable[CatalogEntry] | None = None, with_snapshots:
 
 
     rows = []
+    disagreements: list[dict[str, Any]] = []
     items = list(entries) if entries is not None else load_catalog()
     for entry in items:
-        rows.append(audit_entry(entry, with_snapshots=with_snapshots, data_dir=data_dir, rules=rules).summary())
+        result = audit_entry(entry, with_snapshots=with_snapshots, data_dir=data_dir, rules=rules)
+        rows.append(result.summary())
+        disagreements += [{"release": entry.id, **c} for c in result.conflicts()]
         if progress is not None:
             progress()
     frame = pd.DataFrame(rows)
+    frame.attrs["conflicts"] = disagreements  # where sources disagree: chosen record, overruled ones, rule
     mof_rank = {"Class I": 3, "Class II": 2, "Class III": 1}
     frame["_mof"] = frame["mof_class"].map(mof_rank).fillna(0)
     frame["_eosai"] = frame["eosai_score"].astype(float).fillna(0.0)

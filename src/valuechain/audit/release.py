@@ -117,7 +117,14 @@ class AuditResult:
             "mof_class_normalized": self.mof.get("mof_class_normalized"),
             "osaid_conformant": self.osaid.get("conformant"), "eosai_score": self.eosai.get("score"),
             "facts_verified": len(verified), "verified": ", ".join(verified),
+            "conflicts": len(self.conflicts()),
         }
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        """Where the sources disagree, the record chosen and the rule (see :func:`evidence.conflicts`)."""
+        from valuechain.audit.evidence import conflicts
+
+        return conflicts(self.evidence)
 
     def _licence_id(self) -> str | None:
         for ev in self.evidence:
@@ -133,6 +140,7 @@ class AuditResult:
             "field_notes": self.field_notes, "scores": {
                 "solaiman": self.solaiman, "mof": self.mof, "osaid": self.osaid, "eosai": self.eosai},
             "licence": self.licence, "catalogue": self.catalogue,
+            "conflicts": self.conflicts(),
             "evidence": [e.to_dict() for e in self.evidence], "sources": self.sources,
         }
 

@@ -78,6 +78,7 @@ def report_section(out_dir: Path) -> Section:
     from valuechain.audit.agreement import eosai_agreement_report
     from valuechain.audit.catalog import CATALOG_PATH, FACT_FIELDS, load_catalog, verify_catalog
     from valuechain.audit.downstream import build_downstream
+    from valuechain.audit.evidence import CHOICE_RULE
     from valuechain.audit.figures import gradient_figure
     from valuechain.audit.ranking import audited_catalogue
     from valuechain.audit.summaries import firm_summary, governance_counts
@@ -134,6 +135,11 @@ def report_section(out_dir: Path) -> Section:
         "<p>These are findings about the sources as much as about the catalogue (e.g. Ecosystem Graphs gives "
         "01.AI's nationality as France).</p>",
         _table(mismatches, ["release", "fact", "value", "source", "snapshot_says"]),
+        f"<h3>Sources that disagree ({len(frame.attrs.get('conflicts', []))} components)</h3>",
+        f"<p>Where one record says a component is released and another says it is closed, both are shown and "
+        f"one is chosen by a stated rule: {html.escape(CHOICE_RULE)}.</p>",
+        _table(_conflict_table(frame.attrs.get("conflicts", [])),
+               ["release", "component", "chosen", "overruled"]),
         "<h3>Downstream map</h3>",
         f"<p>{len(dmap.links)} links from downstream assets to catalogue releases "
         f"({', '.join(f'{k}: {v}' for k, v in dmap.links['dataset'].value_counts().items())}); "
@@ -184,3 +190,15 @@ def report_section(out_dir: Path) -> Section:
               "verified_facts": n_verified, "mismatches": len(mismatches),
               "firms_mixed": int(firms["mixed"].sum()), "firms": len(firms)},
     )
+
+
+def _conflict_table(conflicts: list[dict[str, Any]]) -> Any:
+    """One row per disagreement: the record chosen and those overruled (status, method, source)."""
+    import pandas as pd
+
+    def brief(record: dict[str, Any]) -> str:
+        return f"{record['status']} ({record['method']}: {record['source']})"
+
+    return pd.DataFrame([{"release": c["release"], "component": c["component"], "chosen": brief(c["chosen"]),
+                          "overruled": "; ".join(brief(o) for o in c["overruled"])} for c in conflicts],
+                        columns=["release", "component", "chosen", "overruled"])

@@ -6,6 +6,7 @@ Owns its Typer app; :mod:`valuechain.ecosystem.cli` adds it to the ``ecosystem``
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -127,6 +128,13 @@ def _print_families(result, top: int, sources: list[dict], origins_source: str, 
         f"self-references dropped: {stats['self_loops_dropped']}; models in cycles: {stats['models_in_cycles']}",
         highlight=False,
     )
+    for cycle in stats.get("cycles", []):
+        more = f" and {cycle['size'] - len(cycle['models'])} more" if cycle["size"] > len(cycle["models"]) else ""
+        rooted = (f"rooted at {cycle['root']}" if cycle["root"] else "part of the family that points into it")
+        console.print(f"cycle of {cycle['size']} models ({', '.join(cycle['models'])}{more}): {rooted}",
+                      highlight=False)
+    if stats.get("cycles"):
+        console.print(f"rule: {stats['cycle_rule']}", highlight=False)
     for src in sources:
         console.print(f"source: {src['location']} ({src.get('retrieved', 'date unknown')})", highlight=False)
     console.print(f"origins: {origins_source}; re-packager rules: {rules_source}", highlight=False)
@@ -196,6 +204,7 @@ def diffusion(
         except OSError as exc:
             raise InputError(f"The plot file {plot} cannot be written ({exc.strerror or exc}).") from None
     sources = data.sources + [source("shock and confounder dates", "specs/ecosystem-measurement.md §1")]
+    warnings = _diffusion_warnings(data)
     if json_out:
         clitools.print_json({
             "filters": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items()},
@@ -211,14 +220,40 @@ def diffusion(
             "plot": str(plot) if plot else None,
             "rows": str(rows_out) if rows_out else None,
             "engine": f"spark ({spark_master})" if spark_master else "duckdb",
+            "warnings": warnings,
         }, sources)
         return
     _print_diffusion(diff.by_origin_wide(monthly), share, totals, sources, plot)
+    for warning in warnings:
+        clitools.console(stderr=True).print(f"note: {warning}", highlight=False)
     if data.undated or data.not_in_store:
         clitools.console(stderr=True).print(
             f"note: {data.undated} derivative(s) in the store have no creation date in any snapshot and "
             f"{data.not_in_store} are only named as a parent (no record of their own); neither is in the "
             "monthly series.", highlight=False)
+
+
+#: Above this share of all derivatives in one family, the series describes that family's tree, not the Hub.
+ONE_FAMILY_SHARE = 0.8
+
+
+def _diffusion_warnings(data: Any) -> list[str]:
+    """What the reader must know about the store behind the series: one family's tree; mixed snapshot dates."""
+    warnings = []
+    families = data.lineage.families
+    total = int(families["derivatives"].sum()) if len(families) else 0
+    if total:
+        top = families.sort_values("derivatives", ascending=False).iloc[0]
+        share = int(top["derivatives"]) / total
+        if share >= ONE_FAMILY_SHARE:
+            warnings.append(f"{share:.0%} of the store's derivatives belong to one family ({top['root']}): the "
+                            "series and the China/U.S. shares describe that family's tree, not the Hub.")
+    dates = sorted({str(s.get("retrieved", ""))[:10] for s in data.sources
+                    if str(s.get("name", "")).startswith("Hugging Face model records") and s.get("retrieved")})
+    if len(dates) > 1:
+        warnings.append(f"the store mixes snapshots fetched on {', '.join(dates)}; each model's latest record is "
+                        "used, so counts and dates come from different days.")
+    return warnings
 
 
 def _check_plot_path(plot: Path) -> None:

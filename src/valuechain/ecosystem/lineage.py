@@ -86,6 +86,14 @@ class RootResolution:
     self_loops: int = 0
     cycle_nodes: int = 0
     levels: int = 0
+    #: the first :data:`MAX_CYCLES_LISTED` cycles: (member nodes in id order, root node or -1 when the cycle
+    #: is entered from outside and so belongs to another family)
+    cycles: list[tuple[list[int], int]] = field(default_factory=list)
+
+
+MAX_CYCLES_LISTED = 20
+CYCLE_RULE = ("a cycle that nothing outside points into is rooted at its first model in sort order; a cycle "
+              "entered from outside belongs to the family of the model that points into it")
 
 
 def _dedupe_edges(parent: np.ndarray, child: np.ndarray, relation: np.ndarray, n: int):
@@ -143,6 +151,7 @@ def resolve_roots(n_nodes: int, parent: Any, child: Any, relation: Any) -> RootR
     has_parent = np.zeros(n, dtype=bool)
     has_parent[child] = True
     cycle_nodes = 0
+    cycles: list[tuple[list[int], int]] = []
     if len(parent):
         graph = csr_matrix((np.ones(len(parent), dtype=np.int8), (parent, child)), shape=(n, n))
         n_comp, comp = connected_components(graph, directed=True, connection="strong")
@@ -154,6 +163,9 @@ def resolve_roots(n_nodes: int, parent: Any, child: Any, relation: Any) -> RootR
         rep = np.full(n_comp, n, dtype=np.int64)
         np.minimum.at(rep, comp, np.arange(n, dtype=np.int64))
         roots = np.sort(rep[~entered])
+        for component in np.flatnonzero(comp_size > 1)[:MAX_CYCLES_LISTED]:
+            members = np.flatnonzero(comp == component).tolist()
+            cycles.append((members, -1 if entered[component] else int(rep[component])))
     else:
         roots = np.flatnonzero(~has_parent).astype(np.int64)
 
@@ -243,7 +255,7 @@ def resolve_roots(n_nodes: int, parent: Any, child: Any, relation: Any) -> RootR
         n_nodes=n, roots=roots, member_family=member_family, member_node=member_node,
         member_depth=member_depth, member_relation=member_relation, derivatives=derivatives,
         by_relation=by_relation, max_depth=max_depth, node_relation=node_relation,
-        self_loops=self_loops, cycle_nodes=cycle_nodes, levels=level,
+        self_loops=self_loops, cycle_nodes=cycle_nodes, levels=level, cycles=cycles,
     )
 
 
@@ -484,6 +496,9 @@ def analyse_lineage(edges: pd.DataFrame, *, rules: Any = None, catalogue: Any = 
         "repackagers_resolved": int(len(mapping)), "repackagers_unresolved": int(len(unresolved)),
         "unattributed_models": int((models["n_roots"] == 0).sum()),
         "levels": int(res.levels),
+        "cycles": [{"models": [str(names[m]) for m in members[:10]], "size": len(members),
+                    "root": str(names[root]) if root >= 0 else None} for members, root in res.cycles],
+        "cycle_rule": CYCLE_RULE,
     }
     return LineageResult(families=families, membership=membership, models=models,
                          repackagers=repack, stats=stats)

@@ -7,6 +7,7 @@ The public API (imported lazily, so that ``import valuechain.engagement`` stays 
   :func:`read_repo_list`, :func:`fixed_as_of` (:class:`RepoSet`);
 - :func:`build_panel` → :class:`Panel` (repository × group × period, zero-filled; Ibis on DuckDB or Spark);
 - :func:`estimate_engagement` → :class:`EngagementStudy` (DiD and event study per attribution method);
+- full history on Spark: :func:`spark_raw_events` and :func:`clean_events_expr` (the ingest rules in Ibis);
 - :func:`simulate_hours` writes generated GH Archive hours with a planted effect (demonstrations, tests).
 """
 
@@ -32,6 +33,8 @@ _EXPORTS: dict[str, str] = {
     "OUTCOMES": "valuechain.engagement.panel",
     "EngagementStudy": "valuechain.engagement.study",
     "estimate_engagement": "valuechain.engagement.study",
+    "spark_raw_events": "valuechain.engagement.fullhistory",
+    "clean_events_expr": "valuechain.engagement.fullhistory",
     "simulate_hours": "valuechain.engagement.simulate",
     "Simulation": "valuechain.engagement.simulate",
 }

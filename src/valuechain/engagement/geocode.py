@@ -433,16 +433,24 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def cached_gazetteer() -> Gazetteer:
-    """Build the gazetteer (about 4 s of CPU), or load it (about 1 s) from ``$VALUECHAIN_HOME/cache/``.
+#: Environment variable naming a directory where the built gazetteer may be kept between runs (opt-in).
+CACHE_VARIABLE = "VALUECHAIN_CACHE_DIR"
 
-    The cache file is named by :func:`_fingerprint`, so a change of code, data or package version
-    rebuilds it; a cache that cannot be read or written is ignored (the gazetteer is then built)."""
+
+def cached_gazetteer() -> Gazetteer:
+    """Build the gazetteer (about 4 s of CPU); with ``$VALUECHAIN_CACHE_DIR`` set, load it (about 1 s)
+    from that directory, or build it and keep it there.
+
+    Nothing is written unless the user names the directory. The cache file is named by
+    :func:`_fingerprint`, so a change of code, data or package version rebuilds it; a cache that cannot
+    be read or written is ignored (the gazetteer is then built)."""
+    import os
     import pickle
 
-    from valuechain import config
-
-    path = config.home() / "cache" / f"gazetteer-{_fingerprint()}.pickle"
+    folder = os.environ.get(CACHE_VARIABLE)
+    if not folder:
+        return build_gazetteer()
+    path = Path(folder).expanduser() / f"gazetteer-{_fingerprint()}.pickle"
     try:
         with path.open("rb") as handle:
             loaded = pickle.load(handle)

@@ -62,6 +62,17 @@ class Simulation:
     seed: int
     notes: list[str] = field(default_factory=list)
 
+    def summary(self) -> str:
+        return (f"GENERATED: {self.events:,} events in {len(self.files):,} hourly files ({self.weeks} weeks from "
+                f"{self.start}), planted CN - US effect {self.effect:+.2f} forks per repository-week after "
+                f"{self.shock}, shared increase {self.global_increase:+.2f}, seed {self.seed}")
+
+    def tidy(self) -> Any:
+        """One row per generated hourly file."""
+        import pandas as pd
+
+        return pd.DataFrame({"file": [str(p) for p in self.files]})
+
     def to_dict(self) -> dict[str, Any]:
         return {"directory": str(self.directory), "files": len(self.files), "shock": self.shock.isoformat(),
                 "start": self.start.isoformat(), "weeks": self.weeks, "planted_effect_forks": self.effect,

@@ -103,15 +103,19 @@ def policy_after_controls(placebo_years: Sequence[float] = (1.0, 1.5, 2.0)) -> S
     from valuechain.policy.analysis import before_after
 
     themes, sources = _classified_policy()
-    cn = themes[themes["corpus"].isin(POLICY_CORPORA["CN"])]
     wanted = ("open_source", *STRATEGY_THEMES)
-    cn = cn[cn["theme"].isin(wanted)]
+    cn = themes[themes["corpus"].isin(POLICY_CORPORA["CN"]) & themes["theme"].isin(wanted)]
+    us = themes[themes["corpus"].isin(POLICY_CORPORA["US"]) & themes["theme"].isin(wanted)]
     tests: list[dict[str, Any]] = []
     for shock_text in SHOCKS:
         shock = date.fromisoformat(shock_text)
         table = before_after(cn, shock, by=()).table
         if table.empty:
             continue
+        us_table = before_after(us, shock, by=()).table
+        us_change = (
+            dict(zip(us_table["theme"], us_table["change"], strict=True)) if not us_table.empty else {}
+        )
         for record in table.to_dict(orient="records"):
             theme = record["theme"]
             series = cn[cn["theme"] == theme]
@@ -128,6 +132,7 @@ def policy_after_controls(placebo_years: Sequence[float] = (1.0, 1.5, 2.0)) -> S
                     "thin": bool(record["thin"]),
                     "placebo_max_change": _placebo_max_change(series, shock, placebo_years),
                     "pretrend_change": _pretrend_change(series, shock),
+                    "comparison_change": us_change.get(theme, math.nan),
                 }
             )
     for test, q in zip(tests, benjamini_hochberg([t["p"] for t in tests]), strict=True):
@@ -139,6 +144,7 @@ def policy_after_controls(placebo_years: Sequence[float] = (1.0, 1.5, 2.0)) -> S
         f"{len(SHOCKS)} shocks",
         notes=[
             "Benjamini-Hochberg correction across all theme x shock tests; thin series kept and flagged.",
+            "Comparison: the same theme's change in the U.S. AGORA summaries at the same shock.",
             "Ministry texts in the scraped corpus are truncated, so mentions are undercounted.",
         ],
     )

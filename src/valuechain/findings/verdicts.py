@@ -92,9 +92,10 @@ def a2_strategy(tests: Sequence[Mapping[str, Any]], rule: Mapping[str, Any]) -> 
     """A2: the open-source theme and ≥ ``min_strategy_themes`` strategy themes rise after one shock.
 
     Each test row: ``theme``, ``shock``, ``change`` (share after − before), ``q`` (BH-adjusted p),
-    ``thin``, ``placebo_max_change`` (largest rise at the placebo dates) and ``pretrend_change`` (the rise
-    the half-yearly pre-shock trend predicts over the same span). A row passes if it is not thin, rises,
-    ``q < alpha``, and the rise exceeds both the placebo rises and the pre-trend prediction.
+    ``thin``, ``placebo_max_change`` (largest rise at the placebo dates), ``pretrend_change`` (the rise
+    the half-yearly pre-shock trend predicts over the same span) and ``comparison_change`` (the same
+    theme's change in the comparison texts). A row passes if it is not thin, rises, ``q < alpha``, and
+    the rise exceeds the placebo rises, the pre-trend prediction and the comparison's change.
     """
     passing = [t for t in tests if _a2_passes(t, rule["alpha"])]
     if tests and all(t["thin"] for t in tests):
@@ -141,10 +142,9 @@ def _a2_passes(t: Mapping[str, Any], alpha: float) -> bool:
     change = t["change"]
     if t["thin"] or change != change or change <= 0 or not (t["q"] < alpha):
         return False
-    placebo = t.get("placebo_max_change")
-    trend = t.get("pretrend_change")
-    return (placebo is None or placebo != placebo or change > placebo) and (
-        trend is None or trend != trend or change > trend
+    return all(
+        bound is None or bound != bound or change > bound
+        for bound in (t.get("placebo_max_change"), t.get("pretrend_change"), t.get("comparison_change"))
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from valuechain.reference.colours import colour_of
 from valuechain.section import Figure, Section, render_table
 
 NOTE_RECONSTRUCTION = (
@@ -91,7 +92,7 @@ def _win_win_win_figure(maps: dict[str, Any], points: dict[str, tuple[float, flo
     for ax, (policy, pmap) in zip(axes, maps.items(), strict=True):
         draw_region_panel(ax, pmap, pmap.win_win_win, (NOT_WWW_COLOR, WWW_COLOR))
         for code, (cx, ky) in points.items():
-            ax.plot(cx, ky, "o", color="#e63946" if code == "CN" else "#1d3557", ms=7, zorder=5)
+            ax.plot(cx, ky, "o", color=colour_of(code), ms=7, zorder=5)
             left = code != "CN"  # US label to the left, CN to the right: the two points are close
             ax.annotate(f"{code} preset", (cx, ky), xytext=(-6 if left else 6, 6), textcoords="offset points",
                         ha="right" if left else "left", fontsize=9, zorder=5,

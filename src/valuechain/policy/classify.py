@@ -262,10 +262,23 @@ def detect_language(text: str) -> str:
 # ----------------------------------------------------------------------------- dictionaries
 @dataclass(frozen=True)
 class Term:
-    """One dictionary term; ``requires_any`` are context words the sentence must also contain."""
+    """One dictionary term; ``requires_any`` are context words the sentence must also contain,
+    ``clause_requires_any`` context words the hit's own clause must contain (between ，；：。 and the like)."""
 
     text: str
     requires_any: tuple[str, ...] = ()
+    clause_requires_any: tuple[str, ...] = ()
+
+
+#: Punctuation that ends a clause (the enumeration comma 、 does not: it joins items of one clause).
+CLAUSE_BREAKS = "，,；;：:。！？!?\n"
+
+
+def clause_around(sentence: str, start: int, end: int) -> str:
+    """The clause of ``sentence`` that holds ``sentence[start:end]``."""
+    left = max(sentence.rfind(ch, 0, start) for ch in CLAUSE_BREAKS)
+    rights = [i for i in (sentence.find(ch, end) for ch in CLAUSE_BREAKS) if i != -1]
+    return sentence[left + 1: min(rights) if rights else len(sentence)]
 
 
 @dataclass
@@ -324,7 +337,8 @@ def _dictionary_file_model() -> Any:
         model_config = ConfigDict(extra="forbid", strict=True)
         term: str
         requires_any: list[str] = []
-        _one = field_validator("requires_any", mode="before")(one_item)
+        clause_requires_any: list[str] = []
+        _one = field_validator("requires_any", "clause_requires_any", mode="before")(one_item)
 
     class LanguageTerms(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
@@ -433,7 +447,7 @@ def load_dictionaries(extra: Sequence[str | Path] = ()) -> Dictionaries:
                 target = by_lang[lang]
                 for entry in lang_spec.terms:
                     term = Term(entry.strip()) if isinstance(entry, str) else Term(
-                        entry.term.strip(), tuple(entry.requires_any))
+                        entry.term.strip(), tuple(entry.requires_any), tuple(entry.clause_requires_any))
                     if term not in target.terms:
                         target.terms.append(term)
                 for friend in lang_spec.false_friends:
@@ -641,6 +655,10 @@ class PolicyClassifier:
                     hit.discarded = reason
                 elif spec.requires_any and not any(word in sentence for word in spec.requires_any):
                     hit.discarded = "context missing (needs one of: " + "、".join(spec.requires_any) + ")"
+                elif spec.clause_requires_any and not any(
+                        word in clause_around(sentence, start, end) for word in spec.clause_requires_any):
+                    hit.discarded = ("context missing in its clause (needs one of: "
+                                     + "、".join(spec.clause_requires_any) + ")")
                 elif theme not in self.dictionaries.not_negatable:
                     cue = self._zh_negation(tokens, token_starts, start, end)
                     if cue:

@@ -316,8 +316,9 @@ def corpus_command(
     for year, n in payload["per_year"].items():
         table.add_row(str(year), str(n))
     con.print(table)
-    con.print(f"date precision: {payload['date_precision']}; dropped: {payload['dropped'] or 'none'}")
-    con.print(f"issuing bodies: {payload['issuing_bodies']}")
+    con.print(f"date precision: {_in_words(payload['date_precision'])}; "
+              f"dropped: {_in_words(payload['dropped'], 'record') if payload['dropped'] else 'none'}", highlight=False)
+    con.print(f"issuing bodies: {_in_words(payload['issuing_bodies'], 'document') or 'none named'}", highlight=False)
     if documents is not None:
         listing = Table("doc_id", "date", "interval", "precision", "body", "title", title="documents")
         listing.columns[5].max_width = 60
@@ -325,6 +326,14 @@ def corpus_command(
             listing.add_row(d["doc_id"], d["date"].isoformat(), f"{d['date_low']} .. {d['date_high']}",
                             d["date_precision"], d["issuing_body"], d["title"])
         con.print(listing)
+
+
+def _in_words(counts: dict[str, int], noun: str = "") -> str:
+    """``{'day': 300, 'year': 2}`` → ``day 300, year 2`` (with ``noun``: ``MIIT 12 documents, CAC 1 document``)."""
+    def plural(n: int) -> str:
+        return f" {noun}{'' if n == 1 else 's'}" if noun else ""
+
+    return ", ".join(f"{key} {n:,}{plural(n)}" for key, n in counts.items())
 
 
 def _count(items: Any) -> dict[str, int]:

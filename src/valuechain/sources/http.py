@@ -217,7 +217,8 @@ class HttpClient:
                 from urllib.parse import urlsplit
 
                 host = urlsplit(url).netloc or url
-                raise OfflineError(f"Cannot reach {self.service} at {host}: {reason}.") from None
+                service = "the" + self.service[3:] if self.service.startswith("The ") else self.service
+                raise OfflineError(f"Cannot reach {service} at {host}: {reason}.") from None
             raise TransientError(f"the connection failed ({type(exc).__name__})") from None
         status = response.status_code
         window = parse_ratelimit(response.headers.get("RateLimit"))
