@@ -168,6 +168,21 @@ def table_frame(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> pd.Dat
     return pd.DataFrame(data, columns=columns)
 
 
+def _data_roots() -> tuple[str, ...]:
+    """The data directory as given and resolved, each with a trailing slash."""
+    from valuechain.config import data_dir
+
+    base = data_dir()
+    return tuple(sorted({f"{str(base).rstrip('/')}/", f"{str(base.resolve()).rstrip('/')}/"}, key=len, reverse=True))
+
+
+def _relative_to_data(text: str, roots: tuple[str, ...]) -> str:
+    """A file of the data directory named relative to it (no absolute path of this machine in the report)."""
+    for root in roots:
+        text = text.replace(root, "")
+    return text
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "table"
 
@@ -184,8 +199,9 @@ def render_table(
     """
     words = [header_words(h) for h in headers]
     raw = [list(row) for row in rows]
-    html = TEMPLATES.get_template("table.html.j2").render(
-        headers=words, rows=[[cell_words(v) for v in row] for row in raw], css_class=css_class)
+    roots = _data_roots()
+    cells = [[_relative_to_data(cell_words(v), roots) for v in row] for row in raw]
+    html = TEMPLATES.get_template("table.html.j2").render(headers=words, rows=cells, css_class=css_class)
     collector = _COLLECTOR.get()
     if collector is None:
         return html
@@ -193,6 +209,7 @@ def render_table(
     base, n = key, 2
     while key in collector.tables:
         key, n = f"{base}-{n}", n + 1
-    collector.tables[key] = table_frame(words, raw)
+    collector.tables[key] = table_frame(words, [[_relative_to_data(v, roots) if isinstance(v, str) else v
+                                                 for v in row] for row in raw])
     stem = f"tables/{collector.section}-{key}"
     return html + TEMPLATES.get_template("table_files.html.j2").render(stem=stem, rows=len(raw))

@@ -52,6 +52,7 @@ def _yes(flag: bool) -> str:
     """A snapshot flag as the report and the CLI show it."""
     return "yes" if flag else "no"
 
+
 def region_of(country: str | None) -> str:
     """U.S., China, Europe or elsewhere (the grouping used by the papers)."""
     if not country:

@@ -26,7 +26,7 @@ def _table(frame: Any, columns: list[str] | None = None, max_rows: int = 200, na
     cells = []
     for column in data:
         values = data[column]
-        if values.dtype.kind in "fc":  # one number format per column, as DataFrame.to_html prints it
+        if values.dtype.kind in "fciu":  # one number format per column, as DataFrame.to_html prints it
             with pd.option_context("display.max_colwidth", None):
                 cells.append([text.strip() for text in format_array(values._values, None, na_rep="")])
         else:

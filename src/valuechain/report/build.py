@@ -224,6 +224,13 @@ def build_report(out_dir: str | Path, sections: Sequence[str] | None = None,
 
             (staging / BIBTEX_FILE).write_text(bibtex(), encoding="utf-8")
         exports = {s.key: _export(s, staging) for s in built}
+        listed = {entry["path"] for files in exports.values() for entry in files}
+        for path in sorted(figures_dir.iterdir()):  # e.g. a chapter's interactive Plotly fragment
+            relative = path.relative_to(staging).as_posix()
+            if path.is_file() and relative not in listed:
+                owner = next((s.key for s in built if path.name.startswith(s.key)), "report")
+                exports.setdefault(owner, []).append(
+                    {"kind": "figure", "name": path.stem, "format": path.suffix[1:], "path": relative})
         generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         (staging / "index.html").write_text(render_html(built, generated, timings), encoding="utf-8")
         summary = {
