@@ -58,8 +58,12 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "valuechain", "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "valuechain", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=os.environ.copy(),
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -89,13 +93,19 @@ def run(label: str, requests: int, concurrency: int, wait_for_warm_up: bool) -> 
         proc.wait(timeout=30)
     latencies = sorted(r[0] for r in results)
     stats = {
-        "requests": len(results), "errors": sum(not ok for _, ok in results), "wall_s": wall,
+        "requests": len(results),
+        "errors": sum(not ok for _, ok in results),
+        "wall_s": wall,
         "median_ms": statistics.median(latencies) * 1000,
-        "p95_ms": latencies[int(0.95 * (len(latencies) - 1))] * 1000, "max_ms": latencies[-1] * 1000,
+        "p95_ms": latencies[int(0.95 * (len(latencies) - 1))] * 1000,
+        "max_ms": latencies[-1] * 1000,
         "warm_up_wait_s": warm_seconds if wait_for_warm_up else 0.0,
     }
-    print(f"{label:5s} {stats['requests']:5d} {stats['errors']:6d} {stats['median_ms']:9.1f} {stats['p95_ms']:9.1f} "
-          f"{stats['max_ms']:9.1f} {stats['wall_s']:7.1f} {stats['warm_up_wait_s']:8.1f}", flush=True)
+    print(
+        f"{label:5s} {stats['requests']:5d} {stats['errors']:6d} {stats['median_ms']:9.1f} {stats['p95_ms']:9.1f} "
+        f"{stats['max_ms']:9.1f} {stats['wall_s']:7.1f} {stats['warm_up_wait_s']:8.1f}",
+        flush=True,
+    )
     return stats
 
 
@@ -107,11 +117,15 @@ def main() -> int:
     args = parser.parse_args()
     requests, concurrency = (120, 10) if args.quick else (args.requests, args.concurrency)
     print(f"{requests} mixed requests, {concurrency} concurrent, loopback; target: 0 errors, p95 < 1000 ms")
-    print(f"{'run':5s} {'reqs':>5s} {'errors':>6s} {'median':>9s} {'p95':>9s} {'max':>9s} {'wall s':>7s} {'warm-up s':>8s}")
+    print(
+        f"{'run':5s} {'reqs':>5s} {'errors':>6s} {'median':>9s} {'p95':>9s} {'max':>9s} {'wall s':>7s} {'warm-up s':>8s}"
+    )
     cold = run("cold", requests, concurrency, wait_for_warm_up=False)
     warm = run("warm", requests, concurrency, wait_for_warm_up=True)
     ok = warm["errors"] == 0 and warm["p95_ms"] < 1000 and cold["errors"] == 0
-    print(f"warm target {'met' if ok else 'NOT met'}; cold p95 / warm p95 = {cold['p95_ms'] / warm['p95_ms']:.1f}")
+    print(
+        f"warm target {'met' if ok else 'NOT met'}; cold p95 / warm p95 = {cold['p95_ms'] / warm['p95_ms']:.1f}"
+    )
     return 0 if ok else 1
 
 

@@ -24,17 +24,34 @@ def status_command(
 
     data, rule = config.data_dir_choice()
     rows = [s.to_dict() for s in status(data, verify=verify)]
-    counts = {state: sum(r["state"] == state for r in rows) for state in ("present", "partial", "modified", "missing")}
+    counts = {
+        state: sum(r["state"] == state for r in rows)
+        for state in ("present", "partial", "modified", "missing")
+    }
     if as_json:
-        print_json({"data_dir": str(data), "chosen_by": rule, "sha256_checked": verify, "counts": counts,
-                    "snapshots": rows}, [source("valuechain snapshot registry", str(REGISTRY_PATH))])
+        print_json(
+            {
+                "data_dir": str(data),
+                "chosen_by": rule,
+                "sha256_checked": verify,
+                "counts": counts,
+                "snapshots": rows,
+            },
+            [source("valuechain snapshot registry", str(REGISTRY_PATH))],
+        )
         return
     table = Table(title=f"Reference snapshots in {data} (chosen by {rule})")
     for column in ("name", "state", "files", "source", "date", "licence"):
         table.add_column(column, overflow="fold")
     for r in rows:
-        table.add_row(r["name"], r["state"], f"{r['files_present']}/{r['files_expected']}", r["source"], r["date"],
-                      r["licence"])
+        table.add_row(
+            r["name"],
+            r["state"],
+            f"{r['files_present']}/{r['files_expected']}",
+            r["source"],
+            r["date"],
+            r["licence"],
+        )
     out = console()
     out.print(table)
     checked = "sha256 checked" if verify else "sha256 not checked (use --verify)"
@@ -57,12 +74,16 @@ def fetch_command(
     destination = config.home() / "data"
     results = [fetch(e.name, destination, dry_run=dry_run) for e in entries]
     if as_json:
-        print_json({"destination": str(destination), "fetched": [r.to_dict() for r in results]},
-                   [source("valuechain snapshot registry", str(REGISTRY_PATH))]
-                   + [source(e.title, e.origin()) for e in entries])
+        print_json(
+            {"destination": str(destination), "fetched": [r.to_dict() for r in results]},
+            [source("valuechain snapshot registry", str(REGISTRY_PATH))]
+            + [source(e.title, e.origin()) for e in entries],
+        )
         return
     out = console()
     for r in results:
         verb = "would download" if dry_run else "downloaded and verified"
-        out.print(f"{r.name}: {verb} {len(r.urls) if dry_run else r.downloaded} files ({r.bytes:,} bytes); "
-                  f"{r.already_present} already present with the right sha256 -> {r.folder}")
+        out.print(
+            f"{r.name}: {verb} {len(r.urls) if dry_run else r.downloaded} files ({r.bytes:,} bytes); "
+            f"{r.already_present} already present with the right sha256 -> {r.folder}"
+        )

@@ -167,3 +167,21 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def readable(store: Store, schema: Schema, marker: str) -> Store:
+    """``store`` if it holds ``marker`` (a table of ``schema``), else an empty in-memory store with ``schema``.
+
+    Readers never create tables in the user's store (it may be read-only, and reading writes nothing), so
+    a store that was never synced reads as empty tables of the right shape.
+    """
+    if store.has_table(marker):
+        return store
+    empty = Store(":memory:")
+    empty.ensure(schema)
+    return empty
+
+
+def optional_filter(alias: str, column: str, value: Any) -> tuple[str, list[Any]]:
+    """SQL ``" AND alias.column = ?"`` and its parameter when ``value`` is set, else no condition."""
+    return (f" AND {alias}.{column} = ?", [value]) if value else ("", [])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from licence_scoring import flag_accuracy, print_accuracy
 
 from valuechain.audit.licence import FLAGS, analyse_licence, clause_rules, detect_languages
 
@@ -20,25 +21,6 @@ HELD_OUT = yaml.safe_load((Path(__file__).parent / "licence_held_out_2026.yml").
 RECORDS = {k: v for k, v in HELD_OUT.items() if k != "clauses"}
 TEXTS = {key: "\n\n".join(clauses) for key, clauses in HELD_OUT["clauses"].items()}
 HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _accuracy(rules=None) -> tuple[dict[str, int], list[str]]:
-    names = [*FLAGS, "governing_law"]
-    correct = dict.fromkeys(names, 0)
-    wrong = []
-    for key, text in TEXTS.items():
-        got = analyse_licence(text, rules=rules).to_dict()
-        want = RECORDS[key]["expected"]
-        for flag in FLAGS:
-            correct[flag] += got[flag] == want[flag]
-            if got[flag] != want[flag]:
-                wrong.append(f"{key}.{flag}: got {got[flag]}")
-        law = got["governing_law"] or ""
-        ok = want["governing_law"].lower() in law.lower() if want["governing_law"] else not law
-        correct["governing_law"] += ok
-        if not ok:
-            wrong.append(f"{key}.governing_law: got {law!r}")
-    return correct, wrong
 
 
 def test_held_out_set_is_as_described():
@@ -55,20 +37,17 @@ def test_held_out_set_is_as_described():
 
 
 def test_held_out_2026_per_flag_accuracy(capsys):
-    correct, wrong = _accuracy()
+    correct, wrong, _ = flag_accuracy(TEXTS, RECORDS)
     n = len(TEXTS)
     with capsys.disabled():
-        print(f"\nheld-out set 2 per-flag accuracy on {n} unseen licences (8 Chinese-only or bilingual):")
-        for flag, c in correct.items():
-            print(f"  {flag:34s} {c}/{n}")
-        if wrong:
-            print("  disagreements:", "; ".join(wrong))
+        title = f"held-out set 2 per-flag accuracy on {n} unseen licences (8 Chinese-only or bilingual)"
+        print_accuracy(title, correct, n, wrong)
     assert min(correct.values()) / n >= 0.95, wrong
 
 
 def test_english_only_rules_miss_the_chinese_clauses():
     """The English-only rule set (today's before issue 11) cannot reach 95% on this set: the set tests Chinese."""
-    correct, _ = _accuracy(clause_rules(("en",)))
+    correct, _, _ = flag_accuracy(TEXTS, RECORDS, clause_rules(("en",)))
     assert min(correct.values()) / len(TEXTS) < 0.95
 
 

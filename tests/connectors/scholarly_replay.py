@@ -22,10 +22,12 @@ import json
 import random
 import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from loopback import LoopbackServer, send
 
 FAMILY_SENTENCES = {
     "qwen": [
@@ -165,53 +167,25 @@ def _offset(cursor: str) -> int:
     return int(json.loads(base64.urlsafe_b64decode(cursor))["offset"])
 
 
-class FaultyServer:
-    """A threaded HTTP server on 127.0.0.1 whose subclasses answer ``GET`` and inject faults."""
+class FaultyServer(LoopbackServer):
+    """A loopback replay server whose subclasses answer ``GET`` and inject faults."""
 
     def __init__(
         self, faults: dict[int, list[str]] | None = None, retry_after: str = "1", hang_seconds: float = 3.0
     ):
+        super().__init__()
         self.faults = {k: list(v) for k, v in (faults or {}).items()}
         self.retry_after = retry_after
         self.hang_seconds = hang_seconds
         self.requests: list[dict[str, Any]] = []
         self.pages_served: list[int] = []
         self._lock = threading.Lock()
-        self.released = threading.Event()
         self.blocked = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
 
-    def __enter__(self) -> FaultyServer:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802
-                with server._lock:
-                    server.requests.append({"path": self.path, "headers": dict(self.headers)})
-                server.handle(self)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self.released.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def release(self) -> None:
-        self.released.set()
-
-    @property
-    def endpoint(self) -> str:
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+    def handle_get(self, handler: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self.requests.append({"path": handler.path, "headers": dict(handler.headers)})
+        self.handle(handler)
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -249,31 +223,6 @@ class FaultyServer:
             with self._lock:
                 self.pages_served.append(page)
             send(handler, 200, body)
-
-
-def send(
-    handler: BaseHTTPRequestHandler,
-    status: int,
-    body: bytes,
-    headers: dict[str, str] | None = None,
-    cut: int | None = None,
-    length: bool = True,
-) -> None:
-    handler.send_response(status)
-    handler.send_header("Content-Type", "application/json")
-    if length:
-        handler.send_header("Content-Length", str(len(body)))
-    for key, value in (headers or {}).items():
-        handler.send_header(key, value)
-    if cut is not None or not length:
-        handler.send_header("Connection", "close")
-        handler.close_connection = True
-    handler.end_headers()
-    try:
-        handler.wfile.write(body if cut is None else body[:cut])
-        handler.wfile.flush()
-    except (BrokenPipeError, ConnectionResetError):
-        pass
 
 
 class ReplayOpenAlex(FaultyServer):

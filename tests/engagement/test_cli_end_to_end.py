@@ -11,7 +11,8 @@ pytestmark = pytest.mark.slow
 def generated(tmp_path_factory):
     from valuechain.engagement.simulate import simulate_hours
 
-    return simulate_hours(tmp_path_factory.mktemp("cli-sim"), weeks_before=5, weeks_after=5, repos=20, seed=5)
+    return simulate_hours(tmp_path_factory.mktemp("cli-sim"), weeks_before=5, weeks_after=5, repos=20, seed=5,
+                          placebo_repos=10)
 
 
 def test_ingest_panel_estimate_from_the_command_line(run_cli, generated, tmp_path):
@@ -27,6 +28,10 @@ def test_ingest_panel_estimate_from_the_command_line(run_cli, generated, tmp_pat
     def user_files():  # what the user sees; VALUECHAIN_HOME (tmp_path/home, the tool's own cache) aside
         return {p for p in tmp_path.iterdir() if p.name != "home"}
 
+    llm = tmp_path / "llm.txt"  # the generated LLM repositories, by organisation
+    llm.write_text("open-llm-0\nopen-llm-1\n")
+    placebo = tmp_path / "placebo.txt"  # the generated non-LLM repositories (no effect planted)
+    placebo.write_text("".join(name + "\n" for name in generated.placebo_repo_names))
     before = user_files()
     estimated = run_cli(
         "engagement",
@@ -39,6 +44,10 @@ def test_ingest_panel_estimate_from_the_command_line(run_cli, generated, tmp_pat
         "forks",
         "--window",
         "5",
+        "--repos",
+        llm,
+        "--placebo-repos",
+        placebo,
         "--json",
     )
     assert estimated.returncode == 0, estimated.stderr
@@ -50,6 +59,9 @@ def test_ingest_panel_estimate_from_the_command_line(run_cli, generated, tmp_pat
         assert {"did", "event_study", "pretrend_p", "attribution"} <= set(block)
     location = result["location"]["did"]
     assert location["ci_low"] <= generated.effect <= location["ci_high"]
+    placebo_set = result["location"]["placebo_repos"]
+    assert placebo_set["repositories"] == 10
+    assert placebo_set["did"]["ci_low"] <= 0 <= placebo_set["did"]["ci_high"], placebo_set
     assert result["agreement"] and result["confounders"]["2022-11-30"] == "ChatGPT"
     assert user_files() == before  # nothing written without --plot
 
@@ -88,7 +100,7 @@ def test_ingest_panel_estimate_from_the_command_line(run_cli, generated, tmp_pat
         "--json",
     )
     assert panel.returncode == 0, panel.stderr
-    assert panel.json()["repositories"] == 20 and (tmp_path / "weekly.png").exists()
+    assert panel.json()["repositories"] == 30 and (tmp_path / "weekly.png").exists()
     assert (tmp_path / "panel.csv").read_text().startswith("repo_id,repo_name,group,period,forks")
 
 

@@ -191,6 +191,13 @@ LABELLED: list[tuple[str, str | None]] = [
     ("Salt Lake City, Utah", "US"),
     ("San Juan, Puerto Rico", "PR"),
     ("Guam", "GU"),
+    ("SF Bay Area", "US"),
+    ("Silicon Valley", "US"),
+    ("魔都", "CN"),
+    ("US/China", None),
+    ("Porto", "PT"),
+    ("Canton, Ohio", "US"),
+    ("Bombay", "IN"),
     # the two-letter traps: country codes vs states
     ("Toronto, CA", "CA"),
     ("Berlin, DE", "DE"),

@@ -39,21 +39,17 @@ UNWRITABLE = [
 
 @pytest.mark.parametrize("args,message", UNWRITABLE, ids=[" ".join(a[:2]) for a, _ in UNWRITABLE])
 def test_unwritable_destination_is_one_sentence(run_cli, args, message):
-    start = time.perf_counter()
     result = run_cli(*args)
     one_sentence(result, message, "/proc/x")
-    assert time.perf_counter() - start < 30  # refused before the work, not after it
 
 
 def test_report_out_existing_file_is_refused_before_the_work(run_cli, tmp_path):
     existing = tmp_path / "report.html"
     existing.write_text("mine", encoding="utf-8")
-    start = time.perf_counter()
     result = run_cli("report", "build", "--out", existing)
-    elapsed = time.perf_counter() - start
     one_sentence(result, "is an existing file")
     assert existing.read_text(encoding="utf-8") == "mine"
-    assert elapsed < 8  # the full build takes ~11 s of work; the check comes first
+    assert not list(tmp_path.glob(".report.html.*"))  # no staging folder: refused before the work began
 
 
 def test_report_out_never_replaces_a_users_folder(run_cli, tmp_path):
@@ -72,7 +68,9 @@ def test_writer_turns_every_os_error_into_one_sentence(tmp_path):
     def disk_full(tmp):
         raise OSError(28, "No space left on device")
 
-    with pytest.raises(InputError, match=r"^The figure file .* cannot be written \(no space left on device\)\.$"):
+    with pytest.raises(
+        InputError, match=r"^The figure file .* cannot be written \(no space left on device\)\.$"
+    ):
         write_output(tmp_path / "f.png", disk_full, "figure file")
     assert list(tmp_path.iterdir()) == []  # no temporary file left
     with pytest.raises(InputError, match="must end in .png"):
@@ -100,24 +98,34 @@ def _refused_endpoint() -> str:
     return f"http://127.0.0.1:{port}"  # nothing listens there now: connection refused
 
 
+def _startup_seconds(run_cli, tmp_path) -> float:
+    """The same command refused before any request (bad --limit): start-up cost on this machine, now."""
+    start = time.perf_counter()
+    run_cli("hf", "sync", "--limit", "0", "--db", tmp_path / "baseline.duckdb")
+    return time.perf_counter() - start
+
+
 @pytest.mark.parametrize("endpoint", ["http://no-such-host.invalid", "refused"])
 def test_offline_sync_fails_at_once_and_leaves_no_store(run_cli, tmp_path, endpoint):
     endpoint = _refused_endpoint() if endpoint == "refused" else endpoint
     db = tmp_path / "new.duckdb"
+    baseline = _startup_seconds(run_cli, tmp_path)
     start = time.perf_counter()
     result = run_cli("hf", "sync", "--endpoint", endpoint, "--db", db)
     elapsed = time.perf_counter() - start
     one_sentence(result, "Cannot reach")
     assert "retry" not in result.stderr and len(result.stderr) < 200
     assert not db.exists() and not db.with_name("new.duckdb.wal").exists()
-    assert elapsed < 8  # was 13-15 s with five retry lines
+    # five retries with backoff add about 11 s; measured against start-up in the same run (noisy machine)
+    assert elapsed - baseline < 4, (elapsed, baseline)
 
 
-def test_offline_model_lookup_fails_at_once(run_cli):
+def test_offline_model_lookup_fails_at_once(run_cli, tmp_path):
+    baseline = _startup_seconds(run_cli, tmp_path)
     start = time.perf_counter()
     result = run_cli("hf", "model", "openai-community/gpt2", "--endpoint", _refused_endpoint())
     one_sentence(result, "Cannot reach", "refused")
-    assert time.perf_counter() - start < 8
+    assert time.perf_counter() - start - baseline < 4
 
 
 # -- item 9: hf status on an empty store, a store locked by another process -----------------------------
@@ -137,9 +145,16 @@ def test_hf_status_on_an_empty_store_reports_zero_snapshots(run_cli, tmp_path):
 def test_a_store_locked_by_another_process_names_its_pid(run_cli, tmp_path, shared_data):
     db = tmp_path / "locked.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
-         "con.execute('CREATE TABLE t (x INT)'); print('ready', flush=True); time.sleep(120)", str(db)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+            "con.execute('CREATE TABLE t (x INT)'); print('ready', flush=True); time.sleep(120)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         result = run_cli("hf", "import", shared_data / R1_INFO, "--db", db)

@@ -22,9 +22,17 @@ from valuechain.errors import ValuechainError
 
 EXAMPLES = 40
 CASES: Counter[str] = Counter()
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                       HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
+)
 ENCODINGS = ["utf-16", "utf-16-le", "utf-32", "gb18030", "big5", "shift_jis", "latin-1", "cp1252", "koi8-r"]
 
 
@@ -33,8 +41,9 @@ def mangled(seed: bytes) -> st.SearchStrategy[bytes]:
     text = seed.decode("utf-8", errors="replace")
     truncations = st.integers(0, len(seed)).map(lambda k: seed[:k])
     encodings = st.sampled_from(ENCODINGS).map(lambda enc: text.encode(enc, errors="replace"))
-    flips = st.lists(st.tuples(st.integers(0, max(len(seed) - 1, 0)), st.integers(0, 255)), min_size=1,
-                     max_size=8).map(lambda changes: _overwrite(seed, changes))
+    flips = st.lists(
+        st.tuples(st.integers(0, max(len(seed) - 1, 0)), st.integers(0, 255)), min_size=1, max_size=8
+    ).map(lambda changes: _overwrite(seed, changes))
     return st.one_of(st.binary(max_size=1500), truncations, encodings, flips)
 
 
@@ -153,9 +162,11 @@ def test_hf_json_lines(tmp_path_factory, raw):
 
 
 # -- policy texts ----------------------------------------------------------------------------------
-POLICY_SEED = ("推广开源技术，建设开源社区，构建开源生态体系。中央财政要开源节流。加强污染防治和生态建设。\n"
-               "The United States will promote open-source AI and strengthen its AI ecosystem. "
-               "We will protect wetland, marine and forest ecosystems.\n").encode()
+POLICY_SEED = (
+    "推广开源技术，建设开源社区，构建开源生态体系。中央财政要开源节流。加强污染防治和生态建设。\n"
+    "The United States will promote open-source AI and strengthen its AI ecosystem. "
+    "We will protect wetland, marine and forest ecosystems.\n"
+).encode()
 
 
 def _policy(path: Path) -> None:
@@ -164,7 +175,9 @@ def _policy(path: Path) -> None:
 
     corpus = load_user_documents([path], country="CN", date_text="2024-01-01")
     for document in corpus.documents:
-        classify_text(document.text[:600])  # the classifier's cost grows with length; the decoding is the risk
+        classify_text(
+            document.text[:600]
+        )  # the classifier's cost grows with length; the decoding is the risk
 
 
 @FUZZ
@@ -175,8 +188,9 @@ def test_policy_texts(tmp_path_factory, raw):
     survives(_policy, path, "policy text")
 
 
-@pytest.mark.parametrize("name", ["licence text", "MOT YAML", "EOSAI YAML", "lineage CSV", "HF JSON lines",
-                                  "policy text"])
+@pytest.mark.parametrize(
+    "name", ["licence text", "MOT YAML", "EOSAI YAML", "lineage CSV", "HF JSON lines", "policy text"]
+)
 def test_every_parser_ran_its_budget(name, request):
     """Runs after the fuzz tests of this module (same file, defined last): each ran its cases."""
     ran = {item.name.split("[")[0] for item in request.session.items if item.module is request.module}

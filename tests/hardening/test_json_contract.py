@@ -76,7 +76,7 @@ SAMPLE_ARGUMENTS: dict[str, list[str]] = {
 }
 NO_SAMPLE = {
     "engagement estimate": "an event study needs weeks of GH Archive events around a shock; the shared data has "
-                           "one hour (tests/engagement covers its errors)",
+    "one hour (tests/engagement covers its errors)",
 }
 
 
@@ -109,8 +109,13 @@ def _run(*args: str, env: dict[str, str] | None = None) -> None:
     import os
     import subprocess
 
-    proc = subprocess.run([sys.executable, "-m", "valuechain", *args], capture_output=True, text=True,
-                          timeout=300, env={**os.environ, **(env or {})})
+    proc = subprocess.run(
+        [sys.executable, "-m", "valuechain", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -132,18 +137,37 @@ def gh_store(tmp_path_factory, shared_data):
 def sch_store(tmp_path_factory, shared_data):
     db = tmp_path_factory.mktemp("store") / "sch.duckdb"
     with ReplayOpenAlex(openalex_works(shared_data, 40)) as server:
-        _run("science", "sync", "--family", "qwen", "--endpoint", server.endpoint, "--db", str(db),
-             env={"OPENALEX_EMAIL": "contract@example.org"})
+        _run(
+            "science",
+            "sync",
+            "--family",
+            "qwen",
+            "--endpoint",
+            server.endpoint,
+            "--db",
+            str(db),
+            env={"OPENALEX_EMAIL": "contract@example.org"},
+        )
     with ReplayPatentsView(patentsview_records(shared_data, 10, 4), PV_KEY) as server:
-        _run("patents", "sync", "--family", "qwen", "--endpoint", server.endpoint, "--db", str(db),
-             env={"PATENTSVIEW_API_KEY": PV_KEY})
+        _run(
+            "patents",
+            "sync",
+            "--family",
+            "qwen",
+            "--endpoint",
+            server.endpoint,
+            "--db",
+            str(db),
+            env={"PATENTSVIEW_API_KEY": PV_KEY},
+        )
     return db
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("command", json_commands())
-def test_json_output_is_one_object_with_schema_version_and_sources(command, run_cli, request, shared_data,
-                                                                   tmp_path):
+def test_json_output_is_one_object_with_schema_version_and_sources(
+    command, run_cli, request, shared_data, tmp_path
+):
     if command in NO_SAMPLE:
         pytest.skip(f"{command}: {NO_SAMPLE[command]}")
     if command not in SAMPLE_ARGUMENTS:
@@ -158,7 +182,9 @@ def test_json_output_is_one_object_with_schema_version_and_sources(command, run_
         if "{hub}" in template:
             values["hub"] = servers.enter_context(ReplayHub(fixture_records(shared_data))).endpoint
         if "{openalex}" in template:
-            values["openalex"] = servers.enter_context(ReplayOpenAlex(openalex_works(shared_data, 40))).endpoint
+            values["openalex"] = servers.enter_context(
+                ReplayOpenAlex(openalex_works(shared_data, 40))
+            ).endpoint
         if "{github}" in template:
             values["github"] = servers.enter_context(ReplayGitHub(fixture_users(shared_data))).endpoint
         if "{patentsview}" in template:

@@ -55,7 +55,9 @@ def test_a_port_in_use_is_one_sentence(run_cli):
 def test_other_methods_get_a_json_405(server, method):
     status, body, headers = call(f"{server}/api/market/solve", method)
     assert status == 405 and headers.get("Allow") == "GET, HEAD"
-    assert body["schema_version"] == SCHEMA_VERSION and body["status"] == 405 and "not allowed" in body["error"]
+    assert (
+        body["schema_version"] == SCHEMA_VERSION and body["status"] == 405 and "not allowed" in body["error"]
+    )
 
 
 def test_head_answers_like_get_without_a_body(server):
@@ -63,16 +65,19 @@ def test_head_answers_like_get_without_a_body(server):
     assert status == 200 and body == {} and int(headers["Content-Length"]) > 0
 
 
-@pytest.mark.parametrize("query,fragment", [
-    ("market/solve?colour=blue", "Unknown query parameter 'colour'"),
-    ("audit/catalog?page=2", "Unknown query parameter 'page'"),
-    ("ecosystem/lineage?top=0", "between 1 and 200"),
-    ("ecosystem/lineage?top=100000", "between 1 and 200"),
-    ("market/map?n=100000", "between 2 and 400"),
-    ("market/solve?c=1&c=2", "given 2 times"),
-    ("market/solve?c=" + "9" * 5000, "5,000 characters long"),
-    ("no/such/route", "No API route"),
-])
+@pytest.mark.parametrize(
+    "query,fragment",
+    [
+        ("market/solve?colour=blue", "Unknown query parameter 'colour'"),
+        ("audit/catalog?page=2", "Unknown query parameter 'page'"),
+        ("ecosystem/lineage?top=0", "between 1 and 200"),
+        ("ecosystem/lineage?top=100000", "between 1 and 200"),
+        ("market/map?n=100000", "between 2 and 400"),
+        ("market/solve?c=1&c=2", "given 2 times"),
+        ("market/solve?c=" + "9" * 5000, "5,000 characters long"),
+        ("no/such/route", "No API route"),
+    ],
+)
 def test_bad_requests_are_refused_with_one_bounded_sentence(server, query, fragment):
     status, body, _ = call(f"{server}/api/{query}")
     assert status in (400, 404) and body["status"] == status

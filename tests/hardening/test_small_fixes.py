@@ -15,13 +15,19 @@ def test_policy_corpus_prints_words_not_a_python_dict(run_cli):
 
 def test_lineage_names_the_models_of_each_cycle_and_the_rule(run_cli, tmp_path):
     edges = tmp_path / "edges.csv"
-    edges.write_text("source,target,edge\norg/b,org/a,finetune\norg/a,org/b,finetune\norg/a,org/c,quantized\n"
-                     "base/x,org/y,finetune\norg/y,org/z,finetune\norg/z,org/y,merge\n", encoding="utf-8")
+    edges.write_text(
+        "source,target,edge\norg/b,org/a,finetune\norg/a,org/b,finetune\norg/a,org/c,quantized\n"
+        "base/x,org/y,finetune\norg/y,org/z,finetune\norg/z,org/y,merge\n",
+        encoding="utf-8",
+    )
     human = run_cli("ecosystem", "lineage", edges)
     assert human.returncode == 0, human.stderr
     assert "cycle of 2 models (org/a, org/b): rooted at org/a" in human.stdout
     assert "cycle of 2 models (org/y, org/z): part of the family that points into it" in human.stdout
-    assert "rule: a cycle that nothing outside points into is rooted at its first model in sort order" in human.stdout
+    assert (
+        "rule: a cycle that nothing outside points into is rooted at its first model in sort order"
+        in human.stdout
+    )
     stats = run_cli("ecosystem", "lineage", edges, "--json").json()["stats"]
     assert {"models": ["org/a", "org/b"], "size": 2, "root": "org/a"} in stats["cycles"]
     assert stats["cycle_rule"]

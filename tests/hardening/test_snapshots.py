@@ -28,7 +28,9 @@ class RawReplay:
         for entry in snapshots.registry().values():
             if entry.fetchable:
                 for file in entry.files:
-                    routes[f"/{entry.source.repository}/{entry.source.commit}/{file.path}"] = data / entry.path / file.path
+                    routes[f"/{entry.source.repository}/{entry.source.commit}/{file.path}"] = (
+                        data / entry.path / file.path
+                    )
         self.routes = routes
 
     def __enter__(self) -> RawReplay:
@@ -89,7 +91,11 @@ def test_fetch_downloads_pinned_files_and_verifies_each_sha256(shared_data, tmp_
         result = snapshots.fetch("hf-lineage", tmp_path / "data", base_url=server.url)
         again = snapshots.fetch("hf-lineage", tmp_path / "data", base_url=server.url)
     entry = snapshots.snapshot("hf-lineage")
-    assert result.downloaded == len(entry.files) and again.downloaded == 0 and again.already_present == len(entry.files)
+    assert (
+        result.downloaded == len(entry.files)
+        and again.downloaded == 0
+        and again.already_present == len(entry.files)
+    )
     assert all(f"/{entry.source.commit}/" in r for r in server.requests)
     assert snapshots.snapshot_status("hf-lineage", tmp_path / "data", verify=True).state == "present"
 
@@ -105,8 +111,13 @@ def test_a_file_with_the_wrong_sha256_keeps_nothing(shared_data, tmp_path):
 def test_fetch_cli_against_the_replay_server(run_cli, shared_data, tmp_path):
     home = tmp_path / "vhome"
     with RawReplay(shared_data) as server:
-        result = run_cli("data", "fetch", "hf-lineage", "--json",
-                         env={"VALUECHAIN_HOME": str(home), "VALUECHAIN_SNAPSHOT_URL": server.url})
+        result = run_cli(
+            "data",
+            "fetch",
+            "hf-lineage",
+            "--json",
+            env={"VALUECHAIN_HOME": str(home), "VALUECHAIN_SNAPSHOT_URL": server.url},
+        )
     assert result.returncode == 0, result.stderr
     doc = result.json()
     assert doc["fetched"][0]["downloaded"] == 2 and doc["fetched"][0]["sha256_checked"] is True
@@ -126,16 +137,33 @@ def test_audit_model_reports_missing_snapshots_and_claims_no_verification(run_cl
     and says the verified marks were not re-checked; with them, the same answer from any directory."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    missing = run_cli("audit", "model", "Llama 3.1 405B", "--json", cwd=elsewhere,
-                      env={"VALUECHAIN_DATA": str(tmp_path / "no-data")})
+    missing = run_cli(
+        "audit",
+        "model",
+        "Llama 3.1 405B",
+        "--json",
+        cwd=elsewhere,
+        env={"VALUECHAIN_DATA": str(tmp_path / "no-data")},
+    )
     assert missing.returncode == 0, missing.stderr
     doc = missing.json()
     assert doc["snapshots"]["used"] == [] and "eosai" in doc["snapshots"]["missing"]
     assert doc["verification"]["cited_snapshots_read_in_this_run"] is False
     assert not any(str(s["location"]).startswith("eosai:") for s in doc["sources"])
     assert "Snapshots missing" in missing.stderr
-    with_data = [run_cli("audit", "model", "Llama 3.1 405B", "--json", cwd=cwd) for cwd in (elsewhere, tmp_path)]
+    with_data = [
+        run_cli("audit", "model", "Llama 3.1 405B", "--json", cwd=cwd) for cwd in (elsewhere, tmp_path)
+    ]
     first, second = (r.json() for r in with_data)
     assert first["snapshots"]["used"] and first["snapshots"]["missing"] == []
     assert first["verification"]["cited_snapshots_read_in_this_run"] is True
     assert first["scores"] == second["scores"]
+
+
+def test_audit_catalog_json_says_which_snapshots_were_used_and_missing(run_cli, tmp_path):
+    missing = run_cli("audit", "catalog", "--json", env={"VALUECHAIN_DATA": str(tmp_path / "no-data")})
+    assert missing.returncode == 0, missing.stderr
+    doc = missing.json()
+    assert doc["snapshots"]["used"] == [] and {"eosai", "mot"} <= set(doc["snapshots"]["missing"])
+    assert "Reference snapshots not found" in missing.stderr
+    assert not any("reference snapshots cited" in s["name"] for s in doc["sources"])

@@ -24,17 +24,22 @@ def test_every_government_work_report_sentence_with_shengtai_jianshe_is_a_false_
     from valuechain.policy.corpora import load_gwr
 
     corpus = load_gwr(include_resolutions=False)
-    sentences = [s.strip() for d in corpus.documents for s in re.split(r"(?<=[。！？；])", d.text) if "生态建设" in s]
+    sentences = [
+        s.strip() for d in corpus.documents for s in re.split(r"(?<=[。！？；])", d.text) if "生态建设" in s
+    ]
     assert sum(s.count("生态建设") for s in sentences) == 32  # the natural environment, every time
     wrong = [s for s in sentences if "ecosystem" in themes(s)]
     assert wrong == []
 
 
-@pytest.mark.parametrize("sentence", [
-    "加强污染防治和生态建设",
-    "加强生态建设和环境保护，实施重大生态修复工程",
-    "推进大规模国土绿化行动，加强生态建设",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "加强污染防治和生态建设",
+        "加强生态建设和环境保护，实施重大生态修复工程",
+        "推进大规模国土绿化行动，加强生态建设",
+    ],
+)
 def test_natural_environment_sentences(sentence):
     assert "ecosystem" not in themes(sentence)
 
@@ -46,12 +51,15 @@ def test_the_clause_not_the_sentence_decides():
     assert clause_around("发展人工智能产业，加强生态建设", 11, 15) == "加强生态建设"
 
 
-@pytest.mark.parametrize("sentence,expected", [
-    ("We will protect wetland, marine and forest ecosystems.", False),
-    ("Restoring the forest ecosystem of the Amazon basin is a priority.", False),
-    ("Coral reef ecosystems are threatened by warming oceans.", False),
-    ("We will build a strong American AI ecosystem.", True),
-    ("The open-source software ecosystem depends on volunteer developers.", True),
-])
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("We will protect wetland, marine and forest ecosystems.", False),
+        ("Restoring the forest ecosystem of the Amazon basin is a priority.", False),
+        ("Coral reef ecosystems are threatened by warming oceans.", False),
+        ("We will build a strong American AI ecosystem.", True),
+        ("The open-source software ecosystem depends on volunteer developers.", True),
+    ],
+)
 def test_english_ecosystem_in_its_natural_sense_is_not_the_ai_ecosystem(sentence, expected):
     assert ("ecosystem" in themes(sentence)) is expected

@@ -207,16 +207,19 @@ def catalog_command(
                source("governance rules (our operationalisation of Foster 2025)",
                       str(rules or Path(__file__).parent / "data" / "governance_rules.yml"))]
     snapshot_note = None
+    cited = [item for e in entries for item in e.sources]
+    snapshots_info, _ = _snapshot_usage(cited, not no_snapshots)
     if not no_snapshots:
         from valuechain.config import data_dir
 
-        if data_dir().is_dir():
+        if snapshots_info["used"]:
             sources.append(source("reference snapshots cited by the catalogue (EOSAI v1.0.2, MOT, Epoch AI, "
-                                  "Ecosystem Graphs)", str(data_dir())))
-        else:
-            snapshot_note = (f"Reference snapshots not found under {data_dir()} (set VALUECHAIN_DATA): the audit "
-                             "used the curated facts only.")
-            console(stderr=True).print(f"[yellow]{snapshot_note}[/yellow]")
+                                  "Ecosystem Graphs)", str(data_dir()), used=snapshots_info["used"]))
+        if snapshots_info["missing"]:
+            snapshot_note = (f"Reference snapshots not found under {data_dir()} ({', '.join(snapshots_info['missing'])}; "
+                             "`valuechain data status` shows what is there): the audit used the curated facts for "
+                             "what they hold.")
+            console(stderr=True).print(f"[yellow]{snapshot_note}[/yellow]", highlight=False)
     run_id = None
     if save:
         from valuechain.audit.ranking import save_catalog_audit
@@ -245,7 +248,7 @@ def catalog_command(
                     "firms": firms.to_dict(orient="records"), "stored_run": run_id,
                     "mismatches": mismatches, "conflicts": frame.attrs.get("conflicts", []),
                     "operationalisation": OPERATIONALISATION,
-                    "snapshots_missing": snapshot_note,
+                    "snapshots_missing": snapshot_note, "snapshots": snapshots_info,
                     "figure": str(figure_path) if figure_path else None, "csv": str(csv) if csv else None}, sources=sources)
         return
     from rich.table import Table

@@ -16,8 +16,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from valuechain.audit.collectors import EOSAI_PARAMETER_COMPONENT
+from valuechain.audit.collectors import EOSAI_PARAMETER_COMPONENT, from_eosai_yaml, from_mot_yaml
 from valuechain.audit.evidence import STATUS_RANK, Evidence, most_open
+from valuechain.audit.licences import licence_class
+from valuechain.audit.mof import mot_licences
 
 SOLAIMAN_LEVELS: dict[int, str] = {
     1: "Fully closed", 2: "Gradual or staged access", 3: "Hosted access", 4: "Cloud-based or API access",
@@ -87,7 +89,6 @@ OSAID_CODE = ("Data preprocessing code", "Training code", "Evaluation code", "In
 
 def osaid(evidence: Sequence[Evidence]) -> dict[str, Any]:
     """OSI Open Source AI Definition 1.0 conformance, naming the failing requirements."""
-    from valuechain.audit.mof import mot_licences
 
     lic = mot_licences()
     failing: list[str] = []
@@ -142,7 +143,6 @@ def _weights_licence_class(evidence: Sequence[Evidence]) -> str:
     """The licence class of the weights, from the evidence alone: a curated class when the catalogue gives one;
     proprietary when the weights are shown not released; else the class read from the licence text; else
     the class of the licence id (:func:`valuechain.audit.licences.licence_class`)."""
-    from valuechain.audit.licences import licence_class
 
     terms = [ev for ev in evidence if ev.component == "Licence terms"]
     curated = next((ev.extra["licence_class"] for ev in terms
@@ -221,8 +221,6 @@ def eosai_score(evidence_or_path: Sequence[Evidence] | str | Path) -> dict[str, 
     Parameters with no evidence are not applicable (left out of the mean and listed in ``not_applicable``).
     """
     if isinstance(evidence_or_path, (str, Path)):
-        from valuechain.audit.collectors import from_eosai_yaml
-
         evidence: Sequence[Evidence] = from_eosai_yaml(evidence_or_path)
     else:
         evidence = evidence_or_path
@@ -262,7 +260,6 @@ def eosai_comparison(mot_dir: str | Path, eosai_dir: str | Path) -> Any:
     import pandas as pd
     import yaml
 
-    from valuechain.audit.collectors import from_mot_yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     index_by_key: dict[str, Path] = {}

@@ -34,7 +34,7 @@ from valuechain.audit.catalog import (
     snapshot_evidence,
     suggest_entries,
 )
-from valuechain.audit.evidence import MOF_COMPONENTS, Evidence, most_open_by_component
+from valuechain.audit.evidence import MOF_COMPONENTS, Evidence, conflicts, most_open_by_component
 from valuechain.audit.governance import (
     GovernanceFields,
     GovernanceResult,
@@ -122,7 +122,6 @@ class AuditResult:
 
     def conflicts(self) -> list[dict[str, Any]]:
         """Where the sources disagree, the record chosen and the rule (see :func:`evidence.conflicts`)."""
-        from valuechain.audit.evidence import conflicts
 
         return conflicts(self.evidence)
 

@@ -11,6 +11,15 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.format import format_array
 
+from valuechain.audit.agreement import eosai_agreement_report
+from valuechain.audit.catalog import CATALOG_PATH, FACT_FIELDS, load_catalog, verify_catalog
+from valuechain.audit.downstream import build_downstream
+from valuechain.audit.evidence import CHOICE_RULE
+from valuechain.audit.figures import gradient_figure
+from valuechain.audit.ranking import audited_catalogue
+from valuechain.audit.summaries import firm_summary, governance_counts
+from valuechain.config import data_dir
+from valuechain.output import atomic_path, source
 from valuechain.section import Figure, Section, render_table
 
 NOTE = ("The five governance models and the nearest Gereffi-Humphrey-Sturgeon value-chain types are OUR "
@@ -40,7 +49,6 @@ def _downstream_figure(summary: Any, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from valuechain.output import atomic_path
 
     data = summary.drop(columns=["total"], errors="ignore")
     fig, ax = plt.subplots(figsize=(8, 4))
@@ -75,15 +83,6 @@ def _licenses_finding(agreement: dict[str, Any]) -> str:
 
 def report_section(out_dir: Path) -> Section:
     """Run the audit on the packaged catalogue and the shared snapshots; write figures into ``out_dir``."""
-    from valuechain.audit.agreement import eosai_agreement_report
-    from valuechain.audit.catalog import CATALOG_PATH, FACT_FIELDS, load_catalog, verify_catalog
-    from valuechain.audit.downstream import build_downstream
-    from valuechain.audit.evidence import CHOICE_RULE
-    from valuechain.audit.figures import gradient_figure
-    from valuechain.audit.ranking import audited_catalogue
-    from valuechain.audit.summaries import firm_summary, governance_counts
-    from valuechain.config import data_dir
-    from valuechain.output import source
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

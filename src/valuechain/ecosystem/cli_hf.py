@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import typer
 
@@ -41,7 +40,7 @@ def sync(
     created = not store_path.exists()
     store = clitools.open_store(db)
     try:
-        with _progress() as bar:
+        with clitools.progress() as bar:
             task = bar.add_task("Hugging Face models", total=limit)
 
             def on_page(pages: int, models: int, total: int | None) -> None:
@@ -90,7 +89,7 @@ def import_(
     open_records(file)  # check the layout before creating or opening the store
     store = clitools.open_store(db)
     try:
-        with _progress() as bar:
+        with clitools.progress() as bar:
             task = bar.add_task("Importing model records", total=None)
             result = import_file(store, file, fetched_at=when,
                                  on_progress=lambda done: bar.update(task, completed=done))
@@ -172,29 +171,6 @@ def status(
     if len(unfinished):
         clitools.console().print(f"{len(unfinished)} unfinished sync(s); run the same `hf sync` to resume "
                                  "(or add --restart to start over).")
-
-
-class _NoProgress:
-    """Stands in for the Rich bar when stderr is not a terminal (keeps error output to one line)."""
-
-    def __enter__(self) -> _NoProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def add_task(self, *args: object, **kwargs: object) -> int:
-        return 0
-
-    def update(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-def _progress() -> Any:
-    """``clitools.progress()`` on a terminal, else a silent stand-in."""
-    import sys
-
-    return clitools.progress() if sys.stderr.isatty() else _NoProgress()
 
 
 def _print_counts(title: str, counts: dict[str, object], sources: list[dict]) -> None:

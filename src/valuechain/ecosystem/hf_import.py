@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from valuechain.errors import InputError
+from valuechain.sources.hf_tables import HF_SCHEMA, insert_frames, prepare_frames
+from valuechain.sources.huggingface import record_to_row, rows_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     from valuechain.store import Store
@@ -240,8 +242,6 @@ def import_file(store: Store, path: str | Path, *, fetched_at: datetime | None =
     file with the same ``fetched_at`` again replaces the rows of the earlier import. Any bad record
     rolls everything back.
     """
-    from valuechain.sources.hf_tables import HF_SCHEMA, insert_frames, prepare_frames
-    from valuechain.sources.huggingface import record_to_row, rows_frame
 
     path = Path(path)
     layout, records = open_records(path)

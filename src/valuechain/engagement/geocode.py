@@ -24,7 +24,8 @@ substring). Each match names a set of candidate countries. Then
    Macao or Taiwan named with China gives the more specific code; several different countries → unknown;
 2. otherwise each place supports its plausible countries: those of a state, province or abbreviation,
    and those of its cities of at least ``PLAUSIBLE`` (10%) of the population of the largest city of that
-   name — a smaller town counts only when another place names its country (the "TX" of "Paris, TX");
+   name (a city's own name outranks a foreign city's alternate name: "Porto" is Porto, not Porto
+   Alegre) — a smaller town counts only when another place names its country (the "TX" of "Paris, TX");
    the country supported by the most places is the answer ("Paris, TX" → US, "Atlanta, Georgia" → US,
    "Tbilisi, Georgia" → GE, "Dublin & Paris" → unknown);
 3. a tie inside one place name shared by several countries is broken by population when the most
@@ -152,6 +153,23 @@ COUNTRY_ALIASES: dict[str, str] = {
 }
 
 #: Names that are not places people live in → unknown (jokes, computers, continents and regions).
+#: Regions and nicknames people write for a place inside one country (curated; each with its country).
+REGION_ALIASES: dict[str, tuple[str, str]] = {
+    "bay area": ("US", "San Francisco Bay Area"),
+    "sf bay area": ("US", "San Francisco Bay Area"),
+    "silicon valley": ("US", "Silicon Valley"),
+    "new england": ("US", "New England"),
+    "pacific northwest": ("US", "Pacific Northwest"),
+    "socal": ("US", "Southern California"),
+    "norcal": ("US", "Northern California"),
+    "dmv": ("US", "Washington metropolitan area"),
+    "帝都": ("CN", "Beijing (nickname)"),
+    "魔都": ("CN", "Shanghai (nickname)"),
+    "大湾区": ("CN", "Greater Bay Area (Guangdong, with HK and MO)"),
+    "珠三角": ("CN", "Pearl River Delta"),
+    "长三角": ("CN", "Yangtze River Delta"),
+}
+
 NON_PLACES: dict[str, str] = {
     **{
         w: "not a place"
@@ -556,6 +574,8 @@ def build_gazetteer() -> Gazetteer:
                 if _CJK_RE.search(name) and name.endswith("市") and len(name) >= 3:
                     add(name[:-1], alternate)
 
+    for phrase, (code, name) in REGION_ALIASES.items():
+        add(phrase, Candidate("division", code, name))
     for phrase, reason in NON_PLACES.items():
         entries[key(phrase)] = (Candidate("non-place", None, reason),)  # type: ignore[assignment]
 
@@ -722,13 +742,13 @@ def match(location: str, gazetteer: Gazetteer | None = None) -> list[Evidence]:
         if words:
             last_s, last_e = words[-1]
             raw = quote(last_s, last_e)
-            standalone = len(words) == 1 and number > 0
+            standalone = len(words) == 1 and len(components) > 1
             if (
                 len(raw) in (2, 3)
                 and raw.isalpha()
                 and raw.isascii()
                 and (raw.isupper() or (standalone and len(raw) == 2))
-                and (number > 0 or len(words) > 1)
+                and (number > 0 or len(words) > 1 or (raw.isupper() and len(components) > 1))
             ):
                 abbreviated = list(gaz.abbreviations.get(raw.upper(), ()))
                 if len(raw) == 2 and standalone:
@@ -799,12 +819,17 @@ def _supported(item: Evidence, others: Sequence[Evidence]) -> set[str]:
     another item names (the "TX" that makes "Paris" the one in Texas)."""
     strong = {c.country for c in item.candidates if c.kind != "city" and c.country}
     cities: dict[str, int] = {}
+    own_name: set[str] = set()
     for candidate in item.candidates:
         if candidate.kind == "city" and candidate.country:
             cities[candidate.country] = max(cities.get(candidate.country, 0), candidate.population)
+            if not candidate.alternate:
+                own_name.add(candidate.country)
     if cities:
-        top = max(cities.values())
-        strong |= {country for country, population in cities.items() if population >= PLAUSIBLE * top}
+        # a city's own name outranks another country's city known by that name only as an alternate
+        eligible = {c: p for c, p in cities.items() if c in own_name} or cities
+        top = max(eligible.values())
+        strong |= {country for country, population in eligible.items() if population >= PLAUSIBLE * top}
     context = {c.country for other in others for c in other.candidates if c.kind != "city" and c.country}
     return strong | (set(cities) & context)
 

@@ -139,7 +139,7 @@ class InnovationGraphStudy:
         """Series (China, U.S., median of the others, indexed to the quarter before the shock), the
         event study with permutation bands, and the placebo distribution."""
         from valuechain.estimation.plots import _pyplot, event_study_figure, save_figure
-        from valuechain.reference.events import CONFOUNDERS, SHOCKS
+        from valuechain.reference.figures import LEGEND_TEXT, mark_events
 
         plt = _pyplot()
         fig, axes = plt.subplots(1, 3, figsize=(16, 4.5))
@@ -147,13 +147,9 @@ class InnovationGraphStudy:
         for column, style in (("CN", "-"), ("US", "--"), ("others_median", ":")):
             if column in series:
                 axes[0].plot(series["period"], series[column], style, label=column.replace("_", " "))
-        for day in SHOCKS:
-            axes[0].axvline(pd.Timestamp(day), color="red", linewidth=0.7, alpha=0.6)
-        for day in CONFOUNDERS:
-            axes[0].axvline(pd.Timestamp(day), color="grey", linestyle=":", linewidth=0.7)
+        mark_events(axes[0])
         axes[0].set_title(
-            f"Innovation Graph: {self.outcome} (index, quarter before shock = 100)\n"
-            "red: export-control shocks; grey dotted: confounders",
+            f"Innovation Graph: {self.outcome} (index, quarter before shock = 100)\n{LEGEND_TEXT}",
             fontsize=9,
         )
         axes[0].legend(fontsize=8)

@@ -60,6 +60,7 @@ class Simulation:
     events: int
     bot_logins: list[str]
     seed: int
+    placebo_repo_names: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -93,6 +94,7 @@ def simulate_hours(
     global_increase: float = 0.0,
     bot_events_per_hour: int = 150,
     seed: int = 7,
+    placebo_repos: int = 0,
 ) -> Simulation:
     """Write generated GH Archive hours and user objects into ``directory`` (see the module docstring)."""
     import numpy as np
@@ -150,6 +152,27 @@ def simulate_hours(
                         by_hour[moment.replace(minute=0, second=0)].append(
                             _event(event_id, EVENT_TYPES[outcome], actor_id, login, repo_ids[int(r)],
                                    repo_names[int(r)], moment, rng))
+    # Placebo repositories (non-LLM): the same actors at the baseline rates, no effect after the shock
+    # (drawn from their own generator, so that adding them leaves the other events unchanged).
+    placebo_rng = np.random.default_rng(seed + 1)
+    placebo_names = [f"web-tools-{r // 10}/app-{r}" for r in range(placebo_repos)]
+    for week in range(weeks if placebo_repos else 0):
+        week_start = start + timedelta(weeks=week)
+        for pool, members in people.items():
+            daytime = pool.split(":")[-1]
+            for outcome, rate in BASE_RATES.items():
+                draws = placebo_rng.poisson(rate if ":" not in pool else rate * 0.5, size=placebo_repos)
+                for r in np.nonzero(draws)[0]:
+                    for _ in range(int(draws[r])):
+                        actor_id, login = members[int(placebo_rng.integers(len(members)))]
+                        low, high = DAYTIME_UTC[daytime]
+                        moment = week_start + timedelta(days=int(placebo_rng.integers(7)),
+                                                        hours=int(placebo_rng.integers(low, high)),
+                                                        minutes=int(placebo_rng.integers(60)))
+                        event_id += 1
+                        by_hour[moment.replace(minute=0, second=0)].append(
+                            _event(event_id, EVENT_TYPES[outcome], actor_id, login, 600_000_000 + 7 * int(r),
+                                   placebo_names[int(r)], moment, placebo_rng))
     # Bots: a heavy account without "[bot]" forking everything in a few Chinese-daytime hours after the shock,
     # and a "[bot]" login pushing every day.
     heavy = (9_000_001, "mirror-sync")
@@ -182,6 +205,7 @@ def simulate_hours(
         directory=out, users_file=users_file, files=files, shock=shock, start=start.date(), weeks=weeks,
         effect=effect, global_increase=global_increase,
         actors={**counts, "unknown": unknown_actors}, events=total, bot_logins=[heavy[1], tagged[1]], seed=seed,
+        placebo_repo_names=placebo_names,
         notes=["Generated data (valuechain.engagement.simulate): made-up actors, repositories and events with a "
                "planted effect; it demonstrates the design and checks the estimators, it says nothing about GitHub."],
     )

@@ -117,17 +117,21 @@ class CallawaySantAnnaResult:
         """The dynamic aggregation (event-time ATTs) with pointwise 95% bands."""
         from valuechain.estimation.plots import event_study_figure, save_figure
 
-        dyn = self.aggregate("dynamic").by
-        z = stats.norm.ppf(0.975)
-        table = pd.DataFrame(
-            {
-                "rel_period": dyn["key"],
-                "estimate": dyn["att"],
-                "ci_low": dyn["att"] - z * dyn["se"],
-                "ci_high": dyn["att"] + z * dyn["se"],
-            }
-        )
+        table = _event_time_table(self.aggregate("dynamic").by)
         return save_figure(event_study_figure(table, f"Callaway-Sant'Anna dynamic ATT: {self.outcome}"), path)
+
+
+def _event_time_table(dynamic: pd.DataFrame) -> pd.DataFrame:
+    """Event-time ATTs (``key``, ``att``, ``se``) as the plot's table: estimate ± z₀.₉₇₅·se (pointwise 95%)."""
+    z = stats.norm.ppf(0.975)
+    return pd.DataFrame(
+        {
+            "rel_period": dynamic["key"],
+            "estimate": dynamic["att"],
+            "ci_low": dynamic["att"] - z * dynamic["se"],
+            "ci_high": dynamic["att"] + z * dynamic["se"],
+        }
+    )
 
 
 @contextlib.contextmanager
@@ -264,16 +268,7 @@ class EtwfeResult:
     def plot(self, path: str | Path) -> Path:
         from valuechain.estimation.plots import event_study_figure, save_figure
 
-        dyn = self.aggregate("dynamic").by
-        z = stats.norm.ppf(0.975)
-        table = pd.DataFrame(
-            {
-                "rel_period": dyn["key"],
-                "estimate": dyn["att"],
-                "ci_low": dyn["att"] - z * dyn["se"],
-                "ci_high": dyn["att"] + z * dyn["se"],
-            }
-        )
+        table = _event_time_table(self.aggregate("dynamic").by)
         return save_figure(event_study_figure(table, f"ETWFE event-time ATT: {self.outcome}"), path)
 
 

@@ -5,7 +5,6 @@ The groups belong to :mod:`valuechain.science.cli`; :func:`register` adds the tw
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +62,7 @@ def science_sync(
     client = openalex.openalex_client()
     store = clitools.open_store(db)
     try:
-        with _progress() as bar:
+        with clitools.progress() as bar:  # shown on a terminal only
             task = bar.add_task(f"OpenAlex works ({key})", total=None)
 
             def on_page(field: str, pages: int, works: int, total: int | None) -> None:
@@ -146,7 +145,7 @@ def patents_sync(
     client = patentsview.patentsview_client()  # a missing key stops here, before the store is touched
     store = clitools.open_store(db)
     try:
-        with _progress() as bar:
+        with clitools.progress() as bar:  # shown on a terminal only
             task = bar.add_task(f"PatentsView ({key})", total=None)
 
             def on_page(label: str, pages: int, hits: int, total: int | None) -> None:
@@ -206,27 +205,6 @@ def patents_sync(
         rows,
         sources,
     )
-
-
-class _NoProgress:
-    """Stands in for the Rich bar when stderr is not a terminal."""
-
-    def __enter__(self) -> _NoProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def add_task(self, *args: object, **kwargs: object) -> int:
-        return 0
-
-    def update(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-def _progress() -> Any:
-    """A progress bar on a terminal only."""
-    return clitools.progress() if sys.stderr.isatty() else _NoProgress()
 
 
 def _print_table(title: str, header: list[str], rows: list[list[Any]], sources: list[dict[str, Any]]) -> None:

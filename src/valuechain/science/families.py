@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -34,6 +34,14 @@ START_BOUNDARY = r"(?:(?<![A-Za-z0-9])|(?-i:(?<=[a-z])(?=[A-Z][a-z])))"
 
 def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern.replace("{B}", START_BOUNDARY), re.IGNORECASE)
+
+
+def _check_compiles(pattern: str, what: str, compiler: Callable[[str], re.Pattern[str]] = _compile) -> None:
+    """Raise the validator's ``ValueError`` naming ``what`` when ``pattern`` is not a valid regex."""
+    try:
+        compiler(pattern)
+    except re.error as exc:
+        raise ValueError(f"{what} {pattern!r} does not compile ({exc})") from exc
 
 
 class ExcludeRule(BaseModel):
@@ -85,30 +93,21 @@ class Family(BaseModel):
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         for pattern in patterns:
-            try:
-                _compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern {pattern!r} does not compile ({exc})") from exc
+            _check_compiles(pattern, "pattern")
         return patterns
 
     @field_validator("context")
     @classmethod
     def _context_compiles(cls, context: str | None) -> str | None:
         if context is not None:
-            try:
-                _compile(context)
-            except re.error as exc:
-                raise ValueError(f"context {context!r} does not compile ({exc})") from exc
+            _check_compiles(context, "context")
         return context
 
     @field_validator("versions")
     @classmethod
     def _versions_compile(cls, versions: dict[str, str]) -> dict[str, str]:
         for version, pattern in versions.items():
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"version {version} pattern {pattern!r} does not compile ({exc})") from exc
+            _check_compiles(pattern, f"version {version} pattern", re.compile)
         return versions
 
     @field_validator("keywords")

@@ -40,14 +40,15 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from valuechain import config
 from valuechain.errors import InputError, SourceError
+from valuechain.sources.fields import day_or_none, text_or_none
 from valuechain.sources.http import USER_AGENT, HttpClient
-from valuechain.store import PROVENANCE_COLUMNS, Schema, utcnow
+from valuechain.store import PROVENANCE_COLUMNS, Schema, optional_filter, readable, utcnow
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -172,21 +173,8 @@ def rebuild_abstract(inverted_index: Any) -> str | None:
     return text if text else None
 
 
-def _str(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _date(value: Any) -> date | None:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def work_to_row(work: Mapping[str, Any]) -> dict[str, Any]:
@@ -199,13 +187,13 @@ def work_to_row(work: Mapping[str, Any]) -> dict[str, Any]:
         raise SourceError(f"OpenAlex sent a work without a valid id ({str(work.get('id'))[:60]!r}).")
     return {
         "work_id": work_id,
-        "doi": _str(work.get("doi")),
-        "title": _str(work.get("title")) or _str(work.get("display_name")),
+        "doi": text_or_none(work.get("doi")),
+        "title": text_or_none(work.get("title")) or text_or_none(work.get("display_name")),
         "abstract": rebuild_abstract(work.get("abstract_inverted_index")),
         "publication_year": _int(work.get("publication_year")),
-        "publication_date": _date(work.get("publication_date")),
-        "type": _str(work.get("type")),
-        "language": _str(work.get("language")),
+        "publication_date": day_or_none(work.get("publication_date")),
+        "type": text_or_none(work.get("type")),
+        "language": text_or_none(work.get("language")),
         "cited_by_count": _int(work.get("cited_by_count")),
     }
 
@@ -230,9 +218,9 @@ def authorship_rows(work: Mapping[str, Any]) -> list[dict[str, Any]]:
         base = {
             "work_id": work_id,
             "author_index": index,
-            "author_position": _str(authorship.get("author_position")),
+            "author_position": text_or_none(authorship.get("author_position")),
             "author_id": short_id(author.get("id")),
-            "author_name": _str(author.get("display_name")) or _str(authorship.get("raw_author_name")),
+            "author_name": text_or_none(author.get("display_name")) or text_or_none(authorship.get("raw_author_name")),
             "is_corresponding": authorship.get("is_corresponding")
             if isinstance(authorship.get("is_corresponding"), bool)
             else None,
@@ -250,14 +238,14 @@ def authorship_rows(work: Mapping[str, Any]) -> list[dict[str, Any]]:
                 }
             )
         for institution in institutions:
-            kind = _str(institution.get("type"))
+            kind = text_or_none(institution.get("type"))
             rows.append(
                 {
                     **base,
                     "institution_id": short_id(institution.get("id")),
-                    "ror": _str(institution.get("ror")),
-                    "institution_name": _str(institution.get("display_name")),
-                    "country_code": _str(institution.get("country_code")),
+                    "ror": text_or_none(institution.get("ror")),
+                    "institution_name": text_or_none(institution.get("display_name")),
+                    "country_code": text_or_none(institution.get("country_code")),
                     "institution_type": kind.lower() if kind else None,
                 }
             )
@@ -652,25 +640,14 @@ def sync_works(
 
 
 # -- readers ----------------------------------------------------------------------------------------------
-def _readable(store: Store) -> Store:
-    """``store`` if a sync ever wrote to it, else an empty in-memory store with the same tables.
-
-    Readers never create tables in the user's store (it may be read-only, and reading writes nothing).
-    """
-    if store.has_table("openalex_sync_state"):
-        return store
-    from valuechain.store import Store
-
-    empty = Store(":memory:")
-    empty.ensure(OPENALEX_SCHEMA)
-    return empty
-
-
 _LATEST_RUNS = "SELECT query, started_at, done FROM openalex_sync_state"
-
-
-def _family_filter(family: str | None, alias: str) -> tuple[str, list[Any]]:
-    return (f" AND {alias}.family = ?", [family]) if family else ("", [])
+# The one rule for which stored copy of a work counts: its family's latest run of each query, the
+# title/abstract search before full text (text-verifiable first), then the newest, then by source.
+_RANKED_WORKS = (
+    "row_number() OVER (PARTITION BY w.family, w.work_id ORDER BY "
+    "(w.search_field = 'title_and_abstract') DESC, w.fetched_at DESC, w.source) AS _rank "
+    f"FROM openalex_works w JOIN ({_LATEST_RUNS}) s ON w.query = s.query AND w.fetched_at = s.started_at"
+)
 
 
 def load_works(store: Store, family: str | None = None) -> pd.DataFrame:
@@ -679,16 +656,13 @@ def load_works(store: Store, family: str | None = None) -> pd.DataFrame:
     A work found by the title/abstract search is ``text_verifiable``; one found only by OpenAlex's
     full-text search is not (OpenAlex returns no full text to check it against our context rules).
     """
-    store = _readable(store)
-    where, params = _family_filter(family, "w")
+    store = readable(store, OPENALEX_SCHEMA, "openalex_sync_state")
+    where, params = optional_filter("w", "family", family)
     frame = store.query(
         "SELECT * EXCLUDE (_rank) FROM (SELECT w.work_id, w.family, w.search_field, "
         "w.search_field = 'title_and_abstract' AS text_verifiable, w.title, w.abstract, w.publication_year, "
         "w.publication_date, w.type, w.language, w.doi, w.cited_by_count, s.done AS sync_done, w.source, "
-        "w.fetched_at, row_number() OVER (PARTITION BY w.family, w.work_id ORDER BY "
-        "(w.search_field = 'title_and_abstract') DESC, w.fetched_at DESC, w.source) AS _rank "
-        f"FROM openalex_works w JOIN ({_LATEST_RUNS}) s ON w.query = s.query AND w.fetched_at = s.started_at "
-        f"WHERE TRUE{where}) WHERE _rank = 1 ORDER BY family, work_id",
+        f"w.fetched_at, {_RANKED_WORKS} WHERE TRUE{where}) WHERE _rank = 1 ORDER BY family, work_id",
         params,
     )
     return frame
@@ -696,14 +670,11 @@ def load_works(store: Store, family: str | None = None) -> pd.DataFrame:
 
 def load_authorships(store: Store, family: str | None = None) -> pd.DataFrame:
     """Authorships → institutions of the works :func:`load_works` returns (same run per work)."""
-    store = _readable(store)
-    where, params = _family_filter(family, "a")
+    store = readable(store, OPENALEX_SCHEMA, "openalex_sync_state")
+    where, params = optional_filter("a", "family", family)
     return store.query(
         "WITH runs AS (SELECT * EXCLUDE (_rank) FROM (SELECT w.query, w.family, w.work_id, w.fetched_at, "
-        "row_number() OVER (PARTITION BY w.family, w.work_id ORDER BY "
-        "(w.search_field = 'title_and_abstract') DESC, w.fetched_at DESC, w.source) AS _rank "
-        f"FROM openalex_works w JOIN ({_LATEST_RUNS}) s ON w.query = s.query AND w.fetched_at = s.started_at) "
-        "WHERE _rank = 1) "
+        f"{_RANKED_WORKS}) WHERE _rank = 1) "
         "SELECT a.work_id, a.family, a.author_index, a.author_position, a.author_id, a.author_name, "
         "a.is_corresponding, a.institution_id, a.ror, a.institution_name, a.country_code, a.institution_type, "
         "a.source, a.fetched_at FROM openalex_authorships a JOIN runs r ON a.query = r.query "
@@ -715,8 +686,8 @@ def load_authorships(store: Store, family: str | None = None) -> pd.DataFrame:
 
 def load_openalex_coverage(store: Store, family: str | None = None) -> pd.DataFrame:
     """Per sync query: family, field searched, terms, since, OpenAlex's count, works stored, done."""
-    store = _readable(store)
-    where, params = _family_filter(family, "s")
+    store = readable(store, OPENALEX_SCHEMA, "openalex_sync_state")
+    where, params = optional_filter("s", "family", family)
     return store.query(
         "SELECT s.family, s.search_field, s.terms, s.since, s.max_works AS limit_works, s.total_count, "
         "(SELECT count(*) FROM openalex_works w WHERE w.query = s.query AND w.fetched_at = s.started_at) "

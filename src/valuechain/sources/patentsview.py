@@ -44,8 +44,9 @@ from urllib.parse import urlencode
 
 from valuechain import config
 from valuechain.errors import InputError, SourceError
+from valuechain.sources.fields import day_or_none, text_or_none
 from valuechain.sources.http import HttpClient
-from valuechain.store import PROVENANCE_COLUMNS, Schema, utcnow
+from valuechain.store import PROVENANCE_COLUMNS, Schema, optional_filter, readable, utcnow
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -366,19 +367,6 @@ def document_id(record: Mapping[str, Any], id_field: str) -> str:
     return str(value).strip()
 
 
-def _date(value: Any) -> date | None:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
 def document_row(record: Mapping[str, Any], spec: SearchSpec) -> dict[str, Any]:
     """Title, abstract, dates of a ``patent`` or ``publication`` record."""
     prefix = "patent" if spec.kind == "granted" else "publication"
@@ -386,12 +374,12 @@ def document_row(record: Mapping[str, Any], spec: SearchSpec) -> dict[str, Any]:
     filing = None
     applications = record.get("application")
     if isinstance(applications, list) and applications and isinstance(applications[0], Mapping):
-        filing = _date(applications[0].get("filing_date"))
+        filing = day_or_none(applications[0].get("filing_date"))
     return {
         "document_id": document_id(record, spec.id_field),
-        "title": _text(record.get(f"{prefix}_title")),
-        "abstract": _text(record.get(f"{prefix}_abstract")),
-        "date": _date(record.get(f"{prefix}_date")),
+        "title": text_or_none(record.get(f"{prefix}_title")),
+        "abstract": text_or_none(record.get(f"{prefix}_abstract")),
+        "date": day_or_none(record.get(f"{prefix}_date")),
         "year": year if isinstance(year, int) and not isinstance(year, bool) else None,
         "filing_date": filing,
     }
@@ -406,8 +394,8 @@ def assignee_rows(record: Mapping[str, Any], spec: SearchSpec) -> list[dict[str,
     rows = []
     for index, item in enumerate(a for a in assignees if isinstance(a, Mapping)):
         first, last = (
-            _text(item.get("assignee_individual_name_first")),
-            _text(item.get("assignee_individual_name_last")),
+            text_or_none(item.get("assignee_individual_name_first")),
+            text_or_none(item.get("assignee_individual_name_last")),
         )
         sequence = item.get("assignee_sequence")
         code = item.get("assignee_type")
@@ -417,11 +405,11 @@ def assignee_rows(record: Mapping[str, Any], spec: SearchSpec) -> list[dict[str,
                 "sequence": sequence
                 if isinstance(sequence, int) and not isinstance(sequence, bool)
                 else index,
-                "organization": _text(item.get("assignee_organization")),
+                "organization": text_or_none(item.get("assignee_organization")),
                 "individual_name": " ".join(p for p in (first, last) if p) or None,
-                "city": _text(item.get("assignee_city")),
-                "state": _text(item.get("assignee_state")),
-                "country": _text(item.get("assignee_country")),
+                "city": text_or_none(item.get("assignee_city")),
+                "state": text_or_none(item.get("assignee_state")),
+                "country": text_or_none(item.get("assignee_country")),
                 "type_code": str(code).strip()
                 if isinstance(code, (str, int)) and not isinstance(code, bool)
                 else None,
@@ -732,6 +720,15 @@ def _fetch_details(
             [key, started_at],
         ).fetchall()
     ]
+    finished = {  # the checkpoint of a search whose pages and details are all stored
+        "total_hits": total,
+        "after": None,
+        "pages": pages,
+        "hits": hits,
+        "started_at": started_at,
+        "done": True,
+        "details_done": True,
+    }
     requests_made = documents = 0
     for start in range(0, len(missing), DETAIL_BATCH):
         batch = missing[start : start + DETAIL_BATCH]
@@ -764,36 +761,10 @@ def _fetch_details(
                 con, search, found, source=client.redact(url), fetched_at=started_at, requested=batch
             )
             if last:
-                _save_search(
-                    con,
-                    search,
-                    {
-                        "total_hits": total,
-                        "after": None,
-                        "pages": pages,
-                        "hits": hits,
-                        "started_at": started_at,
-                        "done": True,
-                        "details_done": True,
-                        "source": client.redact(url),
-                    },
-                )
+                _save_search(con, search, {**finished, "source": client.redact(url)})
     if not missing:
         with store.transaction() as con:
-            _save_search(
-                con,
-                search,
-                {
-                    "total_hits": total,
-                    "after": None,
-                    "pages": pages,
-                    "hits": hits,
-                    "started_at": started_at,
-                    "done": True,
-                    "details_done": True,
-                    "source": "",
-                },
-            )
+            _save_search(con, search, {**finished, "source": ""})
     return requests_made, documents
 
 
@@ -832,25 +803,7 @@ def family_searches(
 
 
 # -- readers -------------------------------------------------------------------------------------------
-def _readable(store: Store) -> Store:
-    """``store`` if a sync ever wrote to it, else an empty in-memory store with the same tables.
-
-    Readers never create tables in the user's store (it may be read-only, and reading writes nothing).
-    """
-    if store.has_table("patentsview_searches"):
-        return store
-    from valuechain.store import Store
-
-    empty = Store(":memory:")
-    empty.ensure(PATENTSVIEW_SCHEMA)
-    return empty
-
-
 _RUNS = "SELECT search, started_at FROM patentsview_searches"
-
-
-def _family(family: str | None, alias: str) -> tuple[str, list[Any]]:
-    return (f" AND {alias}.family = ?", [family]) if family else ("", [])
 
 
 def load_patents(store: Store, family: str | None = None) -> pd.DataFrame:
@@ -858,8 +811,8 @@ def load_patents(store: Store, family: str | None = None) -> pd.DataFrame:
 
     ``matched_fields`` lists "title", "abstract" (or "title_or_abstract") and "claims".
     """
-    store = _readable(store)
-    where, params = _family(family, "d")
+    store = readable(store, PATENTSVIEW_SCHEMA, "patentsview_searches")
+    where, params = optional_filter("d", "family", family)
     return store.query(
         f"WITH runs AS ({_RUNS}), "
         "hits AS (SELECT h.* FROM patentsview_hits h JOIN runs r ON h.search = r.search "
@@ -878,8 +831,8 @@ def load_patents(store: Store, family: str | None = None) -> pd.DataFrame:
 
 def load_patent_assignees(store: Store, family: str | None = None) -> pd.DataFrame:
     """Assignees of the documents :func:`load_patents` returns, with the type code's label."""
-    store = _readable(store)
-    where, params = _family(family, "a")
+    store = readable(store, PATENTSVIEW_SCHEMA, "patentsview_searches")
+    where, params = optional_filter("a", "family", family)
     frame = store.query(
         f"WITH runs AS ({_RUNS}), "
         "docs AS (SELECT DISTINCT d.search, d.fetched_at, d.document_id FROM patentsview_documents d "
@@ -900,8 +853,8 @@ def load_patent_assignees(store: Store, family: str | None = None) -> pd.DataFra
 
 def load_patent_coverage(store: Store, family: str | None = None) -> pd.DataFrame:
     """Each search's coverage: fields, terms, dates, API version, the API's total and what was stored."""
-    store = _readable(store)
-    where, params = _family(family, "s")
+    store = readable(store, PATENTSVIEW_SCHEMA, "patentsview_searches")
+    where, params = optional_filter("s", "family", family)
     return store.query(
         "SELECT s.family, s.kind, s.field_group, s.endpoint, s.fields_searched, s.terms, s.date_field, "
         "s.date_from, s.date_to, s.date_applied_to, s.api_version, s.total_hits, s.hit_unit, "

@@ -90,7 +90,9 @@ def snapshot_of_file(relative_path: str) -> str | None:
 def snapshot(name: str) -> Snapshot:
     known = registry()
     if name not in known:
-        raise InputError(f"Unknown snapshot {name!r}; `valuechain data status` lists the {len(known)} known ones.")
+        raise InputError(
+            f"Unknown snapshot {name!r}; `valuechain data status` lists the {len(known)} known ones."
+        )
     return known[name]
 
 
@@ -106,11 +108,20 @@ class SnapshotStatus:
 
     def to_dict(self) -> dict[str, Any]:
         entry = snapshot(self.name)
-        return {"name": self.name, "title": entry.title, "state": self.state, "folder": str(self.folder),
-                "files_present": self.files_present, "files_expected": self.files_expected,
-                "sha256_checked": self.checked, "modified_files": self.modified[:20],
-                "source": entry.origin(), "date": entry.source.date, "licence": entry.licence,
-                "fetchable": entry.fetchable}
+        return {
+            "name": self.name,
+            "title": entry.title,
+            "state": self.state,
+            "folder": str(self.folder),
+            "files_present": self.files_present,
+            "files_expected": self.files_expected,
+            "sha256_checked": self.checked,
+            "modified_files": self.modified[:20],
+            "source": entry.origin(),
+            "date": entry.source.date,
+            "licence": entry.licence,
+            "fetchable": entry.fetchable,
+        }
 
 
 def file_sha256(path: Path) -> str:
@@ -136,8 +147,9 @@ def snapshot_status(name: str, data: Path | None = None, verify: bool = False) -
     return SnapshotStatus(name, state, len(present), len(entry.files), folder, verify, modified)
 
 
-def status(data: Path | None = None, names: Sequence[str] | None = None, verify: bool = False) -> list[
-        SnapshotStatus]:
+def status(
+    data: Path | None = None, names: Sequence[str] | None = None, verify: bool = False
+) -> list[SnapshotStatus]:
     return [snapshot_status(n, data, verify) for n in (names or list(registry()))]
 
 
@@ -158,11 +170,19 @@ def usage(names: Iterable[str], files: Iterable[str] = ()) -> dict[str, Any]:
     used: list[str] = []
     missing: list[str] = []
     for name, needed in wanted.items():
-        present = all((data / f).is_file() for f in needed) if needed else \
-            snapshot_status(name, data).state == "present"
+        present = (
+            all((data / f).is_file() for f in needed)
+            if needed
+            else snapshot_status(name, data).state == "present"
+        )
         (used if present else missing).append(name)
-    info: dict[str, Any] = {"data_dir": str(data), "chosen_by": rule, "used": used, "missing": missing,
-                            "sha256_checked": False}
+    info: dict[str, Any] = {
+        "data_dir": str(data),
+        "chosen_by": rule,
+        "used": used,
+        "missing": missing,
+        "sha256_checked": False,
+    }
     if unregistered:
         info["unregistered_files"] = unregistered
     return info
@@ -192,13 +212,26 @@ class FetchResult:
     urls: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "folder": str(self.folder), "downloaded": self.downloaded,
-                "already_present": self.already_present, "bytes": self.bytes, "dry_run": self.dry_run,
-                "sha256_checked": not self.dry_run, "urls": self.urls[:5]}
+        return {
+            "name": self.name,
+            "folder": str(self.folder),
+            "downloaded": self.downloaded,
+            "already_present": self.already_present,
+            "bytes": self.bytes,
+            "dry_run": self.dry_run,
+            "sha256_checked": not self.dry_run,
+            "urls": self.urls[:5],
+        }
 
 
-def fetch(name: str, destination: Path | None = None, base_url: str | None = None, dry_run: bool = False,
-          get: Callable[[str], bytes] | None = None, on_file: Callable[[str], None] | None = None) -> FetchResult:
+def fetch(
+    name: str,
+    destination: Path | None = None,
+    base_url: str | None = None,
+    dry_run: bool = False,
+    get: Callable[[str], bytes] | None = None,
+    on_file: Callable[[str], None] | None = None,
+) -> FetchResult:
     """Download ``name``'s files pinned to the recorded commit into ``destination`` (default
     ``$VALUECHAIN_HOME/data``), verifying every sha256; files already there with the right sha256 are kept.
 
@@ -206,14 +239,21 @@ def fetch(name: str, destination: Path | None = None, base_url: str | None = Non
     of them is verified, so a failed fetch leaves no partial snapshot."""
     entry = snapshot(name)
     if not entry.fetchable:
-        raise InputError(f"The snapshot {name!r} comes from {entry.origin()}, not from a pinned repository, so "
-                         "it cannot be fetched; install or copy it by hand.")
+        raise InputError(
+            f"The snapshot {name!r} comes from {entry.origin()}, not from a pinned repository, so "
+            "it cannot be fetched; install or copy it by hand."
+        )
     root = destination or (config.home() / "data")
     folder = root / entry.path
-    todo = [f for f in entry.files if not ((folder / f.path).is_file()
-                                           and file_sha256(folder / f.path) == f.sha256)]
+    todo = [
+        f
+        for f in entry.files
+        if not ((folder / f.path).is_file() and file_sha256(folder / f.path) == f.sha256)
+    ]
     urls = [file_url(entry, f, base_url) for f in todo]
-    result = FetchResult(name, folder, 0, len(entry.files) - len(todo), sum(f.bytes for f in todo), dry_run, urls)
+    result = FetchResult(
+        name, folder, 0, len(entry.files) - len(todo), sum(f.bytes for f in todo), dry_run, urls
+    )
     if dry_run or not todo:
         return result
     if get is None:
@@ -228,8 +268,10 @@ def fetch(name: str, destination: Path | None = None, base_url: str | None = Non
             body = get(url)
             digest = hashlib.sha256(body).hexdigest()
             if digest != file.sha256:
-                raise SourceError(f"The file {file.path} of snapshot {name!r} from {url} does not match its recorded "
-                                  f"sha256 ({digest[:12]}… instead of {file.sha256[:12]}…); nothing was kept.")
+                raise SourceError(
+                    f"The file {file.path} of snapshot {name!r} from {url} does not match its recorded "
+                    f"sha256 ({digest[:12]}… instead of {file.sha256[:12]}…); nothing was kept."
+                )
             target = staging / file.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(body)
