@@ -25,7 +25,15 @@ import pytest
 
 from valuechain import SCHEMA_VERSION, __version__
 from valuechain.report import build
-from valuechain.section import Figure, Section, cell_words, header_words, render_table
+from valuechain.section import (
+    Figure,
+    Section,
+    _data_roots,
+    _relative_to_data,
+    cell_words,
+    header_words,
+    render_table,
+)
 
 
 def canonical(text: str) -> str:
@@ -167,7 +175,9 @@ def in_words(rows: list[list[str]]) -> list[list[str]]:
     """An old renderer's texts as the shared renderer now words them (headers by ``header_words``, cells by
     ``cell_words``: ``True`` -> ``yes``, ``nan`` -> empty, ``osi_open`` -> ``osi open``); by design since the
     report reads in words (issue 12, item 3)."""
-    return [[header_words(c) for c in rows[0]]] + [[cell_words(c) for c in row] for row in rows[1:]] if rows else []
+    roots = _data_roots()  # and data-directory paths relative to it
+    body = [[_relative_to_data(cell_words(c), roots) for c in row] for row in rows[1:]]
+    return [[header_words(c) for c in rows[0]], *body] if rows else []
 
 
 # --------------------------------------------------------------------------------- fast, tricky inputs

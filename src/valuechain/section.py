@@ -168,6 +168,10 @@ def table_frame(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> pd.Dat
     return pd.DataFrame(data, columns=columns)
 
 
+#: Characters of an unbroken token above which a cell may wrap inside words.
+LONG_TOKEN = 24
+
+
 def _data_roots() -> tuple[str, ...]:
     """The data directory as given and resolved, each with a trailing slash."""
     from valuechain.config import data_dir
@@ -200,7 +204,9 @@ def render_table(
     words = [header_words(h) for h in headers]
     raw = [list(row) for row in rows]
     roots = _data_roots()
-    cells = [[_relative_to_data(cell_words(v), roots) for v in row] for row in raw]
+    texts = [[_relative_to_data(cell_words(v), roots) for v in row] for row in raw]
+    # a cell holding a long unbroken token (a path, a URL) may break inside it, so the table fits the page
+    cells = [[(text, max(map(len, text.split()), default=0) > LONG_TOKEN) for text in row] for row in texts]
     html = TEMPLATES.get_template("table.html.j2").render(headers=words, rows=cells, css_class=css_class)
     collector = _COLLECTOR.get()
     if collector is None:

@@ -63,7 +63,7 @@ main{max-width:1150px;margin:0 auto;padding:1rem 2rem 3rem}
 section.chapter{background:#fff;border:1px solid #e2e5ea;border-radius:8px;padding:1rem 1.5rem;margin:1.5rem 0}
 table{border-collapse:collapse;margin:.8rem 0 .2rem;font-size:.85rem;max-width:100%}
 th,td{border:1px solid #d6dae1;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
-td{hyphens:auto}
+td{hyphens:auto}td.long{overflow-wrap:anywhere}
 .table-files{font-size:.75rem;color:#667;margin:0 0 .8rem}details.more>summary{cursor:pointer;color:#1d3557}
 th{background:#eef1f6}figure{margin:1rem 0}figure img{max-width:100%;border:1px solid #e2e5ea}
 figcaption{font-size:.85rem;color:#555}.note{background:#fff8e1;border-left:4px solid #f4b400;padding:.4rem .8rem;margin:.5rem 0;font-size:.9rem}
@@ -143,6 +143,21 @@ def _relative_location(location: str, data: Path) -> str:
         return "~/" + path.relative_to(home).as_posix()
     except ValueError:
         return path.name
+
+
+def _without_data_dir(value: Any, data: Path) -> Any:
+    """``value`` (JSON-ready) with every string's data-directory prefix dropped: report.json names files
+    relative to the data directory, as the page does."""
+    if isinstance(value, str):
+        for root in sorted({f"{str(data).rstrip('/')}/", f"{str(data.resolve()).rstrip('/')}/"}, key=len,
+                           reverse=True):
+            value = value.replace(root, "")
+        return value
+    if isinstance(value, list):
+        return [_without_data_dir(v, data) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_data_dir(v, data) for k, v in value.items()}
+    return value
 
 
 def _export(section: Section, staging: Path) -> list[dict[str, Any]]:
@@ -248,6 +263,7 @@ def build_report(out_dir: str | Path, sections: Sequence[str] | None = None,
             "timings_seconds": timings,
             "cpu_seconds": cpu_timings,
         }
+        summary = _without_data_dir(json.loads(dumps(summary)), data_dir())
         (staging / "report.json").write_text(dumps(summary), encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)
