@@ -37,7 +37,7 @@ def test_importing_a_domain_package_imports_none_of_its_modules():
 def test_readme_python_examples_run(tmp_path, shared_data):
     section = README.read_text(encoding="utf-8").split("### Python API per domain", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
-    assert len(blocks) == 4
+    assert len(blocks) == 5
     env_code = f"import os; os.environ['VALUECHAIN_DATA'] = {str(shared_data)!r}\n"
     for block in blocks:
         result = subprocess.run(

@@ -13,8 +13,7 @@ The public API (imported lazily, so that ``import valuechain.engagement`` stays 
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from valuechain.exports import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "ingest": "valuechain.engagement.events",
@@ -41,12 +40,4 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'valuechain.engagement' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

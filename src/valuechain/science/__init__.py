@@ -12,8 +12,7 @@ The public verbs (imported lazily, so ``import valuechain.science`` stays cheap)
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from valuechain.exports import lazy_exports
 
 _EXPORTS = {
     "Family": "valuechain.science.families",
@@ -37,13 +36,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'valuechain.science' has no attribute {name!r}")
-    return getattr(import_module(module), name)
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from valuechain.errors import InputError, SourceError
+from valuechain.sources.fields import text_or_none
 from valuechain.sources.http import HttpClient, parse_retry_after
 from valuechain.store import PROVENANCE_COLUMNS, Schema, Store, utcnow
 
@@ -79,20 +80,16 @@ def _timestamp(value: Any) -> datetime | None:
     return parsed
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
 def user_row(record: dict[str, Any]) -> dict[str, Any]:
     """The stored columns of one GitHub user object (unreadable fields become NULL)."""
     raw_id = record.get("id")
     return {
         "login": record["login"],
         "id": raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None,
-        "type": _text(record.get("type")),
-        "name": _text(record.get("name")),
-        "location": _text(record.get("location")),
-        "company": _text(record.get("company")),
+        "type": text_or_none(record.get("type")),
+        "name": text_or_none(record.get("name")),
+        "location": text_or_none(record.get("location")),
+        "company": text_or_none(record.get("company")),
         "created_at": _timestamp(record.get("created_at")),
         "updated_at": _timestamp(record.get("updated_at")),
     }
