@@ -120,7 +120,10 @@ def report_section(out_dir: Path) -> Section:
         f"the licence text where the reference set has it. <strong>Verified</strong> lists the facts checked "
         f"programmatically against a cited snapshot ({n_verified} of about {n_facts} facts); every other fact rests "
         f"on a cited web page or a stated default and is <em>not verified</em>.</p>",
-        "<h3>Ranked catalogue</h3>", _table(table, cols, name="ranked catalogue"),
+        "<h3>Ranked catalogue</h3>",
+        "<p>Governance model and value-chain type are our operationalisation of Foster (arXiv 2509.10220; see the "
+        "note above), not the paper's own audit table.</p>",
+        _table(table, cols, name="ranked catalogue"),
         "<details class='more'><summary>Audit detail per release: value-chain type, levers, MOF class, which "
         "facts were verified</summary>", _table(table, detail_cols, name="catalogue detail"), "</details>",
         "<h3>Governance models by region</h3>", _table(by_region),
