@@ -67,12 +67,16 @@ def main() -> int:
     print("MOT records by governance model:", dict(Counter(r.governance.label for r in results)))
     print("catalogue by governance model:", dict(Counter(frame["governance_model"])))
     status = Counter(check["status"])
-    print(f"catalogue fact checks: {dict(status)}; releases with ≥1 verified fact: "
-          f"{sum(1 for e in entries if e.verified)}/{len(entries)}; verified facts: "
-          f"{sum(len(e.verified) for e in entries)}")
-    print(f"EOSAI agreement: {agreement['agreement']:.3f} over {agreement['cells']} cells of "
-          f"{agreement['models']} releases; median per-release share "
-          f"{statistics.median(m['share'] for m in agreement['per_model']):.3f}")
+    print(
+        f"catalogue fact checks: {dict(status)}; releases with ≥1 verified fact: "
+        f"{sum(1 for e in entries if e.verified)}/{len(entries)}; verified facts: "
+        f"{sum(len(e.verified) for e in entries)}"
+    )
+    print(
+        f"EOSAI agreement: {agreement['agreement']:.3f} over {agreement['cells']} cells of "
+        f"{agreement['models']} releases; median per-release share "
+        f"{statistics.median(m['share'] for m in agreement['per_model']):.3f}"
+    )
     print(f"downstream: {len(dmap.links)} links, {len(dmap.unresolved)} unresolved dependency names")
     return 0  # the 1 s target is reported above, not enforced (shared machine)
 

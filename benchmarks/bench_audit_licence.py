@@ -63,7 +63,9 @@ def _held_out_2026() -> list[tuple[str, str]]:
     return [(key, "\n\n".join(parts)) for key, parts in clauses.items()]
 
 
-def bench_licences(bodies: list[tuple[str, str]], repeat: int, rules: ClauseRules | None = None) -> dict[str, float]:
+def bench_licences(
+    bodies: list[tuple[str, str]], repeat: int, rules: ClauseRules | None = None
+) -> dict[str, float]:
     reference_index()  # index load is a one-off cost, reported separately
     texts = [b for _, b in bodies] * repeat
     size = sum(len(t.encode("utf-8")) for t in texts)
@@ -71,11 +73,19 @@ def bench_licences(bodies: list[tuple[str, str]], repeat: int, rules: ClauseRule
     for text in texts:
         analyse_licence(text, rules=rules)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    return {"texts": len(texts), "wall_s": wall, "cpu_s": cpu, "texts_per_s_wall": len(texts) / wall,
-            "texts_per_s_cpu": len(texts) / cpu, "mb_per_s_cpu": size / cpu / 1e6}
+    return {
+        "texts": len(texts),
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "texts_per_s_wall": len(texts) / wall,
+        "texts_per_s_cpu": len(texts) / cpu,
+        "mb_per_s_cpu": size / cpu / 1e6,
+    }
 
 
-def bench_rule_sets(bodies: list[tuple[str, str]], repeat: int, rounds: int = 3) -> dict[str, dict[str, float]]:
+def bench_rule_sets(
+    bodies: list[tuple[str, str]], repeat: int, rounds: int = 3
+) -> dict[str, dict[str, float]]:
     """English-only vs English + Chinese rules on the same texts, alternating; the best round of each."""
     rule_sets = {"en": clause_rules(("en",)), "en+zh": clause_rules(("en", "zh"))}
     best: dict[str, dict[str, float]] = {}
@@ -121,8 +131,10 @@ def _scancode_python() -> str | None:
 def bench_scancode(bodies: list[tuple[str, str]], ours_per_text_s: float) -> list[str]:
     python = _scancode_python()
     if python is None:
-        return ["ScanCode (scancode-toolkit) is not installed: agreement and speed ratio not measured "
-                "(set SCANCODE_PYTHON to an interpreter that has it)."]
+        return [
+            "ScanCode (scancode-toolkit) is not installed: agreement and speed ratio not measured "
+            "(set SCANCODE_PYTHON to an interpreter that has it)."
+        ]
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for key, body in bodies:
@@ -131,8 +143,9 @@ def bench_scancode(bodies: list[tuple[str, str]], ours_per_text_s: float) -> lis
             paths.append((key, str(p)))
         listing = Path(tmp) / "paths.json"
         listing.write_text(json.dumps([p for _, p in paths]), encoding="utf-8")
-        proc = subprocess.run([python, "-c", SCANCODE_SCRIPT, str(listing)], capture_output=True, text=True,
-                              timeout=1800)
+        proc = subprocess.run(
+            [python, "-c", SCANCODE_SCRIPT, str(listing)], capture_output=True, text=True, timeout=1800
+        )
         if proc.returncode != 0:
             return [f"ScanCode failed to run: {proc.stderr.strip().splitlines()[-1:]}"]
         result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -148,10 +161,12 @@ def bench_scancode(bodies: list[tuple[str, str]], ours_per_text_s: float) -> lis
         if not ok:
             rows.append(f"    {key}: ours={ours_key} scancode={theirs or None}")
     sc_per_text = result["cpu"] / len(paths)
-    lines = [f"ScanCode agreement (same key, bare texts): {agree}/{len(paths)} = {agree / len(paths):.1%}",
-             f"CPU time per text: ScanCode {sc_per_text * 1000:.1f} ms (index already loaded), ours "
-             f"{ours_per_text_s * 1000:.2f} ms (identification + all flags); "
-             f"speed ratio ours/ScanCode = {sc_per_text / ours_per_text_s:.0f}x"]
+    lines = [
+        f"ScanCode agreement (same key, bare texts): {agree}/{len(paths)} = {agree / len(paths):.1%}",
+        f"CPU time per text: ScanCode {sc_per_text * 1000:.1f} ms (index already loaded), ours "
+        f"{ours_per_text_s * 1000:.2f} ms (identification + all flags); "
+        f"speed ratio ours/ScanCode = {sc_per_text / ours_per_text_s:.0f}x",
+    ]
     if rows:
         lines.append("  disagreements (ScanCode may report an expression of several keys):")
         lines.extend(rows)
@@ -161,8 +176,11 @@ def bench_scancode(bodies: list[tuple[str, str]], ours_per_text_s: float) -> lis
 def _scancode_licence_dir(python: str | None) -> Path | None:
     if python is None:
         return None
-    probe = subprocess.run([python, "-c", "import licensedcode, os; print(os.path.dirname(licensedcode.__file__))"],
-                           capture_output=True, text=True)
+    probe = subprocess.run(
+        [python, "-c", "import licensedcode, os; print(os.path.dirname(licensedcode.__file__))"],
+        capture_output=True,
+        text=True,
+    )
     folder = Path(probe.stdout.strip()) / "data" / "licenses"
     return folder if probe.returncode == 0 and folder.is_dir() else None
 
@@ -185,12 +203,15 @@ def bench_held_out_tier2(folder: Path | None) -> list[str]:
         for flag in FLAGS:
             correct[flag] += got[flag] == want[flag]
         law = got["governing_law"] or ""
-        correct["governing_law"] += (want["governing_law"].lower() in law.lower()) if want["governing_law"] \
-            else not law
+        correct["governing_law"] += (
+            (want["governing_law"].lower() in law.lower()) if want["governing_law"] else not law
+        )
     n = len(expected)
-    return [f"Held-out tier 2 ({n} ScanCode AI licences not among the references), per-flag accuracy: "
-            + ", ".join(f"{flag} {c}/{n}" for flag, c in correct.items())
-            + f"; overall {sum(correct.values())}/{n * len(correct)}"]
+    return [
+        f"Held-out tier 2 ({n} ScanCode AI licences not among the references), per-flag accuracy: "
+        + ", ".join(f"{flag} {c}/{n}" for flag, c in correct.items())
+        + f"; overall {sum(correct.values())}/{n * len(correct)}"
+    ]
 
 
 def bench_non_reference(python: str | None) -> list[str]:
@@ -222,9 +243,11 @@ def bench_non_reference(python: str | None) -> list[str]:
             hits.append((ident["similarity"], path.stem, ident["scancode_key"]))
     cpu = time.process_time() - c0
     hits.sort(reverse=True)
-    lines = [f"Identification of the {tried} ScanCode licence texts that are not references: {len(hits)} "
-             f"identified as a reference ({len(hits) / max(tried, 1):.1%}; threshold and material markers), "
-             f"{cpu:.1f} s CPU"]
+    lines = [
+        f"Identification of the {tried} ScanCode licence texts that are not references: {len(hits)} "
+        f"identified as a reference ({len(hits) / max(tried, 1):.1%}; threshold and material markers), "
+        f"{cpu:.1f} s CPU"
+    ]
     lines += [f"    {key} -> {ref} ({sim:.3f})" for sim, key, ref in hits[:12]]
     return lines
 
@@ -244,22 +267,32 @@ def main() -> int:
     mot = bench_mot()
     print(f"Openness audit benchmark ({pin}; reference index load {load * 1000:.0f} ms)")
     print(f"{'measure':58s} {'value':>12s}  target")
-    print(f"{'licence texts analysed (' + str(len(bodies)) + ' refs x ' + str(args.repeat) + ')':58s} "
-          f"{lic['texts']:>12d}")
-    print(f"{'licence texts / s (CPU time, one core)':58s} {lic['texts_per_s_cpu']:>12.0f}  >= 200 "
-          f"{'OK' if lic['texts_per_s_cpu'] >= 200 else 'MISSED'}")
+    print(
+        f"{'licence texts analysed (' + str(len(bodies)) + ' refs x ' + str(args.repeat) + ')':58s} "
+        f"{lic['texts']:>12d}"
+    )
+    print(
+        f"{'licence texts / s (CPU time, one core)':58s} {lic['texts_per_s_cpu']:>12.0f}  >= 200 "
+        f"{'OK' if lic['texts_per_s_cpu'] >= 200 else 'MISSED'}"
+    )
     print(f"{'licence texts / s (wall clock, shared machine)':58s} {lic['texts_per_s_wall']:>12.0f}")
     print(f"{'licence text MB / s (CPU time)':58s} {lic['mb_per_s_cpu']:>12.2f}")
     for label, runs in (("references", side), ("held-out set 2, zh/en", side_zh)):
         en, both = runs["en"]["texts_per_s_cpu"], runs["en+zh"]["texts_per_s_cpu"]
         print(f"{'  ' + label + ': texts / s CPU, English-only rules':58s} {en:>12.0f}")
-        print(f"{'  ' + label + ': texts / s CPU, English + Chinese rules':58s} {both:>12.0f}  >= 200 "
-              f"{'OK' if both >= 200 else 'MISSED'} (ratio {both / en:.2f})")
+        print(
+            f"{'  ' + label + ': texts / s CPU, English + Chinese rules':58s} {both:>12.0f}  >= 200 "
+            f"{'OK' if both >= 200 else 'MISSED'} (ratio {both / en:.2f})"
+        )
     print(f"{'MOT YAMLs audited end to end':58s} {mot['yamls']:>12d}")
-    print(f"{'seconds for 193 MOT YAMLs, wall (MOF + Solaiman + OSAID + Index)':58s} {mot['seconds']:>12.3f}  < 1 s "
-          f"{'OK' if mot['seconds'] < 1 else 'MISSED'}")
-    print(f"{'seconds for all MOT YAMLs, CPU time':58s} {mot['cpu_seconds']:>12.3f}  < 1 s "
-          f"{'OK' if mot['cpu_seconds'] < 1 else 'MISSED'}")
+    print(
+        f"{'seconds for 193 MOT YAMLs, wall (MOF + Solaiman + OSAID + Index)':58s} {mot['seconds']:>12.3f}  < 1 s "
+        f"{'OK' if mot['seconds'] < 1 else 'MISSED'}"
+    )
+    print(
+        f"{'seconds for all MOT YAMLs, CPU time':58s} {mot['cpu_seconds']:>12.3f}  < 1 s "
+        f"{'OK' if mot['cpu_seconds'] < 1 else 'MISSED'}"
+    )
     for line in bench_scancode(bodies, lic["cpu_s"] / lic["texts"]):
         print(line)
     for line in bench_non_reference(_scancode_python()):

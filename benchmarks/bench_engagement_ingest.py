@@ -43,8 +43,15 @@ import time
 from pathlib import Path
 
 REAL_HOUR = "fixtures/gharchive/2015-01-01-12.json.gz"
-KEPT = ("ForkEvent", "WatchEvent", "IssuesEvent", "PullRequestEvent", "PushEvent", "IssueCommentEvent",
-        "CreateEvent")
+KEPT = (
+    "ForkEvent",
+    "WatchEvent",
+    "IssuesEvent",
+    "PullRequestEvent",
+    "PushEvent",
+    "IssueCommentEvent",
+    "CreateEvent",
+)
 _EVENT_ID = re.compile(rb'^\{"id":"(\d+)"')
 _REPO = re.compile(rb'"repo":\{"id":(\d+),"name":"([^"]+)"')
 _HOUR = b"2015-01-01T12:"
@@ -83,7 +90,15 @@ def rewritten_hours(hours: int) -> list[Path]:
 
         def new_repo(match: re.Match[bytes], k: int = k) -> bytes:
             repo_id = int(match.group(1)) + k * 1_000_000_000
-            return b'"repo":{"id":' + str(repo_id).encode() + b',"name":"' + match.group(2) + b"-" + str(k).encode() + b'"'
+            return (
+                b'"repo":{"id":'
+                + str(repo_id).encode()
+                + b',"name":"'
+                + match.group(2)
+                + b"-"
+                + str(k).encode()
+                + b'"'
+            )
 
         rewritten = []
         for line in lines:
@@ -135,7 +150,9 @@ print(json.dumps({{"seconds": seconds, "rows": rows, "peak_mb": peak, **extra}})
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--hours", type=int, default=80, help="rewritten hours to ingest (default 80, ~214 MB gzip)")
+    parser.add_argument(
+        "--hours", type=int, default=80, help="rewritten hours to ingest (default 80, ~214 MB gzip)"
+    )
     parser.add_argument("--quick", action="store_true", help="8 hours (~21 MB gzip), for run_all")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each side (best kept)")
     args = parser.parse_args()
@@ -157,15 +174,21 @@ def main() -> int:
     finally:
         listing.unlink()
     ours, base = best["valuechain"], best["baseline"]
-    print(f"input: {len(files)} rewritten GH Archive hours, {size_mb:,.1f} MB gzip, cached in {cache_dir()} "
-          f"(made or found in {made:.1f} s)")
+    print(
+        f"input: {len(files)} rewritten GH Archive hours, {size_mb:,.1f} MB gzip, cached in {cache_dir()} "
+        f"(made or found in {made:.1f} s)"
+    )
     print(f"{'side':<12}{'seconds':>10}{'MB/s gzip':>12}{'events kept':>14}{'peak MB':>10}")
     for name, run in (("valuechain", ours), ("read_json", base)):
-        print(f"{name:<12}{run['seconds']:>10.2f}{size_mb / run['seconds']:>12.1f}{run['rows']:>14,}"
-              f"{run['peak_mb']:>10.0f}")
+        print(
+            f"{name:<12}{run['seconds']:>10.2f}{size_mb / run['seconds']:>12.1f}{run['rows']:>14,}"
+            f"{run['peak_mb']:>10.0f}"
+        )
     ratio = base["seconds"] / ours["seconds"]
-    print(f"valuechain throughput = {ratio:.0%} of DuckDB read_json's (target >= 70%); "
-          f"events read {ours['events_read']:,}, bots dropped {ours['bots_dropped']:,}")
+    print(
+        f"valuechain throughput = {ratio:.0%} of DuckDB read_json's (target >= 70%); "
+        f"events read {ours['events_read']:,}, bots dropped {ours['bots_dropped']:,}"
+    )
     return 0
 
 

@@ -44,15 +44,24 @@ def synthetic_records(n: int, seed: int = 7) -> list[dict]:
                 tags += [f"base_model:{parent}", f"base_model:{relation}:{parent}"]
             card["base_model"] = parents if len(parents) > 1 else parents[0]
         day = 1 + i % 28
-        records.append({
-            "_id": f"{i:024x}", "id": model_id, "author": author,
-            "sha": f"{rng.getrandbits(160):040x}",
-            "createdAt": f"2024-{1 + i % 12:02d}-{day:02d}T10:00:00.000Z",
-            "lastModified": f"2025-{1 + i % 12:02d}-{day:02d}T11:30:00.000Z",
-            "downloads": int(rng.paretovariate(1.2) * 10), "downloadsAllTime": int(rng.paretovariate(1.1) * 50),
-            "likes": int(rng.paretovariate(1.5)), "gated": rng.choice([False, False, False, "auto", "manual"]),
-            "library_name": "transformers", "pipeline_tag": "text-generation", "tags": tags, "cardData": card,
-        })
+        records.append(
+            {
+                "_id": f"{i:024x}",
+                "id": model_id,
+                "author": author,
+                "sha": f"{rng.getrandbits(160):040x}",
+                "createdAt": f"2024-{1 + i % 12:02d}-{day:02d}T10:00:00.000Z",
+                "lastModified": f"2025-{1 + i % 12:02d}-{day:02d}T11:30:00.000Z",
+                "downloads": int(rng.paretovariate(1.2) * 10),
+                "downloadsAllTime": int(rng.paretovariate(1.1) * 50),
+                "likes": int(rng.paretovariate(1.5)),
+                "gated": rng.choice([False, False, False, "auto", "manual"]),
+                "library_name": "transformers",
+                "pipeline_tag": "text-generation",
+                "tags": tags,
+                "cardData": card,
+            }
+        )
     return records
 
 
@@ -81,9 +90,23 @@ def bench_row_by_row(path: Path, subset: int) -> tuple[float, int]:
             row = record_to_row(json.loads(line))
             con.execute(
                 "INSERT INTO hf_models VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [row["id"], row["author"], row["created_at"], row["last_modified"], row["downloads"],
-                 row["downloads_all_time"], row["likes"], row["pipeline_tag"], row["library_name"],
-                 row["gated"], row["tags"], json.dumps(row["card_data"]), row["sha"], source, now],
+                [
+                    row["id"],
+                    row["author"],
+                    row["created_at"],
+                    row["last_modified"],
+                    row["downloads"],
+                    row["downloads_all_time"],
+                    row["likes"],
+                    row["pipeline_tag"],
+                    row["library_name"],
+                    row["gated"],
+                    row["tags"],
+                    json.dumps(row["card_data"]),
+                    row["sha"],
+                    source,
+                    now,
+                ],
             )
             for edge in lineage_edges(row["id"], row["tags"], row["card_data"]):
                 con.execute("INSERT INTO hf_lineage VALUES (?, ?, ?, ?, ?, ?)", [*edge, source, now])
@@ -100,21 +123,31 @@ def bench_pandas(path: Path) -> tuple[float, int]:
     store.ensure(HF_SCHEMA)
     start = time.perf_counter()
     frame = pd.read_json(path, lines=True, dtype=False)
-    out = pd.DataFrame({
-        "id": frame["id"], "author": frame["author"],
-        "created_at": pd.to_datetime(frame["createdAt"], utc=True).dt.tz_localize(None),
-        "last_modified": pd.to_datetime(frame["lastModified"], utc=True).dt.tz_localize(None),
-        "downloads": frame["downloads"], "downloads_all_time": frame["downloadsAllTime"], "likes": frame["likes"],
-        "pipeline_tag": frame["pipeline_tag"], "library_name": frame["library_name"],
-        "gated": frame["gated"].astype(str).str.lower(), "tags": frame["tags"],
-        "card_data": frame["cardData"].map(json.dumps), "sha": frame["sha"],
-    })
+    out = pd.DataFrame(
+        {
+            "id": frame["id"],
+            "author": frame["author"],
+            "created_at": pd.to_datetime(frame["createdAt"], utc=True).dt.tz_localize(None),
+            "last_modified": pd.to_datetime(frame["lastModified"], utc=True).dt.tz_localize(None),
+            "downloads": frame["downloads"],
+            "downloads_all_time": frame["downloadsAllTime"],
+            "likes": frame["likes"],
+            "pipeline_tag": frame["pipeline_tag"],
+            "library_name": frame["library_name"],
+            "gated": frame["gated"].astype(str).str.lower(),
+            "tags": frame["tags"],
+            "card_data": frame["cardData"].map(json.dumps),
+            "sha": frame["sha"],
+        }
+    )
     out["source"], out["fetched_at"] = str(path), utcnow()
     with store.transaction() as con:
         con.register("_in", out)
-        con.execute("INSERT INTO hf_models SELECT id, author, created_at, last_modified, downloads, "
-                    "downloads_all_time, likes, pipeline_tag, library_name, gated, tags, "
-                    "CAST(card_data AS JSON), sha, source, fetched_at FROM _in")
+        con.execute(
+            "INSERT INTO hf_models SELECT id, author, created_at, last_modified, downloads, "
+            "downloads_all_time, likes, pipeline_tag, library_name, gated, tags, "
+            "CAST(card_data AS JSON), sha, source, fetched_at FROM _in"
+        )
         con.unregister("_in")
     return time.perf_counter() - start, len(out)
 
@@ -149,6 +182,7 @@ def main() -> None:
 
     import valuechain.ecosystem.hf_import  # noqa: F401
     import valuechain.sources.huggingface  # noqa: F401
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "models.jsonl"
         t0 = time.perf_counter()
@@ -156,8 +190,10 @@ def main() -> None:
             for record in synthetic_records(args.rows):
                 handle.write(json.dumps(record) + "\n")
         size_mb = path.stat().st_size / 1e6
-        print(f"{args.rows:,} synthetic Hub records in API JSON-lines form, {size_mb:.0f} MB "
-              f"(written in {time.perf_counter() - t0:.1f} s)\n")
+        print(
+            f"{args.rows:,} synthetic Hub records in API JSON-lines form, {size_mb:.0f} MB "
+            f"(written in {time.perf_counter() - t0:.1f} s)\n"
+        )
         rows = []
         seconds, models, edges = bench_valuechain(path)
         rows.append(("valuechain import (bulk, validated, + lineage)", models, seconds, f"{edges:,} edges"))

@@ -49,8 +49,12 @@ def _run_valuechain(n_models: int, queue) -> None:
     result = resolve_roots(*graph)
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    summary = (len(result.roots), int(result.derivatives.sum()), int(result.max_depth.max()),
-               _digest(result.roots, result.derivatives, result.by_relation, result.max_depth))
+    summary = (
+        len(result.roots),
+        int(result.derivatives.sum()),
+        int(result.max_depth.max()),
+        _digest(result.roots, result.derivatives, result.by_relation, result.max_depth),
+    )
     queue.put((elapsed, peak / 1024, (peak - before) / 1024, summary))
 
 
@@ -86,13 +90,22 @@ def _run_networkx(n_models: int, queue) -> None:
         for node, d in lengths.items():
             if d == 0:
                 continue
-            best = min((precedence[data["r"]] for u, _, data in graph.in_edges(node, data=True)
-                        if lengths.get(u) == d - 1))
+            best = min(
+                (
+                    precedence[data["r"]]
+                    for u, _, data in graph.in_edges(node, data=True)
+                    if lengths.get(u) == d - 1
+                )
+            )
             by_relation[i, RELATIONS.index(RELATION_PRECEDENCE[best])] += 1
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    summary = (len(roots), int(sum(derivatives)), int(max(max_depth)),
-               _digest(roots, derivatives, by_relation, max_depth))
+    summary = (
+        len(roots),
+        int(sum(derivatives)),
+        int(max(max_depth)),
+        _digest(roots, derivatives, by_relation, max_depth),
+    )
     queue.put((elapsed, peak / 1024, (peak - before) / 1024, summary))
 
 
@@ -109,10 +122,14 @@ def _measure(target, n_models: int):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=2_000_000, help="size of the full graph")
-    parser.add_argument("--quick", action="store_true",
-                        help="compare with networkx on --sample models only (valuechain alone on --models)")
-    parser.add_argument("--sample", type=int, default=400_000,
-                        help="graph size of the networkx comparison with --quick")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="compare with networkx on --sample models only (valuechain alone on --models)",
+    )
+    parser.add_argument(
+        "--sample", type=int, default=400_000, help="graph size of the networkx comparison with --quick"
+    )
     args = parser.parse_args(argv)
 
     compared = args.sample if args.quick else args.models
@@ -122,26 +139,36 @@ def main(argv: list[str] | None = None) -> int:
         print(f"MISMATCH on {compared:,} models: valuechain {vc_compared[3]} vs networkx {nx_compared[3]}")
         return 1
     ratio = nx_compared[0] / vc_compared[0]
-    rows = [(compared, "valuechain (numpy/scipy)", vc_compared, f"{ratio:.0f}x faster"),
-            (compared, "networkx (BFS per root)", nx_compared, "1x")]
+    rows = [
+        (compared, "valuechain (numpy/scipy)", vc_compared, f"{ratio:.0f}x faster"),
+        (compared, "networkx (BFS per root)", nx_compared, "1x"),
+    ]
     vc_full = vc_compared
     if compared != args.models:
         vc_full = _measure(_run_valuechain, args.models)
         rows.append((args.models, "valuechain (numpy/scipy)", vc_full, "(networkx not run)"))
 
     print("Root resolution + per-root counts (derivatives, by relation, max depth); synthetic Hub graph")
-    print(f"{'models':>10}  {'implementation':<26} {'seconds':>9} {'peak RSS MB':>12} {'roots':>9} "
-          f"{'derivatives':>12} {'max depth':>9}  {'vs networkx':<18}")
+    print(
+        f"{'models':>10}  {'implementation':<26} {'seconds':>9} {'peak RSS MB':>12} {'roots':>9} "
+        f"{'derivatives':>12} {'max depth':>9}  {'vs networkx':<18}"
+    )
     for size, name, (sec, peak, _delta, summary), versus in rows:
-        print(f"{size:>10,}  {name:<26} {sec:9.2f} {peak:12.0f} {summary[0]:>9,} {summary[1]:>12,} "
-              f"{summary[2]:>9}  {versus:<18}")
-    print(f"\nBoth implementations give identical per-root results on {compared:,} models "
-          f"(fingerprint {vc_compared[3][3]}).")
+        print(
+            f"{size:>10,}  {name:<26} {sec:9.2f} {peak:12.0f} {summary[0]:>9,} {summary[1]:>12,} "
+            f"{summary[2]:>9}  {versus:<18}"
+        )
+    print(
+        f"\nBoth implementations give identical per-root results on {compared:,} models "
+        f"(fingerprint {vc_compared[3][3]})."
+    )
     ok_time = vc_full[0] < 10
     ok_mem = vc_full[1] < 4096
     ok_ratio = ratio >= 10
-    print(f"Targets: < 10 s on {args.models:,}: {'yes' if ok_time else 'NO'}; peak < 4 GB: "
-          f"{'yes' if ok_mem else 'NO'}; >= 10x networkx on {compared:,}: {'yes' if ok_ratio else 'NO'}")
+    print(
+        f"Targets: < 10 s on {args.models:,}: {'yes' if ok_time else 'NO'}; peak < 4 GB: "
+        f"{'yes' if ok_mem else 'NO'}; >= 10x networkx on {compared:,}: {'yes' if ok_ratio else 'NO'}"
+    )
     return 0 if (ok_time and ok_mem and ok_ratio) else 1
 
 

@@ -80,7 +80,10 @@ def main() -> int:
 
     times: dict[str, list[float]] = {"floor": [], "full": []}
     for _ in range(args.repeat):
-        for name, fn in (("floor", lambda: plain_equilibrium(c, k, p)), ("full", lambda: full_map(c, k, params))):
+        for name, fn in (
+            ("floor", lambda: plain_equilibrium(c, k, p)),
+            ("full", lambda: full_map(c, k, params)),
+        ):
             start = time.perf_counter()
             out = fn()
             times[name].append(time.perf_counter() - start)
@@ -96,12 +99,19 @@ def main() -> int:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     floor_t, full_t = statistics.median(times["floor"]), statistics.median(times["full"])
-    print(f"Market policy map {n} x {n} (c x k): {n * n:,} grid points, {n_eq:,} equilibria exist "
-          f"(median of {args.repeat}, same process, interleaved)")
+    print(
+        f"Market policy map {n} x {n} (c x k): {n * n:,} grid points, {n_eq:,} equilibria exist "
+        f"(median of {args.repeat}, same process, interleaved)"
+    )
     print(f"{'variant':<58}{'time s':>9}{'min s':>9}{'ratio':>8}{'peak MB':>10}")
     rows = [
         ("floor: plain numpy equilibrium (x, e, CS, Pi, pi)", floor_t, min(times["floor"]), peaks["floor"]),
-        ("full map: 13 quantities + 3 policies x (CS, CS-T, Pi, pi)", full_t, min(times["full"]), peaks["full"]),
+        (
+            "full map: 13 quantities + 3 policies x (CS, CS-T, Pi, pi)",
+            full_t,
+            min(times["full"]),
+            peaks["full"],
+        ),
     ]
     for label, med, best, peak in rows:
         print(f"{label:<58}{med:>9.3f}{best:>9.3f}{med / floor_t:>8.2f}{peak / 2**20:>10.0f}")

@@ -52,8 +52,9 @@ CHILD = textwrap.dedent(
 
 
 def run_once() -> dict:
-    proc = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, env=dict(os.environ),
-                          timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD], capture_output=True, text=True, env=dict(os.environ), timeout=300
+    )
     if proc.returncode != 0:
         raise SystemExit(f"benchmark child failed: {proc.stderr.strip()[-500:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -63,20 +64,29 @@ def main() -> int:
     repeats = int(os.environ.get("BENCH_REPEATS", "3"))
     runs = [run_once() for _ in range(repeats)]
     first = runs[0]
-    med = {k: statistics.median(r[k] for r in runs) for k in ("import", "load", "jieba_init", "classify", "total",
-                                                              "naive_seconds")}
-    print(f"Government Work Reports corpus: {first['records']} records, {first['chars']:,} characters, "
-          f"{first['bytes'] / 1e6:.2f} MB UTF-8; {repeats} fresh processes (median)")
+    med = {
+        k: statistics.median(r[k] for r in runs)
+        for k in ("import", "load", "jieba_init", "classify", "total", "naive_seconds")
+    }
+    print(
+        f"Government Work Reports corpus: {first['records']} records, {first['chars']:,} characters, "
+        f"{first['bytes'] / 1e6:.2f} MB UTF-8; {repeats} fresh processes (median)"
+    )
     print(f"{'step':<40}{'seconds':>10}")
-    for label, key in (("import valuechain.policy", "import"), ("read corpus", "load"),
-                       ("jieba initialise (+ dictionary terms)", "jieba_init"),
-                       ("classify 7 themes (+ evidence)", "classify"),
-                       ("total (fresh process)", "total")):
+    for label, key in (
+        ("import valuechain.policy", "import"),
+        ("read corpus", "load"),
+        ("jieba initialise (+ dictionary terms)", "jieba_init"),
+        ("classify 7 themes (+ evidence)", "classify"),
+        ("total (fresh process)", "total"),
+    ):
         print(f"{label:<40}{med[key]:>10.2f}")
     print(f"{'throughput (classify only)':<40}{first['chars'] / med['classify']:>10,.0f} chars/s")
     print(f"{'naive substring count (no jieba)':<40}{med['naive_seconds']:>10.2f}")
-    print(f"hits kept: {first['hits']}; discarded as false friend / not a word / negated / no context: "
-          f"{first['discarded']}; naive substring hits: {first['naive_hits']}")
+    print(
+        f"hits kept: {first['hits']}; discarded as false friend / not a word / negated / no context: "
+        f"{first['discarded']}; naive substring hits: {first['naive_hits']}"
+    )
     target = 10.0
     verdict = "PASS" if med["total"] < target else "FAIL"
     print(f"target: total < {target:.0f} s -> {verdict}")

@@ -80,53 +80,139 @@ ATOM_REGION_COUNTRY = {
 # Snapshot statements found wrong on review, replaced by hand (applied first, ``verified = false``):
 # namespace -> (ISO alpha-2, organisation, URL of its own page, what the snapshot said).
 CORRECTIONS = {
-    "ai21labs": ("IL", "AI21 Labs", "https://www.ai21.com/",
-                 "ATOM region 'us' is wrong: AI21 Labs is headquartered in Tel Aviv"),
+    "ai21labs": (
+        "IL",
+        "AI21 Labs",
+        "https://www.ai21.com/",
+        "ATOM region 'us' is wrong: AI21 Labs is headquartered in Tel Aviv",
+    ),
 }
 
 # Hugging Face namespace -> the organisation's exact name in Epoch's databases (matched by hand).
 EPOCH_NAME_MAP = {
-    "meta-llama": "Meta AI", "facebook": "Facebook AI Research", "codellama": "Meta AI",
-    "google": "Google", "google-t5": "Google", "google-bert": "Google", "openai": "OpenAI",
-    "openai-community": "OpenAI", "microsoft": "Microsoft", "Qwen": "Alibaba", "Alibaba-NLP": "Alibaba",
-    "alibaba-pai": "Alibaba", "nvidia": "NVIDIA", "mistralai": "Mistral AI", "ibm-granite": "IBM",
-    "ibm": "IBM", "deepseek-ai": "DeepSeek", "baidu": "Baidu", "PaddlePaddle": "Baidu",
-    "BAAI": "Beijing Academy of Artificial Intelligence / BAAI", "amazon": "Amazon", "tencent": "Tencent",
-    "Tencent-Hunyuan": "Tencent", "01-ai": "01.AI", "Salesforce": "Salesforce",
-    "LGAI-EXAONE": "LG AI Research", "xai-org": "xAI", "ByteDance": "ByteDance",
-    "ByteDance-Seed": "ByteDance", "bytedance-research": "ByteDance", "apple": "Apple",
-    "THUDM": "Zhipu AI", "zai-org": "Zhipu AI", "tiiuae": "Technology Innovation Institute",
-    "baichuan-inc": "Baichuan", "MiniMaxAI": "MiniMax", "inclusionAI": "Ant Group",
-    "black-forest-labs": "Black Forest Labs", "tokyotech-llm": "Tokyo Institute of Technology",
-    "Writer": "Writer", "Aleph-Alpha": "Aleph Alpha", "ai21labs": "AI21 Labs", "stepfun-ai": "StepFun",
-    "Deci": "Deci AI", "lightonai": "LightOn", "CohereLabs": "Cohere for AI", "CohereForAI": "Cohere for AI",
-    "databricks": "Databricks", "adept": "Adept", "Skywork": "Kunlun Inc.", "iflytek": "iFlytek",
-    "sensenova": "SenseTime", "SenseTime": "SenseTime", "pfnet": "Preferred Networks Inc",
-    "kakaobrain": "Kakao", "KT-AI": "KT", "cyberagent": "CyberAgent", "naver-hyperclovax": "NAVER",
-    "naver": "NAVER", "rinna": "rinna", "huawei-noah": "Huawei Noah's Ark Lab", "mosaicml": "MosaicML",
-    "allenai": "Allen Institute for AI", "upstage": "Upstage", "elyza": "Elyza", "stockmark": "Stockmark",
-    "lightblue": "Lightblue", "karakuri-ai": "KARAKURI Inc.", "ai-forever": "Sber", "yandex": "Yandex",
-    "AI-Sweden-Models": "AI Sweden", "NYTK": "Hungarian Research Centre for Linguistics",
-    "Tele-AI": "China Telecom", "IEITYuan": "Inspur", "Kwaipilot": "Kuaishou Technology",
-    "KwaiVGI": "Kuaishou Technology", "Kwai-Kolors": "Kuaishou Technology",
-    "openbmb": "OpenBMB (Open Lab for Big Model Base)", "Nanbeige": "Nanbeige LLM Lab",
-    "Snowflake": "Snowflake", "RekaAI": "Reka AI", "perplexity-ai": "Perplexity", "moonshotai": "Moonshot",
-    "NousResearch": "Nous Research", "togethercomputer": "Together", "Nexusflow": "Nexusflow",
-    "LiquidAI": "Liquid", "cerebras": "Cerebras Systems", "Intel": "Intel Labs", "Cohere": "Cohere",
-    "stanford-crfm": "Stanford University", "stanfordnlp": "Stanford University",
-    "tatsu-lab": "Stanford University", "princeton-nlp": "Princeton University",
-    "PKU-Alignment": "Peking University", "fnlp": "Fudan University", "OpenMOSS": "Fudan University",
-    "westlake-repl": "Westlake University", "TigerResearch": "Tigerobo", "IDEA-CCNL": "IDEA CCNL",
-    "China-Mobile": "China Mobile", "xverse": "XVERSE Technology,Shenzhen Yuanxiang Technology",
-    "Duxiaoman-DI": "Du Xiaoman", "BelleGroup": "KE Holdings Inc. (“Beike”)",
-    "UCLA-AGI": "University of California Los Angeles (UCLA)", "sapienzanlp": "Sapienza Università di Roma",
-    "uw-madison": "University of Wisconsin Madison", "mit-han-lab": "Massachusetts Institute of Technology (MIT)",
+    "meta-llama": "Meta AI",
+    "facebook": "Facebook AI Research",
+    "codellama": "Meta AI",
+    "google": "Google",
+    "google-t5": "Google",
+    "google-bert": "Google",
+    "openai": "OpenAI",
+    "openai-community": "OpenAI",
+    "microsoft": "Microsoft",
+    "Qwen": "Alibaba",
+    "Alibaba-NLP": "Alibaba",
+    "alibaba-pai": "Alibaba",
+    "nvidia": "NVIDIA",
+    "mistralai": "Mistral AI",
+    "ibm-granite": "IBM",
+    "ibm": "IBM",
+    "deepseek-ai": "DeepSeek",
+    "baidu": "Baidu",
+    "PaddlePaddle": "Baidu",
+    "BAAI": "Beijing Academy of Artificial Intelligence / BAAI",
+    "amazon": "Amazon",
+    "tencent": "Tencent",
+    "Tencent-Hunyuan": "Tencent",
+    "01-ai": "01.AI",
+    "Salesforce": "Salesforce",
+    "LGAI-EXAONE": "LG AI Research",
+    "xai-org": "xAI",
+    "ByteDance": "ByteDance",
+    "ByteDance-Seed": "ByteDance",
+    "bytedance-research": "ByteDance",
+    "apple": "Apple",
+    "THUDM": "Zhipu AI",
+    "zai-org": "Zhipu AI",
+    "tiiuae": "Technology Innovation Institute",
+    "baichuan-inc": "Baichuan",
+    "MiniMaxAI": "MiniMax",
+    "inclusionAI": "Ant Group",
+    "black-forest-labs": "Black Forest Labs",
+    "tokyotech-llm": "Tokyo Institute of Technology",
+    "Writer": "Writer",
+    "Aleph-Alpha": "Aleph Alpha",
+    "ai21labs": "AI21 Labs",
+    "stepfun-ai": "StepFun",
+    "Deci": "Deci AI",
+    "lightonai": "LightOn",
+    "CohereLabs": "Cohere for AI",
+    "CohereForAI": "Cohere for AI",
+    "databricks": "Databricks",
+    "adept": "Adept",
+    "Skywork": "Kunlun Inc.",
+    "iflytek": "iFlytek",
+    "sensenova": "SenseTime",
+    "SenseTime": "SenseTime",
+    "pfnet": "Preferred Networks Inc",
+    "kakaobrain": "Kakao",
+    "KT-AI": "KT",
+    "cyberagent": "CyberAgent",
+    "naver-hyperclovax": "NAVER",
+    "naver": "NAVER",
+    "rinna": "rinna",
+    "huawei-noah": "Huawei Noah's Ark Lab",
+    "mosaicml": "MosaicML",
+    "allenai": "Allen Institute for AI",
+    "upstage": "Upstage",
+    "elyza": "Elyza",
+    "stockmark": "Stockmark",
+    "lightblue": "Lightblue",
+    "karakuri-ai": "KARAKURI Inc.",
+    "ai-forever": "Sber",
+    "yandex": "Yandex",
+    "AI-Sweden-Models": "AI Sweden",
+    "NYTK": "Hungarian Research Centre for Linguistics",
+    "Tele-AI": "China Telecom",
+    "IEITYuan": "Inspur",
+    "Kwaipilot": "Kuaishou Technology",
+    "KwaiVGI": "Kuaishou Technology",
+    "Kwai-Kolors": "Kuaishou Technology",
+    "openbmb": "OpenBMB (Open Lab for Big Model Base)",
+    "Nanbeige": "Nanbeige LLM Lab",
+    "Snowflake": "Snowflake",
+    "RekaAI": "Reka AI",
+    "perplexity-ai": "Perplexity",
+    "moonshotai": "Moonshot",
+    "NousResearch": "Nous Research",
+    "togethercomputer": "Together",
+    "Nexusflow": "Nexusflow",
+    "LiquidAI": "Liquid",
+    "cerebras": "Cerebras Systems",
+    "Intel": "Intel Labs",
+    "Cohere": "Cohere",
+    "stanford-crfm": "Stanford University",
+    "stanfordnlp": "Stanford University",
+    "tatsu-lab": "Stanford University",
+    "princeton-nlp": "Princeton University",
+    "PKU-Alignment": "Peking University",
+    "fnlp": "Fudan University",
+    "OpenMOSS": "Fudan University",
+    "westlake-repl": "Westlake University",
+    "TigerResearch": "Tigerobo",
+    "IDEA-CCNL": "IDEA CCNL",
+    "China-Mobile": "China Mobile",
+    "xverse": "XVERSE Technology,Shenzhen Yuanxiang Technology",
+    "Duxiaoman-DI": "Du Xiaoman",
+    "BelleGroup": "KE Holdings Inc. (“Beike”)",
+    "UCLA-AGI": "University of California Los Angeles (UCLA)",
+    "sapienzanlp": "Sapienza Università di Roma",
+    "uw-madison": "University of Wisconsin Madison",
+    "mit-han-lab": "Massachusetts Institute of Technology (MIT)",
     "KAIST-AI": "Korea Advanced Institute of Science and Technology (KAIST)",
-    "zjunlp": "Zhejiang University", "thunlp": "Tsinghua University", "THU-KEG": "Tsinghua University",
-    "Anthropic": "Anthropic", "HuggingFaceH4": "Hugging Face", "huggingface": "Hugging Face",
-    "edinburgh-nlp": "University of Edinburgh", "NCSOFT": "NCSOFT", "line-corporation": "LINE Corporation",
-    "matsuo-lab": "Matsuo Lab", "WizardLMTeam": "Microsoft", "intfloat": "Microsoft",
-    "microsoft-research-asia": "Microsoft Research Asia", "Qwen-Team": "Alibaba",
+    "zjunlp": "Zhejiang University",
+    "thunlp": "Tsinghua University",
+    "THU-KEG": "Tsinghua University",
+    "Anthropic": "Anthropic",
+    "HuggingFaceH4": "Hugging Face",
+    "huggingface": "Hugging Face",
+    "edinburgh-nlp": "University of Edinburgh",
+    "NCSOFT": "NCSOFT",
+    "line-corporation": "LINE Corporation",
+    "matsuo-lab": "Matsuo Lab",
+    "WizardLMTeam": "Microsoft",
+    "intfloat": "Microsoft",
+    "microsoft-research-asia": "Microsoft Research Asia",
+    "Qwen-Team": "Alibaba",
 }
 
 # Hand-curated rows: namespace -> (ISO alpha-2, organisation, URL of its own page).
@@ -135,7 +221,11 @@ HAND = {
     "cognitivecomputations": ("US", "Cognitive Computations", "https://erichartford.com/"),
     "abacusai": ("US", "Abacus.AI", "https://abacus.ai/"),
     "defog": ("US", "Defog.ai", "https://defog.ai/"),
-    "openlm-research": ("US", "OpenLM Research (UC Berkeley)", "https://github.com/openlm-research/open_llama"),
+    "openlm-research": (
+        "US",
+        "OpenLM Research (UC Berkeley)",
+        "https://github.com/openlm-research/open_llama",
+    ),
     "huggingface": ("US", "Hugging Face", "https://huggingface.co/huggingface"),
     "distilbert": ("US", "Hugging Face", "https://huggingface.co/distilbert"),
     "HuggingFaceH4": ("US", "Hugging Face", "https://huggingface.co/HuggingFaceH4"),
@@ -235,7 +325,11 @@ HAND = {
     "deepset": ("DE", "deepset", "https://www.deepset.ai/"),
     "BSC-LT": ("ES", "Barcelona Supercomputing Center", "https://www.bsc.es/"),
     "projecte-aina": ("ES", "Projecte AINA (BSC)", "https://projecteaina.cat/"),
-    "PlanTL-GOB-ES": ("ES", "Plan de Tecnologías del Lenguaje (Gobierno de España)", "https://plantl.mineco.gob.es/"),
+    "PlanTL-GOB-ES": (
+        "ES",
+        "Plan de Tecnologías del Lenguaje (Gobierno de España)",
+        "https://plantl.mineco.gob.es/",
+    ),
     "sapienzanlp": ("IT", "Sapienza NLP", "https://nlp.uniroma1.it/"),
     "swap-uniba": ("IT", "University of Bari (SWAP)", "https://huggingface.co/swap-uniba"),
     "iGeniusAI": ("IT", "iGenius", "https://www.igenius.ai/"),
@@ -296,13 +390,20 @@ HAND = {
     "HKUSTAudio": ("HK", "Hong Kong University of Science and Technology", "https://hkust.edu.hk/"),
     "hkust-nlp": ("HK", "HKUST NLP", "https://github.com/hkust-nlp"),
     "HKUNLP": ("HK", "University of Hong Kong NLP", "https://hkunlp.github.io/"),
-    "BioMistral": ("FR", "BioMistral (Avignon Université, Nantes Université)", "https://huggingface.co/BioMistral"),
+    "BioMistral": (
+        "FR",
+        "BioMistral (Avignon Université, Nantes Université)",
+        "https://huggingface.co/BioMistral",
+    ),
     "FuseAI": ("CN", "FuseAI (Sun Yat-sen University)", "https://github.com/fanqiwan/FuseAI"),
     "m-a-p": ("unknown", "Multimodal Art Projection (community)", "https://m-a-p.ai/"),
     "Open-Orca": ("unknown", "Open-Orca (community)", "https://huggingface.co/Open-Orca"),
-    "mergekit-community": ("unknown", "mergekit community uploads", "https://huggingface.co/mergekit-community"),
+    "mergekit-community": (
+        "unknown",
+        "mergekit community uploads",
+        "https://huggingface.co/mergekit-community",
+    ),
 }
-
 
 
 def iso(country: str) -> str | None:
@@ -312,9 +413,17 @@ def iso(country: str) -> str | None:
     names = [c.strip() for c in country.split(",") if c.strip() and c.strip() != "Multinational"]
     codes = set()
     for name in names:
-        special = {"Korea (Republic of)": "KR", "Taiwan": "TW", "Hong Kong": "HK", "Russia": "RU",
-                   "United Kingdom of Great Britain and Northern Ireland": "GB",
-                   "United States of America": "US", "Turkey": "TR", "Iran": "IR", "Vietnam": "VN"}
+        special = {
+            "Korea (Republic of)": "KR",
+            "Taiwan": "TW",
+            "Hong Kong": "HK",
+            "Russia": "RU",
+            "United Kingdom of Great Britain and Northern Ireland": "GB",
+            "United States of America": "US",
+            "Turkey": "TR",
+            "Iran": "IR",
+            "Vietnam": "VN",
+        }
         if name in special:
             codes.add(special[name])
             continue
@@ -330,12 +439,20 @@ def iso(country: str) -> str | None:
 def build(data: Path) -> list[dict[str, str]]:
     rows: dict[str, dict[str, str]] = {}
 
-    def add(ns: str, country: str, organisation: str, method: str, source: str, verified: bool,
-            notes: str = "") -> None:
+    def add(
+        ns: str, country: str, organisation: str, method: str, source: str, verified: bool, notes: str = ""
+    ) -> None:
         if ns.lower() in rows:  # Hub namespaces are case-insensitive; the first source wins
             return
-        rows[ns.lower()] = {"hf_org": ns, "country": country, "organisation": organisation, "method": method,
-                    "source": source, "verified": "true" if verified else "false", "notes": notes}
+        rows[ns.lower()] = {
+            "hf_org": ns,
+            "country": country,
+            "organisation": organisation,
+            "method": method,
+            "source": source,
+            "verified": "true" if verified else "false",
+            "notes": notes,
+        }
 
     for ns, (country, org, url, said) in CORRECTIONS.items():
         add(ns, country, org, "hand-correction", url, False, said)
@@ -353,8 +470,15 @@ def build(data: Path) -> list[dict[str, str]]:
                 add(ns, "unknown", "", "atom-region", src, False, row.get("notes", ""))
             elif ns in ATOM_REGION_COUNTRY:
                 country, url = ATOM_REGION_COUNTRY[ns]
-                add(ns, country, "", "atom-region+hand", f"{src}; country by hand: {url}", False,
-                    f"ATOM region '{region}'")
+                add(
+                    ns,
+                    country,
+                    "",
+                    "atom-region+hand",
+                    f"{src}; country by hand: {url}",
+                    False,
+                    f"ATOM region '{region}'",
+                )
             else:
                 add(ns, "unknown", "", "atom-region", src, False, f"ATOM region '{region}' only")
 
@@ -398,8 +522,10 @@ def main(argv: list[str] | None = None) -> int:
     tmp = args.out.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8", newline="") as handle:
         handle.write("# Hugging Face organisation -> ISO 3166-1 alpha-2 country of the organisation.\n")
-        handle.write("# Built by scripts/build_org_countries.py from ATOM (Apache-2.0) and Epoch AI "
-                     "(CC-BY-4.0, credit Epoch AI) plus hand-curated rows; 'unknown' stays unknown.\n")
+        handle.write(
+            "# Built by scripts/build_org_countries.py from ATOM (Apache-2.0) and Epoch AI "
+            "(CC-BY-4.0, credit Epoch AI) plus hand-curated rows; 'unknown' stays unknown.\n"
+        )
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)

@@ -179,6 +179,11 @@ def test_tables_in_a_pipe_are_not_cut_at_80_columns(monkeypatch):
     monkeypatch.delenv("COLUMNS", raising=False)
     assert clitools.console().width == clitools.PIPE_WIDTH  # pytest captures stdout: not a terminal
     env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
-    proc = subprocess.run([sys.executable, "-m", "valuechain", "market", "effects"], capture_output=True,
-                          text=True, env=env, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "valuechain", "market", "effects"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     assert max(len(line) for line in proc.stdout.splitlines()) > 80

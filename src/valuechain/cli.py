@@ -48,8 +48,12 @@ app.command("findings")(findings_command)
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
-    data: str = typer.Option(None, "--data", help="Directory of the reference snapshots (default: "
-                             "$VALUECHAIN_DATA, else $VALUECHAIN_HOME/data, else ../shared/data next to a checkout)."),
+    data: str = typer.Option(
+        None,
+        "--data",
+        help="Directory of the reference snapshots (default: "
+        "$VALUECHAIN_DATA, else $VALUECHAIN_HOME/data, else ../shared/data next to a checkout).",
+    ),
 ) -> None:
     """Measure, audit and simulate the AI value chain (openness audits, diffusion, policy, regulation)."""
     if data is not None:
@@ -68,7 +72,9 @@ def _root(
 @app.command("serve")
 def serve(
     port: int = typer.Option(8765, "--port", help="TCP port on 127.0.0.1."),
-    report: str = typer.Option("build/report", "--report", help="Directory of a built report to serve at /report/."),
+    report: str = typer.Option(
+        "build/report", "--report", help="Directory of a built report to serve at /report/."
+    ),
 ) -> None:
     """Start the interactive dashboard on http://127.0.0.1:PORT (Ctrl-C to stop)."""
     from pathlib import Path
@@ -76,8 +82,10 @@ def serve(
     from valuechain.app.server import make_server
 
     server = make_server(port=port, report_dir=Path(report), warm=True)
-    typer.echo(f"Dashboard on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop; the catalogue and "
-               "lineage views are computed once in the background)")
+    typer.echo(
+        f"Dashboard on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop; the catalogue and "
+        "lineage views are computed once in the background)"
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

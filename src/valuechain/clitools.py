@@ -10,7 +10,9 @@ import typer
 from valuechain.errors import InputError
 
 JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table.")
-DB_OPTION = typer.Option(None, "--db", help="DuckDB store file (default: $VALUECHAIN_HOME/valuechain.duckdb).")
+DB_OPTION = typer.Option(
+    None, "--db", help="DuckDB store file (default: $VALUECHAIN_HOME/valuechain.duckdb)."
+)
 
 
 #: Width of tables written to a file or a pipe (Rich would wrap them at 80 columns and cut cells).
@@ -46,8 +48,13 @@ def progress() -> Any:
     err = console(stderr=True)
     # Only on a terminal: piped or captured stderr gets no bar (and no stray blank line before an error).
     return Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     )
 
 

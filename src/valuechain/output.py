@@ -82,8 +82,10 @@ def dumps(payload: Any, indent: int | None = 2) -> str:
 
 def envelope(payload: dict[str, Any], sources: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """``payload`` with ``schema_version`` and ``sources`` as its first keys (existing values are kept)."""
-    out = {"schema_version": payload.get("schema_version", SCHEMA_VERSION),
-           "sources": payload.get("sources", sources or [])}
+    out = {
+        "schema_version": payload.get("schema_version", SCHEMA_VERSION),
+        "sources": payload.get("sources", sources or []),
+    }
     out.update((k, v) for k, v in payload.items() if k not in out)
     return out
 
@@ -110,8 +112,12 @@ def _probe_directory(directory: Path) -> str | None:
     return None
 
 
-def check_destination(path: str | os.PathLike[str], what: str = "output file",
-                      suffixes: tuple[str, ...] | None = None, directory: bool = False) -> Path:
+def check_destination(
+    path: str | os.PathLike[str],
+    what: str = "output file",
+    suffixes: tuple[str, ...] | None = None,
+    directory: bool = False,
+) -> Path:
     """Check, before any work starts, that ``path`` can be written; raise one sentence if not.
 
     ``directory=True`` is for outputs that are a directory (``report build --out``): an existing file is
@@ -124,8 +130,10 @@ def check_destination(path: str | os.PathLike[str], what: str = "output file",
         if target.exists() and not target.is_dir():
             raise InputError(f"The {what} {target} is an existing file, not a directory; give a directory.")
         if target.is_dir() and any(target.iterdir()) and not (target / "report.json").is_file():
-            raise InputError(f"The {what} {target} is a non-empty directory that does not hold a previous "
-                             "report; give a new or empty directory.")
+            raise InputError(
+                f"The {what} {target} is a non-empty directory that does not hold a previous "
+                "report; give a new or empty directory."
+            )
     else:
         if target.is_dir():
             hint = f" ending in {_either(suffixes)}" if suffixes else ""
@@ -145,7 +153,9 @@ def check_destination(path: str | os.PathLike[str], what: str = "output file",
     return target
 
 
-def write_output(path: str | os.PathLike[str], write: Callable[[Path], Any], what: str = "output file") -> Path:
+def write_output(
+    path: str | os.PathLike[str], write: Callable[[Path], Any], what: str = "output file"
+) -> Path:
     """Write ``path`` atomically by calling ``write(temporary_path)``; any OS error becomes one sentence
     (:class:`InputError`, exit code 2) and leaves nothing behind."""
     target = Path(path).expanduser()

@@ -46,8 +46,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def with_provenance(frame: pd.DataFrame, source: str | None = None,
-                    fetched_at: datetime | None = None) -> pd.DataFrame:
+def with_provenance(
+    frame: pd.DataFrame, source: str | None = None, fetched_at: datetime | None = None
+) -> pd.DataFrame:
     """Fill the provenance columns ``source`` and ``fetched_at`` of ``frame`` in place where missing.
 
     A frame without a ``source`` column needs ``source``; rows are never stored without provenance.
@@ -82,8 +83,10 @@ class Store:
         except duckdb.Error as exc:
             holder = re.search(r"Conflicting lock is held in .*?\(PID (\d+)\)", str(exc))
             if holder:
-                raise InputError(f"The store {target} is in use by another process (PID {holder.group(1)}); "
-                                 "wait for it to finish or use another --db.") from None
+                raise InputError(
+                    f"The store {target} is in use by another process (PID {holder.group(1)}); "
+                    "wait for it to finish or use another --db."
+                ) from None
             raise InputError(f"The store {target} cannot be opened as a DuckDB database ({exc}).") from None
         if not read_only:
             self.con.execute(
@@ -137,8 +140,14 @@ class Store:
         else:
             self.con.execute("COMMIT")
 
-    def insert_frame(self, table: str, frame: pd.DataFrame, *, source: str | None = None,
-                     fetched_at: datetime | None = None) -> int:
+    def insert_frame(
+        self,
+        table: str,
+        frame: pd.DataFrame,
+        *,
+        source: str | None = None,
+        fetched_at: datetime | None = None,
+    ) -> int:
         """Append a DataFrame to ``table`` in one transaction, filling provenance columns if missing."""
         frame = with_provenance(frame.copy(), source, fetched_at)
         columns = ", ".join(f'"{c}"' for c in frame.columns)

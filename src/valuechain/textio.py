@@ -204,6 +204,8 @@ def validate_yaml(model: type[ModelT], data: Any, where: str) -> ModelT:
     except ValidationError as exc:
         error = exc.errors()[0]
         place = ".".join(str(part) for part in error["loc"])
-        message = re.sub(r" or instance of \w+", "", str(error["msg"])).removeprefix("Value error, ").rstrip(".")
+        message = (
+            re.sub(r" or instance of \w+", "", str(error["msg"])).removeprefix("Value error, ").rstrip(".")
+        )
         at = f" at {place}" if place else ""
         raise InputError(f"{where} is not valid{at}: {message}.") from None

@@ -15,8 +15,28 @@ from valuechain.audit.catalog import (
 from valuechain.audit.ranking import audit_catalog
 from valuechain.audit.release import audit
 
-REQUIRED_FAMILIES = {"Llama", "Qwen", "DeepSeek", "Mistral", "Gemma", "OLMo", "Pythia", "Falcon", "BLOOM", "Phi",
-                     "GLM", "Yi", "Baichuan", "InternLM", "MiniMax", "Kimi", "GPT", "Claude", "Gemini", "Grok"}
+REQUIRED_FAMILIES = {
+    "Llama",
+    "Qwen",
+    "DeepSeek",
+    "Mistral",
+    "Gemma",
+    "OLMo",
+    "Pythia",
+    "Falcon",
+    "BLOOM",
+    "Phi",
+    "GLM",
+    "Yi",
+    "Baichuan",
+    "InternLM",
+    "MiniMax",
+    "Kimi",
+    "GPT",
+    "Claude",
+    "Gemini",
+    "Grok",
+}
 
 
 def test_catalogue_covers_the_brief():
@@ -81,16 +101,26 @@ def test_catalogue_levers_are_validated_and_used(tmp_path, shared_data):
 
     from valuechain.errors import InputError
 
-    kimi = audit("Kimi K2")  # licence text not in the reference set: curated levers, with a source, unverified
+    kimi = audit(
+        "Kimi K2"
+    )  # licence text not in the reference set: curated levers, with a source, unverified
     assert kimi.governance.licence_levers == ["attribution_branding", "user_or_revenue_cap"]
     assert kimi.governance.ghs_type == "Relational (captive-leaning)"
-    assert any("curated from https://huggingface.co/moonshotai" in n and "not verified" in n for n in kimi.field_notes)
+    assert any(
+        "curated from https://huggingface.co/moonshotai" in n and "not verified" in n
+        for n in kimi.field_notes
+    )
     assert "levers" not in find_entry("kimi-k2").verified
     llama = audit("llama-3.1-405b")  # text read: the text wins, no curated levers
-    assert find_entry("llama-3.1-405b").levers is None and "user_or_revenue_cap" in llama.governance.licence_levers
+    assert (
+        find_entry("llama-3.1-405b").levers is None
+        and "user_or_revenue_cap" in llama.governance.licence_levers
+    )
     bad = tmp_path / "c.yml"
-    entry = ("releases:\n- {id: x, name: X, organisation: O, country: US, release_date: '2024-01-01', weights: open,"
-             " api: none, levers: [%s], sources: [{ref: 'https://x', fields: [levers]}]}\n")
+    entry = (
+        "releases:\n- {id: x, name: X, organisation: O, country: US, release_date: '2024-01-01', weights: open,"
+        " api: none, levers: [%s], sources: [{ref: 'https://x', fields: [levers]}]}\n"
+    )
     bad.write_text(entry % "world_domination", encoding="utf-8")
     with pytest.raises(InputError, match="levers other than"):
         load_catalog(bad)
@@ -106,8 +136,13 @@ def test_catalog_ranking(shared_data):
     assert levels == sorted(levels, reverse=True)
     assert frame.iloc[0]["governance_model"] == "Full openness"
     assert frame.iloc[-1]["governance_model"] == "Hierarchical"
-    assert set(frame["governance_model"]) == {"Full openness", "Controlled openness", "Open platform",
-                                              "Captive externalised", "Hierarchical"}
+    assert set(frame["governance_model"]) == {
+        "Full openness",
+        "Controlled openness",
+        "Open platform",
+        "Captive externalised",
+        "Hierarchical",
+    }
 
 
 def test_audit_result_has_all_frameworks_and_provenance(shared_data):
@@ -118,7 +153,9 @@ def test_audit_result_has_all_frameworks_and_provenance(shared_data):
     assert 0 < result.eosai["score"] <= 1
     assert result.sources and all("location" in s for s in result.sources)
     assert {e.method for e in result.evidence} >= {"catalogue", "mot-yaml", "epoch"}
-    mot = [s for s in result.sources if "model-openness-tool" in s["location"]]  # snapshot named, dated, pinned
+    mot = [
+        s for s in result.sources if "model-openness-tool" in s["location"]
+    ]  # snapshot named, dated, pinned
     assert mot and all(s["commit"] == "8b5d30e9" and s["retrieved"] == "2026-05" for s in mot)
 
 
@@ -144,8 +181,11 @@ def test_cli_catalog_json(run_cli, tmp_path):
     assert set(doc["facts"]) == {r["id"] for r in doc["releases"]}
     for facts in doc["facts"].values():
         assert all(f["sources"] for name, f in facts.items() if name not in ("hf_repo", "licence_class"))
-        assert all(f["verified"] is False for f in facts.values() if all(s.startswith(("http", "default", "derived"))
-                                                                          for s in f["sources"]))
+        assert all(
+            f["verified"] is False
+            for f in facts.values()
+            if all(s.startswith(("http", "default", "derived")) for s in f["sources"])
+        )
     assert doc["facts"]["kimi-k2"]["levers"]["verified"] is False
     assert "Foster" in doc["operationalisation"]
 
@@ -163,7 +203,12 @@ def test_cli_model_and_bad_input(run_cli, tmp_path, shared_data):
     no_weights = tmp_path / "card-only"
     no_weights.mkdir()
     (no_weights / "README.md").write_text("# a model card, no weights\n", encoding="utf-8")
-    for bad in ("no-such-release", str(tmp_path / "missing-dir"), "nobody/does-not-exist-zzz", str(no_weights)):
+    for bad in (
+        "no-such-release",
+        str(tmp_path / "missing-dir"),
+        "nobody/does-not-exist-zzz",
+        str(no_weights),
+    ):
         res = run_cli("audit", "model", bad, env={"HF_HUB_OFFLINE": "1"})
         assert res.returncode == 2, (bad, res.stderr)
         assert "Traceback" not in res.stderr and res.stderr.strip().count("\n") == 0
@@ -177,8 +222,10 @@ def test_cli_bad_outputs_and_rules_fail_fast_writing_nothing(run_cli, tmp_path):
         (None, ("--csv", str(tmp_path))),
         ("models: [\nrules", ("--rules", str(rules))),  # malformed YAML
         ("models: {}\nrules: []\n", ("--rules", str(rules))),  # wrong schema
-        ("models:\n  x: {number: 1, label: X, ghs_type: H}\nrules:\n  - {when: \"weights = 'open'\", model: x}\n",
-         ("--rules", str(rules))),  # invalid rule expression
+        (
+            "models:\n  x: {number: 1, label: X, ghs_type: H}\nrules:\n  - {when: \"weights = 'open'\", model: x}\n",
+            ("--rules", str(rules)),
+        ),  # invalid rule expression
     ):
         if body is not None:
             rules.write_text(body, encoding="utf-8")
@@ -196,9 +243,12 @@ def test_cli_rules_option_changes_the_classification(run_cli, tmp_path):
     from valuechain.audit.governance import RULES_PATH
 
     edited = tmp_path / "rules.yml"
-    edited.write_text(RULES_PATH.read_text(encoding="utf-8").replace(
-        "rules:\n", "rules:\n  - id: all-hierarchical\n    model: hierarchical\n    when: \"true\"\n", 1),
-        encoding="utf-8")
+    edited.write_text(
+        RULES_PATH.read_text(encoding="utf-8").replace(
+            "rules:\n", 'rules:\n  - id: all-hierarchical\n    model: hierarchical\n    when: "true"\n', 1
+        ),
+        encoding="utf-8",
+    )
     res = run_cli("audit", "model", "Mistral 7B", "--no-snapshots", "--rules", edited, "--json")
     assert res.returncode == 0, res.stderr
     assert res.json()["governance"]["rule_id"] == "all-hierarchical"
@@ -214,7 +264,11 @@ def test_firm_summary_and_store(tmp_path):
     firms = firm_summary(frame)
     assert firms["releases"].sum() == len(frame)
     google = firms[firms["organisation"] == "Google DeepMind"].iloc[0]
-    assert google["mixed"] and "Controlled openness" in google["models"] and "Captive externalised" in google["models"]
+    assert (
+        google["mixed"]
+        and "Controlled openness" in google["models"]
+        and "Captive externalised" in google["models"]
+    )
     anthropic = firms[firms["organisation"] == "Anthropic"].iloc[0]
     assert not anthropic["mixed"] and anthropic["most_open"] == "Captive externalised"
     with Store(tmp_path / "s.duckdb") as store:
@@ -269,8 +323,9 @@ def test_ecosystem_graphs_evidence_needs_no_catalogue_workaround(shared_data):
         ref = next(s["ref"] for s in entry.sources if s["ref"].startswith("eg:"))
         _, record, location = resolve_ref(ref, shared_data)
         if record is not None:
-            assert [ev for ev in evidence if ev.source.startswith(location)] == \
-                from_ecosystem_asset(record, source=location)  # the catalogue adds nothing of its own
+            assert [ev for ev in evidence if ev.source.startswith(location)] == from_ecosystem_asset(
+                record, source=location
+            )  # the catalogue adds nothing of its own
         for ev in evidence:
             if ev.extra.get("access") == "limited" and ev.component == "Model parameters (Final)":
                 seen_limited += 1

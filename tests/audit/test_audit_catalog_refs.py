@@ -27,7 +27,9 @@ def test_directory_with_apache_licence_is_open_platform(tmp_path, shared_data):
 
 
 def test_directory_with_llama_licence_is_controlled(tmp_path, shared_data):
-    text = (shared_data / "licenses" / "license-texts" / "llama-3.1-license-2024.LICENSE").read_text(encoding="utf-8")
+    text = (shared_data / "licenses" / "license-texts" / "llama-3.1-license-2024.LICENSE").read_text(
+        encoding="utf-8"
+    )
     result = audit(str(_release_dir(tmp_path, text.split("---", 2)[2], "other")))
     assert result.governance.label == "Controlled openness"
     assert "user_or_revenue_cap" in result.governance.licence_levers
@@ -83,8 +85,9 @@ def test_card_license_name_is_read_when_the_tag_is_other(tmp_path, shared_data):
     """license: other + license_name: qwen → the Qwen licence text is read (its cap and branding found)."""
     snap = tmp_path / "snap"
     snap.mkdir()
-    (snap / "README.md").write_text("---\nlicense: other\nlicense_name: qwen\n---\n# a Qwen2.5 fine-tune\n",
-                                    encoding="utf-8")
+    (snap / "README.md").write_text(
+        "---\nlicense: other\nlicense_name: qwen\n---\n# a Qwen2.5 fine-tune\n", encoding="utf-8"
+    )
     (snap / "files.txt").write_text("model-00001-of-00002.safetensors\nconfig.json\n", encoding="utf-8")
     result = audit("someone/qwen-finetune", snapshot=snap)
     assert result.licence is not None and result.licence["source"].endswith("qwen-2024.LICENSE")

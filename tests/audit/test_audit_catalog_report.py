@@ -26,12 +26,19 @@ def test_gradient_figure_spreads_labels_over_lanes(tmp_path):
 
     from valuechain.audit.figures import _label_lanes, gradient_figure
 
-    frame = pd.DataFrame({"name": ["A model", "B model", "C model", "D"], "country": ["US", "CN", "FR", "US"],
-                          "release_date": ["2024-01-01", "2024-01-02", "2024-01-03", "2026-01-01"],
-                          "governance_level": [4, 4, 4, 4]})
+    frame = pd.DataFrame(
+        {
+            "name": ["A model", "B model", "C model", "D"],
+            "country": ["US", "CN", "FR", "US"],
+            "release_date": ["2024-01-01", "2024-01-02", "2024-01-03", "2026-01-01"],
+            "governance_level": [4, 4, 4, 4],
+        }
+    )
     data = frame.assign(date=pd.to_datetime(frame["release_date"]))
     lanes = _label_lanes(data)
-    assert len(set(lanes[:3])) == 3 and lanes.iloc[3] == 0  # crowded labels get their own lanes; later ones reuse
+    assert (
+        len(set(lanes[:3])) == 3 and lanes.iloc[3] == 0
+    )  # crowded labels get their own lanes; later ones reuse
     path = gradient_figure(frame, tmp_path / "g.svg")
     svg = path.read_text(encoding="utf-8")
     assert "US United States (2)" in svg and "CN China (1)" in svg  # legend names each country and its count

@@ -47,8 +47,9 @@ def test_hf_recorded_json_llama(shared_data):
 
 
 def test_hf_recorded_json_open_model(shared_data):
-    ev = from_huggingface("openai-community/gpt2",
-                          snapshot=shared_data / "fixtures/hf_model_info/openai-community__gpt2.json")
+    ev = from_huggingface(
+        "openai-community/gpt2", snapshot=shared_data / "fixtures/hf_model_info/openai-community__gpt2.json"
+    )
     weights = _by(ev, "Model parameters (Final)")
     assert weights.extra["weights"] == "open"
     assert weights.licence == "mit" and weights.status == "open"
@@ -59,8 +60,11 @@ def test_hf_snapshot_directory_with_card(shared_data, tmp_path):
     snap = tmp_path / "olmo"
     snap.mkdir()
     (snap / "README.md").write_text(card.read_text(encoding="utf-8"), encoding="utf-8")
-    (snap / "files.txt").write_text("README.md\nconfig.json\nmodel-00001-of-00006.safetensors\n"
-                                    "LICENSE\nstage1-step1000/model.safetensors\n", encoding="utf-8")
+    (snap / "files.txt").write_text(
+        "README.md\nconfig.json\nmodel-00001-of-00006.safetensors\n"
+        "LICENSE\nstage1-step1000/model.safetensors\n",
+        encoding="utf-8",
+    )
     ev = from_huggingface("allenai/OLMo-2-1124-13B", snapshot=snap)
     weights = _by(ev, "Model parameters (Final)")
     meta, _ = split_front_matter(card.read_text(encoding="utf-8"))
@@ -79,7 +83,9 @@ class _Hub(BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
-            self.wfile.write(self.expand_body if "expand=inferenceProviderMapping" in self.path else self.body)
+            self.wfile.write(
+                self.expand_body if "expand=inferenceProviderMapping" in self.path else self.body
+            )
             return
         self.send_response(404)
         self.send_header("X-Error-Code", "RepoNotFound")
@@ -96,8 +102,10 @@ class _Hub(BaseHTTPRequestHandler):
 @pytest.fixture
 def hub(shared_data):
     _Hub.body = (shared_data / "fixtures/hf_model_info/meta-llama__Llama-3.1-8B-Instruct.json").read_bytes()
-    _Hub.expand_body = (shared_data / "fixtures/hf_model_info/"
-                        "meta-llama__Llama-3.1-8B-Instruct.expand-inferenceProviderMapping.json").read_bytes()
+    _Hub.expand_body = (
+        shared_data / "fixtures/hf_model_info/"
+        "meta-llama__Llama-3.1-8B-Instruct.expand-inferenceProviderMapping.json"
+    ).read_bytes()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -138,7 +146,9 @@ def test_from_directory_reads_licence_and_weights(tmp_path, shared_data):
     (rel / "model.safetensors").write_bytes(b"\x00" * 16)
     (rel / "src" / "train.py").write_text("print('train')\n", encoding="utf-8")
     (rel / "src" / "modeling_x.py").write_text("class X: ...\n", encoding="utf-8")
-    _, body = split_front_matter((shared_data / "licenses/license-texts/qwen-2024.LICENSE").read_text("utf-8"))
+    _, body = split_front_matter(
+        (shared_data / "licenses/license-texts/qwen-2024.LICENSE").read_text("utf-8")
+    )
     (rel / "LICENSE").write_text(body, encoding="utf-8")
     ev = from_directory(rel)
     lic = _by(ev, "Licence terms")
@@ -171,11 +181,17 @@ def test_from_eosai_yaml(shared_data):
     ev = from_eosai_yaml(path)
     params = {e.extra["eosai_parameter"]: e.status for e in ev}
     assert len(params) == 14
-    assert params["paper"] == "closed" and params["datasheet"] == "partial" and params["weights_endmodel"] == "open"
+    assert (
+        params["paper"] == "closed"
+        and params["datasheet"] == "partial"
+        and params["weights_endmodel"] == "open"
+    )
 
 
 def test_from_epoch_rows(shared_data):
-    rows = list(csv.DictReader(open(shared_data / "ecosystem/epoch/all-ml-systems-2024-09.csv", encoding="utf-8")))
+    rows = list(
+        csv.DictReader(open(shared_data / "ecosystem/epoch/all-ml-systems-2024-09.csv", encoding="utf-8"))
+    )
     seen = set()
     for row in rows:
         access = row["Model accessibility"]
@@ -272,9 +288,10 @@ def test_hf_not_found_and_gated_are_input_errors():
     httpx = _httpx()
 
     request = httpx.Request("GET", "https://huggingface.co/api/models/a/b")
-    for exc, words in ((RepositoryNotFoundError("404", response=httpx.Response(404, request=request)),
-                        "does not exist"),
-                       (GatedRepoError("403", response=httpx.Response(403, request=request)), "gated")):
+    for exc, words in (
+        (RepositoryNotFoundError("404", response=httpx.Response(404, request=request)), "does not exist"),
+        (GatedRepoError("403", response=httpx.Response(403, request=request)), "gated"),
+    ):
         with pytest.raises(InputError, match=words):
             from_huggingface("owner/model", api=_FailingApi(exc))
 
@@ -325,7 +342,9 @@ def test_hf_snapshot_reads_the_licence_file(shared_data, tmp_path):
     snap.mkdir()
     card = shared_data / "fixtures/hf_model_cards/meta-llama__Llama-3.1-8B-Instruct.README.md"
     (snap / "README.md").write_text(card.read_text(encoding="utf-8"), encoding="utf-8")
-    (snap / "LICENSE").write_bytes((shared_data / "licenses/license-texts/llama-3.1-license-2024.LICENSE").read_bytes())
+    (snap / "LICENSE").write_bytes(
+        (shared_data / "licenses/license-texts/llama-3.1-license-2024.LICENSE").read_bytes()
+    )
     (snap / "files.txt").write_text("README.md\nLICENSE\nmodel.safetensors\n", encoding="utf-8")
     lic = _by(from_huggingface("meta-llama/Llama-3.1-8B-Instruct", snapshot=snap), "Licence terms")
     assert lic.extra["identified_licence"] == "llama-3.1-license-2024"
@@ -351,8 +370,10 @@ def test_use_only_terms_are_never_an_open_licence():
 
     ev = from_licence_text("Acme Terms.\nYou may use the Service in your commercial products.\n")
     assert ev[0].extra["licence_class"] == "proprietary" and ev[0].status == "closed"
-    ev = from_licence_text("Acme Licence.\nPermission is hereby granted to use, copy, modify and distribute "
-                           "the Model for any purpose.\n")
+    ev = from_licence_text(
+        "Acme Licence.\nPermission is hereby granted to use, copy, modify and distribute "
+        "the Model for any purpose.\n"
+    )
     assert ev[0].extra["licence_class"] == "osi_open" and ev[0].status == "open"
 
 
@@ -386,9 +407,17 @@ def test_hf_inference_providers_are_api_access_evidence(shared_data):
         has_live = any(v.get("status") == "live" for v in data["inferenceProviderMapping"].values())
         got = [e for e in from_huggingface(data["id"], snapshot=body) if e.component == "API access"]
         assert bool(got) == has_live, body.name
-    plain = from_huggingface("meta-llama/Llama-3.1-8B-Instruct",
-                             snapshot=folder / "meta-llama__Llama-3.1-8B-Instruct.json")
+    plain = from_huggingface(
+        "meta-llama/Llama-3.1-8B-Instruct", snapshot=folder / "meta-llama__Llama-3.1-8B-Instruct.json"
+    )
     assert not any(e.component == "API access" for e in plain)
-    merged = hf_evidence({"id": "o/m", "files": ["model.safetensors"], "card": {"license": "apache-2.0"},
-                          "has_file_list": True, "inference_providers": inference_providers(raw)})
+    merged = hf_evidence(
+        {
+            "id": "o/m",
+            "files": ["model.safetensors"],
+            "card": {"license": "apache-2.0"},
+            "has_file_list": True,
+            "inference_providers": inference_providers(raw),
+        }
+    )
     assert solaiman_level(merged)[0] == 5  # downloadable weights stay level 5 when third parties host it too

@@ -90,13 +90,20 @@ def test_lineage_series_roots():
     assert series_key("Qwen/Qwen2.5-0.5B-Instruct") == ("qwen", "qwen2-5")
     assert series_key("mistralai/Mistral-7B-Instruct-v0.2") != series_key("mistralai/Mistral-7B-v0.1")
     entries = load_catalog()
-    repos = ["meta-llama/Llama-3.1-8B", "Qwen/Qwen2.5-14B-Instruct", "someone/Llama-3.1-8B", "google/gemma-2-9b-it"]
+    repos = [
+        "meta-llama/Llama-3.1-8B",
+        "Qwen/Qwen2.5-14B-Instruct",
+        "someone/Llama-3.1-8B",
+        "google/gemma-2-9b-it",
+    ]
     roots = lineage_roots(entries, repos)
     assert "meta-llama/Llama-3.1-8B" in roots["llama-3.1-405b"]
     assert "someone/Llama-3.1-8B" not in roots["llama-3.1-405b"]  # another owner: a derivative, not a root
     assert "google/gemma-2-9b-it" in roots["gemma-2-27b"]
     # two catalogue releases share the Qwen2.5 series with different licences: no series expansion
-    assert roots["qwen2.5-7b"] == ["Qwen/Qwen2.5-7B-Instruct"] and roots["qwen2.5-72b"] == ["Qwen/Qwen2.5-72B-Instruct"]
+    assert roots["qwen2.5-7b"] == ["Qwen/Qwen2.5-7B-Instruct"] and roots["qwen2.5-72b"] == [
+        "Qwen/Qwen2.5-72B-Instruct"
+    ]
 
 
 def test_openness_covariates_for_diffusion():

@@ -38,8 +38,10 @@ def test_our_scores_are_independent_of_the_index(shared_data):
         assert any(s["ref"].startswith("eosai:") for s in entry.sources)
         evidence = independent_evidence(entry, shared_data)
         assert evidence
-        assert not any(ev.method == "eosai-yaml" or "eosai" in ev.source or "eu-open-source-ai-index" in ev.source
-                       for ev in evidence)
+        assert not any(
+            ev.method == "eosai-yaml" or "eosai" in ev.source or "eu-open-source-ai-index" in ev.source
+            for ev in evidence
+        )
 
 
 def test_cli_agreement(run_cli):
@@ -65,8 +67,10 @@ def test_index_semantics_of_our_evidence(shared_data):
         evidence = independent_evidence(find_entry(release), shared_data)
         mapped = index_parameter_evidence(evidence)
         assert all(ev.extra["eosai_parameter"] in EOSAI_PARAMETERS for ev in mapped)
-        assert not any(ev.component in ("Model architecture", "Model metadata") and ev.method != "index-semantics"
-                       for ev in mapped)
+        assert not any(
+            ev.component in ("Model architecture", "Model metadata") and ev.method != "index-semantics"
+            for ev in mapped
+        )
         return eosai_score(evidence)["per_parameter"]
 
     llama = ours("llama-3.1-405b")  # bespoke licence: not covered by OSI licences at all; gated download

@@ -14,7 +14,11 @@ def _ev(component, status, **kw):
 
 def test_architecture_and_metadata_never_speak_for_code_or_hardware():
     """MOF 'Model architecture' / 'Model metadata' are not the Index's code documentation / training hardware."""
-    evidence = [_ev("Model architecture", "open"), _ev("Model metadata", "open"), _ev("Training code", "closed")]
+    evidence = [
+        _ev("Model architecture", "open"),
+        _ev("Model metadata", "open"),
+        _ev("Training code", "closed"),
+    ]
     per = eosai_score(evidence)["per_parameter"]
     assert per == {"trainingcode": 0.0, "code": 0.0}
     assert "hardware_architecture" not in per
@@ -27,8 +31,11 @@ def test_licenses_is_osi_coverage_of_weights_code_and_data():
     assert eosai_score(closed_rest)["per_parameter"]["licenses"] == 0.5
     all_open = [apache, weights, _ev("Training code", "open"), _ev("Datasets", "open")]
     assert eosai_score(all_open)["per_parameter"]["licenses"] == 1.0
-    bespoke = [_ev("Licence terms", "partial", licence="llama-3.1-license-2024"), _ev("Training code", "open"),
-               _ev("Datasets", "open")]
+    bespoke = [
+        _ev("Licence terms", "partial", licence="llama-3.1-license-2024"),
+        _ev("Training code", "open"),
+        _ev("Datasets", "open"),
+    ]
     assert eosai_score(bespoke)["per_parameter"]["licenses"] == 0.0  # a bespoke licence is not "partly OSI"
 
 
@@ -47,16 +54,24 @@ def test_index_records_pass_through_and_mapping_is_idempotent(shared_data):
     assert mapped == index  # the Index's own answers are not re-read
     own = [_ev("Datasets", "open"), _ev("Training code", "partial")]
     once = index_parameter_evidence(own)
-    assert {ev.extra["eosai_parameter"] for ev in once} == {"datasources_basemodel", "datasources_endmodel",
-                                                             "trainingcode", "code"}
+    assert {ev.extra["eosai_parameter"] for ev in once} == {
+        "datasources_basemodel",
+        "datasources_endmodel",
+        "trainingcode",
+        "code",
+    }
     assert index_parameter_evidence(once) == once
 
 
 def test_hardware_from_an_epoch_row():
     from valuechain.audit.collectors import from_epoch_row
 
-    row = {"System": "X", "Model accessibility": "API access", "Training hardware": "NVIDIA H100 SXM5 80GB",
-           "Hardware quantity": "16384"}
+    row = {
+        "System": "X",
+        "Model accessibility": "API access",
+        "Training hardware": "NVIDIA H100 SXM5 80GB",
+        "Hardware quantity": "16384",
+    }
     assert eosai_score(from_epoch_row(row))["per_parameter"]["hardware_architecture"] == 1.0
     row["Hardware quantity"] = "nan"
     assert eosai_score(from_epoch_row(row))["per_parameter"]["hardware_architecture"] == 0.5

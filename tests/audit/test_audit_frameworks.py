@@ -28,7 +28,9 @@ from valuechain.audit.frameworks import (
 
 
 def test_solaiman_epoch_mapping(shared_data):
-    rows = list(csv.DictReader(open(shared_data / "ecosystem/epoch/all-ml-systems-2024-09.csv", encoding="utf-8")))
+    rows = list(
+        csv.DictReader(open(shared_data / "ecosystem/epoch/all-ml-systems-2024-09.csv", encoding="utf-8"))
+    )
     by_access = {}
     for row in rows:
         by_access.setdefault(row["Model accessibility"], row)
@@ -42,8 +44,10 @@ def test_solaiman_epoch_mapping(shared_data):
 
 
 def test_solaiman_levels_from_hf_and_mot(shared_data):
-    llama = from_huggingface("meta-llama/Llama-3.1-8B-Instruct",
-                             snapshot=shared_data / "fixtures/hf_model_info/meta-llama__Llama-3.1-8B-Instruct.json")
+    llama = from_huggingface(
+        "meta-llama/Llama-3.1-8B-Instruct",
+        snapshot=shared_data / "fixtures/hf_model_info/meta-llama__Llama-3.1-8B-Instruct.json",
+    )
     assert solaiman_level(llama)[0] == 5
     amber = from_mot_yaml(shared_data / "openness/model-openness-tool/models/Amber.yml")
     assert solaiman_level(amber)[0] == 6
@@ -55,8 +59,10 @@ def test_solaiman_levels_from_hf_and_mot(shared_data):
 def test_osaid_names_failing_requirements(shared_data):
     amber = from_mot_yaml(shared_data / "openness/model-openness-tool/models/Amber.yml")
     assert osaid(amber) == {"conformant": True, "failing": []}
-    llama = from_huggingface("meta-llama/Llama-3.1-8B-Instruct",
-                             snapshot=shared_data / "fixtures/hf_model_info/meta-llama__Llama-3.1-8B-Instruct.json")
+    llama = from_huggingface(
+        "meta-llama/Llama-3.1-8B-Instruct",
+        snapshot=shared_data / "fixtures/hf_model_info/meta-llama__Llama-3.1-8B-Instruct.json",
+    )
     llama += from_licence_text(shared_data / "licenses/license-texts/llama-3.1-license-2024.LICENSE")
     result = osaid(llama)
     assert not result["conformant"]
@@ -74,8 +80,11 @@ def test_eosai_score_reproduces_index_yaml(shared_data):
     for path in files[:40]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         values = {"open": 1.0, "partial": 0.5, "closed": 0.0}
-        raw = [values[str(data[p]["class"]).strip().lower()] for p in EOSAI_PARAMETERS
-               if isinstance(data.get(p), dict) and str(data[p].get("class") or "").strip().lower() in values]
+        raw = [
+            values[str(data[p]["class"]).strip().lower()]
+            for p in EOSAI_PARAMETERS
+            if isinstance(data.get(p), dict) and str(data[p].get("class") or "").strip().lower() in values
+        ]
         result = eosai_score(path)
         assert result["score"] == pytest.approx(sum(raw) / len(raw))
         assert result["applicable"] == len(raw)
@@ -94,7 +103,9 @@ def test_eosai_score_from_other_evidence_and_agreement(shared_data):
 
 
 def test_ecosystem_asset_levels(shared_data):
-    assets = yaml.safe_load((shared_data / "ecosystem/ecosystem-graphs/assets/openai.yaml").read_text("utf-8"))
+    assets = yaml.safe_load(
+        (shared_data / "ecosystem/ecosystem-graphs/assets/openai.yaml").read_text("utf-8")
+    )
     gpt4 = next(a for a in assets if a.get("name") == "GPT-4" and a.get("type") == "model")
     level, _, _ = solaiman_level(from_ecosystem_asset(gpt4))
     assert level == 4  # access: limited -> API / limited access, not downloadable
@@ -108,8 +119,10 @@ def test_agreement_with_eosai_v102_reported(shared_data, capsys):
     """
     from valuechain.audit.frameworks import eosai_comparison
 
-    table = eosai_comparison(shared_data / "openness/model-openness-tool/models",
-                             shared_data / "openness/eu-open-source-ai-index/v1.0.2")
+    table = eosai_comparison(
+        shared_data / "openness/model-openness-tool/models",
+        shared_data / "openness/eu-open-source-ai-index/v1.0.2",
+    )
     models = table["model"].nunique()
     assert models >= 10
     assert set(table["parameter"]) <= set(EOSAI_PARAMETERS)
@@ -119,6 +132,8 @@ def test_agreement_with_eosai_v102_reported(shared_data, capsys):
         for param, row in per_param.iterrows():
             print(f"  {param:24s} {int(row['sum'])}/{int(row['count'])} = {row['sum'] / row['count']:.0%}")
         bad = table[~table["agree"]]
-        print("  disagreements:", "; ".join(f"{r.model}.{r.parameter}: ours {r.ours} index {r.index}"
-                                            for r in bad.itertuples()))
+        print(
+            "  disagreements:",
+            "; ".join(f"{r.model}.{r.parameter}: ours {r.ours} index {r.index}" for r in bad.itertuples()),
+        )
     assert 0 < table["agree"].mean() < 1  # both agreements and findings exist

@@ -22,8 +22,15 @@ from valuechain.errors import InputError
 
 
 def test_expression_language_basics():
-    fields = {"weights": "open", "api": "none", "licence_class": "osi_open", "levers": frozenset({"use_restrictions"}),
-              "code_open": True, "data_open": False, "platform_tied": False}
+    fields = {
+        "weights": "open",
+        "api": "none",
+        "licence_class": "osi_open",
+        "levers": frozenset({"use_restrictions"}),
+        "code_open": True,
+        "data_open": False,
+        "platform_tied": False,
+    }
     assert Expression.compile("weights == 'open' and not data_open")(fields)
     assert Expression.compile("licence_class in {'osi_open', 'open_data'}")(fields)
     assert Expression.compile("'use_restrictions' in levers")(fields)
@@ -32,16 +39,33 @@ def test_expression_language_basics():
     assert Expression.compile("api in [\"none\", 'paid']")(fields)
 
 
-@pytest.mark.parametrize("bad", ["weights ==", "__import__('os')", "weights.upper()", "foo == 'x'", "", "weights = 'open'",
-                                 "open(1)", "(weights == 'open'"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "weights ==",
+        "__import__('os')",
+        "weights.upper()",
+        "foo == 'x'",
+        "",
+        "weights = 'open'",
+        "open(1)",
+        "(weights == 'open'",
+    ],
+)
 def test_expression_language_rejects_unsafe_or_invalid(bad):
     with pytest.raises(RuleSyntaxError):
         Expression.compile(bad)
 
 
-@given(st.sampled_from(WEIGHTS), st.sampled_from(API), st.sampled_from(LICENCE_CLASSES),
-       st.sets(st.sampled_from(["user_or_revenue_cap", "use_restrictions", "licensor_remote_restriction"])),
-       st.booleans(), st.booleans(), st.booleans())
+@given(
+    st.sampled_from(WEIGHTS),
+    st.sampled_from(API),
+    st.sampled_from(LICENCE_CLASSES),
+    st.sets(st.sampled_from(["user_or_revenue_cap", "use_restrictions", "licensor_remote_restriction"])),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
 def test_every_release_gets_exactly_the_first_matching_rule(weights, api, lclass, levers, code, data, tied):
     fields = governance_fields(weights, api, lclass, levers, code, data, tied)
     result = classify(fields)
@@ -58,7 +82,9 @@ def test_every_release_gets_exactly_the_first_matching_rule(weights, api, lclass
 
 
 def test_reasons_quote_the_field_values():
-    result = classify({"weights": "gated", "licence_class": "restricted_open", "levers": {"user_or_revenue_cap"}})
+    result = classify(
+        {"weights": "gated", "licence_class": "restricted_open", "levers": {"user_or_revenue_cap"}}
+    )
     assert result.label == "Controlled openness"
     assert result.ghs_type == "Relational (captive-leaning)"
     assert any("weights = gated" in r for r in result.reasons)
@@ -66,13 +92,20 @@ def test_reasons_quote_the_field_values():
     assert result.determinants["supplier_capability"] == "high"
 
 
-@pytest.mark.parametrize("ref,label", [
-    ("olmo-2-13b", "Full openness"), ("llama-3.1-405b", "Controlled openness"),
-    ("gemma-3-27b", "Controlled openness"), ("qwen2.5-72b", "Controlled openness"),
-    ("mistral-7b", "Open platform"), ("gpt-4o", "Captive externalised"),
-    ("claude-3.5-sonnet", "Captive externalised"), ("claude-2", "Captive externalised"),
-    ("gemini-nano", "Hierarchical"),
-])
+@pytest.mark.parametrize(
+    "ref,label",
+    [
+        ("olmo-2-13b", "Full openness"),
+        ("llama-3.1-405b", "Controlled openness"),
+        ("gemma-3-27b", "Controlled openness"),
+        ("qwen2.5-72b", "Controlled openness"),
+        ("mistral-7b", "Open platform"),
+        ("gpt-4o", "Captive externalised"),
+        ("claude-3.5-sonnet", "Captive externalised"),
+        ("claude-2", "Captive externalised"),
+        ("gemini-nano", "Hierarchical"),
+    ],
+)
 def test_spec_examples(shared_data, ref, label):
     assert audit(ref).governance.label == label
 
@@ -96,11 +129,18 @@ def test_licence_class_by_id():
 def test_edited_rules_file_changes_the_result(tmp_path):
     text = load_rules().path
     edited = tmp_path / "rules.yml"
-    body = open(text, encoding="utf-8").read().replace(
-        "when: \"weights == 'none' and api == 'none'\"", "when: \"true\"")
+    body = (
+        open(text, encoding="utf-8")
+        .read()
+        .replace("when: \"weights == 'none' and api == 'none'\"", 'when: "true"')
+    )
     # make everything without weights hierarchical by moving a catch-all first
-    body = body.replace("rules:\n", "rules:\n  - id: all-closed\n    model: hierarchical\n"
-                                    "    when: \"weights == 'none'\"\n    reason: edited\n", 1)
+    body = body.replace(
+        "rules:\n",
+        "rules:\n  - id: all-closed\n    model: hierarchical\n"
+        "    when: \"weights == 'none'\"\n    reason: edited\n",
+        1,
+    )
     edited.write_text(body, encoding="utf-8")
     rules = load_rules(edited)
     assert classify({"weights": "none", "api": "paid"}, rules).label == "Hierarchical"
@@ -113,18 +153,26 @@ def test_bad_rules_file_is_one_sentence(tmp_path):
         load_rules(bad)
 
 
-_ATOMS = [("weights == 'open'", lambda f: f["weights"] == "open"),
-          ("api != 'none'", lambda f: f["api"] != "none"),
-          ("licence_class in {'osi_open', 'open_data'}", lambda f: f["licence_class"] in {"osi_open", "open_data"}),
-          ("'use_restrictions' in levers", lambda f: "use_restrictions" in f["levers"]),
-          ("'user_or_revenue_cap' not in levers", lambda f: "user_or_revenue_cap" not in f["levers"]),
-          ("code_open", lambda f: f["code_open"]), ("platform_tied == true", lambda f: f["platform_tied"] is True)]
+_ATOMS = [
+    ("weights == 'open'", lambda f: f["weights"] == "open"),
+    ("api != 'none'", lambda f: f["api"] != "none"),
+    ("licence_class in {'osi_open', 'open_data'}", lambda f: f["licence_class"] in {"osi_open", "open_data"}),
+    ("'use_restrictions' in levers", lambda f: "use_restrictions" in f["levers"]),
+    ("'user_or_revenue_cap' not in levers", lambda f: "user_or_revenue_cap" not in f["levers"]),
+    ("code_open", lambda f: f["code_open"]),
+    ("platform_tied == true", lambda f: f["platform_tied"] is True),
+]
 
 
 def _trees():
     leaf = st.sampled_from(range(len(_ATOMS))).map(lambda i: ("atom", i))
-    return st.recursive(leaf, lambda sub: st.one_of(
-        st.tuples(st.just("not"), sub), st.tuples(st.sampled_from(["and", "or"]), sub, sub)), max_leaves=8)
+    return st.recursive(
+        leaf,
+        lambda sub: st.one_of(
+            st.tuples(st.just("not"), sub), st.tuples(st.sampled_from(["and", "or"]), sub, sub)
+        ),
+        max_leaves=8,
+    )
 
 
 def _render(tree) -> str:
@@ -144,16 +192,30 @@ def _truth(tree, fields) -> bool:
     return (a and b) if tree[0] == "and" else (a or b)
 
 
-@given(_trees(), st.sampled_from(WEIGHTS), st.sampled_from(API), st.sampled_from(LICENCE_CLASSES),
-       st.sets(st.sampled_from(["use_restrictions", "user_or_revenue_cap"])), st.booleans(), st.booleans())
+@given(
+    _trees(),
+    st.sampled_from(WEIGHTS),
+    st.sampled_from(API),
+    st.sampled_from(LICENCE_CLASSES),
+    st.sets(st.sampled_from(["use_restrictions", "user_or_revenue_cap"])),
+    st.booleans(),
+    st.booleans(),
+)
 def test_expression_evaluator_matches_boolean_semantics(tree, weights, api, lclass, levers, code, tied):
     fields = governance_fields(weights, api, lclass, levers, code, False, tied).as_mapping()
     assert Expression.compile(_render(tree))(fields) == _truth(tree, fields)
 
 
 def test_operator_precedence():
-    f = {"weights": "none", "api": "paid", "licence_class": "proprietary", "levers": frozenset(),
-         "code_open": True, "data_open": False, "platform_tied": False}
+    f = {
+        "weights": "none",
+        "api": "paid",
+        "licence_class": "proprietary",
+        "levers": frozenset(),
+        "code_open": True,
+        "data_open": False,
+        "platform_tied": False,
+    }
     # and binds tighter than or; not binds tighter than and
     assert Expression.compile("code_open or data_open and platform_tied")(f) is True
     assert Expression.compile("(code_open or data_open) and platform_tied")(f) is False

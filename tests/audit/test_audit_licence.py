@@ -53,8 +53,14 @@ def test_flags_per_flag_accuracy(licence_texts, capsys):
                 correct[flag] += 1
             else:
                 wrong.append(f"{key}.{flag}: got {got[flag]}")
-        law_ok = (got["governing_law"] is None) if want["governing_law"] is None else (
-            got["governing_law"] is not None and want["governing_law"].lower() in got["governing_law"].lower())
+        law_ok = (
+            (got["governing_law"] is None)
+            if want["governing_law"] is None
+            else (
+                got["governing_law"] is not None
+                and want["governing_law"].lower() in got["governing_law"].lower()
+            )
+        )
         correct["governing_law"] += law_ok
         if not law_ok:
             wrong.append(f"{key}.governing_law: got {got['governing_law']}")
@@ -87,7 +93,7 @@ def test_unseen_licence_written_here():
         "and distribute the Model. If your products have more than 50 million monthly active users you "
         "must obtain a separate licence from ACME. You shall not use the Model to develop weapons or for "
         "unlawful surveillance. You may not use any output of the Model to train or improve any other "
-        "large language model. Any product built on the Model must prominently display \"Powered by ACME\". "
+        'large language model. Any product built on the Model must prominently display "Powered by ACME". '
         "ACME may update this Agreement from time to time. This Agreement is governed by the laws of the "
         "Republic of Singapore."
     )
@@ -136,12 +142,22 @@ def test_held_out_llama_32_licence_from_a_model_card(shared_data):
     """Held out: the Llama 3.2 licence + acceptable use policy (gated prompt of a real card) is not among the
     reference texts; expected flags read from it: EU exclusion for multimodal models, 'Built with Llama'."""
     meta, _ = split_front_matter(
-        (shared_data / "fixtures/hf_model_cards/meta-llama__Llama-3.2-1B-Instruct.README.md").read_text("utf-8"))
+        (shared_data / "fixtures/hf_model_cards/meta-llama__Llama-3.2-1B-Instruct.README.md").read_text(
+            "utf-8"
+        )
+    )
     r = analyse_licence(meta["extra_gated_prompt"])
     assert r.identified is None  # Llama 3.2 is not a reference text: no false identification
-    assert (r.commercial_use, r.user_or_revenue_cap, r.use_restrictions, r.restrictions_pass_to_derivatives,
-            r.output_training_ban, r.attribution_branding, r.licensor_remote_restriction,
-            r.geographic_exclusion) == (True, True, True, True, False, True, False, True)
+    assert (
+        r.commercial_use,
+        r.user_or_revenue_cap,
+        r.use_restrictions,
+        r.restrictions_pass_to_derivatives,
+        r.output_training_ban,
+        r.attribution_branding,
+        r.licensor_remote_restriction,
+        r.geographic_exclusion,
+    ) == (True, True, True, True, False, True, False, True)
     assert "European Union" in r.evidence["geographic_exclusion"]
     assert "California" in r.governing_law
 
@@ -153,7 +169,10 @@ def test_flags_invariant_under_reflow_markup_and_case(licence_texts):
         for variant in range(4):
             got = analyse_licence(_markup(body, variant)).to_dict()
             assert [got[f] for f in FLAGS] == [base[f] for f in FLAGS], (key, variant)
-            assert (got["governing_law"] or "").lower() == (base["governing_law"] or "").lower(), (key, variant)
+            assert (got["governing_law"] or "").lower() == (base["governing_law"] or "").lower(), (
+                key,
+                variant,
+            )
 
 
 def test_unseen_permissive_licence_with_negated_levers():
@@ -161,7 +180,7 @@ def test_unseen_permissive_licence_with_negated_levers():
     text = (
         "Open Model Licence 2.0. Permission is hereby granted, free of charge, to use, copy, modify and "
         "distribute the Model for any purpose, including commercial purposes. There is no acceptable use "
-        "policy. No monthly active users limit applies. You are not required to display \"Built with Open\" "
+        'policy. No monthly active users limit applies. You are not required to display "Built with Open" '
         "or any other mark. This licence is governed by the laws of the Netherlands."
     )
     r = analyse_licence(text)

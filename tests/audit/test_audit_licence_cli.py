@@ -68,18 +68,26 @@ def _bad_inputs(tmp_path):
     wrong.write_text("system:\n  name: K2\nweights_endmodel:\n  class: open\n", encoding="utf-8")
     a_list = tmp_path / "list.yml"
     a_list.write_text("- release\n- components\n", encoding="utf-8")
-    return [("licence", empty, "empty"), ("licence", binary, "binary"), ("licence", huge, "larger than"),
-            ("mof", a_list, "not a Model Openness Tool record"), ("licence", Path("/dev/zero"), "not a regular file"),
-            ("licence", tmp_path / "missing.txt", "does not exist"), ("mof", malformed, "not valid YAML"),
-            ("mof", wrong, "not a Model Openness Tool record"), ("mof", empty, "empty"),
-            ("mof", binary, "binary"), ("licence", tmp_path, "directory")]
+    return [
+        ("licence", empty, "empty"),
+        ("licence", binary, "binary"),
+        ("licence", huge, "larger than"),
+        ("mof", a_list, "not a Model Openness Tool record"),
+        ("licence", Path("/dev/zero"), "not a regular file"),
+        ("licence", tmp_path / "missing.txt", "does not exist"),
+        ("mof", malformed, "not valid YAML"),
+        ("mof", wrong, "not a Model Openness Tool record"),
+        ("mof", empty, "empty"),
+        ("mof", binary, "binary"),
+        ("licence", tmp_path, "directory"),
+    ]
 
 
 def test_bad_input_one_sentence_exit_2_nothing_written(run_cli, tmp_path):
     cases = _bad_inputs(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
     for i, (command, path, phrase) in enumerate(cases):
-        for extra in ([["--json"]] if i % 2 else [[]]):  # both output modes, alternating, to keep it quick
+        for extra in [["--json"]] if i % 2 else [[]]:  # both output modes, alternating, to keep it quick
             res = run_cli("audit", command, path, *extra)
             assert res.returncode == 2, (command, path, res.stderr)
             assert res.stdout == ""

@@ -73,6 +73,7 @@ def test_held_out_traps_quote_their_evidence(held_out_texts):
 
 # ------------------------------------------------------------------------ identification robustness
 
+
 def _edit(text: str, rng: random.Random, share: float) -> str:
     """Reflow and edit about ``share`` of the words (drop, replace, pluralise, insert)."""
     words = text.split()
@@ -161,7 +162,8 @@ def test_identification_survives_rewrap_markup_and_two_percent_edits(reference_b
 
 
 def test_similarity_distribution_separates_edited_references_from_unrelated(
-        shared_data, held_out_texts, reference_bodies, capsys):
+    shared_data, held_out_texts, reference_bodies, capsys
+):
     """Best-reference similarity: edited references (2% edits, re-wrapped) vs unrelated texts."""
     import numpy as np
 
@@ -179,15 +181,23 @@ def test_similarity_distribution_separates_edited_references_from_unrelated(
     rng = random.Random(7)
     edited = [best_similarity(_edit(body, rng, 0.02)) for body in reference_bodies.values() for _ in range(2)]
     unrelated = [best_similarity(t) for t in _unrelated_texts(shared_data, held_out_texts)]
-    packages = [best_similarity(t) for t in _installed_licence_texts()
-                if "permission is hereby granted, free of charge" not in " ".join(t.lower().split())
-                and "apache license" not in t.lower()]
+    packages = [
+        best_similarity(t)
+        for t in _installed_licence_texts()
+        if "permission is hereby granted, free of charge" not in " ".join(t.lower().split())
+        and "apache license" not in t.lower()
+    ]
     with capsys.disabled():
-        for name, sims in (("edited references", edited), ("unrelated texts", unrelated),
-                           ("non-MIT/Apache package licences", packages)):
+        for name, sims in (
+            ("edited references", edited),
+            ("unrelated texts", unrelated),
+            ("non-MIT/Apache package licences", packages),
+        ):
             q = np.quantile(sims, [0, 0.5, 0.9, 1])
-            print(f"\n  {name:32s} n={len(sims):3d} min {q[0]:.3f} median {q[1]:.3f} p90 {q[2]:.3f} max {q[3]:.3f}",
-                  end="")
+            print(
+                f"\n  {name:32s} n={len(sims):3d} min {q[0]:.3f} median {q[1]:.3f} p90 {q[2]:.3f} max {q[3]:.3f}",
+                end="",
+            )
         print()
     assert min(edited) >= IDENTIFY_THRESHOLD + 0.05
     assert max(unrelated) <= IDENTIFY_THRESHOLD - 0.05
@@ -196,8 +206,12 @@ def test_similarity_distribution_separates_edited_references_from_unrelated(
 
 # ------------------------------------------------------------- generalisation beyond AI licences
 
-_PERMISSIVE_GRANTS = ("permission is hereby granted", "redistribution and use in source and binary forms",
-                      "permission to use, copy, modify", "licensed under the apache license")
+_PERMISSIVE_GRANTS = (
+    "permission is hereby granted",
+    "redistribution and use in source and binary forms",
+    "permission to use, copy, modify",
+    "licensed under the apache license",
+)
 
 
 def test_installed_permissive_licences_read_as_open_without_levers(capsys):
@@ -216,5 +230,7 @@ def test_installed_permissive_licences_read_as_open_without_levers(capsys):
         if "gnu general public license" in low and "noncommercial distribution" in low:
             gpl += 1
     with capsys.disabled():
-        print(f"\n  permissive licence files of installed packages read as open: {checked} (GPL texts among them: {gpl})")
+        print(
+            f"\n  permissive licence files of installed packages read as open: {checked} (GPL texts among them: {gpl})"
+        )
     assert checked >= 60

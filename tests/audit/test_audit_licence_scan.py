@@ -56,8 +56,11 @@ def test_every_rule_has_matches_somewhere(texts):
     rules = clause_rules()
     joined = "\n\n".join(texts.values())
     flat = _flat(joined)
-    missing = [name for name, p in rules.patterns.items()
-               if not p.search(flat.replace("\n", " ") if name == "_LAW" else flat.lower())]
+    missing = [
+        name
+        for name, p in rules.patterns.items()
+        if not p.search(flat.replace("\n", " ") if name == "_LAW" else flat.lower())
+    ]
     assert missing == []
 
 

@@ -55,8 +55,14 @@ def test_dual_listed_ids_are_on_both_lists_and_get_open_data():
 
 
 def test_spellings_map_to_spdx_ids():
-    for spelling, spdx in {"Apache 2.0": "Apache-2.0", "apache license 2.0": "Apache-2.0", "MIT License": "MIT",
-                           "bsd-3": "BSD-3-Clause", "cc-by-4.0": "CC-BY-4.0", "openmdw": "OpenMDW-1.0"}.items():
+    for spelling, spdx in {
+        "Apache 2.0": "Apache-2.0",
+        "apache license 2.0": "Apache-2.0",
+        "MIT License": "MIT",
+        "bsd-3": "BSD-3-Clause",
+        "cc-by-4.0": "CC-BY-4.0",
+        "openmdw": "OpenMDW-1.0",
+    }.items():
         assert normalise_licence_id(spelling) == spdx
     assert licence_class("Apache 2.0")[0] == "osi_open" and "Apache-2.0" in OSI_IDS
     assert licence_class("llama3_1")[0] == "restricted_open"
@@ -84,7 +90,8 @@ def test_the_one_rule_gives_each_old_path_its_answer(reports):
         if old["old_text_class"] != old["old_id_class"]:
             disagree.add(key)
     decided_by_sharing = {
-        key for key, r in reports.items()
+        key
+        for key, r in reports.items()
         if licence_class(r.identified["id"], r.to_dict(), sharing_granted=r.grant_found and r.sharing_granted)
         != licence_class(r.identified["id"], r.to_dict())
     }
@@ -97,13 +104,16 @@ def test_licence_flags_unchanged(reports):
         got = report.to_dict()
         old = BEFORE["reference"][key]
         assert {f: got[f] for f in (*FLAGS, "governing_law", "identified")} == {
-            f: old[f] for f in (*FLAGS, "governing_law", "identified")}, key
+            f: old[f] for f in (*FLAGS, "governing_law", "identified")
+        }, key
 
 
 def test_mot_classes_unchanged(shared_data):
     folder = shared_data / "openness" / "model-openness-tool" / "models"
-    got = {p.name: [mof_class(p).mof_class, mof_class(p, normalized=True).mof_class]
-           for p in sorted(folder.rglob("*.yml"))}
+    got = {
+        p.name: [mof_class(p).mof_class, mof_class(p, normalized=True).mof_class]
+        for p in sorted(folder.rglob("*.yml"))
+    }
     assert got == BEFORE["mot_class"]
 
 

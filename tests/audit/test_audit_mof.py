@@ -31,8 +31,11 @@ def test_mof_class_matches_mot_on_all_193(mot_dir):
 
 def test_shipped_licence_lists_match_mot(mot_dir):
     spdx = json.loads((mot_dir / "web/modules/mof/licenses.json").read_text(encoding="utf-8"))
-    open_ids = {x["licenseId"] for x in spdx["licenses"] if x.get("isOsiApproved") is True
-                or x.get("isFsfLibre") is True}
+    open_ids = {
+        x["licenseId"]
+        for x in spdx["licenses"]
+        if x.get("isOsiApproved") is True or x.get("isFsfLibre") is True
+    }
     lic = mot_licences()
     assert open_ids | OPEN_DATA_IDS | {"OpenMDW-1.0"} == set(lic.open_ids)
     typed = json.loads((mot_dir / "web/modules/mof/mof-licenses.json").read_text(encoding="utf-8"))
@@ -49,13 +52,22 @@ def _record(licence_by_component: dict[str, str | None], distribution: str | Non
         if lic is not None:
             comp["license"] = lic
         comps.append(comp)
-    release = {"name": "t", "components": comps,
-               "license": {"distribution": {"name": distribution}} if distribution else {}}
+    release = {
+        "name": "t",
+        "components": comps,
+        "license": {"distribution": {"name": distribution}} if distribution else {},
+    }
     return {"framework": {"name": "Model Openness Framework"}, "release": release}
 
 
-CLASS_III = ["Model architecture", "Model parameters (Final)", "Model card", "Data card", "Technical report",
-             "Evaluation results"]
+CLASS_III = [
+    "Model architecture",
+    "Model parameters (Final)",
+    "Model card",
+    "Data card",
+    "Technical report",
+    "Evaluation results",
+]
 
 
 def test_class_iii_exact_vs_normalised_and_warning():
@@ -111,8 +123,9 @@ def test_cli_mof_json(run_cli, mot_dir):
 
 def test_schema_oddities_are_warnings_not_errors():
     """No components, a release licence that is not a mapping, a licence entry naming no licence."""
-    result = mof_class({"release": {"name": "x", "license": 7, "components": [
-        {"name": "Model card", "license": {"a": 1}}]}})
+    result = mof_class(
+        {"release": {"name": "x", "license": 7, "components": [{"name": "Model card", "license": {"a": 1}}]}}
+    )
     assert result.mof_class == "Unclassified"
     assert any("'release.license' is not a mapping" in w for w in result.warnings)
     assert any("names no licence" in w for w in result.warnings)

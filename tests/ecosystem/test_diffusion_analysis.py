@@ -29,8 +29,11 @@ def r1(shared_data):
 
 def pandas_monthly(frame: pd.DataFrame) -> pd.DataFrame:
     month = frame["created_at"].dt.to_period("M").dt.to_timestamp()
-    out = frame.assign(month=month).groupby(["month", "origin_group", "relation"]).agg(
-        derivatives=("model", "nunique"), downloads=("downloads", "sum"), likes=("likes", "sum"))
+    out = (
+        frame.assign(month=month)
+        .groupby(["month", "origin_group", "relation"])
+        .agg(derivatives=("model", "nunique"), downloads=("downloads", "sum"), likes=("likes", "sum"))
+    )
     return out.reset_index().sort_values(["month", "origin_group", "relation"]).reset_index(drop=True)
 
 
@@ -48,8 +51,11 @@ def test_r1_filters_match_pandas(r1):
     frame = r1.derivatives
     since, until = diff.parse_date("2025-02-01", "--since"), diff.parse_date("2025-03-15", "--until")
     got = diff.monthly_series(frame, since=since, until=until, pipeline_tag="text-generation")
-    mask = ((frame["created_at"] >= "2025-02-01") & (frame["created_at"] < "2025-03-16")
-            & (frame["pipeline_tag"] == "text-generation"))
+    mask = (
+        (frame["created_at"] >= "2025-02-01")
+        & (frame["created_at"] < "2025-03-16")
+        & (frame["pipeline_tag"] == "text-generation")
+    )
     assert got["derivatives"].sum() == int(mask.sum()) > 0
 
 
@@ -60,8 +66,10 @@ def test_synthetic_frame_aggregates_like_pandas(make_derivatives):
     pd.testing.assert_frame_equal(got[expected.columns], expected, check_dtype=False)
     totals = origin_totals(frame, relation="merge")
     merge = frame[frame["relation"] == "merge"]
-    assert dict(zip(totals["origin"], totals["downloads"], strict=True)) == \
-        merge.groupby("origin")["downloads"].sum().to_dict()
+    assert (
+        dict(zip(totals["origin"], totals["downloads"], strict=True))
+        == merge.groupby("origin")["downloads"].sum().to_dict()
+    )
 
 
 def test_shares_divide_by_all_new_derivatives(make_derivatives):
@@ -77,15 +85,23 @@ def test_shares_divide_by_all_new_derivatives(make_derivatives):
 
 
 def test_a_merge_of_chinese_and_us_bases_is_mixed_and_counted_once():
-    edges = pd.DataFrame({
-        "parent": ["Qwen/Qwen2.5-7B", "meta-llama/Llama-3.1-8B", "Qwen/Qwen2.5-7B", "a/merge"],
-        "child": ["a/merge", "a/merge", "b/tune", "c/tune-of-merge"],
-        "relation": ["merge", "merge", "finetune", "finetune"],
-    })
+    edges = pd.DataFrame(
+        {
+            "parent": ["Qwen/Qwen2.5-7B", "meta-llama/Llama-3.1-8B", "Qwen/Qwen2.5-7B", "a/merge"],
+            "child": ["a/merge", "a/merge", "b/tune", "c/tune-of-merge"],
+            "relation": ["merge", "merge", "finetune", "finetune"],
+        }
+    )
     lineage = analyse_lineage(edges)
-    models = pd.DataFrame({"id": ["a/merge", "b/tune", "c/tune-of-merge"],
-                           "created_at": ["2025-01-05", "2025-01-06", "2025-02-01"],
-                           "pipeline_tag": "text-generation", "downloads": [10, 20, 30], "likes": [1, 2, 3]})
+    models = pd.DataFrame(
+        {
+            "id": ["a/merge", "b/tune", "c/tune-of-merge"],
+            "created_at": ["2025-01-05", "2025-01-06", "2025-02-01"],
+            "pipeline_tag": "text-generation",
+            "downloads": [10, 20, 30],
+            "likes": [1, 2, 3],
+        }
+    )
     frame = diff.derivatives_frame(models, lineage)
     labels = dict(zip(frame["model"], frame["origin"], strict=True))
     assert labels == {"a/merge": "mixed", "b/tune": "CN", "c/tune-of-merge": "mixed"}
@@ -106,8 +122,14 @@ def test_figure_is_written_atomically_in_the_suffix_format_and_names_its_populat
     text = svg.read_text()
     assert text.lstrip().startswith("<?xml") and "<svg" in text
     # title: how many derivatives, which months, what population; every shock in range labelled
-    for words in ("224 derivatives", "2024-11 to 2025-04", "the R1 tree of 2025-04-10",
-                  "Framework for AI Diffusion (2025-01-13)", "DeepSeek-R1 (2025-01-20)", "U.S. policy shock"):
+    for words in (
+        "224 derivatives",
+        "2024-11 to 2025-04",
+        "the R1 tree of 2025-04-10",
+        "Framework for AI Diffusion (2025-01-13)",
+        "DeepSeek-R1 (2025-01-20)",
+        "U.S. policy shock",
+    ):
         assert words in text, words
 
 
@@ -136,7 +158,8 @@ def test_empty_store_is_one_sentence():
 
 
 def test_a_newer_snapshot_without_dates_keeps_the_creation_dates_and_says_where_each_row_comes_from(
-        shared_data, r1):
+    shared_data, r1
+):
     """The 2025-04-16 model-card dump has no created_at: the derivatives keep their creation date from
     the 2025-04-10 records, and each row names the record its metadata and its date come from."""
     from valuechain.ecosystem.hf_import import import_file
@@ -156,7 +179,8 @@ def test_a_newer_snapshot_without_dates_keeps_the_creation_dates_and_says_where_
     assert (frame.loc[in_cards, "fetched_at"] == pd.Timestamp("2025-04-16")).all()
     # models only in the card dump have no date anywhere: counted as undated, never guessed
     assert both.undated > 0 and len(frame) + both.undated + both.not_in_store == int(
-        ((~both.lineage.models["is_root"]) & (both.lineage.models["n_roots"] > 0)).sum())
+        ((~both.lineage.models["is_root"]) & (both.lineage.models["n_roots"] > 0)).sum()
+    )
 
 
 def test_a_store_of_undated_records_says_so(shared_data):

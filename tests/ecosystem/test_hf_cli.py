@@ -31,8 +31,9 @@ def test_sync_through_faults_prints_counts_and_never_the_token(run_cli, records,
     db = tmp_path / "hub.duckdb"
     faults = {0: ["429"], 1: ["500"], 2: ["drop"], 3: ["truncate"]}
     with ReplayHub(records, page_size=100, faults=faults, retry_after="1") as hub:
-        result = run_cli("hf", "sync", "--db", db, "--json",
-                         env={"HF_ENDPOINT": hub.endpoint, "HF_TOKEN": TOKEN})
+        result = run_cli(
+            "hf", "sync", "--db", db, "--json", env={"HF_ENDPOINT": hub.endpoint, "HF_TOKEN": TOKEN}
+        )
         auth = {r["headers"].get("Authorization") for r in hub.requests}
     assert result.returncode == 0, result.stderr
     payload = result.json()
@@ -49,8 +50,13 @@ def test_a_killed_sync_process_resumes_with_every_row_once(records, tmp_path, sh
     env = {**os.environ, "VALUECHAIN_HOME": str(tmp_path / "home"), "VALUECHAIN_DATA": str(shared_data)}
     with ReplayHub(records, page_size=30, faults={4: ["hang"]}) as hub:
         env["HF_ENDPOINT"] = hub.endpoint
-        proc = subprocess.Popen([sys.executable, "-m", "valuechain", "hf", "sync", "--db", str(db), "--json"],
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "valuechain", "hf", "sync", "--db", str(db), "--json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 60
         while 4 not in hub.requested_pages() and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -59,11 +65,21 @@ def test_a_killed_sync_process_resumes_with_every_row_once(records, tmp_path, sh
         proc.wait(timeout=30)
         hub.release()
         assert count(db) == (120, 120)  # pages 0-3 committed
-        status = subprocess.run([sys.executable, "-m", "valuechain", "hf", "status", "--db", str(db)],
-                                env=env, capture_output=True, text=True, timeout=120)
+        status = subprocess.run(
+            [sys.executable, "-m", "valuechain", "hf", "status", "--db", str(db)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert status.returncode == 0 and "1 unfinished sync" in status.stdout
-        again = subprocess.run([sys.executable, "-m", "valuechain", "hf", "sync", "--db", str(db), "--json"],
-                               env=env, capture_output=True, text=True, timeout=120)
+        again = subprocess.run(
+            [sys.executable, "-m", "valuechain", "hf", "sync", "--db", str(db), "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert again.returncode == 0, again.stderr
     payload = __import__("json").loads(again.stdout)
     assert payload["resumed"] and payload["resumed_after_pages"] == 4 and payload["models"] == 140
@@ -84,8 +100,12 @@ def test_import_then_bad_inputs_exit_2_and_leave_the_store_as_it_was(run_cli, sh
     malformed = tmp_path / "broken.jsonl"
     malformed.write_text('{"id": "ok/model"}\n{"id": \n')
     edges = shared_data / "ecosystem" / "hf-lineage" / "edges-text-generation-2025-06.csv"
-    for args in (["hf", "import", odd], ["hf", "import", malformed], ["hf", "import", edges],
-                 ["hf", "import", csv_path, "--fetched-at", "soon"]):
+    for args in (
+        ["hf", "import", odd],
+        ["hf", "import", malformed],
+        ["hf", "import", edges],
+        ["hf", "import", csv_path, "--fetched-at", "soon"],
+    ):
         result = run_cli(*args, "--db", db)
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
@@ -100,13 +120,21 @@ def test_empty_store_and_bad_options_exit_2(run_cli, tmp_path):
     duckdb.connect(str(tmp_path / "other.duckdb")).close()  # a store without Hugging Face tables
     fresh = run_cli("hf", "status", "--db", tmp_path / "other.duckdb")
     assert fresh.returncode == 0 and "(0)" in fresh.stdout  # issue 13 item 9: zero snapshots, not an error
-    bad = run_cli("hf", "sync", "--author", "x y;rm", "--db", tmp_path / "s.duckdb",
-                  env={"HF_ENDPOINT": "http://127.0.0.1:9"})
+    bad = run_cli(
+        "hf",
+        "sync",
+        "--author",
+        "x y;rm",
+        "--db",
+        tmp_path / "s.duckdb",
+        env={"HF_ENDPOINT": "http://127.0.0.1:9"},
+    )
     assert bad.returncode == 2 and "author" in bad.stderr
     endpoint = run_cli("hf", "sync", "--endpoint", "garbage", "--db", tmp_path / "s.duckdb")
     assert endpoint.returncode == 2 and "not an http(s) URL" in endpoint.stderr
-    zero = run_cli("hf", "sync", "--limit", "0", "--db", tmp_path / "s.duckdb",
-                   env={"HF_ENDPOINT": "http://127.0.0.1:9"})
+    zero = run_cli(
+        "hf", "sync", "--limit", "0", "--db", tmp_path / "s.duckdb", env={"HF_ENDPOINT": "http://127.0.0.1:9"}
+    )
     assert zero.returncode == 2 and "--limit" in zero.stderr
 
 
@@ -120,7 +148,9 @@ def test_model_fetches_one_model_info_into_the_store(run_cli, records, tmp_path)
     assert result.returncode == 0, result.stderr
     payload = result.json()
     assert payload["id"] == "HuggingFaceH4/zephyr-7b-beta" and payload["likes"] == 1355
-    assert payload["parents"] == [{"parent": "mistralai/Mistral-7B-v0.1", "relation": "finetune", "origin": "tag"}]
+    assert payload["parents"] == [
+        {"parent": "mistralai/Mistral-7B-v0.1", "relation": "finetune", "origin": "tag"}
+    ]
     assert payload["sources"][0]["location"].endswith("/api/models/HuggingFaceH4/zephyr-7b-beta")
     assert TOKEN not in result.stdout + result.stderr + missing.stderr
     assert missing.returncode == 2 and "HTTP 404" in missing.stderr

@@ -28,12 +28,15 @@ def test_retry_after_in_seconds_and_as_an_http_date():
 
 
 @settings(deadline=None)  # timing varies on a shared machine; correctness does not
-@given(st.integers(min_value=0, max_value=20), st.floats(min_value=0.01, max_value=5),
-       st.floats(min_value=0.1, max_value=60))
+@given(
+    st.integers(min_value=0, max_value=20),
+    st.floats(min_value=0.01, max_value=5),
+    st.floats(min_value=0.1, max_value=60),
+)
 def test_backoff_grows_exponentially_with_jitter_and_a_cap(attempt, base, cap):
     client = HttpClient(backoff_base=base, backoff_max=cap)
     wait = client.backoff(attempt)
-    ceiling = min(cap, base * 2 ** attempt)
+    ceiling = min(cap, base * 2**attempt)
     assert 0.5 * ceiling - 1e-9 <= wait <= ceiling + 1e-9
 
 
@@ -66,8 +69,13 @@ def test_token_goes_in_a_header_and_never_into_messages_or_logs(monkeypatch, cap
     monkeypatch.setenv("HF_TOKEN", TOKEN)
     caplog.set_level(logging.DEBUG)
     with ReplayHub(RECORDS, faults={0: ["500"] * 3}) as hub:
-        client = HttpClient(service="The Hugging Face Hub", token_variable="HF_TOKEN", max_attempts=3,
-                            sleep=lambda s: None, rate_per_second=None)
+        client = HttpClient(
+            service="The Hugging Face Hub",
+            token_variable="HF_TOKEN",
+            max_attempts=3,
+            sleep=lambda s: None,
+            rate_per_second=None,
+        )
         with pytest.raises(SourceError) as err:
             client.get_json(f"{hub.endpoint}/api/models?note={TOKEN}")  # even a token pasted in a URL
         assert hub.requests[0]["headers"]["Authorization"] == f"Bearer {TOKEN}"
@@ -89,14 +97,18 @@ def test_connection_refused_fails_at_once_without_retries():
     # issue 13 item 7: a refused connection is not transient (offline); one sentence, no retries
     sleeps: list[float] = []
     client = HttpClient(max_attempts=3, sleep=sleeps.append, rate_per_second=None, timeout=2)
-    with pytest.raises(OfflineError, match=r"^Cannot reach the remote API at 127.0.0.1:9: the connection was refused\.$"):
+    with pytest.raises(
+        OfflineError, match=r"^Cannot reach the remote API at 127.0.0.1:9: the connection was refused\.$"
+    ):
         client.get("http://127.0.0.1:9/api/models")
     assert sleeps == [] and client.attempts_made == 1
 
 
 def test_a_name_that_does_not_resolve_fails_at_once_without_retries():
     sleeps: list[float] = []
-    client = HttpClient(service="The Hugging Face Hub", max_attempts=5, sleep=sleeps.append, rate_per_second=None)
+    client = HttpClient(
+        service="The Hugging Face Hub", max_attempts=5, sleep=sleeps.append, rate_per_second=None
+    )
     with pytest.raises(OfflineError, match="does not resolve"):
         client.get("http://no-such-host.invalid/api/models?" + "x" * 300)
     assert sleeps == [] and client.attempts_made == 1
@@ -123,8 +135,9 @@ def test_the_hubs_ratelimit_header_sets_the_wait():
     assert parse_ratelimit('"resolvers";r=12;t=3') == (12, 3.0)
     assert parse_ratelimit("nonsense") is None and parse_ratelimit(None) is None
     sleeps: list[float] = []
-    with ReplayHub(RECORDS, page_size=10, faults={0: ["429-ratelimit"], 1: ["last-in-window"]},
-                   retry_after="42") as hub:
+    with ReplayHub(
+        RECORDS, page_size=10, faults={0: ["429-ratelimit"], 1: ["last-in-window"]}, retry_after="42"
+    ) as hub:
         client = HttpClient(sleep=sleeps.append, rate_per_second=None, backoff_base=0.01)
         page0, _ = client.get_json(f"{hub.endpoint}/api/models")
         assert sleeps == [42.0]  # the 429 waited for the window's reset, not the 0.01 s backoff

@@ -25,15 +25,20 @@ from valuechain.store import Store
 TREE = ("ecosystem", "hf-deepseek-r1-tree")
 
 chunk = st.from_regex(r"[A-Za-z0-9_]{1,8}", fullmatch=True)
-name_part = st.builds(lambda parts, sep: sep.join(parts), st.lists(chunk, min_size=1, max_size=3),
-                      st.sampled_from(["-", ".", "_"]))
+name_part = st.builds(
+    lambda parts, sep: sep.join(parts),
+    st.lists(chunk, min_size=1, max_size=3),
+    st.sampled_from(["-", ".", "_"]),
+)
 repo_ids = st.builds(lambda a, b: f"{a}/{b}", name_part, name_part)
 relations = st.sampled_from(RELATIONS)
 
 
 @settings(deadline=None)  # timing varies on a shared machine; correctness does not
-@given(st.lists(st.tuples(relations, repo_ids), max_size=8),
-       st.lists(st.text(max_size=30).filter(lambda t: not t.startswith("base_model:")), max_size=8))
+@given(
+    st.lists(st.tuples(relations, repo_ids), max_size=8),
+    st.lists(st.text(max_size=30).filter(lambda t: not t.startswith("base_model:")), max_size=8),
+)
 def test_typed_tags_give_each_parent_once_with_its_first_relation(pairs, other_tags):
     tags = [f"base_model:{rel}:{parent}" for rel, parent in pairs] + other_tags
     expected: dict[str, str] = {}
@@ -50,8 +55,12 @@ def test_the_tag_parser_never_crashes_and_returns_only_valid_ids(tags):
 
 
 @settings(deadline=None)  # timing varies on a shared machine; correctness does not
-@given(repo_ids, st.lists(repo_ids, max_size=4), st.one_of(st.none(), relations),
-       st.lists(st.tuples(relations, repo_ids), max_size=4))
+@given(
+    repo_ids,
+    st.lists(repo_ids, max_size=4),
+    st.one_of(st.none(), relations),
+    st.lists(st.tuples(relations, repo_ids), max_size=4),
+)
 def test_lineage_edges_merge_tags_and_card_without_self_loops(child, card_parents, card_relation, typed):
     tags = [f"base_model:{rel}:{p}" for rel, p in typed] + [f"base_model:{p}" for _, p in typed]
     card = {"base_model": card_parents if len(card_parents) != 1 else card_parents[0]}
@@ -75,15 +84,37 @@ def test_lineage_edges_merge_tags_and_card_without_self_loops(child, card_parent
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.integers(min_value=2**63 - 2, max_value=2**70)
-    | st.floats(allow_nan=False) | st.sampled_from([float("inf"), -float("inf"), "2025-01-01T00:00:00Z"])
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=2**63 - 2, max_value=2**70)
+    | st.floats(allow_nan=False)
+    | st.sampled_from([float("inf"), -float("inf"), "2025-01-01T00:00:00Z"])
     | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=12,
 )
-record_keys = st.sampled_from(["id", "modelId", "author", "createdAt", "created_at", "lastModified",
-                               "downloads", "downloadsAllTime", "likes", "gated", "tags", "cardData",
-                               "card_data", "pipeline_tag", "library_name", "sha", "siblings"])
+record_keys = st.sampled_from(
+    [
+        "id",
+        "modelId",
+        "author",
+        "createdAt",
+        "created_at",
+        "lastModified",
+        "downloads",
+        "downloadsAllTime",
+        "likes",
+        "gated",
+        "tags",
+        "cardData",
+        "card_data",
+        "pipeline_tag",
+        "library_name",
+        "sha",
+        "siblings",
+    ]
+)
 
 
 @settings(deadline=None)  # timing varies on a shared machine; correctness does not
@@ -113,26 +144,57 @@ def test_card_yaml_parses_to_a_mapping_none_or_one_input_error(text):
 
 
 def test_card_base_model_may_be_a_string():
-    edges = lineage_edges("a/merged", ["base_model:merge:x/one", "base_model:merge:y/two"],
-                          {"base_model": "z/three", "base_model_relation": "adapter"})
-    assert edges == [("a/merged", "x/one", "merge", "tag"), ("a/merged", "y/two", "merge", "tag"),
-                     ("a/merged", "z/three", "adapter", "card")]
+    edges = lineage_edges(
+        "a/merged",
+        ["base_model:merge:x/one", "base_model:merge:y/two"],
+        {"base_model": "z/three", "base_model_relation": "adapter"},
+    )
+    assert edges == [
+        ("a/merged", "x/one", "merge", "tag"),
+        ("a/merged", "y/two", "merge", "tag"),
+        ("a/merged", "z/three", "adapter", "card"),
+    ]
     assert lineage_edges("a/b", [], {"base_model": "a/b"}) == []
 
 
 def test_modelinfo_dump_and_api_record_give_the_same_row():
-    dump = {"id": "o/m", "author": "o", "created_at": "2025-01-20 03:46:07+00:00", "gated": "auto",
-            "downloads_all_time": 7, "card_data": "base_model:\n- x/y\nlicense: mit\ndate: 2024-01-02"}
-    api = {"id": "o/m", "author": "o", "createdAt": "2025-01-20T03:46:07.000Z", "gated": "auto",
-           "downloadsAllTime": 7, "cardData": {"base_model": ["x/y"], "license": "mit", "date": "2024-01-02"}}
+    dump = {
+        "id": "o/m",
+        "author": "o",
+        "created_at": "2025-01-20 03:46:07+00:00",
+        "gated": "auto",
+        "downloads_all_time": 7,
+        "card_data": "base_model:\n- x/y\nlicense: mit\ndate: 2024-01-02",
+    }
+    api = {
+        "id": "o/m",
+        "author": "o",
+        "createdAt": "2025-01-20T03:46:07.000Z",
+        "gated": "auto",
+        "downloadsAllTime": 7,
+        "cardData": {"base_model": ["x/y"], "license": "mit", "date": "2024-01-02"},
+    }
     a, b = record_to_row(dump), record_to_row(api)
     assert a.pop("created_at")[:10] == b.pop("created_at")[:10]
     assert a == b and a["card_data"]["date"] == "2024-01-02"
     assert parse_card_yaml("---\nlicense: mit\n---\n# Title") == {"license": "mit"}
-    odd = record_to_row({"id": "a/b", "downloads": float("inf"), "likes": 2**70, "tags": ["x", 3],
-                         "createdAt": "yesterday", "gated": {"x": 1}})
+    odd = record_to_row(
+        {
+            "id": "a/b",
+            "downloads": float("inf"),
+            "likes": 2**70,
+            "tags": ["x", 3],
+            "createdAt": "yesterday",
+            "gated": {"x": 1},
+        }
+    )
     assert (odd["downloads"], odd["likes"], odd["tags"], odd["created_at"], odd["gated"]) == (
-        None, None, ["x", "3"], None, None)
+        None,
+        None,
+        ["x", "3"],
+        None,
+        None,
+    )
 
 
 def test_import_the_real_deepseek_tree(shared_data):
@@ -143,8 +205,10 @@ def test_import_the_real_deepseek_tree(shared_data):
     children = store.query("SELECT DISTINCT child FROM hf_lineage WHERE parent = 'deepseek-ai/DeepSeek-R1'")
     assert len(children) == 209  # depth 1 of the tree, as the file's own `depth` column says
     root = store.query("SELECT * FROM hf_models WHERE id = 'deepseek-ai/DeepSeek-R1'").iloc[0]
-    assert root["likes"] == 11858 and json.loads(root["card_data"]) == {"library_name": "transformers",
-                                                                        "license": "mit"}
+    assert root["likes"] == 11858 and json.loads(root["card_data"]) == {
+        "library_name": "transformers",
+        "license": "mit",
+    }
     cards = import_file(store, shared_data.joinpath(*TREE, "model-cards-2025-04-16.csv"))
     assert cards.models == 299  # the README front matter supplies the card data there
     card = store.query("SELECT card_data FROM hf_models WHERE id = 'maersee3423423/statuetka'")
@@ -170,23 +234,33 @@ def test_import_saved_api_bodies_as_one_object_array_and_lines(shared_data, tmp_
     assert kept["card_data"][0] is not None  # the last occurrence (the full body) is the one kept
 
 
-@pytest.mark.parametrize("content, suffix, message", [
-    ("", ".jsonl", "is empty"),
-    ('{"id": "a/b"}\n{"id": "c/d"}\n{"id": "e/f"\n', ".jsonl", "Line 3"),
-    ('{"id": "a/b"}\n[1, 2]\n', ".jsonl", "Line 2 .* not a JSON object"),
-    ('{"id": "a/b"}\n{"id": "evil/mo del;DROP TABLE"}\n', ".jsonl", "Record 2 .*not a valid Hugging Face repo id"),
-    ('{"id": "a/b"}\n{"author": "x"}\n', ".jsonl", "Record 2 .*no 'id'"),
-    ('{"id": "a/b", "cardData": "base_model: [unclosed"}\n', ".jsonl", "not valid YAML"),
-    ("source,target,edge\na/b,c/d,finetuned\n", ".csv", "not the 'model_id' and 'metadata' columns"),
-    ('model_id,metadata\na/b,"{not json"\n', ".csv", "row 2 .* not valid JSON"),
-    ("model_id,metadata\n", ".csv", "holds no model records"),
-    ("just some words\n", ".txt", "neither JSON lines"),
-    ("[1, 2", ".json", "not valid JSON"),
-    # json raises a plain ValueError (no .msg) for integers past Python's digit limit
-    ('{"id": "a/b"}\n{"id": "c/d", "downloads": ' + "1" * 5000 + "}\n", ".jsonl",
-     r"Line 2 .* not valid JSON \(Exceeds the limit"),
-    ('[{"id": "a/b", "downloads": ' + "1" * 5000 + "}]", ".json", r"not valid JSON \(Exceeds the limit"),
-])
+@pytest.mark.parametrize(
+    "content, suffix, message",
+    [
+        ("", ".jsonl", "is empty"),
+        ('{"id": "a/b"}\n{"id": "c/d"}\n{"id": "e/f"\n', ".jsonl", "Line 3"),
+        ('{"id": "a/b"}\n[1, 2]\n', ".jsonl", "Line 2 .* not a JSON object"),
+        (
+            '{"id": "a/b"}\n{"id": "evil/mo del;DROP TABLE"}\n',
+            ".jsonl",
+            "Record 2 .*not a valid Hugging Face repo id",
+        ),
+        ('{"id": "a/b"}\n{"author": "x"}\n', ".jsonl", "Record 2 .*no 'id'"),
+        ('{"id": "a/b", "cardData": "base_model: [unclosed"}\n', ".jsonl", "not valid YAML"),
+        ("source,target,edge\na/b,c/d,finetuned\n", ".csv", "not the 'model_id' and 'metadata' columns"),
+        ('model_id,metadata\na/b,"{not json"\n', ".csv", "row 2 .* not valid JSON"),
+        ("model_id,metadata\n", ".csv", "holds no model records"),
+        ("just some words\n", ".txt", "neither JSON lines"),
+        ("[1, 2", ".json", "not valid JSON"),
+        # json raises a plain ValueError (no .msg) for integers past Python's digit limit
+        (
+            '{"id": "a/b"}\n{"id": "c/d", "downloads": ' + "1" * 5000 + "}\n",
+            ".jsonl",
+            r"Line 2 .* not valid JSON \(Exceeds the limit",
+        ),
+        ('[{"id": "a/b", "downloads": ' + "1" * 5000 + "}]", ".json", r"not valid JSON \(Exceeds the limit"),
+    ],
+)
 def test_bad_files_raise_one_sentence_and_write_nothing(tmp_path, shared_data, content, suffix, message):
     store = Store(tmp_path / "s.duckdb")
     import_file(store, shared_data / "fixtures" / "hf_model_info" / "gpt2.json")
@@ -200,7 +274,8 @@ def test_bad_files_raise_one_sentence_and_write_nothing(tmp_path, shared_data, c
 
 
 def test_streamed_chunks_give_the_same_store_as_one_chunk_and_a_failed_import_can_be_retried(
-        shared_data, tmp_path):
+    shared_data, tmp_path
+):
     folder = shared_data / "fixtures" / "hf_model_info"
     bodies = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
     lines = tmp_path / "bodies.jsonl"
@@ -212,8 +287,10 @@ def test_streamed_chunks_give_the_same_store_as_one_chunk_and_a_failed_import_ca
     b = import_file(chunked, lines, fetched_at=when, chunk_size=7, on_progress=progress.append)
     assert (a.models, a.edges, a.duplicates_skipped) == (b.models, b.edges, b.duplicates_skipped)
     assert progress == list(range(7, len(bodies) * 2, 7)) + [len(bodies) * 2]
-    for sql in ("SELECT * EXCLUDE (card_data), CAST(card_data AS VARCHAR) FROM hf_models ORDER BY id",
-                "SELECT * FROM hf_lineage ORDER BY ALL"):
+    for sql in (
+        "SELECT * EXCLUDE (card_data), CAST(card_data AS VARCHAR) FROM hf_models ORDER BY id",
+        "SELECT * FROM hf_lineage ORDER BY ALL",
+    ):
         assert whole.query(sql).equals(chunked.query(sql))
     bad = tmp_path / "bad.jsonl"
     bad.write_text(lines.read_text() + '\n{"id": "bad id!"}\n')
@@ -239,10 +316,14 @@ def test_rows_read_back_from_a_store_load_again_unchanged(shared_data):
     first = Store(":memory:")
     import_file(first, shared_data.joinpath(*TREE, "model-info-2025-04-10.csv"))
     second = Store(":memory:")
-    frame = first.query("SELECT * EXCLUDE (card_data), CAST(card_data AS VARCHAR) AS card_data FROM hf_models")
+    frame = first.query(
+        "SELECT * EXCLUDE (card_data), CAST(card_data AS VARCHAR) AS card_data FROM hf_models"
+    )
     assert load_models(second, frame) == (225, 263)
-    for sql in ("SELECT * EXCLUDE (card_data), CAST(card_data AS VARCHAR) FROM hf_models ORDER BY id",
-                "SELECT * FROM hf_lineage ORDER BY ALL"):
+    for sql in (
+        "SELECT * EXCLUDE (card_data), CAST(card_data AS VARCHAR) FROM hf_models ORDER BY id",
+        "SELECT * FROM hf_lineage ORDER BY ALL",
+    ):
         assert first.query(sql).equals(second.query(sql))
 
 
@@ -278,8 +359,16 @@ def test_a_second_import_into_a_reopened_store(shared_data, tmp_path):
         first = import_file(store, shared_data.joinpath(*TREE, "model-info-2025-04-10.csv"))
         assert require_models(store) == first.models == 225
         with store.transaction() as con:
-            save_checkpoint(con, {"query": query, "next_url": "https://hub/api/models?cursor=x", "pages": 1,
-                                  "models": 3, "source": "test"})
+            save_checkpoint(
+                con,
+                {
+                    "query": query,
+                    "next_url": "https://hub/api/models?cursor=x",
+                    "pages": 1,
+                    "models": 3,
+                    "source": "test",
+                },
+            )
     with Store(path) as store:
         assert require_models(store) == 225
         assert read_checkpoint(store, query)["pages"] == 1
@@ -301,8 +390,10 @@ def test_importing_the_same_file_again_replaces_it(shared_data, tmp_path):
         first = import_file(store, path)
         again = import_file(store, path)
         other_day = import_file(store, path, fetched_at=datetime(2025, 4, 11))
-        counts = store.query("SELECT fetched_at, count(*) AS n, count(DISTINCT id) AS ids FROM hf_models "
-                             "GROUP BY ALL ORDER BY fetched_at")
+        counts = store.query(
+            "SELECT fetched_at, count(*) AS n, count(DISTINCT id) AS ids FROM hf_models "
+            "GROUP BY ALL ORDER BY fetched_at"
+        )
         edges = store.query("SELECT count(*) AS n FROM hf_lineage")["n"][0]
     assert (first.replaced, again.replaced, other_day.replaced) == (0, 225, 0)
     assert counts["n"].tolist() == counts["ids"].tolist() == [225, 225]  # a snapshot per date, no doubles

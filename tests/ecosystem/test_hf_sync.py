@@ -29,8 +29,11 @@ def records(shared_data):
 
 def fast_client(sleeps=None):
     """A Hub client whose waits are recorded instead of slept (no rate limit, quick backoff)."""
-    return hf.hf_client(sleep=(sleeps.append if sleeps is not None else (lambda s: None)),
-                        rate_per_second=None, max_attempts=5)
+    return hf.hf_client(
+        sleep=(sleeps.append if sleeps is not None else (lambda s: None)),
+        rate_per_second=None,
+        max_attempts=5,
+    )
 
 
 def stored_ids(store):
@@ -39,8 +42,13 @@ def stored_ids(store):
 
 def test_sync_with_every_fault_stores_every_row_exactly_once(records, monkeypatch, caplog):
     monkeypatch.setenv("HF_TOKEN", TOKEN)
-    faults = {0: ["429"], 1: ["500", "drop"], 2: ["truncate"], 3: ["truncate-nolength", "429", "500"],
-              5: ["truncate-gzip", "429-ratelimit"]}
+    faults = {
+        0: ["429"],
+        1: ["500", "drop"],
+        2: ["truncate"],
+        3: ["truncate-nolength", "429", "500"],
+        5: ["truncate-gzip", "429-ratelimit"],
+    }
     sleeps: list[float] = []
     caplog.set_level(logging.DEBUG)
     with ReplayHub(records, page_size=40, faults=faults, retry_after="7") as hub:
@@ -64,8 +72,9 @@ def test_sync_with_every_fault_stores_every_row_exactly_once(records, monkeypatc
 def test_rows_carry_the_expanded_fields_of_the_api(records):
     with ReplayHub(records, page_size=100) as hub:
         store = Store(":memory:")
-        hf.sync_models(store, hf.ModelQuery(endpoint=hub.endpoint, author="HuggingFaceH4"),
-                       client=fast_client())
+        hf.sync_models(
+            store, hf.ModelQuery(endpoint=hub.endpoint, author="HuggingFaceH4"), client=fast_client()
+        )
     row = store.query("SELECT * FROM hf_models WHERE id = 'HuggingFaceH4/zephyr-7b-beta'").iloc[0]
     body = next(r for r in records if r["id"] == "HuggingFaceH4/zephyr-7b-beta")
     assert row["downloads"] == body["downloads"] and row["likes"] == body["likes"]
@@ -74,14 +83,16 @@ def test_rows_carry_the_expanded_fields_of_the_api(records):
     assert list(row["tags"]) == body["tags"]
     assert json.loads(row["card_data"]) == body["cardData"]
     assert set(store.query("SELECT author FROM hf_models")["author"]) == {"HuggingFaceH4"}
-    edges = store.query("SELECT parent, relation, origin FROM hf_lineage "
-                        "WHERE child = 'HuggingFaceH4/zephyr-7b-beta'")
+    edges = store.query(
+        "SELECT parent, relation, origin FROM hf_lineage WHERE child = 'HuggingFaceH4/zephyr-7b-beta'"
+    )
     assert edges.values.tolist() == [["mistralai/Mistral-7B-v0.1", "finetune", "tag"]]
 
 
 @pytest.mark.parametrize("fail_inside_transaction", [False, True])
-def test_killed_sync_resumes_and_ends_with_every_row_exactly_once(records, monkeypatch,
-                                                                   fail_inside_transaction):
+def test_killed_sync_resumes_and_ends_with_every_row_exactly_once(
+    records, monkeypatch, fail_inside_transaction
+):
     from valuechain.sources import hf_tables
 
     query_pages = 9  # 260 records, 30 a page
@@ -130,8 +141,9 @@ def test_restart_discards_the_partial_run_and_its_rows(records):
     with ReplayHub(records[:90], page_size=20) as hub:
         store = Store(":memory:")
         query = hf.ModelQuery(endpoint=hub.endpoint)
-        hf.sync_models(store, hf.ModelQuery(endpoint=hub.endpoint, author="deepseek-ai"),
-                       client=fast_client())  # another query's snapshot must survive the restart
+        hf.sync_models(
+            store, hf.ModelQuery(endpoint=hub.endpoint, author="deepseek-ai"), client=fast_client()
+        )  # another query's snapshot must survive the restart
         other = len(stored_ids(store))
         assert other >= 1
 
@@ -199,8 +211,9 @@ def test_a_server_looping_on_one_cursor_stops_the_sync_with_a_sentence(records):
 
 def test_model_info_and_bad_ids(records):
     with ReplayHub(records) as hub:
-        body = hf.model_info("meta-llama/Meta-Llama-3-8B-Instruct", endpoint=hub.endpoint,
-                             client=fast_client())
+        body = hf.model_info(
+            "meta-llama/Meta-Llama-3-8B-Instruct", endpoint=hub.endpoint, client=fast_client()
+        )
         assert body["id"] == "meta-llama/Meta-Llama-3-8B-Instruct" and "cardData" in body
         with pytest.raises(InputError, match="HTTP 404"):
             hf.model_info("nobody/nothing", endpoint=hub.endpoint, client=fast_client())
@@ -213,15 +226,20 @@ def test_model_info_and_bad_ids(records):
 def test_import_of_csv_and_json_lines_equals_a_sync_of_the_same_records(shared_data, tmp_path):
     dumps = deepseek_dumps(shared_data)
     api_records = [modelinfo_dump_to_api(d) for d in dumps]
-    columns = ("id, author, created_at, last_modified, downloads, downloads_all_time, likes, pipeline_tag, "
-               "library_name, gated, tags, CAST(card_data AS VARCHAR) AS card_data, sha")
+    columns = (
+        "id, author, created_at, last_modified, downloads, downloads_all_time, likes, pipeline_tag, "
+        "library_name, gated, tags, CAST(card_data AS VARCHAR) AS card_data, sha"
+    )
 
     def rows(store):
-        return store.query(f"SELECT {columns} FROM hf_models ORDER BY id").to_json(orient="records", date_format="iso")
+        return store.query(f"SELECT {columns} FROM hf_models ORDER BY id").to_json(
+            orient="records", date_format="iso"
+        )
 
     def edges(store):
-        return store.query("SELECT child, parent, relation, origin FROM hf_lineage "
-                           "ORDER BY ALL").values.tolist()
+        return store.query(
+            "SELECT child, parent, relation, origin FROM hf_lineage ORDER BY ALL"
+        ).values.tolist()
 
     with ReplayHub(api_records, page_size=50) as hub:
         synced = Store(":memory:")
@@ -251,7 +269,11 @@ def test_huggingface_hub_reads_the_replay_server_as_the_hub_and_agrees_with_our_
     for info in infos:
         row = stored.loc[info.id]
         assert (row["author"], row["sha"], row["downloads"], row["likes"]) == (
-            info.author, info.sha, info.downloads, info.likes)
+            info.author,
+            info.sha,
+            info.downloads,
+            info.likes,
+        )
         for column in ("pipeline_tag", "library_name"):
             value = row[column] if isinstance(row[column], str) else None  # NULL comes back as NaN
             assert value == getattr(info, column)
@@ -259,13 +281,18 @@ def test_huggingface_hub_reads_the_replay_server_as_the_hub_and_agrees_with_our_
         assert row["created_at"] == info.created_at.replace(tzinfo=None)
         assert row["gated"] == (str(info.gated).lower() if isinstance(info.gated, bool) else info.gated)
         card = json.loads(row["card_data"]) if isinstance(row["card_data"], str) else None
-        assert (card or {}).get("base_model") == (info.card_data.to_dict().get("base_model")
-                                                  if info.card_data else None)
+        assert (card or {}).get("base_model") == (
+            info.card_data.to_dict().get("base_model") if info.card_data else None
+        )
 
 
 def test_iter_pages_follows_link_headers_to_the_end(records):
     with ReplayHub(records, page_size=70) as hub:
-        pages = list(hf.iter_pages(fast_client(), hf.ModelQuery(endpoint=hub.endpoint, author="deepseek-ai").first_url()))
+        pages = list(
+            hf.iter_pages(
+                fast_client(), hf.ModelQuery(endpoint=hub.endpoint, author="deepseek-ai").first_url()
+            )
+        )
         everything = list(hf.iter_pages(fast_client(), hf.ModelQuery(endpoint=hub.endpoint).first_url()))
     deepseek_ai = [r["id"] for r in records if r.get("author") == "deepseek-ai"]
     assert [m["id"] for page in pages for m in page.records] == deepseek_ai

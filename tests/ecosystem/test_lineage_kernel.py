@@ -39,8 +39,11 @@ def networkx_families(n, parent, child, relation):
         by_relation = [0, 0, 0, 0]
         for node, d in lengths.items():
             if d:
-                best = min(PRECEDENCE[data["r"]] for u, _, data in graph.in_edges(node, data=True)
-                           if lengths.get(u) == d - 1)
+                best = min(
+                    PRECEDENCE[data["r"]]
+                    for u, _, data in graph.in_edges(node, data=True)
+                    if lengths.get(u) == d - 1
+                )
                 by_relation[RELATIONS.index(RELATION_PRECEDENCE[best])] += 1
         out[root] = (len(lengths) - 1, tuple(by_relation), max(lengths.values()))
     return out
@@ -48,16 +51,21 @@ def networkx_families(n, parent, child, relation):
 
 def kernel_families(n, parent, child, relation):
     res = resolve_roots(n, parent, child, relation)
-    return {int(r): (int(res.derivatives[i]), tuple(int(x) for x in res.by_relation[i]), int(res.max_depth[i]))
-            for i, r in enumerate(res.roots)}
+    return {
+        int(r): (int(res.derivatives[i]), tuple(int(x) for x in res.by_relation[i]), int(res.max_depth[i]))
+        for i, r in enumerate(res.roots)
+    }
 
 
 @st.composite
 def random_graphs(draw, acyclic: bool):
     n = draw(st.integers(1, 40))
     m = draw(st.integers(0, 90))
-    edges = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.integers(0, 3)),
-                          min_size=m, max_size=m))
+    edges = draw(
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.integers(0, 3)), min_size=m, max_size=m
+        )
+    )
     if acyclic:  # orient every edge from the smaller to the larger id: a DAG with merges
         edges = [(min(a, b), max(a, b), r) for a, b, r in edges if a != b]
     parent = [e[0] for e in edges]
@@ -117,8 +125,9 @@ def test_equally_near_parents_resolve_by_precedence_merge_first():
 
 def test_synthetic_hub_graph_matches_networkx():
     graph = synthetic_hub_graph(3000, seed=7)
-    assert kernel_families(*graph) == networkx_families(*[np.asarray(a).tolist() if i else a
-                                                          for i, a in enumerate(graph)])
+    assert kernel_families(*graph) == networkx_families(
+        *[np.asarray(a).tolist() if i else a for i, a in enumerate(graph)]
+    )
 
 
 def test_bad_kernel_input_is_rejected():

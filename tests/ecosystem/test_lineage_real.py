@@ -85,7 +85,9 @@ def test_counts_per_root_match_an_independent_traversal(real, shared_data):
     mapped = [(mapping.get(p, p), mapping.get(c, c), r) for p, c, r in raw_edges(shared_data / EDGES)]
     expected = independent_families(mapped)
     unresolved = set(result.unresolved["repo"])
-    got = {row["root"]: (row["derivatives"], row["by_relation"], row["max_depth"]) for row in result.to_list()}
+    got = {
+        row["root"]: (row["derivatives"], row["by_relation"], row["max_depth"]) for row in result.to_list()
+    }
     assert set(got) == set(expected) - unresolved
     assert got == {k: v for k, v in expected.items() if k not in unresolved}
 
@@ -113,7 +115,8 @@ def test_origins_of_the_largest_families(real):
     assert top.loc["mistralai/Mistral-7B-v0.1", "origin_country"] == "FR"
     assert list(result.families["derivatives"]) == sorted(result.families["derivatives"], reverse=True)
     assert set(result.families["origin_country"]) <= {"unknown", "mixed"} | {
-        c for c in result.families["origin_country"] if len(c) == 2 and c.isupper()}
+        c for c in result.families["origin_country"] if len(c) == 2 and c.isupper()
+    }
 
 
 def test_each_derivative_has_one_origin_label(real):
@@ -139,8 +142,11 @@ def test_deepseek_r1_tree_matches_an_independent_traversal(shared_data):
         import_file(store, shared_data / R1_INFO)
         result = analyse_lineage(read_edges_store(store))
         models = store.query("SELECT id, tags, CAST(card_data AS VARCHAR) AS card FROM hf_models")
-    mapping = {r: t for r, t in zip(result.repackagers["repo"], result.repackagers["resolved_to"], strict=True)
-               if isinstance(t, str)}
+    mapping = {
+        r: t
+        for r, t in zip(result.repackagers["repo"], result.repackagers["resolved_to"], strict=True)
+        if isinstance(t, str)
+    }
     tag_edges = []
     for child, tags, card in zip(models["id"], models["tags"], models["card"], strict=True):
         named = set()
@@ -155,7 +161,9 @@ def test_deepseek_r1_tree_matches_an_independent_traversal(shared_data):
                 named.add(base)
                 tag_edges.append((mapping.get(base, base), mapping.get(child, child), "finetune"))
     expected = independent_families(tag_edges)
-    got = {row["root"]: (row["derivatives"], row["by_relation"], row["max_depth"]) for row in result.to_list()}
+    got = {
+        row["root"]: (row["derivatives"], row["by_relation"], row["max_depth"]) for row in result.to_list()
+    }
     assert got == {k: v for k, v in expected.items() if k not in set(result.unresolved["repo"])}
     r1 = result.families.set_index("root").loc["deepseek-ai/DeepSeek-R1"]
     assert r1["origin_country"] == "CN" and r1["derivatives"] == len(models) - 1
@@ -172,24 +180,41 @@ def test_store_edges_follow_each_models_latest_fetch(tmp_path):
     from valuechain.store import Store
 
     def row(model, tags):
-        return {"id": model, "author": model.split("/")[0], "created_at": "2025-01-02", "tags": tags,
-                "card_data": None}
+        return {
+            "id": model,
+            "author": model.split("/")[0],
+            "created_at": "2025-01-02",
+            "tags": tags,
+            "card_data": None,
+        }
 
     def fetch(rows, day):
-        load_models(store, pd.DataFrame(rows), source=f"test {day}",
-                    fetched_at=pd.Timestamp(day).to_pydatetime())
+        load_models(
+            store, pd.DataFrame(rows), source=f"test {day}", fetched_at=pd.Timestamp(day).to_pydatetime()
+        )
 
     with Store(tmp_path / "s.duckdb") as store:
-        fetch([row("a/child", ["base_model:finetune:Qwen/Qwen2.5-7B"]),
-               row("a/orphan", ["base_model:adapter:Qwen/Qwen2.5-7B"]),
-               row("a/steady", ["base_model:merge:Qwen/Qwen2.5-7B"])], "2025-01-03")
-        fetch([row("a/child", ["base_model:quantized:meta-llama/Llama-3.1-8B"]),
-               row("a/orphan", ["license:mit"])], "2025-02-03")
+        fetch(
+            [
+                row("a/child", ["base_model:finetune:Qwen/Qwen2.5-7B"]),
+                row("a/orphan", ["base_model:adapter:Qwen/Qwen2.5-7B"]),
+                row("a/steady", ["base_model:merge:Qwen/Qwen2.5-7B"]),
+            ],
+            "2025-01-03",
+        )
+        fetch(
+            [
+                row("a/child", ["base_model:quantized:meta-llama/Llama-3.1-8B"]),
+                row("a/orphan", ["license:mit"]),
+            ],
+            "2025-02-03",
+        )
         edges = read_edges_store(store)
         data = load_from_store(store)
     assert edges.sort_values("child").to_dict(orient="records") == [
         {"parent": "meta-llama/Llama-3.1-8B", "child": "a/child", "relation": "quantized"},
-        {"parent": "Qwen/Qwen2.5-7B", "child": "a/steady", "relation": "merge"}]
+        {"parent": "Qwen/Qwen2.5-7B", "child": "a/steady", "relation": "merge"},
+    ]
     families = {row["root"]: row["derivatives"] for row in data.lineage.to_list()}
     assert families == {"Qwen/Qwen2.5-7B": 1, "meta-llama/Llama-3.1-8B": 1, "a/orphan": 0}
     assert set(data.derivatives["model"]) == {"a/child", "a/steady"}
@@ -205,8 +230,14 @@ def test_store_edges_come_from_one_record_when_two_files_share_a_fetch_time(tmp_
     day = pd.Timestamp("2025-03-01").to_pydatetime()
     with Store(tmp_path / "s.duckdb") as store:
         for source, parent in (("file-a", "Qwen/Qwen2.5-7B"), ("file-b", "meta-llama/Llama-3.1-8B")):
-            load_models(store, pd.DataFrame([{"id": "a/child", "tags": [f"base_model:finetune:{parent}"],
-                                              "card_data": None}]), source=source, fetched_at=day)
+            load_models(
+                store,
+                pd.DataFrame(
+                    [{"id": "a/child", "tags": [f"base_model:finetune:{parent}"], "card_data": None}]
+                ),
+                source=source,
+                fetched_at=day,
+            )
         chosen = store.query("SELECT source FROM hf_models_latest WHERE id = 'a/child'")["source"][0]
         edges = read_edges_store(store)
     assert chosen == "file-b"  # a tie in fetch time is broken by the source, the same way every time

@@ -38,14 +38,21 @@ def test_real_r1_tree_same_on_spark_and_duckdb(spark_ibis, shared_data):
 def test_synthetic_derivatives_with_filters_same_on_spark_and_duckdb(spark_ibis, make_derivatives):
     frame = make_derivatives(20_000, seed=11)
     spark_table = as_table(frame)  # one in-memory table for every query below
-    filters = {"until": diff.parse_date("2024-06-30", "--until"), "relation": "quantized",
-               "pipeline_tag": "text-generation"}
+    filters = {
+        "until": diff.parse_date("2024-06-30", "--until"),
+        "relation": "quantized",
+        "pipeline_tag": "text-generation",
+    }
     on_spark = diff.monthly_series(spark_table, con=spark_ibis, **filters)
     on_duckdb = diff.monthly_series(frame, **filters)
     pd.testing.assert_frame_equal(on_spark, on_duckdb, check_dtype=False)
-    expected = ((frame["created_at"] < "2024-07-01") & (frame["relation"] == "quantized")
-                & (frame["pipeline_tag"] == "text-generation")).sum()
+    expected = (
+        (frame["created_at"] < "2024-07-01")
+        & (frame["relation"] == "quantized")
+        & (frame["pipeline_tag"] == "text-generation")
+    ).sum()
     assert on_duckdb["derivatives"].sum() == int(expected) > 0
     pd.testing.assert_frame_equal(diff.cn_us_share(on_spark), diff.cn_us_share(on_duckdb))
-    pd.testing.assert_frame_equal(origin_totals(spark_table, con=spark_ibis), origin_totals(frame),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        origin_totals(spark_table, con=spark_ibis), origin_totals(frame), check_dtype=False
+    )

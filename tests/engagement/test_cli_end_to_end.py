@@ -11,8 +11,9 @@ pytestmark = pytest.mark.slow
 def generated(tmp_path_factory):
     from valuechain.engagement.simulate import simulate_hours
 
-    return simulate_hours(tmp_path_factory.mktemp("cli-sim"), weeks_before=5, weeks_after=5, repos=20, seed=5,
-                          placebo_repos=10)
+    return simulate_hours(
+        tmp_path_factory.mktemp("cli-sim"), weeks_before=5, weeks_after=5, repos=20, seed=5, placebo_repos=10
+    )
 
 
 def test_ingest_panel_estimate_from_the_command_line(run_cli, generated, tmp_path):

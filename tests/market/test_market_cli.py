@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-SOLVE_KEYS = {"fine_tuning_price", "inference_price", "retail_price", "effort", "data", "quality", "quantity",
-              "consumer_surplus", "provider_profit", "firm_profit", "subsidy_outlay", "net_consumer_surplus",
-              "welfare", "exists", "unique", "parameters", "schema_version"}
+SOLVE_KEYS = {
+    "fine_tuning_price",
+    "inference_price",
+    "retail_price",
+    "effort",
+    "data",
+    "quality",
+    "quantity",
+    "consumer_surplus",
+    "provider_profit",
+    "firm_profit",
+    "subsidy_outlay",
+    "net_consumer_surplus",
+    "welfare",
+    "exists",
+    "unique",
+    "parameters",
+    "schema_version",
+}
 
 
 def test_solve_json_contract(run_cli):
@@ -61,8 +77,21 @@ def test_effects_finite_step(run_cli):
 
 def test_map_json_and_figure(run_cli, tmp_path):
     out = tmp_path / "subsidy.png"
-    res = run_cli("market", "map", "--x", "c=0.1:5", "--y", "k=0.1:5", "--n", "40", "--policy", "subsidy",
-                  "--out", str(out), "--json")
+    res = run_cli(
+        "market",
+        "map",
+        "--x",
+        "c=0.1:5",
+        "--y",
+        "k=0.1:5",
+        "--n",
+        "40",
+        "--policy",
+        "subsidy",
+        "--out",
+        str(out),
+        "--json",
+    )
     assert res.returncode == 0, res.stderr
     doc = res.json()
     assert out.stat().st_size > 1000
@@ -97,8 +126,12 @@ def test_claims_json(run_cli):
 
 
 def test_human_outputs_name_the_reconstruction_and_the_parameters(run_cli, tmp_path):
-    for args in (("solve", "--set", "k=1.5"), ("effects", "--set", "k=1.5"), ("claims",),
-                 ("map", "--n", "10", "--out", str(tmp_path / "m.png"))):
+    for args in (
+        ("solve", "--set", "k=1.5"),
+        ("effects", "--set", "k=1.5"),
+        ("claims",),
+        ("map", "--n", "10", "--out", str(tmp_path / "m.png")),
+    ):
         res = run_cli("market", *args)
         assert res.returncode == 0, res.stderr
         assert "our reconstruction of Qian, Mehra & Liu" in res.stdout, args
@@ -126,27 +159,30 @@ def test_map_unwritable_output_is_refused_before_any_work(run_cli, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # no half-written figure
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (("market", "solve", "--set", "zeta=1"), "Unknown model parameter 'zeta'"),
-    (("market", "solve", "--set", "c=abc"), "must be a number"),
-    (("market", "solve", "--set", "c=-1"), "cost c"),
-    (("market", "solve", "--set", "k=-0.5"), "cost k"),
-    (("market", "solve", "--set", "c=0.2", "--set", "k=0.2"), "second-order condition"),
-    (("market", "solve", "--set", "c=4"), "Y0"),
-    (("market", "effects", "--set", "c=4"), "Y0"),
-    (("market", "solve", "--country", "FR"), "Unknown country preset"),
-    (("market", "map", "--x", "c=5:1"), "LOW < HIGH"),
-    (("market", "map", "--policy", "tax", "--json"), "Unknown policy"),
-    (("market", "map", "--out", "map.txt"), "must end in"),
-    (("market", "map", "--n", "1"), "at least 2"),
-    (("market", "map", "--x", "c=4:5", "--json"), "No equilibrium exists anywhere on the grid"),
-    (("market", "map", "--n", "100000"), "at most 2000"),
-    (("market", "map", "--x", "c=0.1:5", "--y", "c=0.1:5"), "different parameters"),
-    (("market", "map", "--x", "c=0:1e300"), "at most 1e+06"),
-    (("market", "solve", "--set", "c=nan"), "finite"),
-    (("market", "solve", "--set", "a=1e300"), "at most 1e+06"),
-    (("market", "solve", "--set", "gamma=-0.1"), "gamma"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (("market", "solve", "--set", "zeta=1"), "Unknown model parameter 'zeta'"),
+        (("market", "solve", "--set", "c=abc"), "must be a number"),
+        (("market", "solve", "--set", "c=-1"), "cost c"),
+        (("market", "solve", "--set", "k=-0.5"), "cost k"),
+        (("market", "solve", "--set", "c=0.2", "--set", "k=0.2"), "second-order condition"),
+        (("market", "solve", "--set", "c=4"), "Y0"),
+        (("market", "effects", "--set", "c=4"), "Y0"),
+        (("market", "solve", "--country", "FR"), "Unknown country preset"),
+        (("market", "map", "--x", "c=5:1"), "LOW < HIGH"),
+        (("market", "map", "--policy", "tax", "--json"), "Unknown policy"),
+        (("market", "map", "--out", "map.txt"), "must end in"),
+        (("market", "map", "--n", "1"), "at least 2"),
+        (("market", "map", "--x", "c=4:5", "--json"), "No equilibrium exists anywhere on the grid"),
+        (("market", "map", "--n", "100000"), "at most 2000"),
+        (("market", "map", "--x", "c=0.1:5", "--y", "c=0.1:5"), "different parameters"),
+        (("market", "map", "--x", "c=0:1e300"), "at most 1e+06"),
+        (("market", "solve", "--set", "c=nan"), "finite"),
+        (("market", "solve", "--set", "a=1e300"), "at most 1e+06"),
+        (("market", "solve", "--set", "gamma=-0.1"), "gamma"),
+    ],
+)
 def test_bad_input_one_sentence_exit_2(run_cli, args, fragment):
     res = run_cli(*args)
     assert res.returncode == 2

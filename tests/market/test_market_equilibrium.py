@@ -12,13 +12,29 @@ from valuechain.market import Parameters, marginal_effects, solve
 from valuechain.market.equilibrium import QUANTITIES, finite_change, thresholds
 
 SPEC_DEFAULTS = {  # shared/specs/market-model.md, "Values at the defaults (C = 2)"
-    "fine_tuning_price": 1.0, "inference_price": 2.25, "retail_price": 3.13054187, "effort": 0.68719212,
-    "data": 0.23611650, "quality": 1.18719212, "quantity": 1.05665025, "consumer_surplus": 1.11650974,
-    "provider_profit": 2.64162562, "firm_profit": 0.45819178, "welfare": 4.67451892,
+    "fine_tuning_price": 1.0,
+    "inference_price": 2.25,
+    "retail_price": 3.13054187,
+    "effort": 0.68719212,
+    "data": 0.23611650,
+    "quality": 1.18719212,
+    "quantity": 1.05665025,
+    "consumer_surplus": 1.11650974,
+    "provider_profit": 2.64162562,
+    "firm_profit": 0.45819178,
+    "welfare": 4.67451892,
 }
-SPEC_THRESHOLDS = {"rho_s": 1.43077, "rho_u": 1.86154, "existence_C": 1.015091, "uniqueness_C": 1.320710,
-                   "C_price": 1.703438, "C_firm_subsidy": 1.783268, "C_subsidy": 4.398729,
-                   "C_firm_price": 4.991170, "H": 0.7095}
+SPEC_THRESHOLDS = {
+    "rho_s": 1.43077,
+    "rho_u": 1.86154,
+    "existence_C": 1.015091,
+    "uniqueness_C": 1.320710,
+    "C_price": 1.703438,
+    "C_firm_subsidy": 1.783268,
+    "C_subsidy": 4.398729,
+    "C_firm_price": 4.991170,
+    "H": 0.7095,
+}
 SPEC_EFFECTS = {
     "gamma": (0.194373, 0.194373, 0.229941, 0.163373),
     "s": (0.613805, 0.141572, 0.726122, 0.015776),
@@ -53,13 +69,23 @@ def test_marginal_effects_at_defaults_match_spec_table():
 
 def _levels(params: Parameters, name: str, value: float) -> dict[str, float]:
     eq = solve(params.with_values(**{name: value}))
-    return {"consumer_surplus": eq.consumer_surplus, "net_consumer_surplus": eq.net_consumer_surplus,
-            "provider_profit": eq.provider_profit, "firm_profit": eq.firm_profit, "welfare": eq.welfare}
+    return {
+        "consumer_surplus": eq.consumer_surplus,
+        "net_consumer_surplus": eq.net_consumer_surplus,
+        "provider_profit": eq.provider_profit,
+        "firm_profit": eq.firm_profit,
+        "welfare": eq.welfare,
+    }
 
 
 @settings(max_examples=40, deadline=None)
-@given(c=st.floats(0.2, 2.5), k=st.floats(0.5, 4.0), s=st.floats(0.01, 0.4), gamma=st.floats(0.05, 1.5),
-       delta=st.floats(0.05, 1.2))
+@given(
+    c=st.floats(0.2, 2.5),
+    k=st.floats(0.5, 4.0),
+    s=st.floats(0.01, 0.4),
+    gamma=st.floats(0.05, 1.5),
+    delta=st.floats(0.05, 1.2),
+)
 def test_analytic_effects_equal_central_differences(c, k, s, gamma, delta):
     params = Parameters(c=c, k=k, s=s, gamma=gamma, delta=delta)
     eq = solve(params)
@@ -165,18 +191,25 @@ def test_subsidy_outlay_and_welfare_identity_with_positive_subsidy():
     eq = solve(s=0.3)
     p = eq.parameters
     assert eq.subsidy_outlay == pytest.approx(p.s * p.kappa_f * 2 * eq.data)
-    assert eq.welfare == pytest.approx(eq.consumer_surplus + eq.provider_profit + 2 * eq.firm_profit
-                                       - eq.subsidy_outlay)
+    assert eq.welfare == pytest.approx(
+        eq.consumer_surplus + eq.provider_profit + 2 * eq.firm_profit - eq.subsidy_outlay
+    )
 
 
 @settings(max_examples=25, deadline=None)
-@given(a=st.lists(st.floats(1.0, 6.0), min_size=1, max_size=3),
-       gamma=st.lists(st.floats(0.0, 2.0), min_size=1, max_size=3),
-       delta=st.lists(st.floats(0.0, 2.0), min_size=1, max_size=3),
-       k=st.lists(st.floats(0.0, 5.0), min_size=1, max_size=3))
+@given(
+    a=st.lists(st.floats(1.0, 6.0), min_size=1, max_size=3),
+    gamma=st.lists(st.floats(0.0, 2.0), min_size=1, max_size=3),
+    delta=st.lists(st.floats(0.0, 2.0), min_size=1, max_size=3),
+    k=st.lists(st.floats(0.0, 5.0), min_size=1, max_size=3),
+)
 def test_any_broadcast_grid_equals_pointwise_solutions(a, gamma, delta, k):
-    grid = Parameters(a=np.array(a)[:, None, None, None], gamma=np.array(gamma)[None, :, None, None],
-                      delta=np.array(delta)[None, None, :, None], k=np.array(k)[None, None, None, :])
+    grid = Parameters(
+        a=np.array(a)[:, None, None, None],
+        gamma=np.array(gamma)[None, :, None, None],
+        delta=np.array(delta)[None, None, :, None],
+        k=np.array(k)[None, None, None, :],
+    )
     eq = solve(grid)
     eff = marginal_effects(grid)
     shape = (len(a), len(gamma), len(delta), len(k))
@@ -195,8 +228,15 @@ def test_any_broadcast_grid_equals_pointwise_solutions(a, gamma, delta, k):
 
 
 @settings(max_examples=60, deadline=None)
-@given(gamma=st.floats(0.0, 3.0), delta=st.floats(0.0, 3.0), lam=st.floats(0.0, 2.0), c=st.floats(0.0, 5.0),
-       k=st.floats(0.0, 4.0), s=st.floats(0.0, 1.0), a=st.floats(0.0, 5.0))
+@given(
+    gamma=st.floats(0.0, 3.0),
+    delta=st.floats(0.0, 3.0),
+    lam=st.floats(0.0, 2.0),
+    c=st.floats(0.0, 5.0),
+    k=st.floats(0.0, 4.0),
+    s=st.floats(0.0, 1.0),
+    a=st.floats(0.0, 5.0),
+)
 def test_violated_conditions_are_empty_exactly_where_the_equilibrium_exists(gamma, delta, lam, c, k, s, a):
     # the sentence-per-condition explanation and the vectorised existence mask are written separately
     eq = solve(Parameters(gamma=gamma, delta=delta, lam=lam, c=c, k=k, s=s, a=a))

@@ -30,8 +30,19 @@ def valid_points(draw):
     big_c = float(sh.rho_u * sh.H) * draw(st.floats(1.1, 4.0))
     k = big_c - kappa_f * (c - s)
     assume(k >= 0)
-    return Parameters(a=a, gamma=gamma, delta=delta, lam=lam, theta=theta, q0=q0, c=c, k=k, s=s,
-                      kappa_f=kappa_f, kappa_i=kappa_i)
+    return Parameters(
+        a=a,
+        gamma=gamma,
+        delta=delta,
+        lam=lam,
+        theta=theta,
+        q0=q0,
+        c=c,
+        k=k,
+        s=s,
+        kappa_f=kappa_f,
+        kappa_i=kappa_i,
+    )
 
 
 @settings(max_examples=24, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])

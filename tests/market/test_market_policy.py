@@ -17,8 +17,12 @@ from valuechain.market.presets import country_preset, load_presets
 def test_parse_axis_and_errors():
     ax = parse_axis("c=0.1:5", 50)
     assert ax.name == "c" and ax.values[0] == 0.1 and ax.values[-1] == 5.0 and ax.values.size == 50
-    for bad, msg in [("zz=0:1", "Unknown model parameter"), ("c=1", "NAME=LOW:HIGH"),
-                     ("c=2:1", "LOW < HIGH"), ("c=a:1", "must be a number")]:
+    for bad, msg in [
+        ("zz=0:1", "Unknown model parameter"),
+        ("c=1", "NAME=LOW:HIGH"),
+        ("c=2:1", "LOW < HIGH"),
+        ("c=a:1", "must be a number"),
+    ]:
         with pytest.raises(InputError, match=msg):
             parse_axis(bad, 10)
     with pytest.raises(InputError, match="at least 2"):
@@ -33,7 +37,9 @@ def test_map_cells_equal_pointwise_effects_and_nan_outside():
     i, j = 8, 5
     assert pmap.exists[i, j]
     point = marginal_effects(Parameters(c=x.values[j], k=y.values[i]))
-    assert pmap.effects["net_consumer_surplus"][i, j] == pytest.approx(float(point["s"]["net_consumer_surplus"]))
+    assert pmap.effects["net_consumer_surplus"][i, j] == pytest.approx(
+        float(point["s"]["net_consumer_surplus"])
+    )
     doc = pmap.to_dict()
     assert doc["x"]["name"] == "c" and len(doc["effects"]["firm_profit"]) == 17
     assert set(doc["effects"]) == {"net_consumer_surplus", "provider_profit", "firm_profit"}
@@ -68,8 +74,11 @@ def test_all_policy_effects_share_one_equilibrium():
     x, y = parse_axis("c=0.1:5", 30), parse_axis("k=0.1:5", 20)
     eff = all_policy_effects(x, y)
     assert set(eff) == {"gamma", "s", "delta"}
-    assert np.allclose(eff["delta"]["consumer_surplus"], policy_map("quality", x, y).effects["consumer_surplus"],
-                       equal_nan=True)
+    assert np.allclose(
+        eff["delta"]["consumer_surplus"],
+        policy_map("quality", x, y).effects["consumer_surplus"],
+        equal_nan=True,
+    )
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".html"])
@@ -83,12 +92,19 @@ def test_figures_are_written(tmp_path, suffix):
     if suffix == ".svg":  # readable for an analyst: axis meanings, legend, the reconstruction note
         text = path.read_text(encoding="utf-8")
         assert "<text" in text  # real text, not glyph outlines
-        for phrase in ("compute cost c", "data preprocessing cost k", "no equilibrium", "existence boundary",
-                       "threshold: effect = 0", "win-win-win", "our reconstruction of Qian"):
+        for phrase in (
+            "compute cost c",
+            "data preprocessing cost k",
+            "no equilibrium",
+            "existence boundary",
+            "threshold: effect = 0",
+            "win-win-win",
+            "our reconstruction of Qian",
+        ):
             assert phrase in text, phrase
     if suffix == ".html":  # self-contained: works offline, no CDN script
         text = path.read_text(encoding="utf-8")
-        assert "<script src=\"https://cdn" not in text and "our reconstruction of Qian" in text
+        assert '<script src="https://cdn' not in text and "our reconstruction of Qian" in text
 
 
 def test_figure_write_failure_is_one_sentence_and_leaves_nothing(tmp_path):
@@ -133,14 +149,23 @@ def test_user_presets_file(tmp_path):
         load_presets(tmp_path)
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("presets:\n  CN: [1, 2]\n", r"at presets\.CN: Input should be a valid dictionary\.$"),
-    ("presets:\n  CN:\n    parameters: [1, 2]\n", r"at presets\.CN\.parameters: Input should be a valid dictionary\.$"),
-    ("presets:\n  CN:\n    parameters: {c: 1.2}\n    sources: 5\n", r"at presets\.CN\.sources: Input should be a valid list\.$"),
-    ("presets:\n  CN:\n    parameters: {c: yes}\n", r"c is set to a non-number True\.$"),
-    ("- just a list\n", r"is not valid: Input should be a valid dictionary\.$"),
-    ("presets: {CN: {parameters: {c: [}}", r"is not valid YAML at line 1\.$"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("presets:\n  CN: [1, 2]\n", r"at presets\.CN: Input should be a valid dictionary\.$"),
+        (
+            "presets:\n  CN:\n    parameters: [1, 2]\n",
+            r"at presets\.CN\.parameters: Input should be a valid dictionary\.$",
+        ),
+        (
+            "presets:\n  CN:\n    parameters: {c: 1.2}\n    sources: 5\n",
+            r"at presets\.CN\.sources: Input should be a valid list\.$",
+        ),
+        ("presets:\n  CN:\n    parameters: {c: yes}\n", r"c is set to a non-number True\.$"),
+        ("- just a list\n", r"is not valid: Input should be a valid dictionary\.$"),
+        ("presets: {CN: {parameters: {c: [}}", r"is not valid YAML at line 1\.$"),
+    ],
+)
 def test_malformed_presets_files_are_one_sentence(tmp_path, text, fragment):
     """The presets file is validated by a pydantic model: the first problem, where it is, one sentence."""
     bad = tmp_path / "bad.yaml"
@@ -161,7 +186,9 @@ def test_large_maps_are_thinned_for_drawing_only():
     assert thin.x.values[0] == 0.1 and thin.exists.shape == thin.unique.shape
     # a kept cell is the same cell of the full map
     assert thin.exists[100, 90]
-    assert thin.effects["net_consumer_surplus"][100, 90] == pmap.effects["net_consumer_surplus"][100 * 3, 90 * 3]
+    assert (
+        thin.effects["net_consumer_surplus"][100, 90] == pmap.effects["net_consumer_surplus"][100 * 3, 90 * 3]
+    )
     assert pmap.thinned(5000) is pmap
 
 

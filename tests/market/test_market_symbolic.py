@@ -29,10 +29,20 @@ def test_derived_equilibrium_equals_coded_closed_form(derivation, overrides):
     eq = solve(params)
     assert eq.exists
     values = params.scalar_dict()
-    for name in ("fine_tuning_price", "inference_price", "effort", "quantity", "retail_price",
-                 "consumer_surplus", "provider_profit", "firm_profit", "subsidy_outlay"):
-        assert derivation.evaluate(name, **values) == pytest.approx(float(getattr(eq, name)), rel=1e-12,
-                                                                    abs=1e-14), name
+    for name in (
+        "fine_tuning_price",
+        "inference_price",
+        "effort",
+        "quantity",
+        "retail_price",
+        "consumer_surplus",
+        "provider_profit",
+        "firm_profit",
+        "subsidy_outlay",
+    ):
+        assert derivation.evaluate(name, **values) == pytest.approx(
+            float(getattr(eq, name)), rel=1e-12, abs=1e-14
+        ), name
     th = thresholds(params)
     assert derivation.evaluate("C_price", **values) == pytest.approx(float(th["C_price"]), rel=1e-12)
     if np.isfinite(th["C_subsidy"]):

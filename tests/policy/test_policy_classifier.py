@@ -91,9 +91,11 @@ def test_open_source_support_sentence_returns_itself_as_evidence():
 
 def test_open_market_and_osint_are_not_open_source():
     clf = default_classifier()
-    for text in ("The Federal Reserve uses open market operations to manage liquidity.",
-                 "Open source intelligence reports from foreign media shall be translated.",
-                 "The Department shall adopt open technical standards for provenance."):
+    for text in (
+        "The Federal Reserve uses open market operations to manage liquidity.",
+        "Open source intelligence reports from foreign media shall be translated.",
+        "The Department shall adopt open technical standards for provenance.",
+    ):
         assert not clf.classify(text, "en").themes["open_source"].present, text
 
 
@@ -104,7 +106,11 @@ def test_negated_mentions_are_discarded_in_both_languages():
     assert not zh.present and zh.discarded[0]["reason"] == "negated by 不得"
     assert not en.present and "negated" in en.discarded[0]["reason"]
     # "not only ... but also" is not a negation
-    assert clf.classify("The plan supports not only open source models but also chips.", "en").themes["open_source"].present
+    assert (
+        clf.classify("The plan supports not only open source models but also chips.", "en")
+        .themes["open_source"]
+        .present
+    )
 
 
 def test_high_standard_farmland_is_not_standards():
@@ -122,24 +128,31 @@ def test_user_dictionary_extends_themes(tmp_path):
     extra = tmp_path / "extra.yaml"
     extra.write_text(
         "themes:\n  open_source:\n    en:\n      terms: [community-developed software]\n"
-        "  data_governance:\n    label: data governance\n    zh:\n      terms: [数据出境]\n", encoding="utf-8")
+        "  data_governance:\n    label: data governance\n    zh:\n      terms: [数据出境]\n",
+        encoding="utf-8",
+    )
     clf = PolicyClassifier(extra_dictionaries=[extra])
     assert "data_governance" in clf.themes
-    assert clf.classify("The agency shall use community-developed software.", "en").themes["open_source"].present
+    assert (
+        clf.classify("The agency shall use community-developed software.", "en").themes["open_source"].present
+    )
     assert clf.classify("规范数据出境安全评估。", "zh").themes["data_governance"].hits == 1
     # the shipped terms are still there
     assert clf.classify("The plan encourages open-source AI.", "en").themes["open_source"].present
 
 
-@pytest.mark.parametrize("body,where", [
-    ("themes: [1, 2]\n", "'themes'"),
-    ("negation: {zh: {window: abc}}\n", "'negation.zh.window'"),
-    ("negation: [1]\n", "'negation'"),
-    ("themes: {open_source: {zh: \"x\"}}\n", "'themes.open_source.zh'"),
-    ("themes: {open_source: {zh: {terms: [开]}}}\n", "'themes.open_source.zh.terms'"),
-    ("themes: {open_source: {en: {terms: [open models, 3]}}}\n", "'themes.open_source.en.terms.1'"),
-    ("themes: {open_source: {zh: {term: [开源]}}}\n", "'themes.open_source.zh.term'"),
-])
+@pytest.mark.parametrize(
+    "body,where",
+    [
+        ("themes: [1, 2]\n", "'themes'"),
+        ("negation: {zh: {window: abc}}\n", "'negation.zh.window'"),
+        ("negation: [1]\n", "'negation'"),
+        ('themes: {open_source: {zh: "x"}}\n', "'themes.open_source.zh'"),
+        ("themes: {open_source: {zh: {terms: [开]}}}\n", "'themes.open_source.zh.terms'"),
+        ("themes: {open_source: {en: {terms: [open models, 3]}}}\n", "'themes.open_source.en.terms.1'"),
+        ("themes: {open_source: {zh: {term: [开源]}}}\n", "'themes.open_source.zh.term'"),
+    ],
+)
 def test_bad_user_dictionary_is_one_sentence_naming_the_key(tmp_path, body, where):
     bad = tmp_path / "bad.yaml"
     bad.write_text(body, encoding="utf-8")
@@ -158,11 +171,21 @@ def test_a_term_given_as_a_string_is_one_term_not_characters(tmp_path):
     assert clf.classify("规范数据出境安全评估。", "zh").themes["data_governance"].present
 
 
-@pytest.mark.parametrize("word,lemma", [
-    ("controls", "control"), ("controlled", "control"), ("standards", "standard"), ("chips", "chip"),
-    ("policies", "policy"), ("computing", "comput"), ("compute", "comput"), ("access", "access"),
-    ("analysis", "analysis"), ("semiconductors", "semiconductor"),
-])
+@pytest.mark.parametrize(
+    "word,lemma",
+    [
+        ("controls", "control"),
+        ("controlled", "control"),
+        ("standards", "standard"),
+        ("chips", "chip"),
+        ("policies", "policy"),
+        ("computing", "comput"),
+        ("compute", "comput"),
+        ("access", "access"),
+        ("analysis", "analysis"),
+        ("semiconductors", "semiconductor"),
+    ],
+)
 def test_english_lemma(word, lemma):
     assert english_lemma(word) == lemma
 
@@ -177,9 +200,11 @@ def test_sentence_splitting_keeps_abbreviations():
 def test_language_detection_and_unsupported_languages():
     assert detect_language("推广开源技术，建设开源社区。") == "zh"
     assert detect_language("The Secretary shall report to Congress on export controls.") == "en"
-    for text in ("Правительство поддерживает открытое программное обеспечение.",
-                 "オープンソースのソフトウェアを推進する。",
-                 "Le gouvernement soutient les logiciels libres dans toutes les administrations publiques du pays."):
+    for text in (
+        "Правительство поддерживает открытое программное обеспечение.",
+        "オープンソースのソフトウェアを推進する。",
+        "Le gouvernement soutient les logiciels libres dans toutes les administrations publiques du pays.",
+    ):
         with pytest.raises(InputError):
             detect_language(text)
     with pytest.raises(InputError):
@@ -187,7 +212,11 @@ def test_language_detection_and_unsupported_languages():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("开源节流社区生态标准算力芯片不得高，。的和 ")), min_size=1, max_size=60))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("开源节流社区生态标准算力芯片不得高，。的和 ")), min_size=1, max_size=60
+    )
+)
 def test_invariants_on_random_chinese(text):
     if not text.strip():
         return
@@ -202,8 +231,31 @@ def test_invariants_on_random_chinese(text):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(["open", "source", "market", "not", "chips", "the", "export", "controls", ",",
-                                 "standards", "of", "living", "supply", "chain", "."]), min_size=1, max_size=25))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "open",
+                "source",
+                "market",
+                "not",
+                "chips",
+                "the",
+                "export",
+                "controls",
+                ",",
+                "standards",
+                "of",
+                "living",
+                "supply",
+                "chain",
+                ".",
+            ]
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
 def test_invariants_on_random_english(words):
     text = " ".join(words)
     r = default_classifier().classify(text, "en")
@@ -222,7 +274,9 @@ def test_second_tuning_set_precision_and_recall():
     assert len(rows) >= 30
     assert not {r["text"] for r in rows} & {r["text"] for r in _labelled()}
     precision, recall, tp, fp, fn = _scores(rows)
-    print(f"\n[tuning set 2] n={len(rows)} precision={precision:.3f} recall={recall:.3f} (tp={tp} fp={fp} fn={fn})")
+    print(
+        f"\n[tuning set 2] n={len(rows)} precision={precision:.3f} recall={recall:.3f} (tp={tp} fp={fp} fn={fn})"
+    )
     assert precision >= 0.85
     assert recall >= 0.85
 
@@ -236,7 +290,9 @@ def test_heldout_sentences_precision_and_recall():
     others = {r["text"] for r in _labelled()} | {r["text"] for r in _rows("tuning2_sentences.yaml")}
     assert not {r["text"] for r in rows} & others
     precision, recall, tp, fp, fn = _scores(rows)
-    print(f"\n[held-out] n={len(rows)} precision={precision:.3f} recall={recall:.3f} (tp={tp} fp={fp} fn={fn})")
+    print(
+        f"\n[held-out] n={len(rows)} precision={precision:.3f} recall={recall:.3f} (tp={tp} fp={fp} fn={fn})"
+    )
     assert precision >= 0.8
     assert recall >= 0.8
 
@@ -252,8 +308,12 @@ def test_hard_wrapped_pdf_text():
     clf = default_classifier()
     zh = clf.classify("推广开源技术，建设开源\n社区，构建开源生态体系。\n\n第二段。", "zh")
     assert zh.themes["open_source"].evidence == ["推广开源技术，建设开源社区，构建开源生态体系。"]
-    en = clf.classify("The Department shall promote\nOpen-source models and\nexport controls.\n(a) Second item.", "en")
-    assert en.themes["open_source"].evidence == ["The Department shall promote Open-source models and export controls."]
+    en = clf.classify(
+        "The Department shall promote\nOpen-source models and\nexport controls.\n(a) Second item.", "en"
+    )
+    assert en.themes["open_source"].evidence == [
+        "The Department shall promote Open-source models and export controls."
+    ]
     assert en.sentences == 2
 
 
@@ -268,12 +328,15 @@ def test_sentences_are_pieces_of_the_text(parts):
             assert "".join(sentence.split()) in squeezed
 
 
-@pytest.mark.parametrize("text,term", [
-    ("推动开源代码托管平台建设。", "开源"),
-    ("建设开源社区，培育开源生态。", "开源"),
-    ("支持开源模型和开源生态发展。", "开源"),
-    ("避免重复建设算力中心。", "算力"),
-])
+@pytest.mark.parametrize(
+    "text,term",
+    [
+        ("推动开源代码托管平台建设。", "开源"),
+        ("建设开源社区，培育开源生态。", "开源"),
+        ("支持开源模型和开源生态发展。", "开源"),
+        ("避免重复建设算力中心。", "算力"),
+    ],
+)
 def test_chinese_compounds_count_the_term(text, term):
     r = default_classifier().classify(text, "zh")
     theme = "open_source" if term == "开源" else "compute"
@@ -290,50 +353,62 @@ def test_word_boundary_reasons_make_sense():
     assert not s.present and s.discarded[0]["reason"].startswith("crosses the word boundary of ")
 
 
-@pytest.mark.parametrize("text,theme,present", [
-    ("It doesn't support open-source models.", "open_source", False),
-    ("The agency won't release the weights as open source.", "open_source", False),
-    ("We don't fund open-source development.", "open_source", False),
-    ("The model isn't open source.", "open_source", False),
-    ("Agencies cannot use open-source software.", "open_source", False),
-    ("Agencies can't adopt open-source software.", "open_source", False),
-    ("The rule ensures that no foreign adversary gains access to advanced chips.", "chokepoint", True),
-    ("The rule ensures that no foreign adversary gains access to advanced chips.", "compute", True),
-    ("No license is required for open-source models.", "open_source", True),
-    ("We will not restrict open-source models.", "open_source", True),
-    ("The Secretary shall not prohibit the use of open-source software.", "open_source", True),
-    ("The plan supports not only open source models but also chips.", "open_source", True),
-    ("Agencies shall not release the model code as open source.", "open_source", False),
-])
+@pytest.mark.parametrize(
+    "text,theme,present",
+    [
+        ("It doesn't support open-source models.", "open_source", False),
+        ("The agency won't release the weights as open source.", "open_source", False),
+        ("We don't fund open-source development.", "open_source", False),
+        ("The model isn't open source.", "open_source", False),
+        ("Agencies cannot use open-source software.", "open_source", False),
+        ("Agencies can't adopt open-source software.", "open_source", False),
+        ("The rule ensures that no foreign adversary gains access to advanced chips.", "chokepoint", True),
+        ("The rule ensures that no foreign adversary gains access to advanced chips.", "compute", True),
+        ("No license is required for open-source models.", "open_source", True),
+        ("We will not restrict open-source models.", "open_source", True),
+        ("The Secretary shall not prohibit the use of open-source software.", "open_source", True),
+        ("The plan supports not only open source models but also chips.", "open_source", True),
+        ("Agencies shall not release the model code as open source.", "open_source", False),
+    ],
+)
 def test_english_negation_scopes_over_a_stance(text, theme, present):
     assert default_classifier().classify(text, "en").themes[theme].present is present
 
 
-@pytest.mark.parametrize("text,theme,present", [
-    ("避免重复建设算力中心。", "compute", True),
-    ("不得将涉密源代码开源。", "open_source", False),
-    ("不支持开源模型。", "open_source", False),
-    ("不限制开源模型的使用。", "open_source", True),
-    ("无需许可即可使用开源模型。", "open_source", True),
-])
+@pytest.mark.parametrize(
+    "text,theme,present",
+    [
+        ("避免重复建设算力中心。", "compute", True),
+        ("不得将涉密源代码开源。", "open_source", False),
+        ("不支持开源模型。", "open_source", False),
+        ("不限制开源模型的使用。", "open_source", True),
+        ("无需许可即可使用开源模型。", "open_source", True),
+    ],
+)
 def test_chinese_negation_scopes_over_a_stance(text, theme, present):
     assert default_classifier().classify(text, "zh").themes[theme].present is present
 
 
-@pytest.mark.parametrize("text", [
-    "Die Bundesregierung fördert Open-Source-Software in allen öffentlichen Verwaltungen des Landes.",
-    "Le gouvernement soutient les logiciels libres dans toutes les administrations publiques du pays.",
-    "El gobierno apoya el software de código abierto en todas las administraciones públicas del país.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Bundesregierung fördert Open-Source-Software in allen öffentlichen Verwaltungen des Landes.",
+        "Le gouvernement soutient les logiciels libres dans toutes les administrations publiques du pays.",
+        "El gobierno apoya el software de código abierto en todas las administraciones públicas del país.",
+    ],
+)
 def test_other_latin_script_languages_are_rejected(text):
     with pytest.raises(InputError, match="does not read as English"):
         detect_language(text)
 
 
-@pytest.mark.parametrize("text", [
-    "It doesn't support open-source models.",
-    "Export controls restrict advanced AI chips sales to China.",
-    "We won't restrict open-weight models, and agencies can't ban them either.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It doesn't support open-source models.",
+        "Export controls restrict advanced AI chips sales to China.",
+        "We won't restrict open-weight models, and agencies can't ban them either.",
+    ],
+)
 def test_short_english_with_contractions_is_english(text):
     assert detect_language(text) == "en"

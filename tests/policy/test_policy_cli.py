@@ -28,25 +28,42 @@ def test_classify_text_and_file(run_cli, tmp_path):
     assert r.returncode == 0, r.stderr
     data = r.json()
     assert data["language"] == "zh"
-    assert set(data["themes"]) >= {"open_source", "ecosystem", "standards", "resilience", "compute", "free_market",
-                                   "chokepoint"}
+    assert set(data["themes"]) >= {
+        "open_source",
+        "ecosystem",
+        "standards",
+        "resilience",
+        "compute",
+        "free_market",
+        "chokepoint",
+    }
     assert data["themes"]["open_source"] == {
-        "present": True, "hits": 2, "evidence": ["推广开源技术，建设开源社区。"],
-        "discarded": [{"term": "开源", "reason": "false friend: 开源节流", "sentence": "中央财政要开源节流。"}],
+        "present": True,
+        "hits": 2,
+        "evidence": ["推广开源技术，建设开源社区。"],
+        "discarded": [
+            {"term": "开源", "reason": "false friend: 开源节流", "sentence": "中央财政要开源节流。"}
+        ],
     }
     page = tmp_path / "rule.html"
-    page.write_text("<html><body><p>The rule imposes export controls on advanced computing chips.</p></body></html>",
-                    encoding="utf-8")
+    page.write_text(
+        "<html><body><p>The rule imposes export controls on advanced computing chips.</p></body></html>",
+        encoding="utf-8",
+    )
     r = run_cli("policy", "classify", str(page), "--lang", "auto", "--json")
     assert r.returncode == 0, r.stderr
     themes = r.json()["themes"]
     assert themes["chokepoint"]["present"] and themes["compute"]["present"]
-    assert themes["chokepoint"]["evidence"] == ["The rule imposes export controls on advanced computing chips."]
+    assert themes["chokepoint"]["evidence"] == [
+        "The rule imposes export controls on advanced computing chips."
+    ]
 
 
 def test_trends_cn_policy_shock_and_plot(run_cli, tmp_path):
     plot = tmp_path / "fig.png"
-    r = run_cli("policy", "trends", "--corpus", "cn-policy", "--shock", "2022-10-07", "--plot", str(plot), "--json")
+    r = run_cli(
+        "policy", "trends", "--corpus", "cn-policy", "--shock", "2022-10-07", "--plot", str(plot), "--json"
+    )
     assert r.returncode == 0, r.stderr
     data = r.json()
     assert data["documents"] == 375
@@ -70,8 +87,11 @@ def test_bad_input_is_one_sentence(run_cli, tmp_path):
     r = run_cli("policy", "classify", "")
     _one_sentence_error(r)
     assert "The text to classify is empty." in r.stderr
-    r = run_cli("policy", "classify", "Die Bundesregierung fördert Open-Source-Software in allen öffentlichen "
-                                      "Verwaltungen des Landes.")
+    r = run_cli(
+        "policy",
+        "classify",
+        "Die Bundesregierung fördert Open-Source-Software in allen öffentlichen Verwaltungen des Landes.",
+    )
     _one_sentence_error(r)
     assert "does not read as English" in r.stderr
     bad = tmp_path / "bad.yaml"
@@ -85,8 +105,18 @@ def test_bad_input_is_one_sentence(run_cli, tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "note.txt").write_text("Export controls on advanced chips.", encoding="utf-8")
-    r = run_cli("policy", "trends", "--corpus", str(folder), "--country", "US", "--date", "2023-11-01",
-                "--shock", "2030-01-01")
+    r = run_cli(
+        "policy",
+        "trends",
+        "--corpus",
+        str(folder),
+        "--country",
+        "US",
+        "--date",
+        "2023-11-01",
+        "--shock",
+        "2030-01-01",
+    )
     _one_sentence_error(r)
     assert "2030-01-01" in r.stderr
 
@@ -101,7 +131,9 @@ def test_classify_bad_input(run_cli, tmp_path, case):
         target.write_bytes(bytes(range(256)) * 8)
     elif case == "russian":
         target = tmp_path / "ru.txt"
-        target.write_text("Правительство поддерживает открытое программное обеспечение и экосистему.", encoding="utf-8")
+        target.write_text(
+            "Правительство поддерживает открытое программное обеспечение и экосистему.", encoding="utf-8"
+        )
     else:
         target = tmp_path / "nothere.txt"
     _one_sentence_error(run_cli("policy", "classify", str(target)))
@@ -114,8 +146,12 @@ def test_bad_dates_and_corpora(run_cli, tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "note.txt").write_text("Export controls on advanced chips.", encoding="utf-8")
-    _one_sentence_error(run_cli("policy", "trends", "--corpus", str(folder), "--country", "US", "--date", "soon"))
-    r = run_cli("policy", "trends", "--corpus", str(folder), "--country", "US", "--date", "2023-11-01", "--json")
+    _one_sentence_error(
+        run_cli("policy", "trends", "--corpus", str(folder), "--country", "US", "--date", "soon")
+    )
+    r = run_cli(
+        "policy", "trends", "--corpus", str(folder), "--country", "US", "--date", "2023-11-01", "--json"
+    )
     assert r.returncode == 0, r.stderr
     assert r.json()["documents"] == 1
 
@@ -139,7 +175,13 @@ def test_trends_defaults_to_each_shock(run_cli):
     r = run_cli("policy", "trends", "--corpus", "gwr", "--since", "2010-01-01", "--json")
     assert r.returncode == 0, r.stderr
     data = r.json()
-    assert [b["shock"] for b in data["before_after"]] == ["2022-08-09", "2022-10-07", "2023-10-17", "2024-04-04",
-                                                         "2024-12-02", "2025-01-13"]
+    assert [b["shock"] for b in data["before_after"]] == [
+        "2022-08-09",
+        "2022-10-07",
+        "2023-10-17",
+        "2024-04-04",
+        "2024-12-02",
+        "2025-01-13",
+    ]
     # the 2025 report is dated to the year only: it straddles the 2025-01-13 shock and is set aside
     assert data["before_after"][-1]["straddling_documents_set_aside"] >= 1

@@ -56,8 +56,17 @@ def gwr_themes(gwr):
 
 def test_cn_policy_counts_per_year(cn_policy):
     assert len(cn_policy.documents) == 375
-    assert cn_policy.counts_per_year() == {2018: 23, 2019: 16, 2020: 24, 2021: 33, 2022: 20, 2023: 34, 2024: 52,
-                                           2025: 161, 2026: 12}
+    assert cn_policy.counts_per_year() == {
+        2018: 23,
+        2019: 16,
+        2020: 24,
+        2021: 33,
+        2022: 20,
+        2023: 34,
+        2024: 52,
+        2025: 161,
+        2026: 12,
+    }
     bodies = {d.issuing_body for d in cn_policy.documents}
     assert bodies == {"MIIT", "CAC", "TC260"}
     assert cn_policy.precision_counts() == {"day": 375}
@@ -97,14 +106,22 @@ def test_cpc_and_agora_counts(shared_data):
 
 def test_agora_dating_rules():
     assert congress_years(117) == (2021, 2022)
-    p, lo, hi, prec, congress = agora_date("CHIPS", "https://www.congress.gov/bill/117th-congress/house-bill/4346")
+    p, lo, hi, prec, congress = agora_date(
+        "CHIPS", "https://www.congress.gov/bill/117th-congress/house-bill/4346"
+    )
     assert (lo, hi, prec, congress) == (date(2021, 1, 1), date(2022, 12, 31), "congress", 117)
-    _, lo, _, prec, _ = agora_date("AI in Government Act of 2020", "https://www.congress.gov/bill/116th-congress/house-bill/133/text")
+    _, lo, _, prec, _ = agora_date(
+        "AI in Government Act of 2020", "https://www.congress.gov/bill/116th-congress/house-bill/133/text"
+    )
     assert (lo.year, prec) == (2020, "year")
-    p, _, _, prec, _ = agora_date("James M. Inhofe National Defense Authorization Act for Fiscal Year 2023, Section 1",
-                                  "https://www.congress.gov/bill/117th-congress/house-bill/7776/text")
+    p, _, _, prec, _ = agora_date(
+        "James M. Inhofe National Defense Authorization Act for Fiscal Year 2023, Section 1",
+        "https://www.congress.gov/bill/117th-congress/house-bill/7776/text",
+    )
     assert (p.year, prec) == (2022, "fiscal-year")
-    _, _, _, _, congress = agora_date("NDAA FY2021", "https://www.congress.gov/116/plaws/publ283/PLAW-116publ283.pdf")
+    _, _, _, _, congress = agora_date(
+        "NDAA FY2021", "https://www.congress.gov/116/plaws/publ283/PLAW-116publ283.pdf"
+    )
     assert congress == 116
     with pytest.raises(InputError):
         agora_date("x", "https://example.org/law")
@@ -138,7 +155,9 @@ def test_theme_counts_per_year_are_reproducible(cn_policy, cn_policy_themes):
     b = theme_trends(again, ["country"], period="year")
     assert a.equals(b)
     standards = a[a["theme"] == "standards"].set_index("year")["with_theme"].to_dict()
-    assert sum(standards.values()) == int(cn_policy_themes[cn_policy_themes["theme"] == "standards"]["present"].sum())
+    assert sum(standards.values()) == int(
+        cn_policy_themes[cn_policy_themes["theme"] == "standards"]["present"].sum()
+    )
 
 
 def test_before_after_cn_policy_2022_10_07(cn_policy_themes):
@@ -164,13 +183,15 @@ def test_every_trends_figure_shows_the_us_shocks_and_confounders(cn_policy_theme
     from valuechain.reference.events import CONFOUNDERS, SHOCKS
 
     events = events_for_figure(load_events(), {"CN"})
-    days = {e.date.isoformat() for e in events} | {e.publication_date.isoformat() for e in events if e.publication_date}
+    days = {e.date.isoformat() for e in events} | {
+        e.publication_date.isoformat() for e in events if e.publication_date
+    }
     assert set(SHOCKS) <= days and set(CONFOUNDERS) <= days
     assert {e.country for e in events if e.category not in ("us_shock", "confounder")} == {"CN"}
     trends = theme_trends(cn_policy_themes, ["country"])
     for suffix, magic in ((".pdf", b"%PDF"), (".png", b"\x89PNG"), (".svg", b"<?xml")):
         out = plot_timeline(events, trends, tmp_path / f"fig{suffix}")
-        assert out.read_bytes()[:len(magic)] == magic, suffix
+        assert out.read_bytes()[: len(magic)] == magic, suffix
     with pytest.raises(InputError, match="is a directory"):
         plot_timeline(events, trends, tmp_path)
     with pytest.raises(InputError, match=r"must end in \.png, \.pdf or \.svg"):
@@ -194,15 +215,27 @@ def test_statistical_tests():
 def test_user_documents_with_metadata_and_filename_dates(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "2023-10-17_note.txt").write_text("The rule imposes export controls on advanced chips.", encoding="utf-8")
-    (folder / "page.html").write_text("<html><head><style>p{}</style><script>x=1</script></head><body><p>推广开源技术。</p>"
-                                      "<p>建设开源社区。</p></body></html>", encoding="utf-8")
-    (folder / "metadata.csv").write_text("file,date,country,issuing_body\npage.html,2024-01-18,CN,MIIT\n", encoding="utf-8")
+    (folder / "2023-10-17_note.txt").write_text(
+        "The rule imposes export controls on advanced chips.", encoding="utf-8"
+    )
+    (folder / "page.html").write_text(
+        "<html><head><style>p{}</style><script>x=1</script></head><body><p>推广开源技术。</p>"
+        "<p>建设开源社区。</p></body></html>",
+        encoding="utf-8",
+    )
+    (folder / "metadata.csv").write_text(
+        "file,date,country,issuing_body\npage.html,2024-01-18,CN,MIIT\n", encoding="utf-8"
+    )
     corpus = load_user_documents([folder], country="US")
     by_name = {d.doc_id: d for d in corpus.documents}
     note, page = by_name["user-2023-10-17_note"], by_name["user-page"]
     assert (note.date, note.country, note.language) == (date(2023, 10, 17), "US", "en")
-    assert (page.date, page.country, page.language, page.issuing_body) == (date(2024, 1, 18), "CN", "zh", "MIIT")
+    assert (page.date, page.country, page.language, page.issuing_body) == (
+        date(2024, 1, 18),
+        "CN",
+        "zh",
+        "MIIT",
+    )
     assert "x=1" not in page.text and "推广开源技术" in page.text
 
 

@@ -20,8 +20,10 @@ def test_save_runs_and_events_twice(tmp_path, shared_data):
         first = save_document_themes(store, frame, source="agora", dictionary_files=files)
         second = save_document_themes(store, frame, source="agora", dictionary_files=files)
         assert first != second
-        counts = store.query("SELECT run_id, count(*) AS n, count(DISTINCT doc_id) AS docs "
-                             "FROM policy_document_themes GROUP BY 1 ORDER BY 1")
+        counts = store.query(
+            "SELECT run_id, count(*) AS n, count(DISTINCT doc_id) AS docs "
+            "FROM policy_document_themes GROUP BY 1 ORDER BY 1"
+        )
         assert counts["n"].tolist() == [147 * 7, 147 * 7] and counts["docs"].tolist() == [147, 147]
         assert save_events(store, load_events(), source=str(events_path())) == len(load_events())
         assert save_events(store, load_events(), source=str(events_path())) == len(load_events())
@@ -33,9 +35,15 @@ def test_save_runs_and_events_twice(tmp_path, shared_data):
         save_document_themes(store, frame.head(70), source="agora-part", dictionary_files=files)
         save_document_themes(store, frame.head(70), source="agora-part", dictionary_files=files)
         save_events(store, load_events(), source=str(events_path()))
-        runs = store.query("SELECT source, count(DISTINCT run_id) AS runs, count(*) AS n FROM policy_document_themes "
-                           "GROUP BY 1 ORDER BY 1")
-        assert runs.to_dict(orient="list") == {"source": ["agora", "agora-part"], "runs": [2, 2], "n": [2058, 140]}
+        runs = store.query(
+            "SELECT source, count(DISTINCT run_id) AS runs, count(*) AS n FROM policy_document_themes "
+            "GROUP BY 1 ORDER BY 1"
+        )
+        assert runs.to_dict(orient="list") == {
+            "source": ["agora", "agora-part"],
+            "runs": [2, 2],
+            "n": [2058, 140],
+        }
 
 
 def test_trends_by_issuing_body(shared_data):

@@ -30,7 +30,9 @@ def test_at_least_forty_complete_events():
         assert e.issuing_body and e.title_original and e.title_en and e.confidence and e.verification
         assert e.source_url.startswith("https://") or e.source_url.startswith("http://"), e.event_id
         assert "thedailyscout" not in e.source_url + e.source_note, e.event_id
-        assert e.verification.split(":")[0].split(" (")[0] in {"corpus", "draft", "secondary", "web"}, e.event_id
+        assert e.verification.split(":")[0].split(" (")[0] in {"corpus", "draft", "secondary", "web"}, (
+            e.event_id
+        )
         if e.publication_date:  # publication never precedes the date of issue / release
             assert e.publication_date > e.date, e.event_id
 
@@ -61,7 +63,9 @@ def test_draft_events_are_carried_over_or_dropped_with_a_reason(shared_data):
 
 
 def test_corpus_verified_events_match_the_corpus(shared_data):
-    with (shared_data / "policy" / "cn-ai-policy-platform" / "all_policies_unified.csv").open(encoding="utf-8-sig") as fh:
+    with (shared_data / "policy" / "cn-ai-policy-platform" / "all_policies_unified.csv").open(
+        encoding="utf-8-sig"
+    ) as fh:
         csv.field_size_limit(2**31 - 1)
         by_url = {row["url"]: row for row in csv.DictReader(fh)}
     checked = 0

@@ -9,7 +9,14 @@ from valuechain.reference.events import CONFOUNDERS, EVENTS, SHOCKS, confounder_
 
 
 def test_spec_dates_in_order():
-    assert list(SHOCKS) == ["2022-08-09", "2022-10-07", "2023-10-17", "2024-04-04", "2024-12-02", "2025-01-13"]
+    assert list(SHOCKS) == [
+        "2022-08-09",
+        "2022-10-07",
+        "2023-10-17",
+        "2024-04-04",
+        "2024-12-02",
+        "2025-01-13",
+    ]
     assert list(CONFOUNDERS) == ["2022-11-30", "2023-02-24", "2023-07-18", "2025-01-20"]
     assert shock_dates()[0] == date(2022, 8, 9)
     assert confounder_dates()[date(2025, 1, 20)] == "DeepSeek-R1"

@@ -43,15 +43,40 @@ def test_verified_only_where_a_snapshot_states_the_country():
             assert "is wrong" in row["notes"], row  # says what the snapshot stated
 
 
-@pytest.mark.parametrize(("namespace", "country"), [
-    # headquarters of the organisation, checked on review (independent of how the table was built)
-    ("Qwen", "CN"), ("deepseek-ai", "CN"), ("01-ai", "CN"), ("THUDM", "CN"), ("baichuan-inc", "CN"),
-    ("internlm", "CN"), ("moonshotai", "CN"), ("meta-llama", "US"), ("microsoft", "US"), ("google", "US"),
-    ("nvidia", "US"), ("allenai", "US"), ("mistralai", "FR"), ("kyutai", "FR"), ("tiiuae", "AE"),
-    ("CohereForAI", "CA"), ("LGAI-EXAONE", "KR"), ("upstage", "KR"), ("ai21labs", "IL"), ("Deci", "IL"),
-    ("stabilityai", "GB"), ("black-forest-labs", "DE"), ("rinna", "JP"), ("sarvamai", "IN"),
-    ("aisingapore", "SG"), ("ai-forever", "RU"), ("swiss-ai", "CH"), ("EleutherAI", UNKNOWN),
-])
+@pytest.mark.parametrize(
+    ("namespace", "country"),
+    [
+        # headquarters of the organisation, checked on review (independent of how the table was built)
+        ("Qwen", "CN"),
+        ("deepseek-ai", "CN"),
+        ("01-ai", "CN"),
+        ("THUDM", "CN"),
+        ("baichuan-inc", "CN"),
+        ("internlm", "CN"),
+        ("moonshotai", "CN"),
+        ("meta-llama", "US"),
+        ("microsoft", "US"),
+        ("google", "US"),
+        ("nvidia", "US"),
+        ("allenai", "US"),
+        ("mistralai", "FR"),
+        ("kyutai", "FR"),
+        ("tiiuae", "AE"),
+        ("CohereForAI", "CA"),
+        ("LGAI-EXAONE", "KR"),
+        ("upstage", "KR"),
+        ("ai21labs", "IL"),
+        ("Deci", "IL"),
+        ("stabilityai", "GB"),
+        ("black-forest-labs", "DE"),
+        ("rinna", "JP"),
+        ("sarvamai", "IN"),
+        ("aisingapore", "SG"),
+        ("ai-forever", "RU"),
+        ("swiss-ai", "CH"),
+        ("EleutherAI", UNKNOWN),
+    ],
+)
 def test_reviewed_organisations_have_their_headquarters_country(namespace, country):
     assert load_org_countries().country_of(f"{namespace}/some-model") == country
 
@@ -77,8 +102,18 @@ def test_atom_regions_are_respected(shared_data):
 
 def test_build_script_reproduces_the_shipped_table(shared_data, tmp_path):
     out = tmp_path / "org_countries.csv"
-    subprocess.run([sys.executable, str(REPO / "scripts" / "build_org_countries.py"), "--data",
-                    str(shared_data), "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "build_org_countries.py"),
+            "--data",
+            str(shared_data),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     assert out.read_text(encoding="utf-8") == SHIPPED.read_text(encoding="utf-8")
 
 
@@ -114,9 +149,17 @@ def test_origin_groups():
 
 
 @settings(deadline=None, max_examples=60)  # timing varies on a shared machine; correctness does not
-@given(st.lists(st.tuples(st.sampled_from(["Qwen/a", "meta-llama/b", "mistralai/c", "nobody/d", "x/m1", "x/m2"]),
-                          st.sampled_from(["x/m1", "x/m2", "x/m3", "x/m4"]),
-                          st.sampled_from(["finetune", "merge", "quantized"])), min_size=1, max_size=10))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Qwen/a", "meta-llama/b", "mistralai/c", "nobody/d", "x/m1", "x/m2"]),
+            st.sampled_from(["x/m1", "x/m2", "x/m3", "x/m4"]),
+            st.sampled_from(["finetune", "merge", "quantized"]),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
 def test_each_models_origin_is_combine_origins_of_its_roots(edges):
     """The vectorised per-model origins of the lineage agree with the reference rule on any small graph."""
     import pandas as pd

@@ -77,12 +77,12 @@ def market_solve(params: dict[str, str]) -> dict[str, Any]:
 #: start of its sentence) said in words for the page, without formulas.
 EXISTENCE_IN_WORDS = {
     "the demand margin": "demand is too weak: the demand intercept plus the value of the base model's quality "
-                         "does not cover the compute cost of serving consumers (lower c or raise a)",
+    "does not cover the compute cost of serving consumers (lower c or raise a)",
     "the effective data-unit cost": "fine-tuning data is too cheap for what the firms' effort earns, so their "
-                                    "effort would have no finite best level (raise c or k, or lower the "
-                                    "subsidy s)",
+    "effort would have no finite best level (raise c or k, or lower the "
+    "subsidy s)",
     "rho_s": "with these competition intensities the provider would want to sell compute below its cost, a case "
-             "the model's closed form does not cover (change γ or δ)",
+    "the model's closed form does not cover (change γ or δ)",
 }
 
 
@@ -90,12 +90,18 @@ def no_equilibrium_in_words(parameters: Any) -> str:
     """One sentence, without formulas, saying why there is no equilibrium at ``parameters``."""
     from valuechain.market.equilibrium import violated_conditions
 
-    reasons = [next((words for start, words in EXISTENCE_IN_WORDS.items() if sentence.startswith(start)),
-                    "an existence condition of the model fails")
-               for sentence in violated_conditions(parameters)]
-    return ("No equilibrium at these values (outside the existence region of the model): "
-            + "; and ".join(reasons or ["an existence condition of the model fails"])
-            + "; move the sliders back to where the map is coloured.")
+    reasons = [
+        next(
+            (words for start, words in EXISTENCE_IN_WORDS.items() if sentence.startswith(start)),
+            "an existence condition of the model fails",
+        )
+        for sentence in violated_conditions(parameters)
+    ]
+    return (
+        "No equilibrium at these values (outside the existence region of the model): "
+        + "; and ".join(reasons or ["an existence condition of the model fails"])
+        + "; move the sliders back to where the map is coloured."
+    )
 
 
 def market_map(params: dict[str, str]) -> dict[str, Any]:
@@ -133,10 +139,17 @@ def _compute_market_map(params: dict[str, str]) -> dict[str, Any]:
     cs, provider, firm = pmap.outcomes
     www = np.where(pmap.exists, pmap.win_win_win.astype(float), np.nan)
     return {
-        "policy": policy, "x_name": x.name, "y_name": y.name,
-        "x": x.values.tolist(), "y": y.values.tolist(),
-        "outcomes": {"consumer_surplus": pmap.effects[cs], "provider_profit": pmap.effects[provider],
-                     "firm_profit": pmap.effects[firm], "win_win_win": www},
+        "policy": policy,
+        "x_name": x.name,
+        "y_name": y.name,
+        "x": x.values.tolist(),
+        "y": y.values.tolist(),
+        "outcomes": {
+            "consumer_surplus": pmap.effects[cs],
+            "provider_profit": pmap.effects[provider],
+            "firm_profit": pmap.effects[firm],
+            "win_win_win": www,
+        },
         "consumer_surplus_measure": cs,
         "share_positive": pmap.share_positive(),
         "sources": [_market_source()],
@@ -146,8 +159,10 @@ def _compute_market_map(params: dict[str, str]) -> dict[str, Any]:
 def _market_source() -> dict[str, Any]:
     from valuechain.output import source
 
-    return source("valuechain market model: our reconstruction of Qian, Mehra & Liu (arXiv 2603.12630)",
-                  "valuechain.market (closed form)")
+    return source(
+        "valuechain market model: our reconstruction of Qian, Mehra & Liu (arXiv 2603.12630)",
+        "valuechain.market (closed form)",
+    )
 
 
 @single_flight
@@ -157,20 +172,42 @@ def _catalog_payload() -> dict[str, Any]:
     from valuechain.reference.colours import colour_of
 
     frame = audit_catalog()
-    levels = (frame[["governance_level", "governance_model"]].drop_duplicates()
-              .sort_values("governance_level")["governance_model"].tolist())
+    levels = (
+        frame[["governance_level", "governance_model"]]
+        .drop_duplicates()
+        .sort_values("governance_level")["governance_model"]
+        .tolist()
+    )
     rows = [
-        {"id": r.id, "name": r.name, "country": r.country, "colour": colour_of(r.country),
-         "organisation": r.organisation, "governance_model": r.governance_model,
-         "governance_level": int(r.governance_level), "release_date": str(r.release_date),
-         "openness_score": None if r.eosai_score != r.eosai_score else float(r.eosai_score),
-         "mof_class": r.mof_class, "solaiman": r.solaiman, "verified": r.verified}
+        {
+            "id": r.id,
+            "name": r.name,
+            "country": r.country,
+            "colour": colour_of(r.country),
+            "organisation": r.organisation,
+            "governance_model": r.governance_model,
+            "governance_level": int(r.governance_level),
+            "release_date": str(r.release_date),
+            "openness_score": None if r.eosai_score != r.eosai_score else float(r.eosai_score),
+            "mof_class": r.mof_class,
+            "solaiman": r.solaiman,
+            "verified": r.verified,
+        }
         for r in frame.itertuples()
     ]
-    sources = [source("valuechain curated catalogue", "valuechain/audit/data (shipped with the package)",
-                      releases=len(load_catalog()))]
-    return {"rows": rows, "levels": levels, "sources": sources,
-            "note": "Governance types are our operationalisation of Foster (arXiv 2509.10220)."}
+    sources = [
+        source(
+            "valuechain curated catalogue",
+            "valuechain/audit/data (shipped with the package)",
+            releases=len(load_catalog()),
+        )
+    ]
+    return {
+        "rows": rows,
+        "levels": levels,
+        "sources": sources,
+        "note": "Governance types are our operationalisation of Foster (arXiv 2509.10220).",
+    }
 
 
 def audit_catalog(params: dict[str, str]) -> dict[str, Any]:
@@ -188,8 +225,10 @@ def _lineage_families() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if not path.exists():
         raise InputError(f"The reference edge list {path} is missing; set VALUECHAIN_DATA.")
     result = analyse_lineage(read_edges_csv(path))
-    return (result.to_list(MAX_TOP),
-            [source("Hugging Face lineage edges (hakanotal/hf-dep-network-analysis, 2025-06)", str(path))])
+    return (
+        result.to_list(MAX_TOP),
+        [source("Hugging Face lineage edges (hakanotal/hf-dep-network-analysis, 2025-06)", str(path))],
+    )
 
 
 MAX_TOP = 200
@@ -233,8 +272,10 @@ def portable(value: Any) -> Any:
 
     from valuechain import config
 
-    prefixes = [(str(config.data_dir()).rstrip("/") + "/", "$VALUECHAIN_DATA/"),
-                (str(Path(__file__).resolve().parents[1]).rstrip("/") + "/", "valuechain/")]
+    prefixes = [
+        (str(config.data_dir()).rstrip("/") + "/", "$VALUECHAIN_DATA/"),
+        (str(Path(__file__).resolve().parents[1]).rstrip("/") + "/", "valuechain/"),
+    ]
 
     def clean(item: Any) -> Any:
         if isinstance(item, str):
@@ -255,8 +296,10 @@ def _events() -> list[dict[str, str]]:
     """The shocks and confounders (``valuechain.reference.events``), in date order, for marking series."""
     from valuechain.reference.events import EVENTS
 
-    return [{"date": e.day.isoformat(), "label": e.label, "kind": e.kind}
-            for e in sorted(EVENTS, key=lambda e: e.day)]
+    return [
+        {"date": e.day.isoformat(), "label": e.label, "kind": e.kind}
+        for e in sorted(EVENTS, key=lambda e: e.day)
+    ]
 
 
 def meta(params: dict[str, str]) -> dict[str, Any]:
@@ -272,11 +315,19 @@ def _meta_payload() -> dict[str, Any]:
     from valuechain.reference.colours import country_colours
 
     return {
-        "colours": country_colours(), "events": _events(),
-        "market_colours": {"win_win_win": WWW_COLOR, "not_win_win_win": NOT_WWW_COLOR,
-                           "rises": RISES_COLOR, "falls": FALLS_COLOR},
-        "sources": [source("valuechain reference tables (colours, shocks and confounders)",
-                           "valuechain/reference/data")],
+        "colours": country_colours(),
+        "events": _events(),
+        "market_colours": {
+            "win_win_win": WWW_COLOR,
+            "not_win_win_win": NOT_WWW_COLOR,
+            "rises": RISES_COLOR,
+            "falls": FALLS_COLOR,
+        },
+        "sources": [
+            source(
+                "valuechain reference tables (colours, shocks and confounders)", "valuechain/reference/data"
+            )
+        ],
     }
 
 
@@ -325,10 +376,16 @@ def _lever_rows(result: Any) -> list[dict[str, Any]]:
     sentences = licence.get("evidence") or {}
     levers = list(result.governance.licence_levers)
     source_name = licence.get("source")
-    return [{"lever": lever, "sentence": sentences.get(lever),
-             "source": source_name if sentences.get(lever) else "curated catalogue (licence text not in the "
-                                                                 "reference set)"}
-            for lever in levers]
+    return [
+        {
+            "lever": lever,
+            "sentence": sentences.get(lever),
+            "source": source_name
+            if sentences.get(lever)
+            else "curated catalogue (licence text not in the reference set)",
+        }
+        for lever in levers
+    ]
 
 
 @single_flight(maxsize=256)
@@ -342,38 +399,72 @@ def _audit_model(entry_id: str) -> dict[str, Any]:
     result = audit_entry(entry)
     data = result.to_dict()
     governance, scores = data["governance"], data["scores"]
+
     def sources_of(*components: str) -> str:
-        found = sorted({e["source"] for e in data["evidence"] if not components or e["component"] in components})
+        found = sorted(
+            {e["source"] for e in data["evidence"] if not components or e["component"] in components}
+        )
         return "; ".join(found) or "no evidence record"
 
     fields = {
-        "governance_model": {"value": governance["label"], "detail": f"rule {governance['rule_id']}",
-                             "why": governance["reasons"], "source": "valuechain/audit/data/governance_rules.yml"},
-        "value_chain_type": {"value": governance["ghs_type"], "detail": "Gereffi, Humphrey & Sturgeon type",
-                             "why": [governance["explanation"]], "source": "valuechain/audit/data/governance_rules.yml"},
-        "solaiman": {"value": f"level {scores['solaiman']['level']}: {scores['solaiman']['name']}",
-                     "why": scores["solaiman"].get("reasons", []),
-                     "source": sources_of("Model parameters (Final)", "API access")},
-        "mof_class": {"value": scores["mof"].get("mof_class"), "detail": scores["mof"].get("derived_from"),
-                      "why": scores["mof"].get("warnings", []), "source": scores["mof"].get("source")},
-        "osaid": {"value": "conformant" if scores["osaid"].get("conformant") else "not conformant",
-                  "why": scores["osaid"].get("failing", []),
-                  "source": f"the {len(data['evidence'])} evidence records below, each with its source"},
-        "eosai_score": {"value": None if scores["eosai"].get("score") is None
-                        else round(float(scores["eosai"]["score"]), 3),
-                        "detail": f"{scores['eosai'].get('applicable')} parameters applicable",
-                        "why": [], "source": "European Open Source AI Index method, on the evidence records below"},
-        "licence": {"value": (data.get("catalogue") or {}).get("licence_id") or result.summary()["licence_id"],
-                    "detail": f"class {data['fields']['licence_class']}", "why": data["field_notes"],
-                    "source": (result.licence or {}).get("source") or "curated catalogue"},
+        "governance_model": {
+            "value": governance["label"],
+            "detail": f"rule {governance['rule_id']}",
+            "why": governance["reasons"],
+            "source": "valuechain/audit/data/governance_rules.yml",
+        },
+        "value_chain_type": {
+            "value": governance["ghs_type"],
+            "detail": "Gereffi, Humphrey & Sturgeon type",
+            "why": [governance["explanation"]],
+            "source": "valuechain/audit/data/governance_rules.yml",
+        },
+        "solaiman": {
+            "value": f"level {scores['solaiman']['level']}: {scores['solaiman']['name']}",
+            "why": scores["solaiman"].get("reasons", []),
+            "source": sources_of("Model parameters (Final)", "API access"),
+        },
+        "mof_class": {
+            "value": scores["mof"].get("mof_class"),
+            "detail": scores["mof"].get("derived_from"),
+            "why": scores["mof"].get("warnings", []),
+            "source": scores["mof"].get("source"),
+        },
+        "osaid": {
+            "value": "conformant" if scores["osaid"].get("conformant") else "not conformant",
+            "why": scores["osaid"].get("failing", []),
+            "source": f"the {len(data['evidence'])} evidence records below, each with its source",
+        },
+        "eosai_score": {
+            "value": None
+            if scores["eosai"].get("score") is None
+            else round(float(scores["eosai"]["score"]), 3),
+            "detail": f"{scores['eosai'].get('applicable')} parameters applicable",
+            "why": [],
+            "source": "European Open Source AI Index method, on the evidence records below",
+        },
+        "licence": {
+            "value": (data.get("catalogue") or {}).get("licence_id") or result.summary()["licence_id"],
+            "detail": f"class {data['fields']['licence_class']}",
+            "why": data["field_notes"],
+            "source": (result.licence or {}).get("source") or "curated catalogue",
+        },
     }
-    return portable({
-        "id": entry.id, "name": result.name, "organisation": result.organisation, "country": result.country,
-        "colour": colour_of(result.country), "release_date": result.release_date,
-        "fields": fields, "levers": _lever_rows(result),
-        "evidence": [{k: v for k, v in e.items() if k != "extra"} for e in data["evidence"]],
-        "note": governance.get("note"), "sources": data["sources"],
-    })
+    return portable(
+        {
+            "id": entry.id,
+            "name": result.name,
+            "organisation": result.organisation,
+            "country": result.country,
+            "colour": colour_of(result.country),
+            "release_date": result.release_date,
+            "fields": fields,
+            "levers": _lever_rows(result),
+            "evidence": [{k: v for k, v in e.items() if k != "extra"} for e in data["evidence"]],
+            "note": governance.get("note"),
+            "sources": data["sources"],
+        }
+    )
 
 
 # -- diffusion: the DeepSeek-R1 tree's monthly series by origin --------------------------------------------
@@ -390,7 +481,9 @@ def _diffusion_payload() -> dict[str, Any]:
 
     path = config.data_dir() / R1_INFO
     if not path.exists():
-        raise InputError(f"The DeepSeek-R1 tree {R1_INFO} is missing under the data directory; set VALUECHAIN_DATA.")
+        raise InputError(
+            f"The DeepSeek-R1 tree {R1_INFO} is missing under the data directory; set VALUECHAIN_DATA."
+        )
     with Store(":memory:") as store:  # as `valuechain hf import` does, into a temporary store
         import_file(store, path)
         data = diff.load_from_store(store)
@@ -405,11 +498,15 @@ def _diffusion_payload() -> dict[str, Any]:
     return {
         "months": [f"{m:%Y-%m}" for m in wide["month"]],
         "series": {group: wide[group].astype(int).tolist() for group in diff.GROUPS},
-        "groups": list(diff.GROUPS), "total": int(len(data.derivatives)),
-        "partial_month": partial, "snapshot": SOURCES["r1"][1],
-        "population": ("One family's tree: the DeepSeek-R1 derivative tree on the Hugging Face Hub "
-                       f"(huggingface_hub records of {SOURCES['r1'][1]}), each derivative counted once by the "
-                       "origin of its root base model(s); it is not the whole Hub."),
+        "groups": list(diff.GROUPS),
+        "total": int(len(data.derivatives)),
+        "partial_month": partial,
+        "snapshot": SOURCES["r1"][1],
+        "population": (
+            "One family's tree: the DeepSeek-R1 derivative tree on the Hugging Face Hub "
+            f"(huggingface_hub records of {SOURCES['r1'][1]}), each derivative counted once by the "
+            "origin of its root base model(s); it is not the whole Hub."
+        ),
         "events": _events(),
         "sources": portable([source(SOURCES["r1"][0], str(path), retrieved=SOURCES["r1"][1])]),
     }
@@ -448,9 +545,13 @@ def engagement_innovation_graph(params: dict[str, str]) -> dict[str, Any]:
     shock = params.get("shock", "2022-10-07")
     outcome = params.get("outcome", "developers")
     if shock not in _shocks():
-        raise InputError(f"The shock {shock!r} is not one of the export-control dates: {', '.join(_shocks())}.")
+        raise InputError(
+            f"The shock {shock!r} is not one of the export-control dates: {', '.join(_shocks())}."
+        )
     if outcome not in engagement_outcomes():
-        raise InputError(f"The outcome {outcome!r} is not offered; use one of {', '.join(engagement_outcomes())}.")
+        raise InputError(
+            f"The outcome {outcome!r} is not offered; use one of {', '.join(engagement_outcomes())}."
+        )
     return _innovation_graph_payload(shock, outcome)
 
 
@@ -463,16 +564,22 @@ def _innovation_graph_payload(shock: str, outcome: str) -> dict[str, Any]:
     study = innovation_graph_study(shock=shock, outcome=outcome, graph=graph)
     series = study.series
     columns = [c for c in ("CN", "US", "others_median") if c in series]
-    return portable({
-        **study.to_dict(),
-        "series": {"period": [f"{p:%Y-%m-%d}" for p in series["period"]],
-                   **{c: [None if v != v else float(v) for v in series[c]] for c in columns}},
-        "choices": {"outcomes": list(engagement_outcomes()), "shocks": list(_shocks())},
-        "population": ("Aggregate GitHub activity per economy (GitHub's Innovation Graph, quarterly, by the "
-                       "location GitHub assigns to users), not the activity of any model's community."),
-        "events": _events(),
-        "sources": [source("GitHub Innovation Graph (CC0-1.0)", str(graph.directory))],
-    })
+    return portable(
+        {
+            **study.to_dict(),
+            "series": {
+                "period": [f"{p:%Y-%m-%d}" for p in series["period"]],
+                **{c: [None if v != v else float(v) for v in series[c]] for c in columns},
+            },
+            "choices": {"outcomes": list(engagement_outcomes()), "shocks": list(_shocks())},
+            "population": (
+                "Aggregate GitHub activity per economy (GitHub's Innovation Graph, quarterly, by the "
+                "location GitHub assigns to users), not the activity of any model's community."
+            ),
+            "events": _events(),
+            "sources": [source("GitHub Innovation Graph (CC0-1.0)", str(graph.directory))],
+        }
+    )
 
 
 # -- science: CSET's sample of papers using each model -----------------------------------------------------
@@ -494,8 +601,18 @@ def science_usage(params: dict[str, str]) -> dict[str, Any]:
 def _country_code(name: str) -> str | None:
     import pycountry
 
-    special = {"United States": "US", "China": "CN", "Hong Kong": "HK", "Macao": "MO", "Macau": "MO",
-               "Taiwan": "TW", "South Korea": "KR", "Korea": "KR", "United Kingdom": "GB", "Russia": "RU"}
+    special = {
+        "United States": "US",
+        "China": "CN",
+        "Hong Kong": "HK",
+        "Macao": "MO",
+        "Macau": "MO",
+        "Taiwan": "TW",
+        "South Korea": "KR",
+        "Korea": "KR",
+        "United Kingdom": "GB",
+        "Russia": "RU",
+    }
     if name in special:
         return special[name]
     try:
@@ -520,9 +637,16 @@ def _science_payload(by: str) -> dict[str, Any]:
             row["group_code"] = code
             row["colour"] = colour_of(code or "other")
     families = load_families()
-    return portable({**data, "choices": list(_science_by()), "families": {key: {"name": f.name, "origin_country": f.origin_country}
-                                          for key, f in families.items()},
-                     "sources": result.sources})
+    return portable(
+        {
+            **data,
+            "choices": list(_science_by()),
+            "families": {
+                key: {"name": f.name, "origin_country": f.origin_country} for key, f in families.items()
+            },
+            "sources": result.sources,
+        }
+    )
 
 
 ROUTES: dict[str, Route] = {
@@ -564,9 +688,15 @@ def warm_up() -> None:
     """Compute the slow, parameter-free payloads once (the server calls this in a background thread): the
     catalogue and lineage first (seconds), then the findings ledger (about a minute; a browser opening the
     Findings page meanwhile shares that one computation), then the other pages' default views."""
-    for compute in (_meta_payload, _catalog_payload, _lineage_families, _findings_payload, _diffusion_payload,
-                    lambda: _innovation_graph_payload("2022-10-07", "developers"),
-                    lambda: _science_payload("country")):
+    for compute in (
+        _meta_payload,
+        _catalog_payload,
+        _lineage_families,
+        _findings_payload,
+        _diffusion_payload,
+        lambda: _innovation_graph_payload("2022-10-07", "developers"),
+        lambda: _science_payload("country"),
+    ):
         try:
             compute()
         except InputError:

@@ -51,7 +51,9 @@ class DashboardHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet: no request log on stderr
         return
 
-    def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -63,15 +65,17 @@ class DashboardHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
-        self._send(status, dumps(envelope(payload), indent=None).encode(), "application/json; charset=utf-8",
-                   headers)
+        self._send(
+            status, dumps(envelope(payload), indent=None).encode(), "application/json; charset=utf-8", headers
+        )
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         self._json(status, {"error": message, "status": status}, headers)
 
     def _refuse_method(self) -> None:
-        self._error(405, f"The method {echo(self.command)} is not allowed; use GET (or HEAD).",
-                    {"Allow": "GET, HEAD"})
+        self._error(
+            405, f"The method {echo(self.command)} is not allowed; use GET (or HEAD).", {"Allow": "GET, HEAD"}
+        )
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse_method  # noqa: N815 (http.server API)
 
@@ -87,9 +91,9 @@ class DashboardHandler(BaseHTTPRequestHandler):
         elif path == "/static/plotly.min.js":
             self._send(200, _plotly_js(), "application/javascript")
         elif path.startswith("/api/"):
-            self._api(path[len("/api/"):], url.query)
+            self._api(path[len("/api/") :], url.query)
         elif path.startswith("/report/") and self.report_dir is not None:
-            self._serve_report(path[len("/report/"):] or "index.html")
+            self._serve_report(path[len("/report/") :] or "index.html")
         else:
             self._error(404, f"Nothing at {echo(path)}.")
 
@@ -115,8 +119,11 @@ class DashboardHandler(BaseHTTPRequestHandler):
                 self._error(400, f"The query parameter {key!r} is given {len(values)} times; give it once.")
                 return
             if len(values[0]) > VALUE_LIMIT:
-                self._error(400, f"The value of {key!r} is {len(values[0]):,} characters long; at most "
-                                 f"{VALUE_LIMIT} are accepted.")
+                self._error(
+                    400,
+                    f"The value of {key!r} is {len(values[0]):,} characters long; at most "
+                    f"{VALUE_LIMIT} are accepted.",
+                )
                 return
         params = {k: v[0] for k, v in raw.items()}
         try:
@@ -146,8 +153,9 @@ class DashboardServer(ThreadingHTTPServer):
     daemon_threads = True
 
 
-def make_server(host: str = "127.0.0.1", port: int = 8765, report_dir: Path | None = None,
-                warm: bool = False) -> ThreadingHTTPServer:
+def make_server(
+    host: str = "127.0.0.1", port: int = 8765, report_dir: Path | None = None, warm: bool = False
+) -> ThreadingHTTPServer:
     """A dashboard server bound to ``host:port`` (port 0 picks a free one); call ``serve_forever``.
 
     A port outside 0–65535 or already in use is one sentence (:class:`InputError`). ``warm`` starts the
@@ -160,7 +168,9 @@ def make_server(host: str = "127.0.0.1", port: int = 8765, report_dir: Path | No
         server = DashboardServer((host, port), handler)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise InputError(f"The port {port} on {host} is already in use; choose another with --port.") from None
+            raise InputError(
+                f"The port {port} on {host} is already in use; choose another with --port."
+            ) from None
         raise InputError(f"Cannot listen on {host}:{port} ({exc.strerror or exc}).") from None
     server.daemon_threads = True
     warmed = threading.Event()

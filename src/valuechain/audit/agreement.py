@@ -23,8 +23,13 @@ from valuechain.audit.release import licence_evidence
 def independent_evidence(entry: CatalogEntry, data_dir: Path | None = None) -> list[Evidence]:
     """An entry's evidence without anything taken from the European Open Source AI Index."""
 
-    fact_of = {"Model parameters (Final)": "weights", "API access": "api", "Training code": "code_open",
-               "Datasets": "data_open", "Licence terms": "licence_id"}
+    fact_of = {
+        "Model parameters (Final)": "weights",
+        "API access": "api",
+        "Training code": "code_open",
+        "Datasets": "data_open",
+        "Licence terms": "licence_id",
+    }
     curated = []
     for ev in entry_evidence(entry):
         refs = [r for r in entry.fact_source(fact_of.get(ev.component, "")) if not r.startswith("eosai:")]
@@ -34,8 +39,9 @@ def independent_evidence(entry: CatalogEntry, data_dir: Path | None = None) -> l
     return curated + snapshots + licence_evidence(entry.licence_id)[0]
 
 
-def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, version: str = "v1.0.2",
-                           data_dir: Path | None = None) -> dict[str, Any]:
+def eosai_agreement_report(
+    entries: Iterable[CatalogEntry] | None = None, version: str = "v1.0.2", data_dir: Path | None = None
+) -> dict[str, Any]:
     """Agreement of our Index-style scoring with the European Open Source AI Index on shared models.
 
     For every catalogue release that cites an Index record of ``version``, we score the 14 parameters
@@ -46,7 +52,6 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
     (:func:`valuechain.audit.frameworks.eosai_agreement`). Disagreements are findings and are listed;
     ``per_cell`` holds every compared cell.
     """
-
 
     items = list(entries) if entries is not None else load_catalog()
     per_model, rows, disagreements = [], [], []
@@ -60,29 +65,51 @@ def eosai_agreement_report(entries: Iterable[CatalogEntry] | None = None, versio
         theirs = frameworks.eosai_score(location)["per_parameter"]
         ours = frameworks.eosai_score(independent_evidence(entry, data_dir))["per_parameter"]
         result = frameworks.eosai_agreement(ours, theirs)
-        per_model.append({"release": entry.id, "index_record": location, "compared": result["compared"],
-                          "agree": result["agree"], "share": result["share"]})
+        per_model.append(
+            {
+                "release": entry.id,
+                "index_record": location,
+                "compared": result["compared"],
+                "agree": result["agree"],
+                "share": result["share"],
+            }
+        )
         for p in frameworks.EOSAI_PARAMETERS:
             if p in ours and p in theirs:
-                rows.append({"release": entry.id, "parameter": p, "ours": ours[p], "index": theirs[p],
-                             "agree": ours[p] == theirs[p]})
+                rows.append(
+                    {
+                        "release": entry.id,
+                        "parameter": p,
+                        "ours": ours[p],
+                        "index": theirs[p],
+                        "agree": ours[p] == theirs[p],
+                    }
+                )
         for d in result["disagreements"]:
             disagreements.append({"release": entry.id, **d})
     cells = pd.DataFrame(rows, columns=["release", "parameter", "ours", "index", "agree"])
-    per_parameter = (cells.groupby("parameter")["agree"].agg(["count", "sum", "mean"])
-                     .rename(columns={"count": "compared", "sum": "agree", "mean": "share"})
-                     .reindex([p for p in frameworks.EOSAI_PARAMETERS if p in set(cells["parameter"])])
-                     if not cells.empty else pd.DataFrame(columns=["compared", "agree", "share"]))
+    per_parameter = (
+        cells.groupby("parameter")["agree"]
+        .agg(["count", "sum", "mean"])
+        .rename(columns={"count": "compared", "sum": "agree", "mean": "share"})
+        .reindex([p for p in frameworks.EOSAI_PARAMETERS if p in set(cells["parameter"])])
+        if not cells.empty
+        else pd.DataFrame(columns=["compared", "agree", "share"])
+    )
     return {
-        "index_version": version, "models": len(per_model), "cells": int(len(cells)),
+        "index_version": version,
+        "models": len(per_model),
+        "cells": int(len(cells)),
         "agreement": float(cells["agree"].mean()) if len(cells) else None,
         "per_parameter": per_parameter.reset_index().to_dict(orient="records"),
-        "per_model": per_model, "disagreements": disagreements, "per_cell": rows,
+        "per_model": per_model,
+        "disagreements": disagreements,
+        "per_cell": rows,
         "note": "Our scores come from our own evidence (catalogue facts, MOT/Epoch/Ecosystem Graphs records, "
-                "licence text), never from the Index record, read in the Index's own parameter definitions "
-                "(frameworks.index_parameter_evidence: licenses = OSI coverage of weights, training code and data; gated "
-                "weights partial; code documentation bounded by the training code; hardware from Epoch AI); "
-                "parameters our evidence does not speak to are not compared. Document parameters (modelcard, "
-                "datasheet, preprint) come from MOT licence status, which says a document is released, not that "
-                "it is comprehensive as the Index asks: their disagreements are largely that difference.",
+        "licence text), never from the Index record, read in the Index's own parameter definitions "
+        "(frameworks.index_parameter_evidence: licenses = OSI coverage of weights, training code and data; gated "
+        "weights partial; code documentation bounded by the training code; hardware from Epoch AI); "
+        "parameters our evidence does not speak to are not compared. Document parameters (modelcard, "
+        "datasheet, preprint) come from MOT licence status, which says a document is released, not that "
+        "it is comprehensive as the Index asks: their disagreements are largely that difference.",
     }

@@ -39,11 +39,23 @@ from valuechain.output import write_text_atomic
 from valuechain.textio import load_yaml_file, validate_yaml
 
 CATALOG_PATH = Path(__file__).parent / "data" / "catalog.yml"
-FACT_FIELDS = ("organisation", "country", "release_date", "hf_repo", "weights", "api", "licence_id",
-               "licence_class", "code_open", "data_open", "platform_tied")
+FACT_FIELDS = (
+    "organisation",
+    "country",
+    "release_date",
+    "hf_repo",
+    "weights",
+    "api",
+    "licence_id",
+    "licence_class",
+    "code_open",
+    "data_open",
+    "platform_tied",
+)
 REGIONS = {"US": "U.S.", "CN": "China"}
-EUROPE = frozenset("AT BE BG CH CY CZ DE DK EE ES FI FR GB GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK"
-                   .split())
+EUROPE = frozenset(
+    "AT BE BG CH CY CZ DE DK EE ES FI FR GB GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK".split()
+)
 SNAPSHOT_KINDS = ("epoch", "eosai", "mot", "eg")
 
 
@@ -75,7 +87,9 @@ class CatalogEntry:
     platform_tied: bool
     hf_repo: str | None = None
     licence_class: str | None = None  # curated only when the licence text cannot be read here
-    levers: list[str] | None = None  # curated licence levers, only when the licence text is not in the reference set
+    levers: list[str] | None = (
+        None  # curated licence levers, only when the licence text is not in the reference set
+    )
     sources: list[dict[str, Any]] = field(default_factory=list)
     verified: list[str] = field(default_factory=list)
 
@@ -133,8 +147,9 @@ class _ReleaseSpec(BaseModel):
     sources: list[dict[str, Any]] | None = None
     verified: list[str] | None = None
 
-    @field_validator("id", "name", "organisation", "country", "release_date", "weights", "api", "licence_id",
-                     mode="before")
+    @field_validator(
+        "id", "name", "organisation", "country", "release_date", "weights", "api", "licence_id", mode="before"
+    )
     @classmethod
     def _as_text(cls, value: Any) -> Any:
         return str(value) if value is not None and not isinstance(value, (dict, list)) else value
@@ -171,11 +186,23 @@ def _load_cached(path: str) -> tuple[CatalogEntry, ...]:
     spec = validate_yaml(_CatalogFile, load_yaml_file(p, "catalogue file"), f"The catalogue file {path}")
     return tuple(
         CatalogEntry(
-            id=item.id, name=item.name, family=item.family or item.name, organisation=item.organisation,
-            country=item.country.upper(), release_date=item.release_date, weights=item.weights, api=item.api,
-            licence_id=item.licence_id or None, code_open=item.code_open, data_open=item.data_open,
-            platform_tied=item.platform_tied, hf_repo=item.hf_repo, licence_class=item.licence_class,
-            levers=item.levers, sources=list(item.sources or []), verified=list(item.verified or []),
+            id=item.id,
+            name=item.name,
+            family=item.family or item.name,
+            organisation=item.organisation,
+            country=item.country.upper(),
+            release_date=item.release_date,
+            weights=item.weights,
+            api=item.api,
+            licence_id=item.licence_id or None,
+            code_open=item.code_open,
+            data_open=item.data_open,
+            platform_tied=item.platform_tied,
+            hf_repo=item.hf_repo,
+            licence_class=item.licence_class,
+            levers=item.levers,
+            sources=list(item.sources or []),
+            verified=list(item.verified or []),
         )
         for item in spec.releases
     )
@@ -209,7 +236,9 @@ def suggest_entries(ref: str, entries: Iterable[CatalogEntry] | None = None, lim
 
     key = _norm(ref)
     items = list(entries if entries is not None else load_catalog())
-    prefixed = [e.name for e in items if key and (_norm(e.id).startswith(key) or _norm(e.name).startswith(key))]
+    prefixed = [
+        e.name for e in items if key and (_norm(e.id).startswith(key) or _norm(e.name).startswith(key))
+    ]
     if prefixed:
         return prefixed[:limit]
     by_norm = {_norm(e.name): e.name for e in items}
@@ -234,6 +263,7 @@ def catalog_frame(entries: Iterable[CatalogEntry] | None = None) -> Any:
 # --------------------------------------------------------------------------------------------------
 def entry_evidence(entry: CatalogEntry) -> list[Evidence]:
     """The curated facts of a release as evidence records (method ``catalogue``)."""
+
     def src(fact: str) -> str:
         refs = entry.sources_for(fact)
         return refs[0] if refs else f"catalogue:{entry.id}"
@@ -241,35 +271,79 @@ def entry_evidence(entry: CatalogEntry) -> list[Evidence]:
     common = {"catalogue_id": entry.id, "organisation": entry.organisation, "country": entry.country}
     out: list[Evidence] = []
     if entry.weights == "none":
-        out.append(Evidence("Model parameters (Final)", "closed", src("weights"), licence=entry.licence_id,
-                            quote="weights not released", method="catalogue",
-                            extra={**common, "weights": "none", "verified": "weights" in entry.verified}))
+        out.append(
+            Evidence(
+                "Model parameters (Final)",
+                "closed",
+                src("weights"),
+                licence=entry.licence_id,
+                quote="weights not released",
+                method="catalogue",
+                extra={**common, "weights": "none", "verified": "weights" in entry.verified},
+            )
+        )
     else:
         gated = entry.weights == "gated"
-        out.append(Evidence("Model parameters (Final)", "partial" if gated else "open", src("weights"),
-                            licence=entry.licence_id, quote=f"weights {entry.weights}", method="catalogue",
-                            extra={**common, "weights": entry.weights, "gated": gated,
-                                   "verified": "weights" in entry.verified}))
-    out.append(Evidence("API access", "open" if entry.api != "none" else "absent", src("api"),
-                        quote=f"API: {entry.api}", method="catalogue",
-                        extra={**common, "api": entry.api, "verified": "api" in entry.verified}))
+        out.append(
+            Evidence(
+                "Model parameters (Final)",
+                "partial" if gated else "open",
+                src("weights"),
+                licence=entry.licence_id,
+                quote=f"weights {entry.weights}",
+                method="catalogue",
+                extra={
+                    **common,
+                    "weights": entry.weights,
+                    "gated": gated,
+                    "verified": "weights" in entry.verified,
+                },
+            )
+        )
+    out.append(
+        Evidence(
+            "API access",
+            "open" if entry.api != "none" else "absent",
+            src("api"),
+            quote=f"API: {entry.api}",
+            method="catalogue",
+            extra={**common, "api": entry.api, "verified": "api" in entry.verified},
+        )
+    )
     for fact, component in (("code_open", "Training code"), ("data_open", "Datasets")):
         value = getattr(entry, fact)
-        out.append(Evidence(component, "open" if value else "closed", src(fact), method="catalogue",
-                            quote=f"{fact}: {value}", extra={**common, "verified": fact in entry.verified}))
+        out.append(
+            Evidence(
+                component,
+                "open" if value else "closed",
+                src(fact),
+                method="catalogue",
+                quote=f"{fact}: {value}",
+                extra={**common, "verified": fact in entry.verified},
+            )
+        )
     if entry.licence_id:
         extra: dict[str, Any] = {**common, "verified": "licence_id" in entry.verified}
         if entry.licence_class:
             extra["licence_class"] = entry.licence_class
         if entry.levers is not None:
             extra["levers"] = list(entry.levers)
-        out.append(Evidence("Licence terms", "closed" if entry.weights == "none" else "partial", src("licence_id"),
-                            licence=entry.licence_id, quote=f"licence: {entry.licence_id}", method="catalogue",
-                            extra=extra))
+        out.append(
+            Evidence(
+                "Licence terms",
+                "closed" if entry.weights == "none" else "partial",
+                src("licence_id"),
+                licence=entry.licence_id,
+                quote=f"licence: {entry.licence_id}",
+                method="catalogue",
+                extra=extra,
+            )
+        )
     return out
 
 
 # ------------------------------------------------------------------------------- lineage roots
+
 
 def series_key(repo: str) -> tuple[str, str]:
     """(owner, series) of a Hugging Face repo: sizes and variant suffixes removed, versions kept.
@@ -311,10 +385,12 @@ def parse_ref(ref: str) -> tuple[str, str, str | None]:
 
 
 def snapshot_path(kind: str, path: str, data_dir: Path) -> Path:
-    base = {"epoch": data_dir / "ecosystem" / "epoch",
-            "eosai": data_dir / "openness" / "eu-open-source-ai-index",
-            "mot": data_dir / "openness" / "model-openness-tool",
-            "eg": data_dir / "ecosystem" / "ecosystem-graphs"}[kind]
+    base = {
+        "epoch": data_dir / "ecosystem" / "epoch",
+        "eosai": data_dir / "openness" / "eu-open-source-ai-index",
+        "mot": data_dir / "openness" / "model-openness-tool",
+        "eg": data_dir / "ecosystem" / "ecosystem-graphs",
+    }[kind]
     return base / path
 
 
@@ -325,7 +401,9 @@ def _epoch_table(path: str) -> Any:
 
 @lru_cache(maxsize=256)
 def _yaml_file(path: str) -> Any:
-    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.load(
+        Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
 
 
 def resolve_ref(ref: str, data_dir: Path | None = None) -> tuple[str, dict[str, Any] | None, str]:
@@ -344,7 +422,11 @@ def resolve_ref(ref: str, data_dir: Path | None = None) -> tuple[str, dict[str, 
             row = table.iloc[int(anchor or -1)]
         except (ValueError, IndexError):
             return kind, None, f"{file}#{anchor}"
-        return kind, {k: v for k, v in row.items()}, f"{file}#row={anchor} ({row.get('Model', row.get('System'))})"
+        return (
+            kind,
+            {k: v for k, v in row.items()},
+            f"{file}#row={anchor} ({row.get('Model', row.get('System'))})",
+        )
     data = _yaml_file(str(file))
     if kind == "eg":
         try:
@@ -357,12 +439,38 @@ def resolve_ref(ref: str, data_dir: Path | None = None) -> tuple[str, dict[str, 
 # --------------------------------------------------------------------------------------------------
 # What each snapshot says about each fact
 # --------------------------------------------------------------------------------------------------
-_ORG_STOP = {"ai", "inc", "labs", "lab", "research", "the", "llc", "ltd", "team", "laboratory", "for", "of",
-             "co", "corp", "corporation", "technology", "intelligent", "systems", "and"}
+_ORG_STOP = {
+    "ai",
+    "inc",
+    "labs",
+    "lab",
+    "research",
+    "the",
+    "llc",
+    "ltd",
+    "team",
+    "laboratory",
+    "for",
+    "of",
+    "co",
+    "corp",
+    "corporation",
+    "technology",
+    "intelligent",
+    "systems",
+    "and",
+}
 _ORG_ALIASES = {"allen institute for ai": {"ai2"}, "google deepmind": {"google"}}
 #: Country spellings pycountry does not resolve (Epoch's and Ecosystem Graphs' own); the rest goes to pycountry.
-_COUNTRY_FIX = {"korea (republic of)": "KR", "russia": "RU", "taiwan": "TW", "hong kong": "HK",
-                "united kingdom of great britain and northern ireland": "GB", "uae": "AE", "uk": "GB"}
+_COUNTRY_FIX = {
+    "korea (republic of)": "KR",
+    "russia": "RU",
+    "taiwan": "TW",
+    "hong kong": "HK",
+    "united kingdom of great britain and northern ireland": "GB",
+    "uae": "AE",
+    "uk": "GB",
+}
 
 
 _eg = eg_value  # Ecosystem Graphs fields are plain values or {value, explanation}
@@ -426,7 +534,9 @@ def licence_names(licence_id: str, data_dir: str | None = None) -> tuple[str, ..
     """Names of a licence id: the id, and for a ScanCode key with a reference text, its name and short name."""
 
     names = [licence_id]
-    path = Path(data_dir or default_data_dir()) / "licenses" / "license-texts" / f"{licence_id.lower()}.LICENSE"
+    path = (
+        Path(data_dir or default_data_dir()) / "licenses" / "license-texts" / f"{licence_id.lower()}.LICENSE"
+    )
     if path.is_file():
         head = path.read_text(encoding="utf-8", errors="replace")[:3000]
         for key in ("name", "short_name", "spdx_license_key"):
@@ -453,7 +563,9 @@ def _licence_key(value: Any) -> str | None:
     return _norm(norm or "")
 
 
-def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: CatalogEntry) -> tuple[bool | None, str]:
+def snapshot_says(
+    kind: str, record: Mapping[str, Any], fact: str, entry: CatalogEntry
+) -> tuple[bool | None, str]:
     """Does the snapshot record agree with the entry's value for ``fact``?
 
     Returns ``(agrees, what the snapshot says)``; ``agrees`` is None when the record does not state the fact.
@@ -466,7 +578,9 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
             org = str(record.get("Organization") or "")
             return (organisation_matches(value, org) if _present(org) else None), org
         if fact == "country":
-            raw = str(record.get("Country (from Organization)") or record.get("Country (of organization)") or "")
+            raw = str(
+                record.get("Country (from Organization)") or record.get("Country (of organization)") or ""
+            )
             codes = country_codes(raw)
             return (value in codes if codes else None), raw
         if fact == "release_date":
@@ -477,9 +591,11 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
         if fact == "api" and access in ("API access", "Hosted access (no API)", "Unreleased"):
             return (access == "API access") == (value != "none"), access
         if fact == "licence_class" and access.startswith("Open weights"):
-            expected = {"Open weights (non-commercial)": {"non_commercial"},
-                        "Open weights (restricted use)": {"restricted_open"},
-                        "Open weights (unrestricted)": {"osi_open", "open_data"}}.get(access)
+            expected = {
+                "Open weights (non-commercial)": {"non_commercial"},
+                "Open weights (restricted use)": {"restricted_open"},
+                "Open weights (unrestricted)": {"osi_open", "open_data"},
+            }.get(access)
             return (value in expected if expected else None), access
         return None, access
     if kind == "eosai":
@@ -488,8 +604,13 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
         def cls(param: str) -> str:
             item = record.get(param)
             return str(item.get("class") or "").lower() if isinstance(item, Mapping) else ""
+
         if fact == "organisation":
-            return (organisation_matches(value, str(eosai_org.get("name") or "")) if eosai_org.get("name") else None), str(eosai_org.get("name"))
+            return (
+                organisation_matches(value, str(eosai_org.get("name") or ""))
+                if eosai_org.get("name")
+                else None
+            ), str(eosai_org.get("name"))
         if fact == "release_date":
             raw = str(eosai_system.get("releasedate") or "")
             return (raw[:7] == value[:7] if _present(raw) else None), raw
@@ -512,11 +633,15 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
             prod = str(release.get("producer") or "")
             return (organisation_matches(value, prod) if prod else None), prod
         if fact == "licence_id":
-            dist = ((release.get("license") or {}).get("distribution") or {})
+            dist = (release.get("license") or {}).get("distribution") or {}
             licence_raw = dist.get("name") if isinstance(dist, Mapping) else None
             return licence_matches(value, licence_raw), str(licence_raw)
         if fact in ("code_open", "data_open", "weights"):
-            component = {"code_open": "Training code", "data_open": "Datasets", "weights": "Model parameters (Final)"}[fact]
+            component = {
+                "code_open": "Training code",
+                "data_open": "Datasets",
+                "weights": "Model parameters (Final)",
+            }[fact]
             result = mof_class(record)
             verdict = next((c for c in result.components if c.name == component), None)
             if verdict is None:
@@ -524,8 +649,12 @@ def snapshot_says(kind: str, record: Mapping[str, Any], fact: str, entry: Catalo
             is_open = bool(verdict.open_normalized)
             included = bool(getattr(verdict, "included", False))
             if fact == "weights":
-                return (included == (value != "none")) if included else None, f"{component}: included={included}"
-            return is_open == bool(value), f"{component}: included={included}, open={is_open} (normalised licence ids)"
+                return (
+                    included == (value != "none")
+                ) if included else None, f"{component}: included={included}"
+            return is_open == bool(
+                value
+            ), f"{component}: included={included}, open={is_open} (normalised licence ids)"
         return None, ""
     if kind == "eg":
         if fact == "organisation":
@@ -579,8 +708,12 @@ def reference_licence_report(licence_id: str | None, data_dir: Path | None = Non
 @lru_cache(maxsize=64)
 def _licence_report_cached(path: str) -> dict[str, Any]:
     ev = from_licence_text(path, source=path)[0]
-    return {"report": ev.extra["licence_report"], "licence_class": ev.extra["licence_class"], "source": path,
-            "evidence": ev}
+    return {
+        "report": ev.extra["licence_report"],
+        "licence_class": ev.extra["licence_class"],
+        "source": path,
+        "evidence": ev,
+    }
 
 
 def verify_catalog(entries: Iterable[CatalogEntry] | None = None, data_dir: Path | None = None) -> Any:
@@ -597,7 +730,9 @@ def verify_catalog(entries: Iterable[CatalogEntry] | None = None, data_dir: Path
             ref = src["ref"]
             kind, record, location = resolve_ref(ref, data_dir)
             for fact in src.get("fields") or []:
-                value = derived_licence_class(entry) if fact == "licence_class" else getattr(entry, fact, None)
+                value = (
+                    derived_licence_class(entry) if fact == "licence_class" else getattr(entry, fact, None)
+                )
                 if kind == "url":
                     status, says = "url", ""
                 elif record is None:
@@ -605,8 +740,18 @@ def verify_catalog(entries: Iterable[CatalogEntry] | None = None, data_dir: Path
                 else:
                     agrees, says = snapshot_says(kind, record, fact, entry)
                     status = "not_stated" if agrees is None else ("match" if agrees else "mismatch")
-                rows.append({"release": entry.id, "fact": fact, "value": value, "source": ref, "kind": kind,
-                             "location": location, "snapshot_says": says, "status": status})
+                rows.append(
+                    {
+                        "release": entry.id,
+                        "fact": fact,
+                        "value": value,
+                        "source": ref,
+                        "kind": kind,
+                        "location": location,
+                        "snapshot_says": says,
+                        "status": status,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -619,7 +764,9 @@ def verified_facts(check: Any) -> dict[str, list[str]]:
     return out
 
 
-def update_verified_flags(path: str | Path | None = None, data_dir: Path | None = None) -> dict[str, list[str]]:
+def update_verified_flags(
+    path: str | Path | None = None, data_dir: Path | None = None
+) -> dict[str, list[str]]:
     """Rewrite the ``verified:`` line of every release in the catalogue file from :func:`verify_catalog`.
 
     A maintenance step (run after editing the catalogue with the snapshots present); the file is

@@ -17,13 +17,19 @@ if TYPE_CHECKING:
     from valuechain.audit.catalog import CatalogEntry
     from valuechain.audit.governance import GovernanceRules
 
-OPERATIONALISATION = ("Governance model and value-chain type: our operationalisation of Foster (2025, "
-                      "arXiv 2509.10220); the rules are data (valuechain/audit/data/governance_rules.yml).")
+OPERATIONALISATION = (
+    "Governance model and value-chain type: our operationalisation of Foster (2025, "
+    "arXiv 2509.10220); the rules are data (valuechain/audit/data/governance_rules.yml)."
+)
 
 
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
-RULES_OPTION = typer.Option(None, "--rules", help="A governance rules YAML to classify with instead of the packaged "
-                                                  "valuechain/audit/data/governance_rules.yml (same format).")
+RULES_OPTION = typer.Option(
+    None,
+    "--rules",
+    help="A governance rules YAML to classify with instead of the packaged "
+    "valuechain/audit/data/governance_rules.yml (same format).",
+)
 
 app = typer.Typer()
 
@@ -72,12 +78,22 @@ def _output_file(path: Path, what: str, suffixes: tuple[str, ...]) -> Path:
 
 @app.command("model")
 def model_command(
-    ref: str = typer.Argument(..., help="A catalogue release (id or name), a Hugging Face repo id (owner/name), "
-                                         "a local release directory, or a MOT / European Index YAML."),
-    snapshot: Path = typer.Option(None, "--snapshot", help="Saved Hugging Face API JSON or a directory with "
-                                                           "README.md and files.txt, instead of the live Hub."),
-    no_snapshots: bool = typer.Option(False, "--no-snapshots", help="For catalogue releases: use only the "
-                                                                    "curated facts, not the cited snapshots."),
+    ref: str = typer.Argument(
+        ...,
+        help="A catalogue release (id or name), a Hugging Face repo id (owner/name), "
+        "a local release directory, or a MOT / European Index YAML.",
+    ),
+    snapshot: Path = typer.Option(
+        None,
+        "--snapshot",
+        help="Saved Hugging Face API JSON or a directory with "
+        "README.md and files.txt, instead of the live Hub.",
+    ),
+    no_snapshots: bool = typer.Option(
+        False,
+        "--no-snapshots",
+        help="For catalogue releases: use only the curated facts, not the cited snapshots.",
+    ),
     rules: Path = RULES_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
@@ -86,23 +102,29 @@ def model_command(
     from valuechain.clitools import console, print_json
 
     result = audit(ref, snapshot=snapshot, with_snapshots=not no_snapshots, rules=_rules(rules))
-    snapshots_info, missing_refs = _snapshot_usage((result.catalogue or {}).get("sources") or [], not no_snapshots)
+    snapshots_info, missing_refs = _snapshot_usage(
+        (result.catalogue or {}).get("sources") or [], not no_snapshots
+    )
     marked = (result.catalogue or {}).get("verified") or []
     read_now = bool(result.catalogue) and not no_snapshots and not snapshots_info["missing"]
     if result.catalogue is not None and snapshots_info["missing"]:
         console(stderr=True).print(
             f"[yellow]Snapshots missing under {snapshots_info['data_dir']} ({', '.join(snapshots_info['missing'])}): "
             "the scores rest on the curated facts without them; `valuechain data status` shows what is there."
-            "[/yellow]", highlight=False)
+            "[/yellow]",
+            highlight=False,
+        )
     if json_out:
         payload = result.to_dict()
         payload["operationalisation"] = OPERATIONALISATION
         if result.catalogue is not None:
             payload["snapshots"] = snapshots_info
             payload["verification"] = {
-                "facts_marked_verified": marked, "cited_snapshots_read_in_this_run": read_now,
+                "facts_marked_verified": marked,
+                "cited_snapshots_read_in_this_run": read_now,
                 "rule": "a fact is marked verified when `audit catalog --verify` found a cited snapshot stating it; "
-                        "the mark is from the catalogue file, not re-checked by this command"}
+                "the mark is from the catalogue file, not re-checked by this command",
+            }
         payload["sources"] = _snapshot_sources(result.sources, missing_refs)
         print_json(payload)
         return
@@ -110,9 +132,13 @@ def model_command(
 
     out = console()
     g = result.governance
-    out.print(f"[bold]{result.name}[/bold]  ({result.kind}; {result.organisation or 'organisation unknown'}, "
-              f"{result.country or 'country unknown'}, {result.release_date or 'date unknown'})")
-    out.print(f"Governance: [bold]{g.number} {g.label}[/bold] → GHS type [bold]{g.ghs_type}[/bold] (rule {g.rule_id})")
+    out.print(
+        f"[bold]{result.name}[/bold]  ({result.kind}; {result.organisation or 'organisation unknown'}, "
+        f"{result.country or 'country unknown'}, {result.release_date or 'date unknown'})"
+    )
+    out.print(
+        f"Governance: [bold]{g.number} {g.label}[/bold] → GHS type [bold]{g.ghs_type}[/bold] (rule {g.rule_id})"
+    )
     for reason in g.reasons:
         out.print(f"  • {reason}")
     out.print("Evidence fields: " + ", ".join(f"{k}={v}" for k, v in result.fields.to_dict().items()))
@@ -121,33 +147,51 @@ def model_command(
     if result.catalogue is not None:
         from valuechain.sources.snapshots import usage_sentence
 
-        out.print(f"Catalogue facts marked verified against a cited snapshot (when the catalogue was checked): "
-                  f"{', '.join(marked) or 'none'}; all other facts are not verified.")
+        out.print(
+            f"Catalogue facts marked verified against a cited snapshot (when the catalogue was checked): "
+            f"{', '.join(marked) or 'none'}; all other facts are not verified."
+        )
         if no_snapshots:
             out.print("The cited snapshots were not read in this run (--no-snapshots).")
         else:
             out.print(usage_sentence(snapshots_info))
     for c in result.conflicts():
         overruled = "; ".join(f"{o['status']} ({o['method']}, {o['source']})" for o in c["overruled"])
-        out.print(f"[yellow]Sources disagree on {c['component']}[/yellow]: chosen {c['chosen']['status']} "
-                  f"({c['chosen']['method']}, {c['chosen']['source']}) over {overruled}; rule: {c['rule']}.",
-                  highlight=False)
+        out.print(
+            f"[yellow]Sources disagree on {c['component']}[/yellow]: chosen {c['chosen']['status']} "
+            f"({c['chosen']['method']}, {c['chosen']['source']}) over {overruled}; rule: {c['rule']}.",
+            highlight=False,
+        )
     out.print(f"Levers to report: {', '.join(g.levers)}")
     if g.licence_levers:
         out.print(f"Licence levers found in the text: {', '.join(g.licence_levers)}")
-    out.print("GHS determinants: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in g.determinants.items()))
+    out.print(
+        "GHS determinants: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in g.determinants.items())
+    )
     table = Table(title="Framework scores")
     for col in ("framework", "result", "detail"):
         table.add_column(col)
-    table.add_row("Solaiman gradient", f"{result.solaiman['level']} {result.solaiman['name']}",
-                  "; ".join(result.solaiman["reasons"])[:160])
-    table.add_row("MOF (MOT-exact)", str(result.mof.get("mof_class")),
-                  f"normalised: {result.mof.get('mof_class_normalized')}; from {result.mof.get('derived_from')}")
-    table.add_row("OSI OSAID 1.0", "conformant" if result.osaid.get("conformant") else "not conformant",
-                  "; ".join(result.osaid.get("failing", [])[:3])[:160])
+    table.add_row(
+        "Solaiman gradient",
+        f"{result.solaiman['level']} {result.solaiman['name']}",
+        "; ".join(result.solaiman["reasons"])[:160],
+    )
+    table.add_row(
+        "MOF (MOT-exact)",
+        str(result.mof.get("mof_class")),
+        f"normalised: {result.mof.get('mof_class_normalized')}; from {result.mof.get('derived_from')}",
+    )
+    table.add_row(
+        "OSI OSAID 1.0",
+        "conformant" if result.osaid.get("conformant") else "not conformant",
+        "; ".join(result.osaid.get("failing", [])[:3])[:160],
+    )
     score = result.eosai.get("score")
-    table.add_row("European OS AI Index-style", "n/a" if score is None else f"{score:.2f}",
-                  f"{result.eosai.get('applicable')} applicable parameters")
+    table.add_row(
+        "European OS AI Index-style",
+        "n/a" if score is None else f"{score:.2f}",
+        f"{result.eosai.get('applicable')} applicable parameters",
+    )
     out.print(table)
     ev = Table(title=f"Evidence ({len(result.evidence)} records)")
     for col in ("component", "status", "licence", "method", "source"):
@@ -164,14 +208,25 @@ def model_command(
 def catalog_command(
     json_out: bool = JSON_OPTION,
     csv: Path = typer.Option(None, "--csv", help="Write the ranked table as CSV to this file."),
-    plot: Path = typer.Option(None, "--plot", help="Write the gradient figure (PNG/SVG/PDF) to this file (no "
-                              "figure is written without it)."),
-    no_plot: bool = typer.Option(False, "--no-plot", help="Write no figure (the default; kept for old scripts)."),
-    no_snapshots: bool = typer.Option(False, "--no-snapshots", help="Use only the curated facts, not the cited "
-                                                                    "snapshots (faster; no shared data needed)."),
-    verify: bool = typer.Option(False, "--verify", help="Also list catalogue facts that disagree with a cited "
-                                                        "snapshot."),
-    save: bool = typer.Option(False, "--save", help="Append the ranked audit to the store (table audit_releases)."),
+    plot: Path = typer.Option(
+        None,
+        "--plot",
+        help="Write the gradient figure (PNG/SVG/PDF) to this file (no figure is written without it).",
+    ),
+    no_plot: bool = typer.Option(
+        False, "--no-plot", help="Write no figure (the default; kept for old scripts)."
+    ),
+    no_snapshots: bool = typer.Option(
+        False,
+        "--no-snapshots",
+        help="Use only the curated facts, not the cited snapshots (faster; no shared data needed).",
+    ),
+    verify: bool = typer.Option(
+        False, "--verify", help="Also list catalogue facts that disagree with a cited snapshot."
+    ),
+    save: bool = typer.Option(
+        False, "--save", help="Append the ranked audit to the store (table audit_releases)."
+    ),
     rules: Path = RULES_OPTION,
     db: Path = DB_OPTION,
 ) -> None:
@@ -192,20 +247,30 @@ def catalog_command(
     entries = load_catalog()
     with progress() as bar:
         task = bar.add_task("auditing the catalogue", total=len(entries))
-        frame = audit_catalog(entries, with_snapshots=not no_snapshots, progress=lambda: bar.advance(task),
-                              rules=governance_rules)
+        frame = audit_catalog(
+            entries,
+            with_snapshots=not no_snapshots,
+            progress=lambda: bar.advance(task),
+            rules=governance_rules,
+        )
     if figure_path:
         try:
             gradient_figure(frame, figure_path)
         except OSError as exc:
             from valuechain.errors import InputError
 
-            raise InputError(f"The figure file {figure_path} cannot be written ({exc.strerror or exc}).") from None
+            raise InputError(
+                f"The figure file {figure_path} cannot be written ({exc.strerror or exc})."
+            ) from None
     if csv:
         write_output(csv, lambda tmp: frame.to_csv(tmp, index=False), "CSV file")
-    sources = [source("valuechain curated catalogue", str(CATALOG_PATH), None, releases=len(entries)),
-               source("governance rules (our operationalisation of Foster 2025)",
-                      str(rules or Path(__file__).parent / "data" / "governance_rules.yml"))]
+    sources = [
+        source("valuechain curated catalogue", str(CATALOG_PATH), None, releases=len(entries)),
+        source(
+            "governance rules (our operationalisation of Foster 2025)",
+            str(rules or Path(__file__).parent / "data" / "governance_rules.yml"),
+        ),
+    ]
     snapshot_note = None
     cited = [item for e in entries for item in e.sources]
     snapshots_info, _ = _snapshot_usage(cited, not no_snapshots)
@@ -213,12 +278,20 @@ def catalog_command(
         from valuechain.config import data_dir
 
         if snapshots_info["used"]:
-            sources.append(source("reference snapshots cited by the catalogue (EOSAI v1.0.2, MOT, Epoch AI, "
-                                  "Ecosystem Graphs)", str(data_dir()), used=snapshots_info["used"]))
+            sources.append(
+                source(
+                    "reference snapshots cited by the catalogue (EOSAI v1.0.2, MOT, Epoch AI, "
+                    "Ecosystem Graphs)",
+                    str(data_dir()),
+                    used=snapshots_info["used"],
+                )
+            )
         if snapshots_info["missing"]:
-            snapshot_note = (f"Reference snapshots not found under {data_dir()} ({', '.join(snapshots_info['missing'])}; "
-                             "`valuechain data status` shows what is there): the audit used the curated facts for "
-                             "what they hold.")
+            snapshot_note = (
+                f"Reference snapshots not found under {data_dir()} ({', '.join(snapshots_info['missing'])}; "
+                "`valuechain data status` shows what is there): the audit used the curated facts for "
+                "what they hold."
+            )
             console(stderr=True).print(f"[yellow]{snapshot_note}[/yellow]", highlight=False)
     run_id = None
     if save:
@@ -241,46 +314,93 @@ def catalog_command(
             value = derived_licence_class(e) if f == "licence_class" else getattr(e, f)
             return {"value": value, "sources": e.fact_source(f), "verified": f in e.verified}
 
-        facts = {e.id: {f: fact(e, f) for f in (*FACT_FIELDS, "levers") if f != "levers" or e.levers is not None}
-                 for e in entries}
-        print_json({"releases": frame.to_dict(orient="records"), "facts": facts,
-                    "governance_by_country": governance_counts(frame).reset_index().to_dict(orient="records"),
-                    "firms": firms.to_dict(orient="records"), "stored_run": run_id,
-                    "mismatches": mismatches, "conflicts": frame.attrs.get("conflicts", []),
-                    "operationalisation": OPERATIONALISATION,
-                    "snapshots_missing": snapshot_note, "snapshots": snapshots_info,
-                    "figure": str(figure_path) if figure_path else None, "csv": str(csv) if csv else None}, sources=sources)
+        facts = {
+            e.id: {f: fact(e, f) for f in (*FACT_FIELDS, "levers") if f != "levers" or e.levers is not None}
+            for e in entries
+        }
+        print_json(
+            {
+                "releases": frame.to_dict(orient="records"),
+                "facts": facts,
+                "governance_by_country": governance_counts(frame).reset_index().to_dict(orient="records"),
+                "firms": firms.to_dict(orient="records"),
+                "stored_run": run_id,
+                "mismatches": mismatches,
+                "conflicts": frame.attrs.get("conflicts", []),
+                "operationalisation": OPERATIONALISATION,
+                "snapshots_missing": snapshot_note,
+                "snapshots": snapshots_info,
+                "figure": str(figure_path) if figure_path else None,
+                "csv": str(csv) if csv else None,
+            },
+            sources=sources,
+        )
         return
     from rich.table import Table
 
-    table = Table(title=f"Openness audit of {len(frame)} releases (ranked; ✓ = facts verified against a snapshot)")
-    for col in ("#", "release", "org", "cc", "date", "Foster model", "GHS type", "Solaiman", "MOF", "OSAID",
-                "EOSAI", "✓"):
+    table = Table(
+        title=f"Openness audit of {len(frame)} releases (ranked; ✓ = facts verified against a snapshot)"
+    )
+    for col in (
+        "#",
+        "release",
+        "org",
+        "cc",
+        "date",
+        "Foster model",
+        "GHS type",
+        "Solaiman",
+        "MOF",
+        "OSAID",
+        "EOSAI",
+        "✓",
+    ):
         table.add_column(col, overflow="fold")
     for row in frame.itertuples(index=False):
-        score = "" if row.eosai_score is None or row.eosai_score != row.eosai_score else f"{row.eosai_score:.2f}"
-        table.add_row(str(row.rank), row.name, row.organisation, row.country, row.release_date,
-                      f"{row.governance_level} {row.governance_model}", row.ghs_type, str(row.solaiman_level),
-                      str(row.mof_class), "yes" if row.osaid_conformant else "no", score,
-                      f"{row.facts_verified}")
+        score = (
+            "" if row.eosai_score is None or row.eosai_score != row.eosai_score else f"{row.eosai_score:.2f}"
+        )
+        table.add_row(
+            str(row.rank),
+            row.name,
+            row.organisation,
+            row.country,
+            row.release_date,
+            f"{row.governance_level} {row.governance_model}",
+            row.ghs_type,
+            str(row.solaiman_level),
+            str(row.mof_class),
+            "yes" if row.osaid_conformant else "no",
+            score,
+            f"{row.facts_verified}",
+        )
     out = console()
     out.print(table)
     for m in mismatches:
-        out.print(f"mismatch: {m['release']} {m['fact']} = {m['value']!r} but {m['source']} says {m['snapshot_says']!r}")
+        out.print(
+            f"mismatch: {m['release']} {m['fact']} = {m['value']!r} but {m['source']} says {m['snapshot_says']!r}"
+        )
     mixed = firms[firms["mixed"]]
-    out.print(f"{len(mixed)} of {len(firms)} lead firms use more than one governance model: "
-              + "; ".join(f"{r.organisation} ({r.models})" for r in mixed.itertuples()))
+    out.print(
+        f"{len(mixed)} of {len(firms)} lead firms use more than one governance model: "
+        + "; ".join(f"{r.organisation} ({r.models})" for r in mixed.itertuples())
+    )
     disagreements = frame.attrs.get("conflicts", [])
     if disagreements:
         from valuechain.audit.evidence import CHOICE_RULE
 
-        out.print(f"Sources disagree on {len(disagreements)} component(s) of "
-                  f"{len({c['release'] for c in disagreements})} release(s) (rule: {CHOICE_RULE}; the list is in "
-                  "--json under 'conflicts' and in the report):")
+        out.print(
+            f"Sources disagree on {len(disagreements)} component(s) of "
+            f"{len({c['release'] for c in disagreements})} release(s) (rule: {CHOICE_RULE}; the list is in "
+            "--json under 'conflicts' and in the report):"
+        )
         for c in disagreements:
             overruled = ", ".join(f"{o['status']} ({o['method']})" for o in c["overruled"])
-            out.print(f"  {c['release']}: {c['component']} {c['chosen']['status']} ({c['chosen']['method']}) "
-                      f"over {overruled}", highlight=False)
+            out.print(
+                f"  {c['release']}: {c['component']} {c['chosen']['status']} ({c['chosen']['method']}) "
+                f"over {overruled}",
+                highlight=False,
+            )
     if figure_path:
         out.print(f"Figure written to {figure_path}")
     if csv:
@@ -294,7 +414,9 @@ def catalog_command(
 def downstream_command(
     model: str = typer.Argument(None, help="A catalogue release or model family (default: all)."),
     json_out: bool = JSON_OPTION,
-    limit: int = typer.Option(25, "--limit", min=0, help="Rows of links and unresolved names to show in the table."),
+    limit: int = typer.Option(
+        25, "--limit", min=0, help="Rows of links and unresolved names to show in the table."
+    ),
 ) -> None:
     """Which downstream assets depend on which foundation models, by governance model, country and firm."""
     from valuechain.audit.downstream import downstream
@@ -319,8 +441,15 @@ def downstream_command(
     for col in ("dataset", "downstream", "relation", "dependency", "model", "governance_model", "resolution"):
         links.add_column(col, overflow="fold")
     for row in result.links.head(limit).itertuples(index=False):
-        links.add_row(row.dataset, row.downstream, row.relation, row.dependency, row.model, row.governance_model,
-                      row.resolution)
+        links.add_row(
+            row.dataset,
+            row.downstream,
+            row.relation,
+            row.dependency,
+            row.model,
+            row.governance_model,
+            row.resolution,
+        )
     out.print(links)
     if len(result.unresolved):
         un = Table(title=f"Unresolved dependency names ({len(result.unresolved)}; first {limit})")
@@ -345,8 +474,13 @@ def agreement_command(
     from valuechain.output import source
 
     report = eosai_agreement_report()
-    sources = [source("European Open Source AI Index v1.0.2 (CC-BY-4.0, osai-index.eu)",
-                      str(data_dir() / "openness" / "eu-open-source-ai-index" / "v1.0.2"), "2025")]
+    sources = [
+        source(
+            "European Open Source AI Index v1.0.2 (CC-BY-4.0, osai-index.eu)",
+            str(data_dir() / "openness" / "eu-open-source-ai-index" / "v1.0.2"),
+            "2025",
+        )
+    ]
     if json_out:
         print_json(report, sources=sources)
         return
@@ -356,8 +490,10 @@ def agreement_command(
     if report["agreement"] is None:
         out.print("No release of the catalogue cites an Index record available here.")
         return
-    out.print(f"{report['models']} releases, {report['cells']} parameter cells: agreement "
-              f"{report['agreement']:.1%} (our evidence read in the Index's parameter definitions)")
+    out.print(
+        f"{report['models']} releases, {report['cells']} parameter cells: agreement "
+        f"{report['agreement']:.1%} (our evidence read in the Index's parameter definitions)"
+    )
     table = Table(title="Per parameter")
     for col in ("parameter", "compared", "agree", "share"):
         table.add_column(col)

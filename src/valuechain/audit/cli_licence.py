@@ -12,8 +12,11 @@ import typer
 
 from valuechain import clitools
 
-_LICENCE_PATH = typer.Argument(..., help="A licence text file (plain text, Markdown or HTML; UTF-8, a BOM, "
-                                         "Windows-1252 or GB18030: the output says which was read).")
+_LICENCE_PATH = typer.Argument(
+    ...,
+    help="A licence text file (plain text, Markdown or HTML; UTF-8, a BOM, "
+    "Windows-1252 or GB18030: the output says which was read).",
+)
 
 app = typer.Typer()
 
@@ -32,8 +35,14 @@ def _licence(path: Path, as_json: bool) -> None:
     sources = [source("licence text", str(path), today)]
     refs = reference_set()
     if refs:
-        sources.append(source("reference licence texts (ScanCode licence DB)", str(Path(refs[0].path).parent),
-                              today, texts=len(refs)))
+        sources.append(
+            source(
+                "reference licence texts (ScanCode licence DB)",
+                str(Path(refs[0].path).parent),
+                today,
+                texts=len(refs),
+            )
+        )
     if as_json:
         payload = report.to_dict()
         payload["note"] = DISCLAIMER
@@ -46,18 +55,27 @@ def _licence(path: Path, as_json: bool) -> None:
 
     con = clitools.console()
     ident = report.identified
-    con.print(f"[bold]{path}[/bold]: " + (f"identified as [bold]{ident['id']}[/bold] "
-                                          f"(similarity {ident['similarity']:.2f})" if ident
-                                          else "not identified among the reference texts"))
+    con.print(
+        f"[bold]{path}[/bold]: "
+        + (
+            f"identified as [bold]{ident['id']}[/bold] (similarity {ident['similarity']:.2f})"
+            if ident
+            else "not identified among the reference texts"
+        )
+    )
     if encoding not in ("utf-8", "utf-8-sig", "ascii"):
         con.print(f"read as {encoding} (the file is not UTF-8)")
     read = ", ".join(report.to_dict()["languages_read"]) or "none"
     not_read = ", ".join(report.to_dict()["languages_not_read"])
-    con.print(f"languages read: {read}" + (f"; not read: {not_read} (those clauses were not assessed)" if not_read
-                                            else ""))
+    con.print(
+        f"languages read: {read}"
+        + (f"; not read: {not_read} (those clauses were not assessed)" if not_read else "")
+    )
     if not report.readable:
-        con.print(f"[bold]The text is in {not_read}, which the clause rules cannot read: no flag was assessed "
-                  "(the flags below are unknown, not 'no').[/bold]")
+        con.print(
+            f"[bold]The text is in {not_read}, which the clause rules cannot read: no flag was assessed "
+            "(the flags below are unknown, not 'no').[/bold]"
+        )
     table = Table("flag", "found", "supporting sentence", show_lines=False)
     for name in FLAGS:
         value = getattr(report, name)

@@ -68,8 +68,10 @@ STATUS_RANK: dict[str, int] = {"absent": 0, "closed": 1, "partial": 2, "open": 3
 
 #: The rule that chooses among records that speak about one component (issue 13 item 6): sources that
 #: disagree are never resolved silently toward "more open".
-CHOICE_RULE = ("a curated catalogue fact verified against a cited snapshot beats unverified records; among "
-               "records of equal standing the most open counts (ties: the first)")
+CHOICE_RULE = (
+    "a curated catalogue fact verified against a cited snapshot beats unverified records; among "
+    "records of equal standing the most open counts (ties: the first)"
+)
 
 
 def is_verified_curated(ev: Evidence) -> bool:
@@ -117,15 +119,22 @@ def conflicts(evidence: Iterable[Evidence]) -> list[dict[str, Any]]:
             continue
         chosen = most_open_by_component(records)[component]
         overruled = [r for r in records if _released(r.status) != _released(chosen.status)]
-        found.append({
-            "component": component,
-            "chosen": _brief(chosen),
-            "overruled": [_brief(r) for r in overruled],
-            "rule": CHOICE_RULE,
-        })
+        found.append(
+            {
+                "component": component,
+                "chosen": _brief(chosen),
+                "overruled": [_brief(r) for r in overruled],
+                "rule": CHOICE_RULE,
+            }
+        )
     return found
 
 
 def _brief(ev: Evidence) -> dict[str, Any]:
-    return {"status": ev.status, "licence": ev.licence, "source": ev.source, "method": ev.method,
-            "verified": is_verified_curated(ev)}
+    return {
+        "status": ev.status,
+        "licence": ev.licence,
+        "source": ev.source,
+        "method": ev.method,
+        "verified": is_verified_curated(ev),
+    }

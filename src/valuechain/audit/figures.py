@@ -15,8 +15,22 @@ import pycountry
 from valuechain.output import atomic_path
 
 #: Distinct colours for countries, most frequent first (U.S. blue and China red stay far apart).
-COUNTRY_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-                   "#bcbd22", "#7f7f7f", "#000000", "#f2c12e", "#66c2a5", "#fc8d62")
+COUNTRY_COLOURS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#000000",
+    "#f2c12e",
+    "#66c2a5",
+    "#fc8d62",
+)
 
 
 def _country_label(code: str, count: int) -> str:
@@ -58,9 +72,13 @@ def gradient_figure(frame: Any, path: str | Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-
-    labels = {1: "1 Hierarchical", 2: "2 Captive externalised", 3: "3 Open platform", 4: "4 Controlled openness",
-              5: "5 Full openness"}
+    labels = {
+        1: "1 Hierarchical",
+        2: "2 Captive externalised",
+        3: "3 Open platform",
+        4: "4 Controlled openness",
+        5: "5 Full openness",
+    }
     data = frame.copy()
     data["date"] = pd.to_datetime(data["release_date"], errors="coerce")
     counts = data["country"].value_counts()
@@ -71,19 +89,38 @@ def gradient_figure(frame: Any, path: str | Path) -> Path:
     data["y"] = data["governance_level"] + (_label_lanes(data) - 3.5) * 0.1  # eight lanes per level
     for country in countries:
         sub = data[data["country"] == country]
-        ax.scatter(sub["date"], sub["y"], s=52, color=colours[country], label=_country_label(country, counts[country]),
-                   edgecolor="black", linewidth=0.4, zorder=3)
+        ax.scatter(
+            sub["date"],
+            sub["y"],
+            s=52,
+            color=colours[country],
+            label=_country_label(country, counts[country]),
+            edgecolor="black",
+            linewidth=0.4,
+            zorder=3,
+        )
     for row in data.itertuples(index=False):
-        ax.annotate(row.name, (row.date, row.y), fontsize=6.5, xytext=(5, -2.5), textcoords="offset points",
-                    color="#333333")
+        ax.annotate(
+            row.name,
+            (row.date, row.y),
+            fontsize=6.5,
+            xytext=(5, -2.5),
+            textcoords="offset points",
+            color="#333333",
+        )
     for level in labels:
         ax.axhspan(level - 0.42, level + 0.42, color="#f2f2f2" if level % 2 else "#e6eef7", zorder=0)
     ax.set_yticks(list(labels), [labels[k] for k in labels], fontsize=10)
     ax.set_ylim(0.5, 5.5)
     ax.set_xlabel("release date")
-    ax.set_title(f"Foster's gradient of openness: {len(data)} foundation-model releases, coloured by country\n"
-                 "(governance model: our operationalisation of Foster 2025, arXiv 2509.10220)", fontsize=11)
-    ax.legend(title="country (releases)", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.set_title(
+        f"Foster's gradient of openness: {len(data)} foundation-model releases, coloured by country\n"
+        "(governance model: our operationalisation of Foster 2025, arXiv 2509.10220)",
+        fontsize=11,
+    )
+    ax.legend(
+        title="country (releases)", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False
+    )
     fig.tight_layout()
     target = Path(path)
     with atomic_path(target) as tmp:

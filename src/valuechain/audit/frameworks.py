@@ -22,15 +22,23 @@ from valuechain.audit.licences import licence_class
 from valuechain.audit.mof import mot_licences
 
 SOLAIMAN_LEVELS: dict[int, str] = {
-    1: "Fully closed", 2: "Gradual or staged access", 3: "Hosted access", 4: "Cloud-based or API access",
-    5: "Downloadable", 6: "Fully open",
+    1: "Fully closed",
+    2: "Gradual or staged access",
+    3: "Hosted access",
+    4: "Cloud-based or API access",
+    5: "Downloadable",
+    6: "Fully open",
 }
 
 #: Epoch AI ``Model accessibility`` -> Solaiman level. "Open weights (unrestricted)" is level 5
 #: (downloadable) unless training code and data are open too, which makes it level 6 (fully open).
 EPOCH_TO_SOLAIMAN: dict[str, int] = {
-    "Unreleased": 1, "Hosted access (no API)": 3, "API access": 4, "Open weights (non-commercial)": 5,
-    "Open weights (restricted use)": 5, "Open weights (unrestricted)": 5,
+    "Unreleased": 1,
+    "Hosted access (no API)": 3,
+    "API access": 4,
+    "Open weights (non-commercial)": 5,
+    "Open weights (restricted use)": 5,
+    "Open weights (unrestricted)": 5,
 }
 
 
@@ -51,14 +59,21 @@ def solaiman_level(evidence: Sequence[Evidence]) -> tuple[int, str, list[str]]:
     """Place a release on Solaiman's six-level release gradient; returns (level, name, reasons)."""
     reasons: list[str] = []
     weights = most_open(evidence, "Model parameters (Final)")
-    epoch = next((ev.extra.get("epoch_accessibility") for ev in evidence
-                  if ev.extra and ev.extra.get("epoch_accessibility")), None)
+    epoch = next(
+        (
+            ev.extra.get("epoch_accessibility")
+            for ev in evidence
+            if ev.extra and ev.extra.get("epoch_accessibility")
+        ),
+        None,
+    )
     code_open = _status(evidence, "Training code") == "open"
     data_open = _status(evidence, "Datasets") == "open"
     if weights is not None and weights.status in ("open", "partial"):
         how = weights.extra.get("weights") if weights.extra else None
-        reasons.append(f"weights downloadable ({weights.status}{', ' + str(how) if how else ''}; "
-                       f"{weights.source})")
+        reasons.append(
+            f"weights downloadable ({weights.status}{', ' + str(how) if how else ''}; {weights.source})"
+        )
         if weights.status == "open" and code_open and data_open:
             reasons.append("training code and training data open too")
             return 6, SOLAIMAN_LEVELS[6], reasons
@@ -83,8 +98,13 @@ def solaiman_level(evidence: Sequence[Evidence]) -> tuple[int, str, list[str]]:
 
 
 #: OSAID 1.0 requirements -> the components that must be open for each.
-OSAID_CODE = ("Data preprocessing code", "Training code", "Evaluation code", "Inference code",
-              "Model architecture")
+OSAID_CODE = (
+    "Data preprocessing code",
+    "Training code",
+    "Evaluation code",
+    "Inference code",
+    "Model architecture",
+)
 
 
 def osaid(evidence: Sequence[Evidence]) -> dict[str, Any]:
@@ -94,13 +114,16 @@ def osaid(evidence: Sequence[Evidence]) -> dict[str, Any]:
     failing: list[str] = []
     data_card, datasets = _status(evidence, "Data card"), _status(evidence, "Datasets")
     if data_card != "open" and datasets != "open":
-        failing.append("data information: no complete description of the training data "
-                       f"(data card {data_card}, datasets {datasets})")
+        failing.append(
+            "data information: no complete description of the training data "
+            f"(data card {data_card}, datasets {datasets})"
+        )
     for comp in OSAID_CODE:
         ev = most_open(evidence, comp)
         if ev is None or ev.status != "open":
-            failing.append(f"code: {comp} not released under an OSI-approved licence "
-                           f"({ev.status if ev else 'absent'})")
+            failing.append(
+                f"code: {comp} not released under an OSI-approved licence ({ev.status if ev else 'absent'})"
+            )
         elif ev.licence and not lic.is_open(lic.normalise(ev.licence)):
             failing.append(f"code: {comp} licence '{ev.licence}' is not OSI-approved")
     support = most_open(evidence, "Supporting libraries and tools")
@@ -108,12 +131,16 @@ def osaid(evidence: Sequence[Evidence]) -> dict[str, Any]:
         failing.append(f"code: supporting libraries not open ({support.status})")
     weights = most_open(evidence, "Model parameters (Final)")
     if weights is None or weights.status != "open":
-        failing.append("parameters: weights not available under OSI-conformant terms "
-                       f"({weights.status if weights else 'absent'})")
+        failing.append(
+            "parameters: weights not available under OSI-conformant terms "
+            f"({weights.status if weights else 'absent'})"
+        )
     flags = _licence_flags(evidence)
     if flags:
         if not flags.get("commercial_use"):
-            failing.append("freedom to use: the licence does not permit use for any purpose (no commercial use)")
+            failing.append(
+                "freedom to use: the licence does not permit use for any purpose (no commercial use)"
+            )
         elif flags.get("use_restrictions") or flags.get("user_or_revenue_cap"):
             failing.append("freedom to use: the licence restricts use (use restrictions or user/revenue cap)")
     return {"conformant": not failing, "failing": failing}
@@ -128,15 +155,22 @@ EOSAI_VALUE = {"open": 1.0, "partial": 0.5, "closed": 0.0, "absent": 0.0}
 #: "Model architecture" is modelling code, not the documented data-processing / training pipeline the Index's
 #: ``code`` asks about, and MOF "Model metadata" is a metadata file, not documentation of the training hardware.
 _DIRECT_COMPONENT_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "Datasets": ("datasources_basemodel", "datasources_endmodel"), "Training code": ("trainingcode",),
-    "Research paper": ("preprint",), "Technical report": ("preprint",), "Model card": ("modelcard",),
-    "Data card": ("datasheet",), "Package": ("package",), "API access": ("api",),
+    "Datasets": ("datasources_basemodel", "datasources_endmodel"),
+    "Training code": ("trainingcode",),
+    "Research paper": ("preprint",),
+    "Technical report": ("preprint",),
+    "Model card": ("modelcard",),
+    "Data card": ("datasheet",),
+    "Package": ("package",),
+    "API access": ("api",),
 }
 
 
 def _for_parameter(ev: Evidence, parameter: str, **changes: Any) -> Evidence:
     """``ev`` restated as evidence about one Index parameter (``extra['eosai_parameter']``)."""
-    return Evidence(**{**ev.to_dict(), **changes, "extra": {**(ev.extra or {}), "eosai_parameter": parameter}})
+    return Evidence(
+        **{**ev.to_dict(), **changes, "extra": {**(ev.extra or {}), "eosai_parameter": parameter}}
+    )
 
 
 def _weights_licence_class(evidence: Sequence[Evidence]) -> str:
@@ -145,12 +179,22 @@ def _weights_licence_class(evidence: Sequence[Evidence]) -> str:
     the class of the licence id (:func:`valuechain.audit.licences.licence_class`)."""
 
     terms = [ev for ev in evidence if ev.component == "Licence terms"]
-    curated = next((ev.extra["licence_class"] for ev in terms
-                    if ev.method == "catalogue" and (ev.extra or {}).get("licence_class")), None)
+    curated = next(
+        (
+            ev.extra["licence_class"]
+            for ev in terms
+            if ev.method == "catalogue" and (ev.extra or {}).get("licence_class")
+        ),
+        None,
+    )
     if curated:
         return str(curated)
     weights = most_open(evidence, "Model parameters (Final)")
-    if weights is not None and weights.status in ("closed", "absent") and (weights.extra or {}).get("weights") == "none":
+    if (
+        weights is not None
+        and weights.status in ("closed", "absent")
+        and (weights.extra or {}).get("weights") == "none"
+    ):
         return "proprietary"
     read = next((ev for ev in terms if (ev.extra or {}).get("licence_report")), None)
     if read is not None and read.extra.get("licence_class") not in (None, "proprietary"):
@@ -187,29 +231,55 @@ def index_parameter_evidence(evidence: Sequence[Evidence]) -> list[Evidence]:
     def derived(ev: Evidence, parameter: str, status: str, quote: str) -> Evidence:
         return _for_parameter(ev, parameter, status=status, quote=quote, method="index-semantics")
 
-    weights = (next((ev for ev in own if ev.component == "Model parameters (Final)" and ev.method == "catalogue"), None)
-               or most_open(own, "Model parameters (Final)"))
+    weights = next(
+        (ev for ev in own if ev.component == "Model parameters (Final)" and ev.method == "catalogue"), None
+    ) or most_open(own, "Model parameters (Final)")
     if weights is not None:
         for parameter in ("weights_basemodel", "weights_endmodel"):
-            out.append(derived(weights, parameter, weights.status, weights.quote or f"weights {weights.status}"))
+            out.append(
+                derived(weights, parameter, weights.status, weights.quote or f"weights {weights.status}")
+            )
     code = most_open(own, "Training code")
     if code is not None:
-        out.append(derived(code, "code", "closed" if code.status == "absent" else code.status,
-                           f"training code {code.status}: its documentation cannot be more open"))
+        out.append(
+            derived(
+                code,
+                "code",
+                "closed" if code.status == "absent" else code.status,
+                f"training code {code.status}: its documentation cannot be more open",
+            )
+        )
     hardware = next((ev for ev in own if (ev.extra or {}).get("training_hardware")), None)
     if hardware is not None:
         quantity = hardware.extra.get("hardware_quantity")
-        out.append(derived(hardware, "hardware_architecture", "open" if quantity else "partial",
-                           f"Training hardware: {hardware.extra['training_hardware']}; "
-                           f"quantity: {quantity or 'not stated'}"))
+        out.append(
+            derived(
+                hardware,
+                "hardware_architecture",
+                "open" if quantity else "partial",
+                f"Training hardware: {hardware.extra['training_hardware']}; "
+                f"quantity: {quantity or 'not stated'}",
+            )
+        )
     licence = next((ev for ev in own if ev.component == "Licence terms"), None)
     if licence is not None:
         lclass = _weights_licence_class(own)
         code_open = code is not None and code.status == "open"
         data_open = _status(own, "Datasets") == "open"
-        status = ("open" if code_open and data_open else "partial") if lclass in ("osi_open", "open_data") else "closed"
-        out.append(derived(licence, "licenses", status, f"weights licence {licence.licence} ({lclass}); "
-                           f"training code open: {code_open}; training data open: {data_open}"))
+        status = (
+            ("open" if code_open and data_open else "partial")
+            if lclass in ("osi_open", "open_data")
+            else "closed"
+        )
+        out.append(
+            derived(
+                licence,
+                "licenses",
+                status,
+                f"weights licence {licence.licence} ({lclass}); "
+                f"training code open: {code_open}; training data open: {data_open}",
+            )
+        )
     return out
 
 
@@ -231,16 +301,24 @@ def eosai_score(evidence_or_path: Sequence[Evidence] | str | Path) -> dict[str, 
             best_status[p] = ev.status
     per = {p: EOSAI_VALUE[best_status[p]] for p in EOSAI_PARAMETERS if p in best_status}
     score = sum(per.values()) / len(per) if per else None
-    return {"score": score, "per_parameter": per, "applicable": len(per),
-            "not_applicable": [p for p in EOSAI_PARAMETERS if p not in per]}
+    return {
+        "score": score,
+        "per_parameter": per,
+        "applicable": len(per),
+        "not_applicable": [p for p in EOSAI_PARAMETERS if p not in per],
+    }
 
 
 def eosai_agreement(ours: Mapping[str, float], theirs: Mapping[str, float]) -> dict[str, Any]:
     """Per-parameter agreement between two Index-style scorings (disagreements listed, not hidden)."""
     common = [p for p in EOSAI_PARAMETERS if p in ours and p in theirs]
     diffs = [{"parameter": p, "ours": ours[p], "index": theirs[p]} for p in common if ours[p] != theirs[p]]
-    return {"compared": len(common), "agree": len(common) - len(diffs),
-            "share": (len(common) - len(diffs)) / len(common) if common else None, "disagreements": diffs}
+    return {
+        "compared": len(common),
+        "agree": len(common) - len(diffs),
+        "share": (len(common) - len(diffs)) / len(common) if common else None,
+        "disagreements": diffs,
+    }
 
 
 def _name_key(value: Any) -> str:
@@ -260,7 +338,6 @@ def eosai_comparison(mot_dir: str | Path, eosai_dir: str | Path) -> Any:
     import pandas as pd
     import yaml
 
-
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     index_by_key: dict[str, Path] = {}
     for path in sorted(Path(eosai_dir).glob("*.yaml")):
@@ -268,15 +345,20 @@ def eosai_comparison(mot_dir: str | Path, eosai_dir: str | Path) -> Any:
         if not isinstance(data, Mapping) or not isinstance(data.get("system"), Mapping):
             continue
         system = data["system"]
-        for value in (system.get("name"), system.get("endmodelname"),
-                      str(system.get("link") or "").rstrip("/").rsplit("/", 1)[-1]):
+        for value in (
+            system.get("name"),
+            system.get("endmodelname"),
+            str(system.get("link") or "").rstrip("/").rsplit("/", 1)[-1],
+        ):
             if _name_key(value):
                 index_by_key.setdefault(_name_key(value), path)
     rows = []
     for path in sorted(Path(mot_dir).glob("*.yml")):
         release = (yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}).get("release") or {}
-        keys = [_name_key(release.get("name")),
-                _name_key(str(release.get("huggingface") or "").rstrip("/").rsplit("/", 1)[-1])]
+        keys = [
+            _name_key(release.get("name")),
+            _name_key(str(release.get("huggingface") or "").rstrip("/").rsplit("/", 1)[-1]),
+        ]
         match = next((index_by_key[k] for k in keys if k and k in index_by_key), None)
         if match is None:
             continue
@@ -284,7 +366,17 @@ def eosai_comparison(mot_dir: str | Path, eosai_dir: str | Path) -> Any:
         theirs = eosai_score(match)["per_parameter"]
         for param in EOSAI_PARAMETERS:
             if param in ours and param in theirs:
-                rows.append({"model": release.get("name"), "mot_file": path.name, "index_file": match.name,
-                             "parameter": param, "ours": ours[param], "index": theirs[param],
-                             "agree": ours[param] == theirs[param]})
-    return pd.DataFrame(rows, columns=["model", "mot_file", "index_file", "parameter", "ours", "index", "agree"])
+                rows.append(
+                    {
+                        "model": release.get("name"),
+                        "mot_file": path.name,
+                        "index_file": match.name,
+                        "parameter": param,
+                        "ours": ours[param],
+                        "index": theirs[param],
+                        "agree": ours[param] == theirs[param],
+                    }
+                )
+    return pd.DataFrame(
+        rows, columns=["model", "mot_file", "index_file", "parameter", "ours", "index", "agree"]
+    )

@@ -34,7 +34,13 @@ RULES_PATH = Path(__file__).parent / "data" / "governance_rules.yml"
 WEIGHTS = ("none", "gated", "open")
 API = ("none", "paid", "free")
 FIELD_NAMES = ("weights", "api", "licence_class", "levers", "code_open", "data_open", "platform_tied")
-MODEL_ORDER = ("hierarchical", "captive_externalised", "open_platform", "controlled_openness", "full_openness")
+MODEL_ORDER = (
+    "hierarchical",
+    "captive_externalised",
+    "open_platform",
+    "controlled_openness",
+    "full_openness",
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -58,7 +64,9 @@ def _tokenise(text: str) -> list[tuple[str, Any]]:
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if not match or match.end() == pos:
-            raise RuleSyntaxError(f"The governance rule {text!r} has an unexpected character at position {pos}.")
+            raise RuleSyntaxError(
+                f"The governance rule {text!r} has an unexpected character at position {pos}."
+            )
         pos = match.end()
         if match.group("str") is not None:
             tokens.append(("lit", match.group("str")[1:-1]))
@@ -201,7 +209,9 @@ def _value(node: tuple, fields: Mapping[str, Any]) -> Any:
         return node[1]
     if node[0] == "field":
         if node[1] not in fields:
-            raise InputError(f"The governance rules use the field {node[1]!r}, which the evidence does not provide.")
+            raise InputError(
+                f"The governance rules use the field {node[1]!r}, which the evidence does not provide."
+            )
         return fields[node[1]]
     return _eval(node, fields, None)
 
@@ -331,12 +341,20 @@ class GovernanceRules:
                         break
                 found = sorted(set(fields.levers) & set(CONTROL_LEVERS))
                 return GovernanceResult(
-                    model=rule.model, number=int(model["number"]), label=model["label"], ghs_type=ghs_type,
-                    rule_id=rule.id, reasons=reasons, rejected=rejected,
-                    levers=list(model.get("levers", [])), licence_levers=found,
+                    model=rule.model,
+                    number=int(model["number"]),
+                    label=model["label"],
+                    ghs_type=ghs_type,
+                    rule_id=rule.id,
+                    reasons=reasons,
+                    rejected=rejected,
+                    levers=list(model.get("levers", [])),
+                    licence_levers=found,
                     determinants=dict(model.get("determinants", {})),
-                    explanation=str(model.get("explanation", "")).strip(), fields=fields.to_dict(),
-                    note=self.note, rules_path=self.path,
+                    explanation=str(model.get("explanation", "")).strip(),
+                    fields=fields.to_dict(),
+                    note=self.note,
+                    rules_path=self.path,
                 )
             rejected.append(f"rule {rule.id} not met: {'; '.join(t for t in trace if t.endswith('False'))}")
         raise InputError(
@@ -369,8 +387,12 @@ class GovernanceResult:
 
 
 def governance_fields(
-    weights: str = "none", api: str = "none", licence_class: str = "proprietary",
-    levers: Iterable[str] | Mapping[str, Any] | None = None, code_open: Any = False, data_open: Any = False,
+    weights: str = "none",
+    api: str = "none",
+    licence_class: str = "proprietary",
+    levers: Iterable[str] | Mapping[str, Any] | None = None,
+    code_open: Any = False,
+    data_open: Any = False,
     platform_tied: Any = False,
 ) -> GovernanceFields:
     """Build :class:`GovernanceFields`, accepting levers as a set of names or a flag mapping."""
@@ -379,8 +401,13 @@ def governance_fields(
     else:
         lever_set = frozenset(levers or ())
     return GovernanceFields(
-        weights=str(weights), api=str(api), licence_class=str(licence_class), levers=lever_set,
-        code_open=_truthy(code_open), data_open=_truthy(data_open), platform_tied=_truthy(platform_tied),
+        weights=str(weights),
+        api=str(api),
+        licence_class=str(licence_class),
+        levers=lever_set,
+        code_open=_truthy(code_open),
+        data_open=_truthy(data_open),
+        platform_tied=_truthy(platform_tied),
     )
 
 
@@ -440,7 +467,9 @@ class _RulesFile(BaseModel):
     def _rules_name_known_models(self) -> _RulesFile:
         for i, rule in enumerate(self.rules, 1):
             if rule.model not in self.models:
-                raise ValueError(f"rule {i} names the model {rule.model!r}, which is not defined under 'models'")
+                raise ValueError(
+                    f"rule {i} names the model {rule.model!r}, which is not defined under 'models'"
+                )
         return self
 
 
@@ -453,7 +482,10 @@ def _load_rules_cached(path: str) -> GovernanceRules:
     spec = validate_yaml(_RulesFile, doc, f"The governance rules file {path}")
     rules = tuple(
         Rule(
-            id=rule.id or f"rule-{i}", model=rule.model, when=Expression.compile(rule.when), reason=rule.reason,
+            id=rule.id or f"rule-{i}",
+            model=rule.model,
+            when=Expression.compile(rule.when),
+            reason=rule.reason,
             ghs_variants=tuple(
                 (Expression.compile(v.when), v.ghs_type, v.reason) for v in rule.ghs_variants or []
             ),
@@ -463,7 +495,9 @@ def _load_rules_cached(path: str) -> GovernanceRules:
     return GovernanceRules(models=doc["models"], rules=rules, note=spec.note.strip(), path=path)
 
 
-def classify(fields: GovernanceFields | Mapping[str, Any], rules: GovernanceRules | None = None) -> GovernanceResult:
+def classify(
+    fields: GovernanceFields | Mapping[str, Any], rules: GovernanceRules | None = None
+) -> GovernanceResult:
     """Classify a release on Foster's gradient with the packaged (or given) rules."""
     return (rules or load_rules()).classify(fields)
 
@@ -471,8 +505,12 @@ def classify(fields: GovernanceFields | Mapping[str, Any], rules: GovernanceRule
 # --------------------------------------------------------------------------------------------------
 # From licence ids and evidence to fields (licence classes: :func:`valuechain.audit.licences.licence_class`)
 # --------------------------------------------------------------------------------------------------
-def fields_from_evidence(evidence: Iterable[Any], licence_levers: Mapping[str, Any] | Iterable[str] | None = None,
-                         platform_tied: bool = False, osi_ids: Iterable[str] | None = None) -> tuple[GovernanceFields, list[str]]:
+def fields_from_evidence(
+    evidence: Iterable[Any],
+    licence_levers: Mapping[str, Any] | Iterable[str] | None = None,
+    platform_tied: bool = False,
+    osi_ids: Iterable[str] | None = None,
+) -> tuple[GovernanceFields, list[str]]:
     """Derive :class:`GovernanceFields` from :class:`~valuechain.audit.evidence.Evidence` records.
 
     Weights: the ``Model parameters (Final)`` component (``extra['gated']`` → gated; open/partial →
@@ -503,9 +541,14 @@ def fields_from_evidence(evidence: Iterable[Any], licence_levers: Mapping[str, A
     api = "none"
     if a is not None and not (a.extra or {}).get("hosted_only"):
         api = (a.extra or {}).get("api") or ("paid" if a.status in ("open", "partial") else "none")
-    third = next((ev for ev in evidence_list if ev.component == "API access" and (ev.extra or {}).get("third_party")), None)
-    notes.append(f"api = {api} ({a.source if a else 'no evidence of an API from the developer'})"
-                 + (f"; hosted by third parties ({third.source}), not counted as the developer's API" if third else ""))
+    third = next(
+        (ev for ev in evidence_list if ev.component == "API access" and (ev.extra or {}).get("third_party")),
+        None,
+    )
+    notes.append(
+        f"api = {api} ({a.source if a else 'no evidence of an API from the developer'})"
+        + (f"; hosted by third parties ({third.source}), not counted as the developer's API" if third else "")
+    )
     lic_ev = by_component.get("Licence terms")
     lic_id = (w.licence if w is not None else None) or (lic_ev.licence if lic_ev is not None else None)
     levers = licence_levers
@@ -532,4 +575,3 @@ def fields_from_evidence(evidence: Iterable[Any], licence_levers: Mapping[str, A
     lever_set = levers if levers is not None else ()
     fields = governance_fields(weights, api, lclass, lever_set, code_open, data_open, platform_tied)
     return fields, notes
-

@@ -59,8 +59,17 @@ SHINGLE = 3
 
 _MARKUP = re.compile(r"<[^>]{1,200}>|&[a-z]{2,8};|[*_`#>|~\[\]\\]+|^\s*[-=]{3,}\s*$", re.M)
 _TOKEN = re.compile(r"[a-z0-9]+")
-_QUOTES = (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u00a0", " "),
-           ("\u2013", "-"), ("\u2014", "-"), ("\u2010", "-"), ("\u2011", "-"))
+_QUOTES = (
+    ("\u2018", "'"),
+    ("\u2019", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u00a0", " "),
+    ("\u2013", "-"),
+    ("\u2014", "-"),
+    ("\u2010", "-"),
+    ("\u2011", "-"),
+)
 
 
 def clean_text(text: str) -> str:
@@ -96,11 +105,12 @@ def shingle_codes(ids: Any, k: int = SHINGLE) -> Any:
         return np.unique(ids)
     codes = ids[: len(ids) - k + 1].copy()
     for j in range(1, k):
-        codes = (codes << 21) | ids[j: len(ids) - k + 1 + j]
+        codes = (codes << 21) | ids[j : len(ids) - k + 1 + j]
     return np.unique(codes)
 
 
 # ---------------------------------------------------------------------------------- reference set
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -146,8 +156,15 @@ def reference_index(directory: str | None = None) -> ReferenceIndex | None:
         key = str(meta.get("key") or path.stem)
         spdx = str(meta.get("spdx_license_key") or "")
         ident = spdx if spdx and not spdx.startswith("LicenseRef-") else key
-        refs.append(Reference(key=key, id=ident, name=str(meta.get("name") or key),
-                              category=meta.get("category"), path=str(path)))
+        refs.append(
+            Reference(
+                key=key,
+                id=ident,
+                name=str(meta.get("name") or key),
+                category=meta.get("category"),
+                path=str(path),
+            )
+        )
         toks = tokens(body)
         for t in toks:
             vocab.setdefault(t, len(vocab) + 1)
@@ -209,8 +226,13 @@ def identify(text: str, directory: str | None = None, toks: list[str] | None = N
     if best_sim < IDENTIFY_THRESHOLD:
         return None
     ref = index.refs[best]
-    return {"id": ref.id, "similarity": round(best_sim, 4), "scancode_key": ref.key, "name": ref.name,
-            "category": ref.category}
+    return {
+        "id": ref.id,
+        "similarity": round(best_sim, 4),
+        "scancode_key": ref.key,
+        "name": ref.name,
+        "category": ref.category,
+    }
 
 
 # ------------------------------------------------------------------------------------ clause rules
@@ -221,20 +243,35 @@ _MARKS = re.compile(r"\b(marks?|logos?|trademarks?|trade names?)\b")
 _ALTERNATIVE = re.compile(r"\b(this|that|the (above|latter|former)) (alternative|option)\b")
 
 #: Words that end a jurisdiction (in any case: some licences write the clause in capitals).
-_LAW_TRIM = re.compile(r"\s+(?:without|excluding|except|regardless|as|applicable|if|to the extent|any|in|"
-                       r"governing|the un|un)\b.*$|\s+(?:and|the|of)\s*$", re.I)
+_LAW_TRIM = re.compile(
+    r"\s+(?:without|excluding|except|regardless|as|applicable|if|to the extent|any|in|"
+    r"governing|the un|un)\b.*$|\s+(?:and|the|of)\s*$",
+    re.I,
+)
 _SMALL_WORDS = {"of", "the", "and", "de", "du", "laws", "law"}
 
 
 #: Chinese place names of governing-law clauses, with the English name shown before the original.
-_CHINESE_PLACES = (("中华人民共和国", "People's Republic of China"), ("香港特别行政区", "Hong Kong"),
-                   ("中国", "China"), ("香港", "Hong Kong"), ("澳门", "Macau"), ("新加坡", "Singapore"),
-                   ("美国", "United States"), ("英国", "United Kingdom"), ("日本", "Japan"), ("韩国", "Korea"),
-                   ("德国", "Germany"), ("法国", "France"))
+_CHINESE_PLACES = (
+    ("中华人民共和国", "People's Republic of China"),
+    ("香港特别行政区", "Hong Kong"),
+    ("中国", "China"),
+    ("香港", "Hong Kong"),
+    ("澳门", "Macau"),
+    ("新加坡", "Singapore"),
+    ("美国", "United States"),
+    ("英国", "United Kingdom"),
+    ("日本", "Japan"),
+    ("韩国", "Korea"),
+    ("德国", "Germany"),
+    ("法国", "France"),
+)
 
 
 def _tidy_place(place: str) -> str | None:
-    if place and "\u4e00" <= place[0] <= "\u9fff":  # a Chinese clause: "People's Republic of China (中华人民共和国)"
+    if (
+        place and "\u4e00" <= place[0] <= "\u9fff"
+    ):  # a Chinese clause: "People's Republic of China (中华人民共和国)"
         english = next((en for zh, en in _CHINESE_PLACES if place.startswith(zh)), None)
         mainland = ", mainland" if "大陆" in place else ""
         return f"{english}{mainland} ({place})" if english else place
@@ -243,13 +280,17 @@ def _tidy_place(place: str) -> str | None:
         place = _LAW_TRIM.sub("", place).strip(" .,'’")
     if re.match(r"(?i)the\s", place):
         place = place[4:]
-    if place.isupper() and (" " in place or len(place) > 4):  # "THE STATE OF CALIFORNIA" -> "State of California"
+    if place.isupper() and (
+        " " in place or len(place) > 4
+    ):  # "THE STATE OF CALIFORNIA" -> "State of California"
         place = " ".join(w.lower() if w.lower() in _SMALL_WORDS else w.capitalize() for w in place.split())
     return place or None
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"'(A-Z0-9])|(?<=[.!?;:])[ \t]*\n|\n\s*\n|(?<=[\u3002\uff1b])"
-                           r"|\n(?=\s*(?:[-*•]|\(?[0-9a-zA-Z]{1,3}[.)])\s)")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?;:])\s+(?=[\"'(A-Z0-9])|(?<=[.!?;:])[ \t]*\n|\n\s*\n|(?<=[\u3002\uff1b])"
+    r"|\n(?=\s*(?:[-*•]|\(?[0-9a-zA-Z]{1,3}[.)])\s)"
+)
 
 
 _WINDOW = 700
@@ -306,8 +347,10 @@ def clause_rules(languages: tuple[str, ...] = ("en", "zh")) -> ClauseRules:
     langs = ("en", *[lang for lang in languages if lang != "en"])
     unknown = [lang for lang in langs if lang not in data]
     if unknown:
-        raise InputError(f"No licence clause rules for the language(s) {', '.join(unknown)}; "
-                         f"known: {', '.join(sorted(data))}.")
+        raise InputError(
+            f"No licence clause rules for the language(s) {', '.join(unknown)}; "
+            f"known: {', '.join(sorted(data))}."
+        )
     patterns: dict[str, list[str]] = {}
     anchors: dict[str, list[str]] = {}
     helpers: dict[str, list[str]] = {}
@@ -315,7 +358,9 @@ def clause_rules(languages: tuple[str, ...] = ("en", "zh")) -> ClauseRules:
         macros = data[lang].get("macros") or {}
         for name, rule in data[lang]["rules"].items():
             if lang != "en" and name not in patterns:
-                raise InputError(f"The licence clause rule {name!r} ({lang}) is not one of the English rules.")
+                raise InputError(
+                    f"The licence clause rule {name!r} ({lang}) is not one of the English rules."
+                )
             patterns.setdefault(name, []).extend(_expand(p, macros) for p in rule["patterns"])
             anchors.setdefault(name, []).extend(rule["anchors"])
         for name, pattern in (data[lang].get("helpers") or {}).items():
@@ -334,8 +379,9 @@ _VERSIONING = re.compile(r"\bpublish\w*\b[^.;]{0,40}\b(revised|new|updated)\b[^.
 _VERSION_APPLIES = re.compile(r"\b(will|shall) (apply|govern|be binding|automatically|supersede)")
 
 
-def _windows(low: str, anchors: tuple[str, ...], bounds: list[int],
-             cache: dict[str, list[int]] | None = None) -> list[tuple[int, int]]:
+def _windows(
+    low: str, anchors: tuple[str, ...], bounds: list[int], cache: dict[str, list[int]] | None = None
+) -> list[tuple[int, int]]:
     """Spans of the clauses (between '.' or ';') that contain an anchor, merged and sorted.
 
     The gaps inside every clause pattern exclude '.' and ';', so a match never leaves its clause; a
@@ -468,8 +514,11 @@ class LicenceReport:
         return licence_class(ident, flags, sharing_granted=self.grant_found and self.sharing_granted)
 
     def to_dict(self) -> dict[str, Any]:
-        ident = {"id": self.identified["id"], "similarity": self.identified["similarity"]} if self.identified \
-            else None  # exactly {id, similarity}; name/category/ScanCode key stay on ``.identified``
+        ident = (
+            {"id": self.identified["id"], "similarity": self.identified["similarity"]}
+            if self.identified
+            else None
+        )  # exactly {id, similarity}; name/category/ScanCode key stay on ``.identified``
         out: dict[str, Any] = {"identified": ident}
         for name in FLAGS:  # null, not false, when the text is in no language the rules read
             out[name] = getattr(self, name) if self.readable else None
@@ -552,15 +601,30 @@ def _sentence_start(low: str, pos: int, limit: int) -> int:
 def _clause_start(low: str, pos: int, limit: int) -> int:
     """Start of the clause holding ``pos`` (after the last '.' or ';'), at most ``limit`` characters back."""
     lo = max(0, pos - limit)
-    return max(low.rfind(".", lo, pos) + 1, low.rfind(";", lo, pos) + 1, low.rfind("\u3002", lo, pos) + 1,
-               low.rfind("\uff1b", lo, pos) + 1, lo)
+    return max(
+        low.rfind(".", lo, pos) + 1,
+        low.rfind(";", lo, pos) + 1,
+        low.rfind("\u3002", lo, pos) + 1,
+        low.rfind("\uff1b", lo, pos) + 1,
+        lo,
+    )
 
 
 def _clause_end(low: str, pos: int) -> int:
     """End of the clause from ``pos`` ('.' or ';'), extended past a ':' that introduces a list."""
     stop = pos + 600  # every find is bounded: a missing '。' must not cost a scan to the end of the text
-    end = min(i for i in (low.find(".", pos, stop), low.find(";", pos, stop), low.find("\u3002", pos, stop),
-                          low.find("\uff1b", pos, stop), stop, len(low)) if i >= 0)
+    end = min(
+        i
+        for i in (
+            low.find(".", pos, stop),
+            low.find(";", pos, stop),
+            low.find("\u3002", pos, stop),
+            low.find("\uff1b", pos, stop),
+            stop,
+            len(low),
+        )
+        if i >= 0
+    )
     if ":" in low[pos:end]:
         end = min(len(low), end + 300)
     return end
@@ -581,14 +645,17 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Devanagari script", re.compile(r"[\u0900-\u097f]")),
     ("Thai", re.compile(r"[\u0e00-\u0e7f]")),
 )
-LANGUAGE_NAMES.update({"ja": "Japanese", "ko": "Korean", "latin": "a Latin-script language other than English"})
+LANGUAGE_NAMES.update(
+    {"ja": "Japanese", "ko": "Korean", "latin": "a Latin-script language other than English"}
+)
 _CLAUSE_SPLIT = re.compile(r"[.;!?\n\u3002\uff1b\uff01\uff1f]+")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
 _OTHER_SCRIPT = re.compile("[" + "".join(script.pattern[1:-1] for _, script in _SCRIPTS) + "]")
 #: English function words: a Latin-script clause with enough of them is English.
 _ENGLISH_WORDS = frozenset(
     "the of and to a in or any for you your this that is be by as with not on such are shall may will all its "
-    "it an other from under these which no if at use licence license agreement software model".split())
+    "it an other from under these which no if at use licence license agreement software model".split()
+)
 
 
 def detect_languages(flat: str) -> dict[str, int]:
@@ -603,8 +670,11 @@ def detect_languages(flat: str) -> dict[str, int]:
     """
     counts: Counter[str] = Counter()
     low = flat.lower()  # a no-op copy on text that is lower case already
-    scripts = [] if low.isascii() or not _OTHER_SCRIPT.search(low) else \
-        [(name, script) for name, script in _SCRIPTS if script.search(low)]
+    scripts = (
+        []
+        if low.isascii() or not _OTHER_SCRIPT.search(low)
+        else [(name, script) for name, script in _SCRIPTS if script.search(low)]
+    )
     is_english = _ENGLISH_WORDS.__contains__
     if not scripts:  # Latin script only (the common case): one reading of the whole text (its first 3,000
         # characters), and its clauses counted by their ends (. ; and line breaks)
@@ -627,8 +697,10 @@ def detect_languages(flat: str) -> dict[str, int]:
 
 # --------------------------------------------------------------------------------- analysis
 
-def analyse_licence(text: str, *, reference_dir: str | None = None,
-                    rules: ClauseRules | None = None) -> LicenceReport:
+
+def analyse_licence(
+    text: str, *, reference_dir: str | None = None, rules: ClauseRules | None = None
+) -> LicenceReport:
     """Identify ``text`` and extract the control levers of spec §4, each with its supporting sentence.
 
     Works on a bare text (no front matter, no file name). ``rules``: the clause rules to read with
@@ -663,20 +735,27 @@ def analyse_licence(text: str, *, reference_dir: str | None = None,
         """
         for pattern_name in pattern_names:
             for m in scan.finditer(pattern_name):
-                if pattern_name in _NEGATABLE and helpers["negated"].search(low, max(0, m.start() - 30), m.start()):
+                if pattern_name in _NEGATABLE and helpers["negated"].search(
+                    low, max(0, m.start() - 30), m.start()
+                ):
                     continue
                 if pattern_name == "_BRANDING" and helpers["hortatory"].search(
-                        low, _sentence_start(low, m.start(), 500), m.start()):
+                    low, _sentence_start(low, m.start(), 500), m.start()
+                ):
                     continue
                 if pattern_name == "_OUTPUT_BAN" and helpers["definition"].match(
-                        low, _clause_start(low, m.start(), 600)):
+                    low, _clause_start(low, m.start(), 600)
+                ):
                     continue  # a definition ("... means ... training other models") is not a duty
                 if pattern_name == "_REMOTE":
                     lo, hi = _clause_start(low, m.start(), 400), _clause_end(low, m.end())
                     if _VERSIONING.search(low, lo, hi) and not _VERSION_APPLIES.search(low, lo, hi):
                         continue
-                if pattern_name == "_GEO" and helpers["exclusion_start"].match(m.group(0)) and \
-                        helpers["law_context"].search(low, _clause_start(low, m.start(), 300), m.start()):
+                if (
+                    pattern_name == "_GEO"
+                    and helpers["exclusion_start"].match(m.group(0))
+                    and helpers["law_context"].search(low, _clause_start(low, m.start(), 300), m.start())
+                ):
                     continue
                 evidence[name] = sentences.around(m.start(), m.end())
                 return True
@@ -735,13 +814,25 @@ def analyse_licence(text: str, *, reference_dir: str | None = None,
             break
     if m:
         groups = m.groupdict()
-        place = next((groups[g] for g in ("place", "place2", "place3", "place4", "place5") if groups.get(g)), "")
+        place = next(
+            (groups[g] for g in ("place", "place2", "place3", "place4", "place5") if groups.get(g)), ""
+        )
         law = _tidy_place(place)
         evidence["governing_law"] = sentences.around(m.start(), m.end())
     return LicenceReport(
-        identified=identified, commercial_use=commercial, user_or_revenue_cap=cap, use_restrictions=use,
-        restrictions_pass_to_derivatives=bool(passes), output_training_ban=ban, attribution_branding=brand,
-        licensor_remote_restriction=remote, geographic_exclusion=geo, governing_law=law, evidence=evidence,
-        grant_found=grant is not None, sharing_granted=sharing, languages=languages,
+        identified=identified,
+        commercial_use=commercial,
+        user_or_revenue_cap=cap,
+        use_restrictions=use,
+        restrictions_pass_to_derivatives=bool(passes),
+        output_training_ban=ban,
+        attribution_branding=brand,
+        licensor_remote_restriction=remote,
+        geographic_exclusion=geo,
+        governing_law=law,
+        evidence=evidence,
+        grant_found=grant is not None,
+        sharing_granted=sharing,
+        languages=languages,
         rule_languages=rules.languages,
     )

@@ -67,24 +67,79 @@ LEVER_LABELS: dict[str, str] = {
 
 # ------------------------------------------------------------------------------------------- classes
 
-LICENCE_CLASSES: tuple[str, ...] = ("osi_open", "open_data", "restricted_open", "non_commercial", "proprietary")
+LICENCE_CLASSES: tuple[str, ...] = (
+    "osi_open",
+    "open_data",
+    "restricted_open",
+    "non_commercial",
+    "proprietary",
+)
 
 # ----------------------------------------------------------------------------------------------- ids
 
 #: OSI-approved ids common among model releases (the MOT's SPDX list extends this when it is read).
-OSI_IDS: frozenset[str] = frozenset({
-    "Apache-2.0", "MIT", "BSD-2-Clause", "BSD-3-Clause", "GPL-2.0", "GPL-2.0-only", "GPL-3.0", "GPL-3.0-only",
-    "GPL-3.0-or-later", "LGPL-2.1", "LGPL-3.0", "AGPL-3.0", "AGPL-3.0-only", "MPL-2.0", "ISC", "Unlicense",
-    "UPL-1.0", "EPL-2.0", "Zlib", "BSL-1.0", "0BSD", "OpenMDW-1.0",
-})
+OSI_IDS: frozenset[str] = frozenset(
+    {
+        "Apache-2.0",
+        "MIT",
+        "BSD-2-Clause",
+        "BSD-3-Clause",
+        "GPL-2.0",
+        "GPL-2.0-only",
+        "GPL-3.0",
+        "GPL-3.0-only",
+        "GPL-3.0-or-later",
+        "LGPL-2.1",
+        "LGPL-3.0",
+        "AGPL-3.0",
+        "AGPL-3.0-only",
+        "MPL-2.0",
+        "ISC",
+        "Unlicense",
+        "UPL-1.0",
+        "EPL-2.0",
+        "Zlib",
+        "BSL-1.0",
+        "0BSD",
+        "OpenMDW-1.0",
+    }
+)
 #: The MOT's own open-data licence list (exact ids, no wildcards).
-OPEN_DATA_IDS: frozenset[str] = frozenset({
-    "CC0-1.0", "CC-BY-1.0", "CC-BY-2.0", "CC-BY-2.5", "CC-BY-2.5-AU", "CC-BY-3.0", "CC-BY-3.0-AT",
-    "CC-BY-3.0-AU", "CC-BY-3.0-DE", "CC-BY-3.0-IGO", "CC-BY-3.0-NL", "CC-BY-3.0-US", "CC-BY-4.0",
-    "CC-BY-SA-1.0", "CC-BY-SA-2.0", "CC-BY-SA-2.0-UK", "CC-BY-SA-2.1-JP", "CC-BY-SA-2.5", "CC-BY-SA-3.0",
-    "CC-BY-SA-3.0-AT", "CC-BY-SA-4.0", "CDLA-Permissive-1.0", "CDLA-Permissive-2.0", "CDLA-Sharing-1.0",
-    "ODC-PDDL-1.0", "ODC-By-1.0", "ODbL-1.0", "GFDL-1.3", "OGL-Canada-2.0", "OGL-UK-2.0", "OGL-UK-3.0",
-})
+OPEN_DATA_IDS: frozenset[str] = frozenset(
+    {
+        "CC0-1.0",
+        "CC-BY-1.0",
+        "CC-BY-2.0",
+        "CC-BY-2.5",
+        "CC-BY-2.5-AU",
+        "CC-BY-3.0",
+        "CC-BY-3.0-AT",
+        "CC-BY-3.0-AU",
+        "CC-BY-3.0-DE",
+        "CC-BY-3.0-IGO",
+        "CC-BY-3.0-NL",
+        "CC-BY-3.0-US",
+        "CC-BY-4.0",
+        "CC-BY-SA-1.0",
+        "CC-BY-SA-2.0",
+        "CC-BY-SA-2.0-UK",
+        "CC-BY-SA-2.1-JP",
+        "CC-BY-SA-2.5",
+        "CC-BY-SA-3.0",
+        "CC-BY-SA-3.0-AT",
+        "CC-BY-SA-4.0",
+        "CDLA-Permissive-1.0",
+        "CDLA-Permissive-2.0",
+        "CDLA-Sharing-1.0",
+        "ODC-PDDL-1.0",
+        "ODC-By-1.0",
+        "ODbL-1.0",
+        "GFDL-1.3",
+        "OGL-Canada-2.0",
+        "OGL-UK-2.0",
+        "OGL-UK-3.0",
+    }
+)
 #: Open model licences the MOT counts as open besides the SPDX and open-data lists.
 OPEN_MODEL_IDS: frozenset[str] = frozenset({"OpenMDW-1.0"})
 
@@ -92,23 +147,45 @@ OPEN_MODEL_IDS: frozenset[str] = frozenset({"OpenMDW-1.0"})
 #: case, the words "licence/license/version" and a "v" before a digit dropped, then only letters and
 #: digits kept: "Apache License 2.0" -> "apache20"), mapped to SPDX ids.
 ALIASES: dict[str, str] = {
-    "apache": "Apache-2.0", "apache2": "Apache-2.0", "apache20": "Apache-2.0", "apachev2": "Apache-2.0",
-    "mit": "MIT", "bsd3": "BSD-3-Clause", "bsd3clause": "BSD-3-Clause", "bsd2": "BSD-2-Clause",
-    "newbsd": "BSD-3-Clause", "bsd": "BSD-3-Clause", "gpl3": "GPL-3.0-only", "gplv3": "GPL-3.0-only",
-    "gpl2": "GPL-2.0-only", "agpl3": "AGPL-3.0-only", "lgpl3": "LGPL-3.0-only", "cc0": "CC0-1.0",
-    "ccby4": "CC-BY-4.0", "ccby40": "CC-BY-4.0", "creativecommonsattribution40": "CC-BY-4.0",
-    "ccbysa4": "CC-BY-SA-4.0", "ccbysa40": "CC-BY-SA-4.0",
+    "apache": "Apache-2.0",
+    "apache2": "Apache-2.0",
+    "apache20": "Apache-2.0",
+    "apachev2": "Apache-2.0",
+    "mit": "MIT",
+    "bsd3": "BSD-3-Clause",
+    "bsd3clause": "BSD-3-Clause",
+    "bsd2": "BSD-2-Clause",
+    "newbsd": "BSD-3-Clause",
+    "bsd": "BSD-3-Clause",
+    "gpl3": "GPL-3.0-only",
+    "gplv3": "GPL-3.0-only",
+    "gpl2": "GPL-2.0-only",
+    "agpl3": "AGPL-3.0-only",
+    "lgpl3": "LGPL-3.0-only",
+    "cc0": "CC0-1.0",
+    "ccby4": "CC-BY-4.0",
+    "ccby40": "CC-BY-4.0",
+    "creativecommonsattribution40": "CC-BY-4.0",
+    "ccbysa4": "CC-BY-SA-4.0",
+    "ccbysa40": "CC-BY-SA-4.0",
     "creativecommonsattributionsharealike40": "CC-BY-SA-4.0",
-    "creativecommonsattributionnoncommercial40": "CC-BY-NC-4.0", "ccbync40": "CC-BY-NC-4.0",
-    "ccbyncsa40": "CC-BY-NC-SA-4.0", "odcby": "ODC-By-1.0", "odbl": "ODbL-1.0", "pddl": "ODC-PDDL-1.0",
-    "unlicense": "Unlicense", "openmdw": "OpenMDW-1.0",
+    "creativecommonsattributionnoncommercial40": "CC-BY-NC-4.0",
+    "ccbync40": "CC-BY-NC-4.0",
+    "ccbyncsa40": "CC-BY-NC-SA-4.0",
+    "odcby": "ODC-By-1.0",
+    "odbl": "ODbL-1.0",
+    "pddl": "ODC-PDDL-1.0",
+    "unlicense": "Unlicense",
+    "openmdw": "OpenMDW-1.0",
 }
 #: Ids that say the licence is a non-commercial or research-only one (used when no text was read).
 _NON_COMMERCIAL_ID = re.compile(
-    r"(?i)(\bnc\b|-nc-|non[- ]?commercial|research[- ]only|research licen[cs]e|\bmrl\b|flux-1-nc)")
+    r"(?i)(\bnc\b|-nc-|non[- ]?commercial|research[- ]only|research licen[cs]e|\bmrl\b|flux-1-nc)"
+)
 #: Ids that say there is no licence for the weights at all.
 _PROPRIETARY_ID = re.compile(
-    r"(?i)^(proprietary|closed|none|terms[- ]of[- ](service|use)|openai-tou.*|unreleased|undisclosed)$")
+    r"(?i)^(proprietary|closed|none|terms[- ]of[- ](service|use)|openai-tou.*|unreleased|undisclosed)$"
+)
 _SQUASH_WORDS = re.compile(r"\b(licen[cs]e|version|v(?=\d))\b")
 
 
@@ -118,6 +195,7 @@ def squash(licence: str) -> str:
 
 
 # ------------------------------------------------------------------------------- the MOT's lists
+
 
 @dataclass(frozen=True, eq=False)
 class MotLicences:
@@ -162,7 +240,9 @@ def _lookup_tables(lic: MotLicences) -> tuple[dict[str, str], dict[str, str]]:
 @lru_cache(maxsize=1)
 def mot_licences() -> MotLicences:
     """The MOT licence lists shipped with the package (derived from the MOT's ``licenses.json`` files)."""
-    raw = json.loads(resources.files("valuechain.audit").joinpath("data/licences/mot_licences.json").read_text())
+    raw = json.loads(
+        resources.files("valuechain.audit").joinpath("data/licences/mot_licences.json").read_text()
+    )
     osi_or_fsf = frozenset(raw["osi_or_fsf"])
     return MotLicences(
         open_ids=osi_or_fsf | OPEN_DATA_IDS | OPEN_MODEL_IDS,
@@ -184,9 +264,14 @@ def normalise_licence_id(licence_id: str | None) -> str | None:
 
 # ---------------------------------------------------------------------------------- the one rule
 
-def licence_class(licence_id: str | None, flags: Mapping[str, Any] | Iterable[str] | None = None,
-                  osi_ids: Iterable[str] | None = None, *,
-                  sharing_granted: bool | None = None) -> tuple[str, str]:
+
+def licence_class(
+    licence_id: str | None,
+    flags: Mapping[str, Any] | Iterable[str] | None = None,
+    osi_ids: Iterable[str] | None = None,
+    *,
+    sharing_granted: bool | None = None,
+) -> tuple[str, str]:
     """The class of a licence and the reason, by the rule in this module's docstring.
 
     ``flags``: the flags read from the licence text (a mapping such as
@@ -199,7 +284,10 @@ def licence_class(licence_id: str | None, flags: Mapping[str, Any] | Iterable[st
     # a spelling is replaced by its SPDX id only when that id is an open one (the reason names the id given)
     lid = spdx if spdx in mot_licences().open_ids else (text or None)
     if lid is None and sharing_granted is None:
-        return "proprietary", f"licence {licence_id!r}: no licence named, and no licence text read that grants rights"
+        return (
+            "proprietary",
+            f"licence {licence_id!r}: no licence named, and no licence text read that grants rights",
+        )
     if lid is not None and _PROPRIETARY_ID.match(lid):
         return "proprietary", f"licence {licence_id!r}: terms of service only / no licence for weights"
     if lid in OPEN_DATA_IDS:
@@ -211,12 +299,18 @@ def licence_class(licence_id: str | None, flags: Mapping[str, Any] | Iterable[st
     if flags is not None:
         found = dict(flags) if isinstance(flags, Mapping) else {k: True for k in flags}
         if sharing_granted is False:
-            return "proprietary", f"licence {name}: the text grants no right to reproduce, distribute or modify"
+            return (
+                "proprietary",
+                f"licence {name}: the text grants no right to reproduce, distribute or modify",
+            )
         if "commercial_use" in found and not found.get("commercial_use"):
             return "non_commercial", f"licence {name}: the text does not permit commercial use"
         levers = [k for k in CONTROL_LEVERS if found.get(k)]
         if levers:
-            return "restricted_open", f"licence {name}: bespoke terms read from the text ({', '.join(levers)})"
+            return (
+                "restricted_open",
+                f"licence {name}: bespoke terms read from the text ({', '.join(levers)})",
+            )
         if sharing_granted:
             return "osi_open", f"licence {name}: permissive in substance (the text grants sharing, no levers)"
         return "restricted_open", f"licence {name}: bespoke terms read from the text (no levers found)"

@@ -64,9 +64,13 @@ class MofResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "mof_class": self.mof_class, "mof_class_normalized": self.mof_class_normalized,
-            "progress": self.progress, "progress_normalized": self.progress_normalized,
-            "components": [asdict(c) for c in self.components], "warnings": self.warnings,
+            "name": self.name,
+            "mof_class": self.mof_class,
+            "mof_class_normalized": self.mof_class_normalized,
+            "progress": self.progress,
+            "progress_normalized": self.progress_normalized,
+            "components": [asdict(c) for c in self.components],
+            "warnings": self.warnings,
             "source": self.source,
         }
 
@@ -80,12 +84,22 @@ class MofResult:
         out = []
         for c in self.components:
             status: Status = "open" if c.open_normalized else ("partial" if c.included else "absent")
-            out.append(Evidence(
-                component=c.name, status=status, source=self.source, licence=c.licence,
-                quote=f"license: {c.licence}" if c.licence else None, method="mot-yaml",
-                extra={"licence_from": c.licence_from, "licence_normalized": c.licence_normalized,
-                       "open_mot_exact": c.open, "mof_class": self.mof_class},
-            ))
+            out.append(
+                Evidence(
+                    component=c.name,
+                    status=status,
+                    source=self.source,
+                    licence=c.licence,
+                    quote=f"license: {c.licence}" if c.licence else None,
+                    method="mot-yaml",
+                    extra={
+                        "licence_from": c.licence_from,
+                        "licence_normalized": c.licence_normalized,
+                        "open_mot_exact": c.open,
+                        "mof_class": self.mof_class,
+                    },
+                )
+            )
         return out
 
 
@@ -181,7 +195,9 @@ def mof_class(path_or_mapping: str | Path | Mapping[str, Any], normalized: bool 
             licence = _licence_name(raw)
             origin = "component" if licence else None
             if licence is None and raw not in (None, "", {}):
-                warnings.append(f"{name}: its licence entry {raw!r} names no licence; the release licence applies.")
+                warnings.append(
+                    f"{name}: its licence entry {raw!r} names no licence; the release licence applies."
+                )
             if licence is None:
                 for key in (ctype, "distribution"):
                     licence = _licence_name(release_licences.get(key))
@@ -197,22 +213,45 @@ def mof_class(path_or_mapping: str | Path | Mapping[str, Any], normalized: bool 
             appropriate = licence in lic.type_appropriate.get(ctype, frozenset())
             if not appropriate:
                 warnings.append(f"{name}: licence '{licence}' is open but not type-appropriate for {ctype}.")
-        if included and licence and not is_open and licence not in seen_warn and licence.lower() != "unlicensed":
+        if (
+            included
+            and licence
+            and not is_open
+            and licence not in seen_warn
+            and licence.lower() != "unlicensed"
+        ):
             seen_warn.add(licence)
-            kind = "a non-SPDX or unknown licence id" if licence not in lic.spdx_ids else "not an open licence"
+            kind = (
+                "a non-SPDX or unknown licence id" if licence not in lic.spdx_ids else "not an open licence"
+            )
             hint = f" (normalised: {normal})" if normal != licence else ""
             warnings.append(f"Licence '{licence}' is {kind}; treated as not open{hint}.")
-        verdicts.append(ComponentVerdict(
-            name=name, content_type=ctype, mof_class=klass, required=required, included=included,
-            licence=licence, licence_from=origin, open=is_open, open_normalized=open_norm,
-            licence_normalized=normal, type_appropriate=appropriate,
-        ))
+        verdicts.append(
+            ComponentVerdict(
+                name=name,
+                content_type=ctype,
+                mof_class=klass,
+                required=required,
+                included=included,
+                licence=licence,
+                licence_from=origin,
+                open=is_open,
+                open_normalized=open_norm,
+                licence_normalized=normal,
+                type_appropriate=appropriate,
+            )
+        )
     exact, progress = _classify(verdicts, "open")
     norm, progress_n = _classify(verdicts, "open_normalized")
     result = MofResult(
-        name=str(release.get("name", "")), mof_class=CLASS_LABELS[exact],
-        mof_class_normalized=CLASS_LABELS[norm], progress=progress, progress_normalized=progress_n,
-        components=verdicts, warnings=warnings, source=source,
+        name=str(release.get("name", "")),
+        mof_class=CLASS_LABELS[exact],
+        mof_class_normalized=CLASS_LABELS[norm],
+        progress=progress,
+        progress_normalized=progress_n,
+        components=verdicts,
+        warnings=warnings,
+        source=source,
     )
     if normalized:  # headline the normalised variant, keep the MOT-exact one named in the warnings
         result.warnings.append(f"MOT-exact class: {CLASS_LABELS[exact]}.")

@@ -22,14 +22,18 @@ from valuechain.audit.release import audit_entry
 from valuechain.store import PROVENANCE_COLUMNS, Schema, utcnow
 
 
-def audit_catalog(entries: Iterable[CatalogEntry] | None = None, with_snapshots: bool = True,
-                  data_dir: Path | None = None, progress: Any = None, rules: GovernanceRules | None = None) -> Any:
+def audit_catalog(
+    entries: Iterable[CatalogEntry] | None = None,
+    with_snapshots: bool = True,
+    data_dir: Path | None = None,
+    progress: Any = None,
+    rules: GovernanceRules | None = None,
+) -> Any:
     """Audit every catalogue release and rank them (most open first).
 
     Ranking: Foster governance level (5 full openness … 1 hierarchical), then Solaiman level, then the
     European-Index-style score, then MOF class. Returns a DataFrame with a ``rank`` column.
     """
-
 
     rows = []
     disagreements: list[dict[str, Any]] = []
@@ -45,8 +49,11 @@ def audit_catalog(entries: Iterable[CatalogEntry] | None = None, with_snapshots:
     mof_rank = {"Class I": 3, "Class II": 2, "Class III": 1}
     frame["_mof"] = frame["mof_class"].map(mof_rank).fillna(0)
     frame["_eosai"] = frame["eosai_score"].astype(float).fillna(0.0)
-    frame = frame.sort_values(["governance_level", "solaiman_level", "_eosai", "_mof", "release_date"],
-                              ascending=[False, False, False, False, False], kind="stable")
+    frame = frame.sort_values(
+        ["governance_level", "solaiman_level", "_eosai", "_mof", "release_date"],
+        ascending=[False, False, False, False, False],
+        kind="stable",
+    )
     frame = frame.drop(columns=["_mof", "_eosai"]).reset_index(drop=True)
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame
@@ -61,12 +68,21 @@ def openness_covariates(frame: Any | None = None, repos: Iterable[str] | None = 
     the openness level as a covariate.
     """
 
-
     frame = frame if frame is not None else audit_catalog(with_snapshots=False)
     entries = load_catalog()
     roots = lineage_roots(entries, repos or [])
-    cols = ["id", "organisation", "country", "region", "governance_level", "governance_model", "ghs_type",
-            "solaiman_level", "eosai_score", "licence_class"]
+    cols = [
+        "id",
+        "organisation",
+        "country",
+        "region",
+        "governance_level",
+        "governance_model",
+        "ghs_type",
+        "solaiman_level",
+        "eosai_score",
+        "licence_class",
+    ]
     by_id = frame.set_index("id")
     rows = []
     for entry in entries:
@@ -74,22 +90,52 @@ def openness_covariates(frame: Any | None = None, repos: Iterable[str] | None = 
             continue
         for repo in roots.get(entry.id, [entry.hf_repo]):
             row = by_id.loc[entry.id]
-            rows.append({"hf_repo": repo, "matched": "release" if repo == entry.hf_repo else "release series",
-                         **{c: (entry.id if c == "id" else row[c]) for c in cols}})
+            rows.append(
+                {
+                    "hf_repo": repo,
+                    "matched": "release" if repo == entry.hf_repo else "release series",
+                    **{c: (entry.id if c == "id" else row[c]) for c in cols},
+                }
+            )
     return pd.DataFrame(rows)
 
 
 #: Store tables of the catalogue audit (namespace separate from the evidence/licence tables of the audit).
-_RELEASE_COLUMNS = ["id", "name", "organisation", "country", "region", "release_date", "governance_level",
-                    "governance_model", "ghs_type", "rule", "weights", "api", "licence_id", "licence_class", "levers",
-                    "code_open", "data_open", "platform_tied", "solaiman_level", "mof_class", "osaid_conformant",
-                    "eosai_score", "facts_verified", "verified"]
+_RELEASE_COLUMNS = [
+    "id",
+    "name",
+    "organisation",
+    "country",
+    "region",
+    "release_date",
+    "governance_level",
+    "governance_model",
+    "ghs_type",
+    "rule",
+    "weights",
+    "api",
+    "licence_id",
+    "licence_class",
+    "levers",
+    "code_open",
+    "data_open",
+    "platform_tied",
+    "solaiman_level",
+    "mof_class",
+    "osaid_conformant",
+    "eosai_score",
+    "facts_verified",
+    "verified",
+]
 
 
 def _governance_schema() -> Any:
 
-    return Schema("audit_governance", migrations=((
-        f"""CREATE TABLE audit_releases (
+    return Schema(
+        "audit_governance",
+        migrations=(
+            (
+                f"""CREATE TABLE audit_releases (
             run_id VARCHAR NOT NULL, rules_sha256 VARCHAR NOT NULL, catalogue_sha256 VARCHAR NOT NULL,
             id VARCHAR NOT NULL, name VARCHAR, organisation VARCHAR, country VARCHAR, region VARCHAR,
             release_date VARCHAR, governance_level INTEGER NOT NULL, governance_model VARCHAR NOT NULL,
@@ -98,7 +144,9 @@ def _governance_schema() -> Any:
             solaiman_level INTEGER, mof_class VARCHAR, osaid_conformant BOOLEAN, eosai_score DOUBLE,
             facts_verified INTEGER, verified VARCHAR,
             {PROVENANCE_COLUMNS})""",
-    ),))
+            ),
+        ),
+    )
 
 
 def save_catalog_audit(store: Any, frame: Any, *, source: str, rules_path: str | Path | None = None) -> str:
@@ -107,7 +155,6 @@ def save_catalog_audit(store: Any, frame: Any, *, source: str, rules_path: str |
     Rows carry the hashes of the governance rules and of the catalogue used, so a stored governance model
     can be traced to the exact (user-editable) rules that produced it.
     """
-
 
     store.ensure(_governance_schema())
     now = utcnow()

@@ -51,11 +51,20 @@ from valuechain.textio import load_yaml_file
 
 #: Hugging Face ``license`` tags / ``license_name`` values → ScanCode keys of the reference licence texts.
 HF_LICENCE_TO_KEY = {
-    "llama2": "llama-2-license-2023", "llama3.1": "llama-3.1-license-2024",  # no Llama 3 text in the reference set
-    "llama3.2": "llama-3.2-license-2024", "llama3.3": "llama-3.3-license-2024", "llama4": "llama-4-license-2025",
-    "gemma": "gemma-tou-2024-04-01", "qwen": "qwen-2024", "bigscience-openrail-m": "bigscience-open-rail-m",
-    "bigscience-bloom-rail-1.0": "bigscience-rail-1.0", "creativeml-openrail-m": "stable-diffusion-2022-08-22",
-    "apache-2.0": "apache-2.0", "mit": "mit", "cc-by-nc-4.0": "cc-by-nc-4.0", "cc-by-nc-sa-4.0": "cc-by-nc-sa-4.0",
+    "llama2": "llama-2-license-2023",
+    "llama3.1": "llama-3.1-license-2024",  # no Llama 3 text in the reference set
+    "llama3.2": "llama-3.2-license-2024",
+    "llama3.3": "llama-3.3-license-2024",
+    "llama4": "llama-4-license-2025",
+    "gemma": "gemma-tou-2024-04-01",
+    "qwen": "qwen-2024",
+    "bigscience-openrail-m": "bigscience-open-rail-m",
+    "bigscience-bloom-rail-1.0": "bigscience-rail-1.0",
+    "creativeml-openrail-m": "stable-diffusion-2022-08-22",
+    "apache-2.0": "apache-2.0",
+    "mit": "mit",
+    "cc-by-nc-4.0": "cc-by-nc-4.0",
+    "cc-by-nc-sa-4.0": "cc-by-nc-sa-4.0",
 }
 
 
@@ -65,7 +74,10 @@ SNAPSHOT_PROVENANCE: tuple[tuple[str, tuple[str, str, str | None]], ...] = (
     ("eosai:v1.0.2", ("European Open Source AI Index v1.0.2 (CC-BY-4.0)", "2025", None)),
     ("model-openness-tool", ("LF Model Openness Tool record (MIT)", "2026-05", "8b5d30e9")),
     ("mot:models", ("LF Model Openness Tool record (MIT)", "2026-05", "8b5d30e9")),
-    ("all-ai-models-2025-03", ("Epoch AI all-models export (CC-BY-4.0, credit Epoch AI)", "2025-04", "291adcd7")),
+    (
+        "all-ai-models-2025-03",
+        ("Epoch AI all-models export (CC-BY-4.0, credit Epoch AI)", "2025-04", "291adcd7"),
+    ),
     ("notable_ai_models", ("Epoch AI Notable AI Models (CC-BY-4.0, credit Epoch AI)", "2025-02", "7141f9bc")),
     ("ecosystem-graphs", ("Stanford CRFM Ecosystem Graphs asset", "2025-01", "576655a5")),
     ("eg:assets", ("Stanford CRFM Ecosystem Graphs asset", "2025-01", "576655a5")),
@@ -103,20 +115,34 @@ class AuditResult:
         """One flat row (used by :func:`audit_catalog` and the CLI table)."""
         verified = (self.catalogue or {}).get("verified") or []
         return {
-            "id": (self.catalogue or {}).get("id", self.name), "name": self.name,
-            "family": (self.catalogue or {}).get("family"), "hf_repo": (self.catalogue or {}).get("hf_repo"),
-            "organisation": self.organisation, "country": self.country, "region": self.region,
-            "release_date": self.release_date, "governance_level": self.governance.number,
-            "governance_model": self.governance.label, "ghs_type": self.governance.ghs_type,
-            "rule": self.governance.rule_id, "weights": self.fields.weights, "api": self.fields.api,
+            "id": (self.catalogue or {}).get("id", self.name),
+            "name": self.name,
+            "family": (self.catalogue or {}).get("family"),
+            "hf_repo": (self.catalogue or {}).get("hf_repo"),
+            "organisation": self.organisation,
+            "country": self.country,
+            "region": self.region,
+            "release_date": self.release_date,
+            "governance_level": self.governance.number,
+            "governance_model": self.governance.label,
+            "ghs_type": self.governance.ghs_type,
+            "rule": self.governance.rule_id,
+            "weights": self.fields.weights,
+            "api": self.fields.api,
             "licence_id": (self.catalogue or {}).get("licence_id") or self._licence_id(),
-            "licence_class": self.fields.licence_class, "levers": ", ".join(self.governance.licence_levers),
-            "code_open": self.fields.code_open, "data_open": self.fields.data_open,
-            "platform_tied": self.fields.platform_tied, "solaiman_level": self.solaiman["level"],
-            "solaiman": self.solaiman["name"], "mof_class": self.mof.get("mof_class"),
+            "licence_class": self.fields.licence_class,
+            "levers": ", ".join(self.governance.licence_levers),
+            "code_open": self.fields.code_open,
+            "data_open": self.fields.data_open,
+            "platform_tied": self.fields.platform_tied,
+            "solaiman_level": self.solaiman["level"],
+            "solaiman": self.solaiman["name"],
+            "mof_class": self.mof.get("mof_class"),
             "mof_class_normalized": self.mof.get("mof_class_normalized"),
-            "osaid_conformant": self.osaid.get("conformant"), "eosai_score": self.eosai.get("score"),
-            "facts_verified": len(verified), "verified": ", ".join(verified),
+            "osaid_conformant": self.osaid.get("conformant"),
+            "eosai_score": self.eosai.get("score"),
+            "facts_verified": len(verified),
+            "verified": ", ".join(verified),
             "conflicts": len(self.conflicts()),
         }
 
@@ -133,14 +159,22 @@ class AuditResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "ref": self.ref, "kind": self.kind, "name": self.name, "organisation": self.organisation,
-            "country": self.country, "region": self.region, "release_date": self.release_date,
-            "governance": self.governance.to_dict(), "fields": self.fields.to_dict(),
-            "field_notes": self.field_notes, "scores": {
-                "solaiman": self.solaiman, "mof": self.mof, "osaid": self.osaid, "eosai": self.eosai},
-            "licence": self.licence, "catalogue": self.catalogue,
+            "ref": self.ref,
+            "kind": self.kind,
+            "name": self.name,
+            "organisation": self.organisation,
+            "country": self.country,
+            "region": self.region,
+            "release_date": self.release_date,
+            "governance": self.governance.to_dict(),
+            "fields": self.fields.to_dict(),
+            "field_notes": self.field_notes,
+            "scores": {"solaiman": self.solaiman, "mof": self.mof, "osaid": self.osaid, "eosai": self.eosai},
+            "licence": self.licence,
+            "catalogue": self.catalogue,
             "conflicts": self.conflicts(),
-            "evidence": [e.to_dict() for e in self.evidence], "sources": self.sources,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "sources": self.sources,
         }
 
     def tidy(self) -> Any:
@@ -166,14 +200,18 @@ def mot_record_from_evidence(name: str, evidence: Sequence[Evidence]) -> dict[st
             continue
         licence = ev.licence or (release_licence if ev.status == "open" else None) or "unlicensed"
         components.append({"name": comp, "license": licence})
-    record: dict[str, Any] = {"release": {"name": name, "components": components}, "_source": "derived from evidence"}
+    record: dict[str, Any] = {
+        "release": {"name": name, "components": components},
+        "_source": "derived from evidence",
+    }
     if release_licence:
         record["release"]["license"] = {"distribution": {"name": release_licence}}
     return record
 
 
-def _scores(name: str, evidence: list[Evidence], mot_path: str | None = None,
-            mof_result: Any = None) -> tuple[dict, dict, dict, dict]:
+def _scores(
+    name: str, evidence: list[Evidence], mot_path: str | None = None, mof_result: Any = None
+) -> tuple[dict, dict, dict, dict]:
 
     level, level_name, reasons = frameworks.solaiman_level(evidence)
     solaiman = {"level": level, "name": level_name, "reasons": reasons}
@@ -186,9 +224,16 @@ def _scores(name: str, evidence: list[Evidence], mot_path: str | None = None,
     else:
         result = mof_class(mot_record_from_evidence(name, evidence))
         derived = "evidence (no MOT record)"
-    mof = {"name": result.name, "mof_class": result.mof_class, "mof_class_normalized": result.mof_class_normalized,
-           "progress": dict(result.progress), "progress_normalized": dict(result.progress_normalized),
-           "warnings": list(result.warnings), "source": result.source, "derived_from": derived}
+    mof = {
+        "name": result.name,
+        "mof_class": result.mof_class,
+        "mof_class_normalized": result.mof_class_normalized,
+        "progress": dict(result.progress),
+        "progress_normalized": dict(result.progress_normalized),
+        "warnings": list(result.warnings),
+        "source": result.source,
+        "derived_from": derived,
+    }
     return solaiman, mof, frameworks.osaid(evidence), frameworks.eosai_score(evidence)
 
 
@@ -201,12 +246,26 @@ def licence_evidence(licence_id: str | None) -> tuple[list[Evidence], dict[str, 
     found = reference_licence_report(key)
     if found is None:
         return [], None
-    return [found["evidence"]], {**found["report"], "licence_class": found["licence_class"], "source": found["source"]}
+    return [found["evidence"]], {
+        **found["report"],
+        "licence_class": found["licence_class"],
+        "source": found["source"],
+    }
 
 
-def _finish(ref: str, kind: str, name: str, evidence: list[Evidence], fields: GovernanceFields, notes: list[str],
-            licence: dict[str, Any] | None, mot_path: str | None = None, mof_result: Any = None,
-            rules: GovernanceRules | None = None, **meta: Any) -> AuditResult:
+def _finish(
+    ref: str,
+    kind: str,
+    name: str,
+    evidence: list[Evidence],
+    fields: GovernanceFields,
+    notes: list[str],
+    licence: dict[str, Any] | None,
+    mot_path: str | None = None,
+    mof_result: Any = None,
+    rules: GovernanceRules | None = None,
+    **meta: Any,
+) -> AuditResult:
 
     governance = classify(fields, rules)
     solaiman, mof, osaid_result, eosai = _scores(name, evidence, mot_path, mof_result)
@@ -215,15 +274,35 @@ def _finish(ref: str, kind: str, name: str, evidence: list[Evidence], fields: Go
         loc = ev.source.split("#")[0] if not ev.source.startswith("http") else ev.source
         if loc not in seen:
             known = next((meta for fragment, meta in SNAPSHOT_PROVENANCE if fragment in loc), None)
-            seen[loc] = (source(known[0], loc, known[1] or ev.date, **({"commit": known[2]} if known[2] else {}))
-                         if known else source(ev.method or "evidence", loc, ev.date))
-    return AuditResult(ref=ref, kind=kind, name=name, evidence=evidence, fields=fields, field_notes=notes,
-                       governance=governance, solaiman=solaiman, mof=mof, osaid=osaid_result, eosai=eosai,
-                       licence=licence, sources=list(seen.values()), **meta)
+            seen[loc] = (
+                source(known[0], loc, known[1] or ev.date, **({"commit": known[2]} if known[2] else {}))
+                if known
+                else source(ev.method or "evidence", loc, ev.date)
+            )
+    return AuditResult(
+        ref=ref,
+        kind=kind,
+        name=name,
+        evidence=evidence,
+        fields=fields,
+        field_notes=notes,
+        governance=governance,
+        solaiman=solaiman,
+        mof=mof,
+        osaid=osaid_result,
+        eosai=eosai,
+        licence=licence,
+        sources=list(seen.values()),
+        **meta,
+    )
 
 
-def audit_entry(entry: CatalogEntry, with_snapshots: bool = True, data_dir: Path | None = None,
-                rules: GovernanceRules | None = None) -> AuditResult:
+def audit_entry(
+    entry: CatalogEntry,
+    with_snapshots: bool = True,
+    data_dir: Path | None = None,
+    rules: GovernanceRules | None = None,
+) -> AuditResult:
     """Audit a catalogue release: its curated facts, the snapshots it cites and its licence text.
 
     ``rules``: governance rules to classify with (default: the packaged ``governance_rules.yml``).
@@ -236,22 +315,35 @@ def audit_entry(entry: CatalogEntry, with_snapshots: bool = True, data_dir: Path
     evidence += lic_ev
     lclass = derived_licence_class(entry)
     levers: Any = licence if licence is not None else entry.levers
-    fields = governance_fields(entry.weights, entry.api, lclass, levers, entry.code_open, entry.data_open,
-                               entry.platform_tied)
-    how = ("curated" if entry.licence_class else
-           "read from the licence text" if licence else "from the licence id (text not available here)")
-    notes = [f"facts from the curated catalogue entry '{entry.id}' (marked verified against a cited snapshot "
-             "when the catalogue was checked: "
-             f"{', '.join(entry.verified) or 'none'})", f"licence_class = {lclass} ({how})"]
+    fields = governance_fields(
+        entry.weights, entry.api, lclass, levers, entry.code_open, entry.data_open, entry.platform_tied
+    )
+    how = (
+        "curated"
+        if entry.licence_class
+        else "read from the licence text"
+        if licence
+        else "from the licence id (text not available here)"
+    )
+    notes = [
+        f"facts from the curated catalogue entry '{entry.id}' (marked verified against a cited snapshot "
+        "when the catalogue was checked: "
+        f"{', '.join(entry.verified) or 'none'})",
+        f"licence_class = {lclass} ({how})",
+    ]
     if with_snapshots:
         base = data_dir or default_data_dir()
         if not base.is_dir():
-            notes.append(f"reference snapshots not found under {base} (set VALUECHAIN_DATA): curated facts only, "
-                         "no snapshot evidence or licence text")
+            notes.append(
+                f"reference snapshots not found under {base} (set VALUECHAIN_DATA): curated facts only, "
+                "no snapshot evidence or licence text"
+            )
     if licence is None and entry.levers is not None:
-        notes.append(f"levers = {', '.join(entry.levers) or 'none'} (curated from "
-                     f"{'; '.join(entry.sources_for('levers')) or 'no source'}; not verified: the licence text "
-                     "is not in the reference set)")
+        notes.append(
+            f"levers = {', '.join(entry.levers) or 'none'} (curated from "
+            f"{'; '.join(entry.sources_for('levers')) or 'no source'}; not verified: the licence text "
+            "is not in the reference set)"
+        )
     mot_path = None
     if with_snapshots:
         for src in entry.sources:
@@ -260,13 +352,33 @@ def audit_entry(entry: CatalogEntry, with_snapshots: bool = True, data_dir: Path
                 if record is not None:
                     mot_path = location
                     break
-    return _finish(entry.id, "catalogue", entry.name, evidence, fields, notes, licence, mot_path, rules=rules,
-                   organisation=entry.organisation, country=entry.country, release_date=entry.release_date,
-                   catalogue=entry.to_dict())
+    return _finish(
+        entry.id,
+        "catalogue",
+        entry.name,
+        evidence,
+        fields,
+        notes,
+        licence,
+        mot_path,
+        rules=rules,
+        organisation=entry.organisation,
+        country=entry.country,
+        release_date=entry.release_date,
+        catalogue=entry.to_dict(),
+    )
 
 
-def _audit_evidence(ref: str, kind: str, name: str, evidence: list[Evidence], mot_path: str | None = None,
-                    mof_result: Any = None, rules: GovernanceRules | None = None, **meta: Any) -> AuditResult:
+def _audit_evidence(
+    ref: str,
+    kind: str,
+    name: str,
+    evidence: list[Evidence],
+    mot_path: str | None = None,
+    mof_result: Any = None,
+    rules: GovernanceRules | None = None,
+    **meta: Any,
+) -> AuditResult:
 
     licence = None
     if not any(ev.component == "Licence terms" and (ev.extra or {}).get("licence_report") for ev in evidence):
@@ -275,17 +387,28 @@ def _audit_evidence(ref: str, kind: str, name: str, evidence: list[Evidence], mo
         candidates = [(ev.extra or {}).get(key) for key in ("license_name", "hf_license") for ev in evidence]
         candidates += [ev.licence for ev in evidence if ev.component == "Licence terms"]
         lic_ev: list[Evidence] = []
-        for candidate in dict.fromkeys(c for c in candidates if c and str(c).lower() not in ("other", "unknown")):
+        for candidate in dict.fromkeys(
+            c for c in candidates if c and str(c).lower() not in ("other", "unknown")
+        ):
             lic_ev, licence = licence_evidence(candidate)
             if licence is not None:
                 break
         evidence = evidence + lic_ev
     else:
-        report_ev = next(ev for ev in evidence if ev.component == "Licence terms" and (ev.extra or {}).get("licence_report"))
-        licence = {**report_ev.extra["licence_report"], "licence_class": report_ev.extra.get("licence_class"),
-                   "source": report_ev.source}
+        report_ev = next(
+            ev
+            for ev in evidence
+            if ev.component == "Licence terms" and (ev.extra or {}).get("licence_report")
+        )
+        licence = {
+            **report_ev.extra["licence_report"],
+            "licence_class": report_ev.extra.get("licence_class"),
+            "source": report_ev.source,
+        }
     fields, notes = fields_from_evidence(evidence)
-    return _finish(ref, kind, name, evidence, fields, notes, licence, mot_path, mof_result, rules=rules, **meta)
+    return _finish(
+        ref, kind, name, evidence, fields, notes, licence, mot_path, mof_result, rules=rules, **meta
+    )
 
 
 def _owner_facts(repo_id: str) -> dict[str, Any]:
@@ -298,8 +421,13 @@ def _owner_facts(repo_id: str) -> dict[str, Any]:
     return {"organisation": same[0].organisation, "country": same[0].country}
 
 
-def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = True,
-          data_dir: Path | None = None, rules: GovernanceRules | None = None) -> AuditResult:
+def audit(
+    ref: str,
+    snapshot: str | Path | None = None,
+    with_snapshots: bool = True,
+    data_dir: Path | None = None,
+    rules: GovernanceRules | None = None,
+) -> AuditResult:
     """Audit one release named by ``ref``.
 
     ``ref`` is, in this order: an existing local path (a release directory, a MOT YAML, or a European Open
@@ -308,7 +436,9 @@ def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = T
     a directory with the card and a file listing). ``rules``: governance rules (default: the packaged file).
     """
     if not isinstance(ref, str) or not ref.strip():
-        raise InputError("The release to audit is empty; give a catalogue name, a Hugging Face id or a directory.")
+        raise InputError(
+            "The release to audit is empty; give a catalogue name, a Hugging Face id or a directory."
+        )
     ref = ref.strip()
     path = Path(ref).expanduser()
     if snapshot is None and path.exists():
@@ -326,32 +456,47 @@ def audit(ref: str, snapshot: str | Path | None = None, with_snapshots: bool = T
         raise InputError(f"The release directory {ref} does not exist.")
     close = suggest_entries(ref)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    raise InputError(f"'{ref}' is not a catalogue release{hint}, a local directory or a Hugging Face repository id "
-                     f"(owner/name); see `valuechain audit catalog` for the catalogue names.")
+    raise InputError(
+        f"'{ref}' is not a catalogue release{hint}, a local directory or a Hugging Face repository id "
+        f"(owner/name); see `valuechain audit catalog` for the catalogue names."
+    )
 
 
-def audit_directory(path: str | Path, *, ref: str | None = None, rules: GovernanceRules | None = None) -> AuditResult:
+def audit_directory(
+    path: str | Path, *, ref: str | None = None, rules: GovernanceRules | None = None
+) -> AuditResult:
     """Audit a local release directory (its weights, licence files, code and card); ``ref`` as the user named it."""
     path = Path(path)
     ref = ref or str(path)
     evidence = collectors.from_directory(path)
-    if not any(ev.component == "Model parameters (Final)" and ev.status in ("open", "partial") for ev in evidence):
-        raise InputError(f"The release directory {ref} holds no model weights (*.safetensors, *.bin, "
-                         "*.gguf, ...), so it is not a model release to audit.")
+    if not any(
+        ev.component == "Model parameters (Final)" and ev.status in ("open", "partial") for ev in evidence
+    ):
+        raise InputError(
+            f"The release directory {ref} holds no model weights (*.safetensors, *.bin, "
+            "*.gguf, ...), so it is not a model release to audit."
+        )
     return _audit_evidence(ref, "directory", path.name, evidence, rules=rules)
 
 
-def audit_yaml(path: str | Path, *, ref: str | None = None, rules: GovernanceRules | None = None) -> AuditResult:
+def audit_yaml(
+    path: str | Path, *, ref: str | None = None, rules: GovernanceRules | None = None
+) -> AuditResult:
     """Audit a European Open Source AI Index YAML (it has a ``system`` mapping) or a Model Openness Tool YAML."""
     path = Path(path)
     ref = ref or str(path)
     data = load_yaml_file(path, "YAML record")
     if isinstance(data, Mapping) and isinstance(data.get("system"), Mapping):
         system = data["system"]
-        return _audit_evidence(ref, "eosai-yaml", str(system.get("name") or path.stem),
-                               collectors.from_eosai_yaml(path), rules=rules,
-                               organisation=(data.get("org") or {}).get("name"),
-                               release_date=str(system.get("releasedate") or "") or None)
+        return _audit_evidence(
+            ref,
+            "eosai-yaml",
+            str(system.get("name") or path.stem),
+            collectors.from_eosai_yaml(path),
+            rules=rules,
+            organisation=(data.get("org") or {}).get("name"),
+            release_date=str(system.get("releasedate") or "") or None,
+        )
     return _audit_mot_yaml(ref, path, data, rules)
 
 
@@ -361,38 +506,53 @@ def _audit_mot_yaml(ref: str, path: Path, data: Any, rules: GovernanceRules | No
     evidence = mof_result.evidence()
     release_record = data.get("release") if isinstance(data, Mapping) else None
     release: Mapping[str, Any] = release_record if isinstance(release_record, Mapping) else {}
-    result = _audit_evidence(ref, "mot-yaml", str(release.get("name") or path.stem), evidence, str(path),
-                             mof_result, rules=rules,
-                             organisation=release.get("producer"),
-                             release_date=str(release.get("date") or "") or None)
+    result = _audit_evidence(
+        ref,
+        "mot-yaml",
+        str(release.get("name") or path.stem),
+        evidence,
+        str(path),
+        mof_result,
+        rules=rules,
+        organisation=release.get("producer"),
+        release_date=str(release.get("date") or "") or None,
+    )
     if result.release_date:
-        result.field_notes.append(f"release_date {result.release_date} is the MOT record's release.date, "
-                                  "often the date the record was written rather than the model's release")
+        result.field_notes.append(
+            f"release_date {result.release_date} is the MOT record's release.date, "
+            "often the date the record was written rather than the model's release"
+        )
     hf_repo = str(release.get("huggingface") or "").strip()
     if hf_repo and result.fields.weights == "none":
         repo = hf_repo.split("huggingface.co/")[-1].strip("/")
         result.field_notes.append(
             f"caution: the MOT record does not list the final model parameters yet names the Hugging Face "
             f"repository {repo}; the record may be incomplete (weights = none follows the MOF rule that an "
-            f"unlisted component is not released) — audit the repository itself: valuechain audit model {repo}")
+            f"unlisted component is not released) — audit the repository itself: valuechain audit model {repo}"
+        )
     return result
 
 
-def audit_huggingface(repo_id: str, *, snapshot: str | Path | None = None,
-                      rules: GovernanceRules | None = None) -> AuditResult:
+def audit_huggingface(
+    repo_id: str, *, snapshot: str | Path | None = None, rules: GovernanceRules | None = None
+) -> AuditResult:
     """Audit a Hugging Face repository, live through ``huggingface_hub`` or from a saved ``snapshot``."""
     try:
         evidence = collectors.from_huggingface(repo_id, snapshot=snapshot)
     except ValuechainError:
         raise
     except Exception as exc:  # noqa: BLE001 - network layers raise their own types (httpx, requests)
-        raise SourceError(f"Hugging Face could not be reached for '{repo_id}' ({exc.__class__.__name__}); "
-                          "check the id or give --snapshot.") from None
+        raise SourceError(
+            f"Hugging Face could not be reached for '{repo_id}' ({exc.__class__.__name__}); "
+            "check the id or give --snapshot."
+        ) from None
     if not evidence:
         raise InputError(f"The Hugging Face model '{repo_id}' gave no evidence (no files, no card).")
     owner = _owner_facts(repo_id)
     result = _audit_evidence(repo_id, "huggingface", repo_id, evidence, rules=rules, **owner)
     if owner:
-        result.field_notes.append(f"organisation and country inferred from catalogue releases with the same "
-                                  f"Hugging Face owner ({repo_id.split('/')[0]})")
+        result.field_notes.append(
+            f"organisation and country inferred from catalogue releases with the same "
+            f"Hugging Face owner ({repo_id.split('/')[0]})"
+        )
     return result

@@ -55,9 +55,15 @@ class ImportResult:
     replaced: int = 0  # model rows of an earlier import of the same file with the same fetched_at
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": str(self.path), "layout": self.layout, "models": self.models,
-                "lineage_edges": self.edges, "duplicates_skipped": self.duplicates_skipped,
-                "replaced_earlier_import": self.replaced, "fetched_at": self.fetched_at}
+        return {
+            "file": str(self.path),
+            "layout": self.layout,
+            "models": self.models,
+            "lineage_edges": self.edges,
+            "duplicates_skipped": self.duplicates_skipped,
+            "replaced_earlier_import": self.replaced,
+            "fetched_at": self.fetched_at,
+        }
 
 
 def default_fetched_at(path: Path) -> datetime:
@@ -105,8 +111,9 @@ def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
                 try:
                     value = json.loads(line)
                 except ValueError as exc:
-                    raise InputError(f"Line {number} of {path} is not valid JSON ({_json_problem(exc, with_line=False)}).") \
-                        from None
+                    raise InputError(
+                        f"Line {number} of {path} is not valid JSON ({_json_problem(exc, with_line=False)})."
+                    ) from None
                 if not isinstance(value, dict):
                     raise InputError(f"Line {number} of {path} is not a JSON object describing a model.")
                 yield value
@@ -124,7 +131,9 @@ def _json_document(path: Path) -> list[dict[str, Any]]:
     except UnicodeDecodeError:
         raise InputError(f"The file {path} is not UTF-8 text.") from None
     except ValueError as exc:
-        raise InputError(f"The file {path} is not valid JSON ({_json_problem(exc, with_line=True)}).") from None
+        raise InputError(
+            f"The file {path} is not valid JSON ({_json_problem(exc, with_line=True)})."
+        ) from None
     except (OSError, EOFError):
         raise InputError(f"The file {path} is a damaged or truncated gzip file.") from None
     if isinstance(data, dict):
@@ -232,9 +241,14 @@ def read_records(path: Path) -> tuple[str, list[dict[str, Any]]]:
     return layout, out
 
 
-def import_file(store: Store, path: str | Path, *, fetched_at: datetime | None = None,
-                chunk_size: int = CHUNK_SIZE,
-                on_progress: Callable[[int], None] | None = None) -> ImportResult:
+def import_file(
+    store: Store,
+    path: str | Path,
+    *,
+    fetched_at: datetime | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
     """Load the model records of ``path`` into ``hf_models``/``hf_lineage`` in one transaction.
 
     Records are streamed in chunks of ``chunk_size`` into staging tables (memory stays bounded for a
@@ -251,7 +265,9 @@ def import_file(store: Store, path: str | Path, *, fetched_at: datetime | None =
     staged = 0
     with store.transaction() as con:
         con.execute("CREATE TEMP TABLE _hf_stage_models AS SELECT 0::BIGINT AS seq, * FROM hf_models LIMIT 0")
-        con.execute("CREATE TEMP TABLE _hf_stage_lineage AS SELECT 0::BIGINT AS seq, * FROM hf_lineage LIMIT 0")
+        con.execute(
+            "CREATE TEMP TABLE _hf_stage_lineage AS SELECT 0::BIGINT AS seq, * FROM hf_lineage LIMIT 0"
+        )
         batch: list[dict[str, Any]] = []
 
         def flush() -> None:
@@ -260,8 +276,14 @@ def import_file(store: Store, path: str | Path, *, fetched_at: datetime | None =
                 frame = rows_frame(batch)
                 frame.insert(0, "seq", [row["seq"] for row in batch])
                 models, edges = prepare_frames(frame, source=source, fetched_at=when)
-                insert_frames(con, models, edges, models_table="_hf_stage_models",
-                              lineage_table="_hf_stage_lineage", extra=("seq",))
+                insert_frames(
+                    con,
+                    models,
+                    edges,
+                    models_table="_hf_stage_models",
+                    lineage_table="_hf_stage_lineage",
+                    extra=("seq",),
+                )
                 staged += len(batch)
                 batch.clear()
                 if on_progress is not None:
@@ -281,19 +303,29 @@ def import_file(store: Store, path: str | Path, *, fetched_at: datetime | None =
             raise InputError(f"The file {path} holds no model records.")
         # Importing the same file with the same fetch date again replaces its earlier rows (idempotent):
         # one snapshot never holds a model twice.
-        replaced = con.execute("SELECT count(*) FROM hf_models WHERE source = ? AND fetched_at = ?",
-                               [source, when]).fetchall()[0][0]
+        replaced = con.execute(
+            "SELECT count(*) FROM hf_models WHERE source = ? AND fetched_at = ?", [source, when]
+        ).fetchall()[0][0]
         con.execute("DELETE FROM hf_lineage WHERE source = ? AND fetched_at = ?", [source, when])
         con.execute("DELETE FROM hf_models WHERE source = ? AND fetched_at = ?", [source, when])
         kept = "(SELECT max(seq) AS seq FROM _hf_stage_models GROUP BY id)"
         # fetchall, not fetchone: DuckDB 2 refuses further work on a connection with an unfinished result.
         models_written = con.execute(
             f"INSERT INTO hf_models SELECT * EXCLUDE (seq) FROM _hf_stage_models SEMI JOIN {kept} k "
-            "USING (seq) ORDER BY seq").fetchall()[0][0]
+            "USING (seq) ORDER BY seq"
+        ).fetchall()[0][0]
         edges_written = con.execute(
             f"INSERT INTO hf_lineage SELECT * EXCLUDE (seq) FROM _hf_stage_lineage SEMI JOIN {kept} k "
-            "USING (seq) ORDER BY seq").fetchall()[0][0]
+            "USING (seq) ORDER BY seq"
+        ).fetchall()[0][0]
         con.execute("DROP TABLE _hf_stage_models")
         con.execute("DROP TABLE _hf_stage_lineage")
-    return ImportResult(path=path, layout=layout, models=int(models_written), edges=int(edges_written),
-                        duplicates_skipped=staged - int(models_written), fetched_at=when, replaced=int(replaced))
+    return ImportResult(
+        path=path,
+        layout=layout,
+        models=int(models_written),
+        edges=int(edges_written),
+        duplicates_skipped=staged - int(models_written),
+        fetched_at=when,
+        replaced=int(replaced),
+    )

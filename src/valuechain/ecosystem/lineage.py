@@ -42,14 +42,28 @@ if TYPE_CHECKING:  # pragma: no cover
 RELATION_PRECEDENCE: tuple[str, ...] = ("merge", "finetune", "adapter", "quantized")
 #: Spellings of the relation accepted in edge files (the hf-lineage file uses past participles).
 RELATION_ALIASES = {
-    "finetune": "finetune", "finetuned": "finetune", "fine-tune": "finetune", "fine-tuned": "finetune",
-    "adapter": "adapter", "adapters": "adapter", "lora": "adapter",
-    "quantized": "quantized", "quantization": "quantized", "quantised": "quantized", "quant": "quantized",
-    "merge": "merge", "merged": "merge", "merges": "merge",
+    "finetune": "finetune",
+    "finetuned": "finetune",
+    "fine-tune": "finetune",
+    "fine-tuned": "finetune",
+    "adapter": "adapter",
+    "adapters": "adapter",
+    "lora": "adapter",
+    "quantized": "quantized",
+    "quantization": "quantized",
+    "quantised": "quantized",
+    "quant": "quantized",
+    "merge": "merge",
+    "merged": "merge",
+    "merges": "merge",
 }
 #: Column layouts of an edge file: (parent column, child column, relation column).
-EDGE_LAYOUTS = (("source", "target", "edge"), ("parent", "child", "relation"),
-                ("base_model", "model", "relation"), ("parent", "child", "edge"))
+EDGE_LAYOUTS = (
+    ("source", "target", "edge"),
+    ("parent", "child", "relation"),
+    ("base_model", "model", "relation"),
+    ("parent", "child", "edge"),
+)
 
 _PRECEDENCE_OF_CODE = [RELATION_PRECEDENCE.index(r) for r in RELATIONS]
 
@@ -92,8 +106,10 @@ class RootResolution:
 
 
 MAX_CYCLES_LISTED = 20
-CYCLE_RULE = ("a cycle that nothing outside points into is rooted at its first model in sort order; a cycle "
-              "entered from outside belongs to the family of the model that points into it")
+CYCLE_RULE = (
+    "a cycle that nothing outside points into is rooted at its first model in sort order; a cycle "
+    "entered from outside belongs to the family of the model that points into it"
+)
 
 
 def _dedupe_edges(parent: np.ndarray, child: np.ndarray, relation: np.ndarray, n: int):
@@ -247,15 +263,29 @@ def resolve_roots(n_nodes: int, parent: Any, child: Any, relation: Any) -> RootR
     member_relation = np.concatenate(relations)
     descendants = member_depth > 0
     derivatives = np.bincount(member_family[descendants], minlength=n_roots).astype(np.int64)
-    by_relation = np.bincount(
-        member_family[descendants] * len(RELATIONS) + member_relation[descendants].astype(np.int64),
-        minlength=n_roots * len(RELATIONS),
-    ).reshape(n_roots, len(RELATIONS)).astype(np.int64)
+    by_relation = (
+        np.bincount(
+            member_family[descendants] * len(RELATIONS) + member_relation[descendants].astype(np.int64),
+            minlength=n_roots * len(RELATIONS),
+        )
+        .reshape(n_roots, len(RELATIONS))
+        .astype(np.int64)
+    )
     return RootResolution(
-        n_nodes=n, roots=roots, member_family=member_family, member_node=member_node,
-        member_depth=member_depth, member_relation=member_relation, derivatives=derivatives,
-        by_relation=by_relation, max_depth=max_depth, node_relation=node_relation,
-        self_loops=self_loops, cycle_nodes=cycle_nodes, levels=level, cycles=cycles,
+        n_nodes=n,
+        roots=roots,
+        member_family=member_family,
+        member_node=member_node,
+        member_depth=member_depth,
+        member_relation=member_relation,
+        derivatives=derivatives,
+        by_relation=by_relation,
+        max_depth=max_depth,
+        node_relation=node_relation,
+        self_loops=self_loops,
+        cycle_nodes=cycle_nodes,
+        levels=level,
+        cycles=cycles,
     )
 
 
@@ -270,14 +300,19 @@ def normalise_edges(frame: pd.DataFrame, where: str) -> pd.DataFrame:
     """
     import pandas as pd
 
-    out = pd.DataFrame({
-        "parent": frame["parent"].astype(str).str.strip(),
-        "child": frame["child"].astype(str).str.strip(),
-        "relation": frame["relation"].astype(str).str.strip().str.lower(),
-    })
+    out = pd.DataFrame(
+        {
+            "parent": frame["parent"].astype(str).str.strip(),
+            "child": frame["child"].astype(str).str.strip(),
+            "relation": frame["relation"].astype(str).str.strip().str.lower(),
+        }
+    )
     for column in ("parent", "child"):
-        bad = (~out[column].str.match(REPO_ID_PATTERN) | out[column].str.contains("..", regex=False)
-               | out[column].str.contains("--", regex=False))
+        bad = (
+            ~out[column].str.match(REPO_ID_PATTERN)
+            | out[column].str.contains("..", regex=False)
+            | out[column].str.contains("--", regex=False)
+        )
         if bad.any():
             row = int(bad.to_numpy().nonzero()[0][0])
             value = out[column].iloc[row]
@@ -316,8 +351,9 @@ def read_edges_csv(path: str | Path) -> pd.DataFrame:
     if b"\x00" in head:
         raise InputError(f"The edge file {path} is a binary file, not a CSV text file.")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True,
-                            encoding="utf-8-sig")
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
+        )
     except UnicodeDecodeError:
         raise InputError(f"The edge file {path} is not UTF-8 text.") from None
     except pd.errors.EmptyDataError:
@@ -328,8 +364,13 @@ def read_edges_csv(path: str | Path) -> pd.DataFrame:
     columns = {c.strip().lower(): c for c in frame.columns}
     for parent_col, child_col, relation_col in EDGE_LAYOUTS:
         if {parent_col, child_col, relation_col} <= set(columns):
-            frame = frame.rename(columns={columns[parent_col]: "parent", columns[child_col]: "child",
-                                          columns[relation_col]: "relation"})
+            frame = frame.rename(
+                columns={
+                    columns[parent_col]: "parent",
+                    columns[child_col]: "child",
+                    columns[relation_col]: "relation",
+                }
+            )
             break
     else:
         layouts = "; ".join(",".join(layout) for layout in EDGE_LAYOUTS)
@@ -342,8 +383,10 @@ def read_edges_csv(path: str | Path) -> pd.DataFrame:
     for column in ("parent", "child", "relation"):
         empty = frame[column].isna() | (frame[column].astype(str).str.strip() == "")
         if empty.any():
-            raise InputError(f"The edge file {path} row {int(empty.to_numpy().nonzero()[0][0]) + 2} has no "
-                             f"{column} (an empty field, or fewer fields than the header).")
+            raise InputError(
+                f"The edge file {path} row {int(empty.to_numpy().nonzero()[0][0]) + 2} has no "
+                f"{column} (an empty field, or fewer fields than the header)."
+            )
     return normalise_edges(frame, f"The edge file {path}")
 
 
@@ -406,9 +449,15 @@ class LineageResult:
         ]
 
 
-def analyse_lineage(edges: pd.DataFrame, *, rules: Any = None, catalogue: Any = None,
-                    hashes: dict[str, str] | None = None, origins: Any = None,
-                    extra_models: Any = None) -> LineageResult:
+def analyse_lineage(
+    edges: pd.DataFrame,
+    *,
+    rules: Any = None,
+    catalogue: Any = None,
+    hashes: dict[str, str] | None = None,
+    origins: Any = None,
+    extra_models: Any = None,
+) -> LineageResult:
     """Resolve every model of ``edges`` (``parent, child, relation``) to its root base model(s).
 
     Re-packager repos without a parent are first traced to the original they re-package
@@ -432,14 +481,19 @@ def analyse_lineage(edges: pd.DataFrame, *, rules: Any = None, catalogue: Any = 
     codes, all_nodes = pd.factorize(pd.concat(node_series, ignore_index=True).to_numpy(dtype=object))
     all_nodes = np.asarray(all_nodes, dtype=object)
     n_edges = len(edges)
-    parent_codes, child_codes = codes[:n_edges], codes[n_edges:2 * n_edges]
+    parent_codes, child_codes = codes[:n_edges], codes[n_edges : 2 * n_edges]
     has_parent = np.zeros(len(all_nodes), dtype=bool)
     has_parent[child_codes[parent_codes != child_codes]] = True
     parentless = all_nodes[~has_parent]
     out_degree = edges.groupby("parent").size()
     resolution: RepackagerResolution = resolve_repackagers(
-        parentless, known=all_nodes, rules=rules, catalogue=catalogue, hashes=hashes,
-        out_degree=out_degree, origins=origins,
+        parentless,
+        known=all_nodes,
+        rules=rules,
+        catalogue=catalogue,
+        hashes=hashes,
+        out_degree=out_degree,
+        origins=origins,
     )
     mapping = resolution.mapping
     if mapping:
@@ -452,8 +506,15 @@ def analyse_lineage(edges: pd.DataFrame, *, rules: Any = None, catalogue: Any = 
 
         edges = edges.assign(parent=apply(edges["parent"]), child=apply(edges["child"]))
         all_nodes = pd.unique(apply(all_nodes))
-    names = pd.Index(np.sort(pd.unique(np.concatenate([
-        edges["parent"].to_numpy(dtype=object), edges["child"].to_numpy(dtype=object), all_nodes]))))
+    names = pd.Index(
+        np.sort(
+            pd.unique(
+                np.concatenate(
+                    [edges["parent"].to_numpy(dtype=object), edges["child"].to_numpy(dtype=object), all_nodes]
+                )
+            )
+        )
+    )
     parent_ids = names.get_indexer(edges["parent"])
     child_ids = names.get_indexer(edges["child"])
     relation_ids = edges["relation"].map({r: i for i, r in enumerate(RELATIONS)}).to_numpy(np.int8)
@@ -463,23 +524,33 @@ def analyse_lineage(edges: pd.DataFrame, *, rules: Any = None, catalogue: Any = 
     unresolved = set(resolution.unresolved)
     counted = ~root_names.isin(list(unresolved))
     root_country = np.array([origins.country_of(r) for r in root_names], dtype=object)
-    families = pd.DataFrame({
-        "root": root_names, "origin_country": root_country, "derivatives": res.derivatives,
-        **{r: res.by_relation[:, i] for i, r in enumerate(RELATIONS)}, "max_depth": res.max_depth,
-    })
+    families = pd.DataFrame(
+        {
+            "root": root_names,
+            "origin_country": root_country,
+            "derivatives": res.derivatives,
+            **{r: res.by_relation[:, i] for i, r in enumerate(RELATIONS)},
+            "max_depth": res.max_depth,
+        }
+    )
     families_all = families
     families = families[counted].sort_values(["derivatives", "root"], ascending=[False, True])
     families = families.reset_index(drop=True)
 
-    membership = pd.DataFrame({
-        "root": root_names[res.member_family], "model": names[res.member_node],
-        "depth": res.member_depth,
-        "relation": pd.Categorical.from_codes(np.where(res.member_relation < 0, -1, res.member_relation),
-                                              categories=list(RELATIONS)),
-    })
+    membership = pd.DataFrame(
+        {
+            "root": root_names[res.member_family],
+            "model": names[res.member_node],
+            "depth": res.member_depth,
+            "relation": pd.Categorical.from_codes(
+                np.where(res.member_relation < 0, -1, res.member_relation), categories=list(RELATIONS)
+            ),
+        }
+    )
     models = _model_origins(names, res, counted, root_country)
-    models["relation"] = pd.Categorical.from_codes(res.node_relation.astype(np.int64),
-                                                   categories=list(RELATIONS))
+    models["relation"] = pd.Categorical.from_codes(
+        res.node_relation.astype(np.int64), categories=list(RELATIONS)
+    )
     models["is_root"] = False
     models.loc[res.roots, "is_root"] = True
 
@@ -491,17 +562,28 @@ def analyse_lineage(edges: pd.DataFrame, *, rules: Any = None, catalogue: Any = 
             for repo, target in zip(repack["repo"], repack["resolved_to"], strict=True)
         ]
     stats = {
-        "edges": int(len(edges)), "models": int(len(names)), "roots": int(len(families)),
-        "self_loops_dropped": int(res.self_loops), "models_in_cycles": int(res.cycle_nodes),
-        "repackagers_resolved": int(len(mapping)), "repackagers_unresolved": int(len(unresolved)),
+        "edges": int(len(edges)),
+        "models": int(len(names)),
+        "roots": int(len(families)),
+        "self_loops_dropped": int(res.self_loops),
+        "models_in_cycles": int(res.cycle_nodes),
+        "repackagers_resolved": int(len(mapping)),
+        "repackagers_unresolved": int(len(unresolved)),
         "unattributed_models": int((models["n_roots"] == 0).sum()),
         "levels": int(res.levels),
-        "cycles": [{"models": [str(names[m]) for m in members[:10]], "size": len(members),
-                    "root": str(names[root]) if root >= 0 else None} for members, root in res.cycles],
+        "cycles": [
+            {
+                "models": [str(names[m]) for m in members[:10]],
+                "size": len(members),
+                "root": str(names[root]) if root >= 0 else None,
+            }
+            for members, root in res.cycles
+        ],
         "cycle_rule": CYCLE_RULE,
     }
-    return LineageResult(families=families, membership=membership, models=models,
-                         repackagers=repack, stats=stats)
+    return LineageResult(
+        families=families, membership=membership, models=models, repackagers=repack, stats=stats
+    )
 
 
 def _model_origins(names: Any, res: RootResolution, counted: Any, root_country: Any) -> pd.DataFrame:
@@ -543,10 +625,20 @@ def _model_origins(names: Any, res: RootResolution, counted: Any, root_country: 
         countries.iloc[np.unique(m_nodes)] = multi_values.to_numpy()
     root_names = np.asarray(names[res.roots], dtype=object)
     no_root = np.full(n, None, dtype=object)
-    first_root = (np.where(n_roots > 0, root_names[np.minimum(first_family, len(res.roots) - 1)], no_root)
-                  if len(res.roots) else no_root)
-    return pd.DataFrame({"model": names, "n_roots": n_roots, "root": first_root,
-                         "countries": countries.to_numpy(), "origin": origin})
+    first_root = (
+        np.where(n_roots > 0, root_names[np.minimum(first_family, len(res.roots) - 1)], no_root)
+        if len(res.roots)
+        else no_root
+    )
+    return pd.DataFrame(
+        {
+            "model": names,
+            "n_roots": n_roots,
+            "root": first_root,
+            "countries": countries.to_numpy(),
+            "origin": origin,
+        }
+    )
 
 
 def is_store_path(value: str | Path) -> bool:
@@ -564,9 +656,17 @@ def is_store_path(value: str | Path) -> bool:
     return head[8:12] == b"DUCK"
 
 
-def synthetic_hub_graph(n_models: int, *, seed: int = 0, root_share: float = 0.08,
-                        merge_share: float = 0.05, max_depth: int = 10, zipf_exponent: float = 1.1,
-                        self_loops: int = 50, back_edges: int = 50):
+def synthetic_hub_graph(
+    n_models: int,
+    *,
+    seed: int = 0,
+    root_share: float = 0.08,
+    merge_share: float = 0.05,
+    max_depth: int = 10,
+    zipf_exponent: float = 1.1,
+    self_loops: int = 50,
+    back_edges: int = 50,
+):
     """A synthetic graph shaped like the Hub's lineage, for benchmarks and property tests.
 
     Heavy-tailed families (root popularity ~ 1 / rank^``zipf_exponent``), each non-root model at a
@@ -584,8 +684,12 @@ def synthetic_hub_graph(n_models: int, *, seed: int = 0, root_share: float = 0.0
     weights = 1.0 / np.arange(1, n_roots + 1) ** zipf_exponent
     family = np.concatenate([np.arange(n_roots), rng.choice(n_roots, size=n_rest, p=weights / weights.sum())])
     depth_p = 0.5 ** np.arange(1, max_depth + 1)
-    depth = np.concatenate([np.zeros(n_roots, dtype=np.int64),
-                            rng.choice(np.arange(1, max_depth + 1), size=n_rest, p=depth_p / depth_p.sum())])
+    depth = np.concatenate(
+        [
+            np.zeros(n_roots, dtype=np.int64),
+            rng.choice(np.arange(1, max_depth + 1), size=n_rest, p=depth_p / depth_p.sum()),
+        ]
+    )
     # Group the models by (family, depth); a model's parent is drawn from its family one level up.
     key = family * (max_depth + 1) + depth
     order = np.argsort(key, kind="stable")

@@ -22,8 +22,16 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 #: The columns the aggregation expects.
-INPUT_COLUMNS = ("model", "created_at", "origin", "origin_group", "relation", "pipeline_tag",
-                 "downloads", "likes")
+INPUT_COLUMNS = (
+    "model",
+    "created_at",
+    "origin",
+    "origin_group",
+    "relation",
+    "pipeline_tag",
+    "downloads",
+    "likes",
+)
 
 
 def default_backend() -> Any:
@@ -44,10 +52,16 @@ def spark_backend(master: str = "local[*]") -> Any:
         import ibis
         from pyspark.sql import SparkSession
     except ImportError:
-        raise InputError("Spark needs the pyspark package; install it with pip install 'valuechain[spark]'.") from None
+        raise InputError(
+            "Spark needs the pyspark package; install it with pip install 'valuechain[spark]'."
+        ) from None
     try:
-        session = (SparkSession.builder.master(master).appName("valuechain")
-                   .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+        session = (
+            SparkSession.builder.master(master)
+            .appName("valuechain")
+            .config("spark.sql.session.timeZone", "UTC")
+            .getOrCreate()
+        )
     except Exception as exc:  # a bad master URL, no Java runtime, an unreachable cluster
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         raise InputError(f"Spark could not start with master {master!r} ({reason}).") from None
@@ -81,8 +95,14 @@ def as_table(frame: pd.DataFrame | Any, extra: tuple[str, ...] = ()) -> Any:
     return ibis.memtable(data)
 
 
-def filtered(table: Any, *, since: date | datetime | None = None, until: date | datetime | None = None,
-             pipeline_tag: str | None = None, relation: str | None = None) -> Any:
+def filtered(
+    table: Any,
+    *,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+    pipeline_tag: str | None = None,
+    relation: str | None = None,
+) -> Any:
     """Derivatives created in ``[since, until]`` with the given pipeline tag and relation (all optional)."""
     import ibis
 
@@ -123,7 +143,9 @@ def monthly_expr(table: Any) -> Any:
 def origin_totals_expr(table: Any) -> Any:
     """Derivatives, downloads and likes per origin (country code, ``mixed`` or ``unknown``)."""
     result = table.group_by(["origin_group", "origin"]).aggregate(
-        derivatives=table.model.nunique(), downloads=table.downloads.sum(), likes=table.likes.sum(),
+        derivatives=table.model.nunique(),
+        downloads=table.downloads.sum(),
+        likes=table.likes.sum(),
     )
     return result.order_by([result.derivatives.desc(), result.origin])
 

@@ -105,7 +105,9 @@ class RepackagerRules:
 
         ids = pa.array(model_ids.to_numpy(dtype=object), type=pa.string())
         ns = pc.if_else(pc.match_substring(ids, "/"), pc.replace_substring_regex(ids, "/.*$", ""), "")
-        return pd.Series(pc.utf8_lower(ns).to_numpy(zero_copy_only=False), index=model_ids.index, dtype=object)
+        return pd.Series(
+            pc.utf8_lower(ns).to_numpy(zero_copy_only=False), index=model_ids.index, dtype=object
+        )
 
     def looks_like_copy(self, model_id: str) -> bool:
         """True when the name ends with a re-packaging suffix (``-hf`` excepted: originals use it)."""
@@ -142,7 +144,12 @@ class _RulesFile(BaseModel):
 
 def load_rules(extra: str | Path | None = None) -> RepackagerRules:
     """The packaged rules, extended by the YAML file ``extra`` (lists added, ``explicit`` overriding)."""
-    text = resources.files("valuechain.ecosystem").joinpath("data").joinpath(RULES_FILE).read_text(encoding="utf-8")
+    text = (
+        resources.files("valuechain.ecosystem")
+        .joinpath("data")
+        .joinpath(RULES_FILE)
+        .read_text(encoding="utf-8")
+    )
     docs = [(load_yaml_text(text, RULES_FILE) or {}, f"valuechain/ecosystem/data/{RULES_FILE}")]
     if extra is not None:
         path = Path(extra)
@@ -182,7 +189,8 @@ class RepackagerResolution:
         import pandas as pd
 
         rows: list[tuple[str, str | None, str]] = [
-            (repo, target, self.method[repo]) for repo, target in sorted(self.mapping.items())]
+            (repo, target, self.method[repo]) for repo, target in sorted(self.mapping.items())
+        ]
         rows += [(repo, None, "unresolved") for repo in sorted(self.unresolved)]
         return pd.DataFrame(rows, columns=["repo", "resolved_to", "method"])
 
@@ -191,11 +199,16 @@ def _namespace(model_id: str) -> str:
     return model_id.split("/", 1)[0] if "/" in model_id else ""
 
 
-def resolve_repackagers(parentless: Iterable[str], *, known: Iterable[str],
-                        rules: RepackagerRules, catalogue: Iterable[str] | None = None,
-                        hashes: Mapping[str, str] | None = None,
-                        out_degree: Mapping[str, int] | None = None,
-                        origins: Any = None) -> RepackagerResolution:
+def resolve_repackagers(
+    parentless: Iterable[str],
+    *,
+    known: Iterable[str],
+    rules: RepackagerRules,
+    catalogue: Iterable[str] | None = None,
+    hashes: Mapping[str, str] | None = None,
+    out_degree: Mapping[str, int] | None = None,
+    origins: Any = None,
+) -> RepackagerResolution:
     """Decide, for each parentless model, whether it is a re-packaging and of which original.
 
     ``known`` are the models of the graph, ``catalogue`` further known model ids (the rules'
@@ -211,8 +224,9 @@ def resolve_repackagers(parentless: Iterable[str], *, known: Iterable[str],
     # Only the pool models whose normalised name equals a candidate's can match: normalise the pool
     # with vectorised string operations, then index the few that share a key with a candidate.
     candidate_keys = {rules.normalise(m) for m in parentless}
-    pool = pd.Series(pd.unique(pd.Series([*known, *(catalogue or ()), *rules.known_models], dtype=object)),
-                     dtype=object)
+    pool = pd.Series(
+        pd.unique(pd.Series([*known, *(catalogue or ()), *rules.known_models], dtype=object)), dtype=object
+    )
     pool_keys = rules.normalise_many(pool)
     lower_ns = rules.namespaces_many(pool)
     usable = (pool_keys.isin(candidate_keys) & (lower_ns != "") & ~lower_ns.isin(rules.accounts)).to_numpy()
@@ -244,7 +258,11 @@ def resolve_repackagers(parentless: Iterable[str], *, known: Iterable[str],
         if not (is_account or is_mirror or suffix_marked):
             continue
         repo_digest = hashes.get(repo)
-        same = [m for m in by_hash.get(repo_digest, []) if m != repo and _namespace(m) != ns] if repo_digest else []
+        same = (
+            [m for m in by_hash.get(repo_digest, []) if m != repo and _namespace(m) != ns]
+            if repo_digest
+            else []
+        )
         if same:
             result.mapping[repo] = sorted(same, key=rank)[0]
             result.method[repo] = "hash"
@@ -258,8 +276,7 @@ def resolve_repackagers(parentless: Iterable[str], *, known: Iterable[str],
             candidates = [m for m in candidates if _namespace(m) != ns]
         candidates = [m for m in candidates if not rules.looks_like_copy(m)]
         if is_mirror and not is_account:
-            candidates = [m for m in candidates
-                          if origins is not None and origins.country_of(m) != "unknown"]
+            candidates = [m for m in candidates if origins is not None and origins.country_of(m) != "unknown"]
         if candidates:
             result.mapping[repo] = sorted(candidates, key=rank)[0]
             result.method[repo] = "name"

@@ -19,7 +19,7 @@ from valuechain.errors import InputError
 
 app = typer.Typer(
     help="Developer engagement with open LLM repositories by country (GH Archive) and the export-control "
-         "event study.",
+    "event study.",
     no_args_is_help=True,
 )
 
@@ -44,7 +44,9 @@ def _check_plot(plot: Path | None) -> None:
     if plot is None:
         return
     if plot.is_dir():
-        raise InputError(f"The --plot path {plot} is a directory; give a file name ending in .png, .svg or .pdf.")
+        raise InputError(
+            f"The --plot path {plot} is a directory; give a file name ending in .png, .svg or .pdf."
+        )
     if plot.suffix.lower() not in FIGURE_SUFFIXES:
         raise InputError(f"The --plot file {plot} must end in .png, .svg or .pdf.")
     if not plot.parent.exists():
@@ -73,21 +75,41 @@ def _store_sources(db: Path | None) -> list[dict[str, Any]]:
     from valuechain import config, output
 
     path = Path(db).resolve() if db is not None else config.default_db_path()
-    return [output.source("valuechain store (gh_events: GH Archive events, https://www.gharchive.org/)", str(path))]
+    return [
+        output.source(
+            "valuechain store (gh_events: GH Archive events, https://www.gharchive.org/)", str(path)
+        )
+    ]
 
 
 @app.command("ingest")
 def ingest(
-    files: list[str] = typer.Argument(..., metavar="FILES...",
-                                      help="GH Archive hourly files (YYYY-MM-DD-H.json.gz), glob patterns or directories."),
+    files: list[str] = typer.Argument(
+        ...,
+        metavar="FILES...",
+        help="GH Archive hourly files (YYYY-MM-DD-H.json.gz), glob patterns or directories.",
+    ),
     db: Path = clitools.DB_OPTION,
-    repos: Path = typer.Option(None, "--repos", help="Keep only these repositories: one owner/name a line "
-                               "(or a numeric id, or an owner for a whole organisation). Default: every repository."),
-    repo_set: str = typer.Option(None, "--set", help=f"A shipped repository set instead of --repos: {', '.join(REPO_SETS)}."),
-    users: Path = typer.Option(None, "--users", help="JSON lines of GitHub user objects (login, location, type); "
-                               "type Bot marks bots."),
-    activity_cutoff: int = typer.Option(100, "--activity-cutoff", min=1,
-                                        help="Drop accounts with more events than this in one UTC hour (bots)."),
+    repos: Path = typer.Option(
+        None,
+        "--repos",
+        help="Keep only these repositories: one owner/name a line "
+        "(or a numeric id, or an owner for a whole organisation). Default: every repository.",
+    ),
+    repo_set: str = typer.Option(
+        None, "--set", help=f"A shipped repository set instead of --repos: {', '.join(REPO_SETS)}."
+    ),
+    users: Path = typer.Option(
+        None,
+        "--users",
+        help="JSON lines of GitHub user objects (login, location, type); type Bot marks bots.",
+    ),
+    activity_cutoff: int = typer.Option(
+        100,
+        "--activity-cutoff",
+        min=1,
+        help="Drop accounts with more events than this in one UTC hour (bots).",
+    ),
     json_out: bool = clitools.JSON_OPTION,
 ) -> None:
     """Read GH Archive hours into the store: engagement event types only, bots dropped, deduplicated by id.
@@ -106,8 +128,14 @@ def ingest(
     try:
         with clitools.progress() as bar:
             task = bar.add_task("ingest", total=len(paths))
-            result = ev.ingest(store, paths, repos=chosen, users=user_objects, activity_cutoff=activity_cutoff,
-                               on_file=lambda _path: bar.advance(task))
+            result = ev.ingest(
+                store,
+                paths,
+                repos=chosen,
+                users=user_objects,
+                activity_cutoff=activity_cutoff,
+                on_file=lambda _path: bar.advance(task),
+            )
         if users is not None:
             _store_user_objects(store, users)
     finally:
@@ -154,8 +182,11 @@ def _print_ingest(result: Any) -> None:
         more = f" and {len(result.bots) - 20} more" if len(result.bots) > 20 else ""
         console.print(f"bots dropped: {listed}{more}", highlight=False)
     if result.unresolved_repos:
-        console.print(f"note: {len(result.unresolved_repos)} listed repositories had no event in these files: "
-                      f"{', '.join(result.unresolved_repos[:10])}", highlight=False)
+        console.print(
+            f"note: {len(result.unresolved_repos)} listed repositories had no event in these files: "
+            f"{', '.join(result.unresolved_repos[:10])}",
+            highlight=False,
+        )
     console.print(f"store: {result.db}", highlight=False)
 
 
@@ -177,21 +208,38 @@ def _repo_ids(store: Any, repos: Path | None, named: str | None, notes: list[str
 @app.command("estimate")
 def estimate(
     db: Path = clitools.DB_OPTION,
-    shock: list[str] = typer.Option(None, "--shock", help="Shock date YYYY-MM-DD (repeatable; default: the shared "
-                                    "list of export-control shocks that fall inside the data)."),
-    outcome: str = typer.Option("forks", "--outcome", help="forks, stars, issues, pull_requests, pushes or actors."),
+    shock: list[str] = typer.Option(
+        None,
+        "--shock",
+        help="Shock date YYYY-MM-DD (repeatable; default: the shared "
+        "list of export-control shocks that fall inside the data).",
+    ),
+    outcome: str = typer.Option(
+        "forks", "--outcome", help="forks, stars, issues, pull_requests, pushes or actors."
+    ),
     attribution: str = typer.Option("all", "--attribution", help="all, utc-hour, activity-hour or location."),
     window: int = typer.Option(8, "--window", help="Periods before and after each shock."),
     period: str = typer.Option("week", "--period", help="day, week or month."),
-    cutoff_hour: int = typer.Option(17, "--cutoff-hour", help="UTC-hour proxy: events before this hour count as China."),
+    cutoff_hour: int = typer.Option(
+        17, "--cutoff-hour", help="UTC-hour proxy: events before this hour count as China."
+    ),
     since: str = typer.Option(None, "--since", help="Use events from this date (YYYY-MM-DD)."),
     until: str = typer.Option(None, "--until", help="Use events before this date (YYYY-MM-DD)."),
-    repos: Path = typer.Option(None, "--repos", help="Restrict to these repositories (one owner/name a line)."),
+    repos: Path = typer.Option(
+        None, "--repos", help="Restrict to these repositories (one owner/name a line)."
+    ),
     repo_set: str = typer.Option(None, "--set", help=f"Restrict to a shipped set: {', '.join(REPO_SETS)}."),
-    placebo_date: list[str] = typer.Option(None, "--placebo-date", help="A fake shock date for a placebo DiD (repeatable)."),
-    placebo_repos: Path = typer.Option(None, "--placebo-repos", help="A list of non-LLM repositories: the same "
-                                       "design on them is the placebo-set check."),
-    plot: Path = typer.Option(None, "--plot", help="Write the event-study figure (per method) to this .png/.svg/.pdf."),
+    placebo_date: list[str] = typer.Option(
+        None, "--placebo-date", help="A fake shock date for a placebo DiD (repeatable)."
+    ),
+    placebo_repos: Path = typer.Option(
+        None,
+        "--placebo-repos",
+        help="A list of non-LLM repositories: the same design on them is the placebo-set check.",
+    ),
+    plot: Path = typer.Option(
+        None, "--plot", help="Write the event-study figure (per method) to this .png/.svg/.pdf."
+    ),
     json_out: bool = clitools.JSON_OPTION,
 ) -> None:
     """Difference-in-differences and event study of CN vs US engagement around the export-control shocks.
@@ -206,7 +254,9 @@ def estimate(
     check_outcome(outcome)
     check_period(period)
     if attribution not in ATTRIBUTION_CHOICES:
-        raise InputError(f"Unknown attribution method {attribution!r}; choose from {', '.join(ATTRIBUTION_CHOICES)}.")
+        raise InputError(
+            f"Unknown attribution method {attribution!r}; choose from {', '.join(ATTRIBUTION_CHOICES)}."
+        )
     if window < 1:
         raise InputError(f"The --window {window} must be at least one period.")
     _check_plot(plot)
@@ -227,9 +277,20 @@ def estimate(
         set_notes: list[str] = []
         repo_ids = _repo_ids(store, repos, repo_set, set_notes)
         placebo_ids = _repo_ids(store, placebo_repos, None, []) if placebo_repos is not None else None
-        study = estimate_engagement(store, outcome=outcome, shocks=shocks, methods=methods, window=window,
-                                    period=period, cutoff_hour=cutoff_hour, since=start, until=end,
-                                    repo_ids=repo_ids, placebo_dates=placebos, placebo_repo_ids=placebo_ids)
+        study = estimate_engagement(
+            store,
+            outcome=outcome,
+            shocks=shocks,
+            methods=methods,
+            window=window,
+            period=period,
+            cutoff_hour=cutoff_hour,
+            since=start,
+            until=end,
+            repo_ids=repo_ids,
+            placebo_dates=placebos,
+            placebo_repo_ids=placebo_ids,
+        )
         study.notes.extend(set_notes)
     finally:
         store.close()
@@ -251,10 +312,16 @@ def panel(
     db: Path = clitools.DB_OPTION,
     attribution: str = typer.Option("utc-hour", "--attribution", help="utc-hour, activity-hour or location."),
     period: str = typer.Option("week", "--period", help="day, week or month."),
-    outcome: str = typer.Option("forks", "--outcome", help="The outcome of the figure and the printed series."),
-    cutoff_hour: int = typer.Option(17, "--cutoff-hour", help="UTC-hour proxy: events before this hour count as China."),
+    outcome: str = typer.Option(
+        "forks", "--outcome", help="The outcome of the figure and the printed series."
+    ),
+    cutoff_hour: int = typer.Option(
+        17, "--cutoff-hour", help="UTC-hour proxy: events before this hour count as China."
+    ),
     csv_out: Path = typer.Option(None, "--csv", help="Write the whole zero-filled panel to this CSV file."),
-    plot: Path = typer.Option(None, "--plot", help="Write the series by group, shocks and confounders marked."),
+    plot: Path = typer.Option(
+        None, "--plot", help="Write the series by group, shocks and confounders marked."
+    ),
     json_out: bool = clitools.JSON_OPTION,
 ) -> None:
     """The repository × group × period panel (forks, stars, issues, pull requests, pushes, actors)."""
@@ -273,7 +340,9 @@ def panel(
     store = clitools.open_store(db)
     try:
         groups = None if attribution == "utc-hour" else actor_groups_for(store, attribution, cutoff_hour)
-        built = build_panel(store, method=attribution, actor_groups=groups, cutoff_hour=cutoff_hour, period=period)
+        built = build_panel(
+            store, method=attribution, actor_groups=groups, cutoff_hour=cutoff_hour, period=period
+        )
     finally:
         store.close()
     if csv_out is not None:
@@ -287,8 +356,10 @@ def panel(
         series_figure(built, outcome, plot)
     series = built.series(outcome)
     if json_out:
-        records = [{"period": idx.date().isoformat(), **{g: int(v) for g, v in row.items()}}
-                   for idx, row in series.iterrows()]
+        records = [
+            {"period": idx.date().isoformat(), **{g: int(v) for g, v in row.items()}}
+            for idx, row in series.iterrows()
+        ]
         clitools.print_json({**built.to_dict(), "outcome": outcome, "series": records}, _store_sources(db))
         return
     console = clitools.console()

@@ -124,8 +124,11 @@ class IngestResult:
             "kept": self.kept,
             "inserted": self.inserted,
             "already_stored": self.already_stored,
-            "skipped": {"total": self.skipped, "unparseable": self.unparseable,
-                        "missing_fields": self.missing_fields},
+            "skipped": {
+                "total": self.skipped,
+                "unparseable": self.unparseable,
+                "missing_fields": self.missing_fields,
+            },
             "by_type": self.by_type,
             "kept_types": self.kept_types,
             "bots_dropped": self.bots_dropped,
@@ -171,7 +174,9 @@ def ingest(
     from valuechain.sources.gharchive import resolve_files
 
     if activity_cutoff < 1:
-        raise InputError(f"The activity cut-off {activity_cutoff} must be a positive number of events per hour.")
+        raise InputError(
+            f"The activity cut-off {activity_cutoff} must be a positive number of events per hour."
+        )
     paths = resolve_files(files)
     store.ensure(EVENTS_SCHEMA)
     con = store.con
@@ -183,7 +188,7 @@ def ingest(
     )
     try:
         for start in range(0, len(paths), FILES_PER_SCAN):
-            batch = paths[start:start + FILES_PER_SCAN]
+            batch = paths[start : start + FILES_PER_SCAN]
             _stage_files(con, batch)
             if on_file is not None:
                 for path in batch:
@@ -200,8 +205,11 @@ def ingest(
 
 def _drop(con: Any, name: str) -> None:
     """Drop the temporary view or table ``name`` if it exists."""
-    kinds = con.execute("SELECT 'VIEW' FROM duckdb_views() WHERE view_name = ? UNION ALL "
-                        "SELECT 'TABLE' FROM duckdb_tables() WHERE table_name = ?", [name, name]).fetchall()
+    kinds = con.execute(
+        "SELECT 'VIEW' FROM duckdb_views() WHERE view_name = ? UNION ALL "
+        "SELECT 'TABLE' FROM duckdb_tables() WHERE table_name = ?",
+        [name, name],
+    ).fetchall()
     for (kind,) in kinds:
         con.execute(f"DROP {kind} IF EXISTS {name}")
 
@@ -236,7 +244,11 @@ def _stage_files(con: Any, paths: list[Path]) -> None:
                         f"lines ({size:,} bytes decompressed); nothing was ingested."
                     ) from None
         first = (text.strip().splitlines() or [type(exc).__name__])[0][:200]
-        names = str(paths[0]) if len(paths) == 1 else f"{paths[0]} (or one of the {len(paths)} files read with it)"
+        names = (
+            str(paths[0])
+            if len(paths) == 1
+            else f"{paths[0]} (or one of the {len(paths)} files read with it)"
+        )
         raise InputError(f"The file {names} could not be read as GH Archive JSON lines ({first}).") from None
 
 
@@ -247,15 +259,18 @@ def _repo_filter_label(repos: RepoSet | None) -> str:
     return f"{repos.name}:{digest}"
 
 
-def _finish(store: Store, paths: list[Path], repos: RepoSet | None, user_bots: set[str],
-            activity_cutoff: int) -> IngestResult:
+def _finish(
+    store: Store, paths: list[Path], repos: RepoSet | None, user_bots: set[str], activity_cutoff: int
+) -> IngestResult:
     import pandas as pd
 
     con = store.con
     kept_list = ", ".join(f"'{t}'" for t in KEPT_TYPES)
     con.execute(f"CREATE TEMP VIEW _gh_valid AS SELECT * FROM {_STAGE} WHERE valid")
     con.register("_gh_user_bots_df", pd.DataFrame({"login": sorted(user_bots)}, dtype=object))
-    con.execute("CREATE TEMP TABLE _gh_user_bots AS SELECT CAST(login AS VARCHAR) AS login FROM _gh_user_bots_df")
+    con.execute(
+        "CREATE TEMP TABLE _gh_user_bots AS SELECT CAST(login AS VARCHAR) AS login FROM _gh_user_bots_df"
+    )
     con.unregister("_gh_user_bots_df")
     # Bots of this ingest, one reason each (login pattern, then the users file, then activity).
     con.execute(
@@ -304,8 +319,10 @@ def _finish(store: Store, paths: list[Path], repos: RepoSet | None, user_bots: s
         in_set = "TRUE"
     # One row per event id. GH Archive repeats an event byte for byte, so any copy will do; when no id
     # repeats (the usual case, checked on the ids alone) the candidates are kept as they are.
-    candidates = (f"FROM _gh_valid WHERE type IN ({kept_list}) AND actor_id NOT IN (SELECT actor_id FROM "
-                  f"_gh_bots_new) AND {in_set}")
+    candidates = (
+        f"FROM _gh_valid WHERE type IN ({kept_list}) AND actor_id NOT IN (SELECT actor_id FROM "
+        f"_gh_bots_new) AND {in_set}"
+    )
     repeated = _one(con, f"SELECT count(*) - count(DISTINCT event_id) {candidates}")[0]
     if repeated:
         con.execute(
@@ -314,16 +331,24 @@ def _finish(store: Store, paths: list[Path], repos: RepoSet | None, user_bots: s
             f"any_value(repo_name) AS repo_name, min(file) AS file {candidates} GROUP BY event_id"
         )
     else:
-        con.execute("CREATE TEMP VIEW _gh_kept AS SELECT event_id, type, created_at, actor_id, actor_login, repo_id, "
-                    f"repo_name, file {candidates}")
-    kept_stats = con.execute(
-        "SELECT file, count(*) AS kept_types, "
-        "count(*) FILTER (WHERE actor_id IN (SELECT actor_id FROM _gh_bots_new)) AS bots_dropped, "
-        f"count(*) FILTER (WHERE actor_id NOT IN (SELECT actor_id FROM _gh_bots_new) AND NOT ({in_set})) "
-        "AS outside_repos "
-        f"FROM _gh_valid WHERE type IN ({kept_list}) GROUP BY file"
-    ).df().set_index("file")
-    kept_per_file = con.execute("SELECT file, count(*) AS kept FROM _gh_kept GROUP BY file").df().set_index("file")
+        con.execute(
+            "CREATE TEMP VIEW _gh_kept AS SELECT event_id, type, created_at, actor_id, actor_login, repo_id, "
+            f"repo_name, file {candidates}"
+        )
+    kept_stats = (
+        con.execute(
+            "SELECT file, count(*) AS kept_types, "
+            "count(*) FILTER (WHERE actor_id IN (SELECT actor_id FROM _gh_bots_new)) AS bots_dropped, "
+            f"count(*) FILTER (WHERE actor_id NOT IN (SELECT actor_id FROM _gh_bots_new) AND NOT ({in_set})) "
+            "AS outside_repos "
+            f"FROM _gh_valid WHERE type IN ({kept_list}) GROUP BY file"
+        )
+        .df()
+        .set_index("file")
+    )
+    kept_per_file = (
+        con.execute("SELECT file, count(*) AS kept FROM _gh_kept GROUP BY file").df().set_index("file")
+    )
     bots_per_file = con.execute(
         "SELECT v.file, b.actor_id, b.actor_login, b.reason, count(*) AS events FROM _gh_valid v "
         f"JOIN _gh_bots_new b USING (actor_id) WHERE v.type IN ({kept_list}) "
@@ -341,14 +366,17 @@ def _finish(store: Store, paths: list[Path], repos: RepoSet | None, user_bots: s
     for path in paths:
         key = str(path)
         row: dict[str, Any] = {"file": key, "repo_filter": filter_label}
-        for frame, columns in ((per_file, ("events_read", "unparseable", "missing_fields")),
-                               (kept_stats, ("kept_types", "bots_dropped", "outside_repos")),
-                               (kept_per_file, ("kept",))):
+        for frame, columns in (
+            (per_file, ("events_read", "unparseable", "missing_fields")),
+            (kept_stats, ("kept_types", "bots_dropped", "outside_repos")),
+            (kept_per_file, ("kept",)),
+        ):
             for column in columns:
                 row[column] = int(frame.at[key, column]) if key in frame.index else 0
         files.append(row)
     bots_total = (
-        bots_per_file.groupby(["actor_id", "actor_login", "reason"], as_index=False)["events"].sum()
+        bots_per_file.groupby(["actor_id", "actor_login", "reason"], as_index=False)["events"]
+        .sum()
         .sort_values(["events", "actor_login"], ascending=[False, True])
     )
     with store.transaction() as tx:
@@ -357,19 +385,26 @@ def _finish(store: Store, paths: list[Path], repos: RepoSet | None, user_bots: s
             "file, ? FROM _gh_kept WHERE event_id NOT IN (SELECT event_id FROM gh_events)",
             [now],
         )
-        removed = _one(tx, "SELECT count(*) FROM gh_events WHERE actor_id IN "
-                           "(SELECT actor_id FROM _gh_bots_new WHERE reason <> 'store')")[0]
+        removed = _one(
+            tx,
+            "SELECT count(*) FROM gh_events WHERE actor_id IN "
+            "(SELECT actor_id FROM _gh_bots_new WHERE reason <> 'store')",
+        )[0]
         tx.execute("DELETE FROM gh_events WHERE actor_id IN (SELECT actor_id FROM _gh_bots_new)")
         if len(bots_per_file):
             frame = bots_per_file.assign(source=bots_per_file["file"], fetched_at=now)
             tx.register("_gh_bots_df", frame)
-            tx.execute("INSERT OR IGNORE INTO gh_bots SELECT file, actor_id, actor_login, reason, events, "
-                       "source, fetched_at FROM _gh_bots_df")
+            tx.execute(
+                "INSERT OR IGNORE INTO gh_bots SELECT file, actor_id, actor_login, reason, events, "
+                "source, fetched_at FROM _gh_bots_df"
+            )
             tx.unregister("_gh_bots_df")
         file_rows = pd.DataFrame(files).assign(source=lambda f: f["file"], fetched_at=now)
         tx.register("_gh_files_df", file_rows)
-        tx.execute("INSERT OR IGNORE INTO gh_ingest_files SELECT file, repo_filter, events_read, unparseable, "
-                   "missing_fields, kept_types, bots_dropped, outside_repos, kept, source, fetched_at FROM _gh_files_df")
+        tx.execute(
+            "INSERT OR IGNORE INTO gh_ingest_files SELECT file, repo_filter, events_read, unparseable, "
+            "missing_fields, kept_types, bots_dropped, outside_repos, kept, source, fetched_at FROM _gh_files_df"
+        )
         tx.unregister("_gh_files_df")
     return IngestResult(
         files=files,
@@ -379,8 +414,15 @@ def _finish(store: Store, paths: list[Path], repos: RepoSet | None, user_bots: s
         by_type=by_type,
         kept_types=kept_types,
         bots_dropped=bots_dropped,
-        bots=[{"actor_id": int(r.actor_id) if r.actor_id == r.actor_id else None, "login": r.actor_login,
-               "reason": r.reason, "events": int(r.events)} for r in bots_total.itertuples()],
+        bots=[
+            {
+                "actor_id": int(r.actor_id) if r.actor_id == r.actor_id else None,
+                "login": r.actor_login,
+                "reason": r.reason,
+                "events": int(r.events),
+            }
+            for r in bots_total.itertuples()
+        ],
         outside_repos=outside,
         duplicates=int(duplicates),
         kept=int(kept),
@@ -399,7 +441,9 @@ def _one(con: Any, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, 
     return tuple(rows[0])
 
 
-def events_frame(store: Store, *, since: datetime | None = None, until: datetime | None = None) -> pd.DataFrame:
+def events_frame(
+    store: Store, *, since: datetime | None = None, until: datetime | None = None
+) -> pd.DataFrame:
     """The stored events (optionally in ``[since, until)``) as a pandas frame."""
     require_events(store)
     clauses, params = [], []
@@ -417,4 +461,6 @@ def require_events(store: Store) -> None:
     """Raise :class:`InputError` unless the store holds ingested GH Archive events."""
     if not store.has_table("gh_events"):
         where = store.path or ":memory:"
-        raise InputError(f"The store {where} holds no GH Archive events; run `valuechain engagement ingest` first.")
+        raise InputError(
+            f"The store {where} holds no GH Archive events; run `valuechain engagement ingest` first."
+        )

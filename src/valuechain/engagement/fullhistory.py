@@ -27,13 +27,19 @@ def spark_raw_events(backend: Any, paths: Sequence[str | Path], view: str = "gh_
     from pyspark.sql.types import LongType, StringType, StructField, StructType
 
     session = backend._session
-    schema = StructType([
-        StructField("id", StringType()),
-        StructField("type", StringType()),
-        StructField("actor", StructType([StructField("id", LongType()), StructField("login", StringType())])),
-        StructField("repo", StructType([StructField("id", LongType()), StructField("name", StringType())])),
-        StructField("created_at", StringType()),
-    ])
+    schema = StructType(
+        [
+            StructField("id", StringType()),
+            StructField("type", StringType()),
+            StructField(
+                "actor", StructType([StructField("id", LongType()), StructField("login", StringType())])
+            ),
+            StructField(
+                "repo", StructType([StructField("id", LongType()), StructField("name", StringType())])
+            ),
+            StructField("created_at", StringType()),
+        ]
+    )
     frame = session.read.schema(schema).option("mode", "PERMISSIVE").json([str(p) for p in paths])
     flat = frame.select(
         F.col("id").cast("long").alias("event_id"),
@@ -48,13 +54,20 @@ def spark_raw_events(backend: Any, paths: Sequence[str | Path], view: str = "gh_
     return backend.table(view)
 
 
-def clean_events_expr(raw: Any, *, activity_cutoff: int = DEFAULT_ACTIVITY_CUTOFF,
-                      bot_logins: Iterable[str] = (), repo_ids: Iterable[int] | None = None) -> Any:
+def clean_events_expr(
+    raw: Any,
+    *,
+    activity_cutoff: int = DEFAULT_ACTIVITY_CUTOFF,
+    bot_logins: Iterable[str] = (),
+    repo_ids: Iterable[int] | None = None,
+) -> Any:
     """The ingest rules on an Ibis table of :data:`RAW_COLUMNS` (see :mod:`valuechain.engagement.events`)."""
     import ibis
 
     valid = raw.filter(*[raw[c].notnull() for c in RAW_COLUMNS])
-    hourly = valid.group_by([valid.actor_id, valid.created_at.truncate("h").name("hour")]).aggregate(n=valid.count())
+    hourly = valid.group_by([valid.actor_id, valid.created_at.truncate("h").name("hour")]).aggregate(
+        n=valid.count()
+    )
     busy = hourly.filter(hourly.n > activity_cutoff).select(bot_id=hourly.actor_id).distinct()
     logins = sorted({login.lower() for login in bot_logins})
     login = valid.actor_login.lower()

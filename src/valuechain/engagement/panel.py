@@ -75,18 +75,25 @@ class Panel:
     def series(self, outcome: str = "forks") -> pd.DataFrame:
         """Per period × group: the outcome summed over repositories (wide, one column per group)."""
         check_outcome(outcome)
-        wide = self.frame.pivot_table(index="period", columns="group", values=outcome, aggfunc="sum", fill_value=0)
+        wide = self.frame.pivot_table(
+            index="period", columns="group", values=outcome, aggfunc="sum", fill_value=0
+        )
         return wide.reindex(columns=list(self.groups), fill_value=0)
 
     def summary(self) -> str:
         frame = self.frame
         periods = frame["period"].nunique()
-        span = f"{frame['period'].min():%Y-%m-%d} to {frame['period'].max():%Y-%m-%d}" if len(frame) else "empty"
+        span = (
+            f"{frame['period'].min():%Y-%m-%d} to {frame['period'].max():%Y-%m-%d}" if len(frame) else "empty"
+        )
         totals = self.totals().set_index("group")
-        parts = ", ".join(f"{g}: {int(totals.at[g, 'forks']) if g in totals.index else 0:,} forks"
-                          for g in self.groups)
-        return (f"{frame['repo_id'].nunique():,} repositories × {len(self.groups)} groups × {periods} "
-                f"{self.period}s ({span}), attribution {self.method}; {parts}")
+        parts = ", ".join(
+            f"{g}: {int(totals.at[g, 'forks']) if g in totals.index else 0:,} forks" for g in self.groups
+        )
+        return (
+            f"{frame['repo_id'].nunique():,} repositories × {len(self.groups)} groups × {periods} "
+            f"{self.period}s ({span}), attribution {self.method}; {parts}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -122,8 +129,13 @@ def events_table(store: Store) -> Any:
     return store.ibis().table("gh_events")
 
 
-def grouped_events(events: Any, *, method: str = UTC_HOUR_METHOD, actor_groups: Any = None,
-                   cutoff_hour: int = DEFAULT_CUTOFF_HOUR) -> Any:
+def grouped_events(
+    events: Any,
+    *,
+    method: str = UTC_HOUR_METHOD,
+    actor_groups: Any = None,
+    cutoff_hour: int = DEFAULT_CUTOFF_HOUR,
+) -> Any:
     """``events`` (an Ibis table with ``created_at, actor_id``) with a ``group`` column (see module doc).
 
     ``actor_groups``: an Ibis table (or pandas frame, turned into an in-memory table) of ``actor_id,
@@ -149,8 +161,12 @@ def _as_actor_table(actor_groups: Any) -> Any:
 
     if isinstance(actor_groups, pd.DataFrame):
         frame = actor_groups.loc[:, ["actor_id", "group"]].drop_duplicates("actor_id")
-        frame = pd.DataFrame({"actor_id_g": frame["actor_id"].astype("int64"),
-                              "group_g": frame["group"].astype(object).astype(str)})
+        frame = pd.DataFrame(
+            {
+                "actor_id_g": frame["actor_id"].astype("int64"),
+                "group_g": frame["group"].astype(object).astype(str),
+            }
+        )
         return ibis.memtable(frame)
     return actor_groups.select(actor_id_g=actor_groups.actor_id, group_g=actor_groups.group)
 
@@ -178,8 +194,14 @@ def repo_names_expr(events: Any) -> Any:
     return events.group_by("repo_id").aggregate(repo_name=events.repo_name.argmax(events.created_at))
 
 
-def zero_fill(counts: pd.DataFrame, names: pd.DataFrame, groups: tuple[str, ...], period: str,
-              start: date | None = None, end: date | None = None) -> pd.DataFrame:
+def zero_fill(
+    counts: pd.DataFrame,
+    names: pd.DataFrame,
+    groups: tuple[str, ...],
+    period: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
     """Every repository × group × period from ``start`` to ``end`` (default: the data's span), zeros
     where ``counts`` has no row; ordered by repository, group, period."""
     import pandas as pd
@@ -193,8 +215,9 @@ def zero_fill(counts: pd.DataFrame, names: pd.DataFrame, groups: tuple[str, ...]
     last = pd.Timestamp(end) if end is not None else counts["period"].max()
     periods = period_range(first, last, period)
     repos = names.sort_values("repo_id")
-    index = pd.MultiIndex.from_product([repos["repo_id"].astype("int64"), list(groups), periods],
-                                       names=["repo_id", "group", "period"])
+    index = pd.MultiIndex.from_product(
+        [repos["repo_id"].astype("int64"), list(groups), periods], names=["repo_id", "group", "period"]
+    )
     counts["repo_id"] = counts["repo_id"].astype("int64")
     full = counts.set_index(["repo_id", "group", "period"]).reindex(index, fill_value=0).reset_index()
     full = full.merge(repos[["repo_id", "repo_name"]].astype({"repo_id": "int64"}), on="repo_id", how="left")
@@ -222,9 +245,18 @@ def period_range(first: Any, last: Any, period: str) -> pd.DatetimeIndex:
     return pd.date_range(period_start(first, period), period_start(last, period), freq=freq)
 
 
-def build_panel(events: Any, *, con: Any = None, method: str = UTC_HOUR_METHOD, actor_groups: Any = None,
-                cutoff_hour: int = DEFAULT_CUTOFF_HOUR, period: str = "week", since: date | None = None,
-                until: date | None = None, repo_ids: Any = None) -> Panel:
+def build_panel(
+    events: Any,
+    *,
+    con: Any = None,
+    method: str = UTC_HOUR_METHOD,
+    actor_groups: Any = None,
+    cutoff_hour: int = DEFAULT_CUTOFF_HOUR,
+    period: str = "week",
+    since: date | None = None,
+    until: date | None = None,
+    repo_ids: Any = None,
+) -> Panel:
     """The zero-filled panel of ``events`` (an Ibis table or a store) on backend ``con``.
 
     ``events``: a :class:`~valuechain.store.Store` (its ``gh_events``) or an Ibis table with the
@@ -256,8 +288,10 @@ def build_panel(events: Any, *, con: Any = None, method: str = UTC_HOUR_METHOD, 
     frame = zero_fill(counts, names, groups, period, start=since, end=end)
     notes = []
     if method == UTC_HOUR_METHOD:
-        notes.append(f"UTC-hour proxy: an event before {cutoff_hour}:00 UTC counts as CN, any other as US "
-                     "(the paper's design; Europe, India and the rest of Asia are active before 17:00 UTC too).")
+        notes.append(
+            f"UTC-hour proxy: an event before {cutoff_hour}:00 UTC counts as CN, any other as US "
+            "(the paper's design; Europe, India and the rest of Asia are active before 17:00 UTC too)."
+        )
     return Panel(frame, method, period, groups, cutoff_hour if method == UTC_HOUR_METHOD else None, notes)
 
 

@@ -75,7 +75,10 @@ class RepoSet:
     def keys(self) -> list[str]:
         """Stable keys of the entries (for provenance and the ingest record)."""
         return sorted(
-            f"id:{e.repo_id}" if e.repo_id is not None else f"org:{e.org.lower()}" if e.org
+            f"id:{e.repo_id}"
+            if e.repo_id is not None
+            else f"org:{e.org.lower()}"
+            if e.org
             else f"name:{(e.repo_name or '').lower()}"
             for e in self.entries
         )
@@ -86,15 +89,23 @@ class RepoSet:
     def tidy(self) -> pd.DataFrame:
         import pandas as pd
 
-        return pd.DataFrame([e.__dict__ for e in self.entries], columns=["repo_id", "repo_name", "org", "source"])
+        return pd.DataFrame(
+            [e.__dict__ for e in self.entries], columns=["repo_id", "repo_name", "org", "source"]
+        )
 
     def summary(self) -> str:
         kinds = (len(self.ids()), len(self.names_without_id()), len(self.orgs()))
         return f"repository set {self.name!r}: {kinds[0]} by id, {kinds[1]} by name, {kinds[2]} organisations"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "repositories": len(self.entries), "by_id": len(self.ids()),
-                "by_name": len(self.names_without_id()), "organisations": sorted(self.orgs()), "notes": self.notes}
+        return {
+            "name": self.name,
+            "repositories": len(self.entries),
+            "by_id": len(self.ids()),
+            "by_name": len(self.names_without_id()),
+            "organisations": sorted(self.orgs()),
+            "notes": self.notes,
+        }
 
 
 def read_repo_list(path: str | Path, name: str | None = None) -> RepoSet:
@@ -126,8 +137,9 @@ def read_repo_list(path: str | Path, name: str | None = None) -> RepoSet:
     return RepoSet(name or source.stem, entries)
 
 
-def opendigger_label(label: str = "ai/large_language_model", root: str | Path | None = None,
-                     recursive: bool = True) -> RepoSet:
+def opendigger_label(
+    label: str = "ai/large_language_model", root: str | Path | None = None, recursive: bool = True
+) -> RepoSet:
     """The GitHub repositories of an OpenDigger technology label (and its sub-labels), by id."""
     import yaml
 
@@ -148,8 +160,10 @@ def opendigger_label(label: str = "ai/large_language_model", root: str | Path | 
                 continue
             for repo in platform.get("repos") or []:
                 if isinstance(repo.get("id"), int):
-                    entries.setdefault(repo["id"], RepoEntry(repo_id=repo["id"], repo_name=repo.get("name"),
-                                                             source=str(file)))
+                    entries.setdefault(
+                        repo["id"],
+                        RepoEntry(repo_id=repo["id"], repo_name=repo.get("name"), source=str(file)),
+                    )
         if recursive:
             for child in data.get("labels") or []:
                 if str(child).startswith(":"):
@@ -194,8 +208,11 @@ def model_orgs(countries: Iterable[str] | None = None) -> RepoSet:
 def placebo_repos() -> RepoSet:
     """Popular non-LLM repositories (web, languages, databases, tools): the shipped placebo set."""
     rows = _package_csv("placebo_repos.csv")
-    return RepoSet("placebo", [RepoEntry(repo_name=r["repo"], source=r["source"]) for r in rows],
-                   notes=["The placebo set is valuechain's own selection of popular repositories unrelated to LLMs."])
+    return RepoSet(
+        "placebo",
+        [RepoEntry(repo_name=r["repo"], source=r["source"]) for r in rows],
+        notes=["The placebo set is valuechain's own selection of popular repositories unrelated to LLMs."],
+    )
 
 
 def from_model_cards(cards: Iterable[str], name: str = "model-cards") -> RepoSet:
@@ -218,13 +235,18 @@ def fixed_as_of(repo_set: RepoSet, store: Store, as_of: date) -> RepoSet:
         [pd.Timestamp(as_of).to_pydatetime()],
     )
     members = frame[member_mask(frame, repo_set)]
-    entries = [RepoEntry(repo_id=int(r.repo_id), repo_name=str(r.repo_name), source=f"{repo_set.name} as of {as_of}")
-               for r in members.itertuples()]
+    entries = [
+        RepoEntry(repo_id=int(r.repo_id), repo_name=str(r.repo_name), source=f"{repo_set.name} as of {as_of}")
+        for r in members.itertuples()
+    ]
     return RepoSet(f"{repo_set.name}@{as_of}", entries, notes=list(repo_set.notes))
 
 
 def member_mask(frame: pd.DataFrame, repo_set: RepoSet) -> Any:
     """Rows of ``frame`` (``repo_id, repo_name``) that belong to ``repo_set`` (by id, name or organisation)."""
     names = frame["repo_name"].str.lower()
-    return (frame["repo_id"].isin(repo_set.ids()) | names.isin(repo_set.names_without_id())
-            | names.str.split("/").str[0].isin(repo_set.orgs()))
+    return (
+        frame["repo_id"].isin(repo_set.ids())
+        | names.isin(repo_set.names_without_id())
+        | names.str.split("/").str[0].isin(repo_set.orgs())
+    )

@@ -39,9 +39,20 @@ LOCATIONS: dict[str, tuple[str, ...]] = {
     "IN": ("Bangalore, India", "Bengaluru", "Mumbai, India", "Hyderabad, India"),
 }
 #: Baseline events per repository-week made by each group of actors.
-BASE_RATES: dict[str, float] = {"forks": 1.0, "stars": 1.5, "issues": 0.5, "pull_requests": 0.4, "pushes": 0.8}
-EVENT_TYPES: dict[str, str] = {"forks": "ForkEvent", "stars": "WatchEvent", "issues": "IssuesEvent",
-                               "pull_requests": "PullRequestEvent", "pushes": "PushEvent"}
+BASE_RATES: dict[str, float] = {
+    "forks": 1.0,
+    "stars": 1.5,
+    "issues": 0.5,
+    "pull_requests": 0.4,
+    "pushes": 0.8,
+}
+EVENT_TYPES: dict[str, str] = {
+    "forks": "ForkEvent",
+    "stars": "WatchEvent",
+    "issues": "IssuesEvent",
+    "pull_requests": "PullRequestEvent",
+    "pushes": "PushEvent",
+}
 
 
 @dataclass
@@ -64,9 +75,11 @@ class Simulation:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"GENERATED: {self.events:,} events in {len(self.files):,} hourly files ({self.weeks} weeks from "
-                f"{self.start}), planted CN - US effect {self.effect:+.2f} forks per repository-week after "
-                f"{self.shock}, shared increase {self.global_increase:+.2f}, seed {self.seed}")
+        return (
+            f"GENERATED: {self.events:,} events in {len(self.files):,} hourly files ({self.weeks} weeks from "
+            f"{self.start}), planted CN - US effect {self.effect:+.2f} forks per repository-week after "
+            f"{self.shock}, shared increase {self.global_increase:+.2f}, seed {self.seed}"
+        )
 
     def tidy(self) -> Any:
         """One row per generated hourly file."""
@@ -75,10 +88,20 @@ class Simulation:
         return pd.DataFrame({"file": [str(p) for p in self.files]})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"directory": str(self.directory), "files": len(self.files), "shock": self.shock.isoformat(),
-                "start": self.start.isoformat(), "weeks": self.weeks, "planted_effect_forks": self.effect,
-                "global_increase_forks": self.global_increase, "actors": self.actors, "events": self.events,
-                "bots": self.bot_logins, "seed": self.seed, "generated": True}
+        return {
+            "directory": str(self.directory),
+            "files": len(self.files),
+            "shock": self.shock.isoformat(),
+            "start": self.start.isoformat(),
+            "weeks": self.weeks,
+            "planted_effect_forks": self.effect,
+            "global_increase_forks": self.global_increase,
+            "actors": self.actors,
+            "events": self.events,
+            "bots": self.bot_logins,
+            "seed": self.seed,
+            "generated": True,
+        }
 
 
 def simulate_hours(
@@ -114,15 +137,20 @@ def simulate_hours(
         for i in range(n):
             login = f"{country.lower()}-dev-{i}"
             people[country].append((next_id, login))
-            users.append({"login": login, "id": next_id, "type": "User",
-                          "location": LOCATIONS[country][i % len(LOCATIONS[country])]})
+            users.append(
+                {
+                    "login": login,
+                    "id": next_id,
+                    "type": "User",
+                    "location": LOCATIONS[country][i % len(LOCATIONS[country])],
+                }
+            )
             next_id += 1
     for i in range(unknown_actors):
         daytime = "CN" if i % 2 == 0 else "US"
         login = f"anon-{i}"
         people[f"unknown:{daytime}"].append((next_id, login))
-        users.append({"login": login, "id": next_id, "type": "User",
-                      "location": None if i % 3 else "Earth"})
+        users.append({"login": login, "id": next_id, "type": "User", "location": None if i % 3 else "Earth"})
         next_id += 1
     repo_ids = [700_000_000 + 13 * r for r in range(repos)]
     repo_names = [f"open-llm-{r // 10}/model-{r}" for r in range(repos)]
@@ -146,12 +174,25 @@ def simulate_hours(
                     for _ in range(int(draws[r])):
                         actor_id, login = members[int(rng.integers(len(members)))]
                         low, high = DAYTIME_UTC[daytime]
-                        moment = week_start + timedelta(days=int(rng.integers(7)), hours=int(rng.integers(low, high)),
-                                                        minutes=int(rng.integers(60)), seconds=int(rng.integers(60)))
+                        moment = week_start + timedelta(
+                            days=int(rng.integers(7)),
+                            hours=int(rng.integers(low, high)),
+                            minutes=int(rng.integers(60)),
+                            seconds=int(rng.integers(60)),
+                        )
                         event_id += 1
                         by_hour[moment.replace(minute=0, second=0)].append(
-                            _event(event_id, EVENT_TYPES[outcome], actor_id, login, repo_ids[int(r)],
-                                   repo_names[int(r)], moment, rng))
+                            _event(
+                                event_id,
+                                EVENT_TYPES[outcome],
+                                actor_id,
+                                login,
+                                repo_ids[int(r)],
+                                repo_names[int(r)],
+                                moment,
+                                rng,
+                            )
+                        )
     # Placebo repositories (non-LLM): the same actors at the baseline rates, no effect after the shock
     # (drawn from their own generator, so that adding them leaves the other events unchanged).
     placebo_rng = np.random.default_rng(seed + 1)
@@ -166,13 +207,24 @@ def simulate_hours(
                     for _ in range(int(draws[r])):
                         actor_id, login = members[int(placebo_rng.integers(len(members)))]
                         low, high = DAYTIME_UTC[daytime]
-                        moment = week_start + timedelta(days=int(placebo_rng.integers(7)),
-                                                        hours=int(placebo_rng.integers(low, high)),
-                                                        minutes=int(placebo_rng.integers(60)))
+                        moment = week_start + timedelta(
+                            days=int(placebo_rng.integers(7)),
+                            hours=int(placebo_rng.integers(low, high)),
+                            minutes=int(placebo_rng.integers(60)),
+                        )
                         event_id += 1
                         by_hour[moment.replace(minute=0, second=0)].append(
-                            _event(event_id, EVENT_TYPES[outcome], actor_id, login, 600_000_000 + 7 * int(r),
-                                   placebo_names[int(r)], moment, placebo_rng))
+                            _event(
+                                event_id,
+                                EVENT_TYPES[outcome],
+                                actor_id,
+                                login,
+                                600_000_000 + 7 * int(r),
+                                placebo_names[int(r)],
+                                moment,
+                                placebo_rng,
+                            )
+                        )
     # Bots: a heavy account without "[bot]" forking everything in a few Chinese-daytime hours after the shock,
     # and a "[bot]" login pushing every day.
     heavy = (9_000_001, "mirror-sync")
@@ -180,14 +232,26 @@ def simulate_hours(
         hour = shock_week + timedelta(weeks=1 + k, days=1, hours=3)
         for j in range(bot_events_per_hour):
             event_id += 1
-            by_hour[hour].append(_event(event_id, "ForkEvent", *heavy, repo_ids[j % repos], repo_names[j % repos],
-                                        hour + timedelta(seconds=j), rng))
+            by_hour[hour].append(
+                _event(
+                    event_id,
+                    "ForkEvent",
+                    *heavy,
+                    repo_ids[j % repos],
+                    repo_names[j % repos],
+                    hour + timedelta(seconds=j),
+                    rng,
+                )
+            )
     tagged = (9_000_002, "release-helper[bot]")
     for day in range(weeks * 7):
         moment = start + timedelta(days=day, hours=5, minutes=3)
         event_id += 1
-        by_hour[moment.replace(minute=0)].append(_event(event_id, "PushEvent", *tagged, repo_ids[day % repos],
-                                                        repo_names[day % repos], moment, rng))
+        by_hour[moment.replace(minute=0)].append(
+            _event(
+                event_id, "PushEvent", *tagged, repo_ids[day % repos], repo_names[day % repos], moment, rng
+            )
+        )
     users.append({"login": heavy[1], "id": heavy[0], "type": "User", "location": "Hangzhou, China"})
     files: list[Path] = []
     total = 0
@@ -202,37 +266,77 @@ def simulate_hours(
     users_file = out / "users.jsonl"
     users_file.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in users), encoding="utf-8")
     return Simulation(
-        directory=out, users_file=users_file, files=files, shock=shock, start=start.date(), weeks=weeks,
-        effect=effect, global_increase=global_increase,
-        actors={**counts, "unknown": unknown_actors}, events=total, bot_logins=[heavy[1], tagged[1]], seed=seed,
+        directory=out,
+        users_file=users_file,
+        files=files,
+        shock=shock,
+        start=start.date(),
+        weeks=weeks,
+        effect=effect,
+        global_increase=global_increase,
+        actors={**counts, "unknown": unknown_actors},
+        events=total,
+        bot_logins=[heavy[1], tagged[1]],
+        seed=seed,
         placebo_repo_names=placebo_names,
-        notes=["Generated data (valuechain.engagement.simulate): made-up actors, repositories and events with a "
-               "planted effect; it demonstrates the design and checks the estimators, it says nothing about GitHub."],
+        notes=[
+            "Generated data (valuechain.engagement.simulate): made-up actors, repositories and events with a "
+            "planted effect; it demonstrates the design and checks the estimators, it says nothing about GitHub."
+        ],
     )
 
 
-def _event(event_id: int, kind: str, actor_id: int, login: str, repo_id: int, repo_name: str, moment: datetime,
-           rng: Any) -> dict[str, Any]:
+def _event(
+    event_id: int,
+    kind: str,
+    actor_id: int,
+    login: str,
+    repo_id: int,
+    repo_name: str,
+    moment: datetime,
+    rng: Any,
+) -> dict[str, Any]:
     """One event in GH Archive's schema (payloads trimmed to their usual keys)."""
     payload: dict[str, Any]
     if kind == "ForkEvent":
-        payload = {"forkee": {"id": int(rng.integers(800_000_000, 900_000_000)),
-                              "full_name": f"{login}/{repo_name.split('/')[1]}", "fork": True}}
+        payload = {
+            "forkee": {
+                "id": int(rng.integers(800_000_000, 900_000_000)),
+                "full_name": f"{login}/{repo_name.split('/')[1]}",
+                "fork": True,
+            }
+        }
     elif kind == "WatchEvent":
         payload = {"action": "started"}
     elif kind == "IssuesEvent":
         payload = {"action": "opened", "issue": {"number": int(rng.integers(1, 5000)), "title": "generated"}}
     elif kind == "PullRequestEvent":
-        payload = {"action": "opened", "number": int(rng.integers(1, 5000)), "pull_request": {"state": "open"}}
+        payload = {
+            "action": "opened",
+            "number": int(rng.integers(1, 5000)),
+            "pull_request": {"state": "open"},
+        }
     else:
         sha = f"{int(rng.integers(2**62)):040x}"[-40:]
-        payload = {"push_id": int(rng.integers(10**9)), "size": 1, "distinct_size": 1, "ref": "refs/heads/main",
-                   "head": sha, "before": sha, "commits": []}
+        payload = {
+            "push_id": int(rng.integers(10**9)),
+            "size": 1,
+            "distinct_size": 1,
+            "ref": "refs/heads/main",
+            "head": sha,
+            "before": sha,
+            "commits": [],
+        }
     return {
         "id": str(event_id),
         "type": kind,
-        "actor": {"id": actor_id, "login": login, "gravatar_id": "", "url": f"https://api.github.com/users/{login}",
-                  "avatar_url": f"https://avatars.githubusercontent.com/u/{actor_id}?"},
+        "actor": {
+            "id": actor_id,
+            "login": login,
+            "gravatar_id": "",
+            "url": f"https://api.github.com/users/{login}",
+            "avatar_url": f"https://avatars.githubusercontent.com/u/{actor_id}?",
+        },
         "repo": {"id": repo_id, "name": repo_name, "url": f"https://api.github.com/repos/{repo_name}"},
         "payload": payload,
         "public": True,

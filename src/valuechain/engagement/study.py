@@ -87,15 +87,23 @@ class EngagementStudy:
                 lines.append(f"  {method}: no estimate ({estimate.error})")
                 continue
             did = estimate.result.to_dict()["did"]
-            lines.append(f"  {method}: {did['estimate']:+.4f} (95% CI {did['ci_low']:+.4f} to {did['ci_high']:+.4f}, "
-                         f"n={did['n_obs']:,})")
+            lines.append(
+                f"  {method}: {did['estimate']:+.4f} (95% CI {did['ci_low']:+.4f} to {did['ci_high']:+.4f}, "
+                f"n={did['n_obs']:,})"
+            )
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        common = {"outcome": self.outcome, "shocks": self.shocks, "window": self.window, "period": self.period,
-                  "confounders": self.confounders, "notes": self.notes}
+        common = {
+            "outcome": self.outcome,
+            "shocks": self.shocks,
+            "window": self.window,
+            "period": self.period,
+            "confounders": self.confounders,
+            "notes": self.notes,
+        }
         if len(self.estimates) == 1:
-            (method, estimate), = self.estimates.items()
+            ((method, estimate),) = self.estimates.items()
             return {**estimate.to_dict(), "method": method, **common}
         out: dict[str, Any] = {method: estimate.to_dict() for method, estimate in self.estimates.items()}
         out["methods"] = list(self.estimates)
@@ -127,14 +135,18 @@ def shocks_in_data(panel: Panel, shocks: Sequence[date] | None, window: int) -> 
     if shocks:
         for day in shocks:
             if not inside(day):
-                raise InputError(f"The shock {day.isoformat()} is outside the data: the stored events run from "
-                                 f"{first:%Y-%m-%d} to {last:%Y-%m-%d} ({panel.period}s), with none on one side of it.")
+                raise InputError(
+                    f"The shock {day.isoformat()} is outside the data: the stored events run from "
+                    f"{first:%Y-%m-%d} to {last:%Y-%m-%d} ({panel.period}s), with none on one side of it."
+                )
         return sorted(shocks), notes
     defaults = shock_dates()
     chosen = [d for d in defaults if inside(d)]
     if not chosen:
-        raise InputError(f"None of the shared shocks ({', '.join(d.isoformat() for d in defaults)}) falls inside "
-                         f"the stored events ({first:%Y-%m-%d} to {last:%Y-%m-%d}); give --shock DATE.")
+        raise InputError(
+            f"None of the shared shocks ({', '.join(d.isoformat() for d in defaults)}) falls inside "
+            f"the stored events ({first:%Y-%m-%d} to {last:%Y-%m-%d}); give --shock DATE."
+        )
     skipped = [d.isoformat() for d in defaults if d not in chosen]
     if skipped:
         notes.append(f"Shared shocks outside the data were left out: {', '.join(skipped)}.")
@@ -217,8 +229,17 @@ def estimate_engagement(
     chosen: list[date] | None = None
     for method in methods:
         groups = None if method == "utc-hour" else attribution.groups(method)
-        panel = build_panel(store, method=method, actor_groups=groups, cutoff_hour=cutoff_hour, period=period,
-                            since=since, until=until, repo_ids=repo_ids, con=con)
+        panel = build_panel(
+            store,
+            method=method,
+            actor_groups=groups,
+            cutoff_hour=cutoff_hour,
+            period=period,
+            since=since,
+            until=until,
+            repo_ids=repo_ids,
+            con=con,
+        )
         if chosen is None:
             chosen, shock_notes = shocks_in_data(panel, shocks, window)
             notes.extend(shock_notes)
@@ -239,13 +260,25 @@ def estimate_engagement(
                 except InputError as exc:
                     estimate.placebo_dates.append({"date": day.isoformat(), "error": str(exc)})
             if placebo_repo_ids is not None:
-                placebo_panel = build_panel(store, method=method, actor_groups=groups, cutoff_hour=cutoff_hour,
-                                            period=period, since=since, until=until,
-                                            repo_ids=placebo_repo_ids, con=con)
+                placebo_panel = build_panel(
+                    store,
+                    method=method,
+                    actor_groups=groups,
+                    cutoff_hour=cutoff_hour,
+                    period=period,
+                    since=since,
+                    until=until,
+                    repo_ids=placebo_repo_ids,
+                    con=con,
+                )
                 try:
-                    placebo_result = estimation.event_study(placebo_panel.tidy(), outcome, chosen, window=window)
-                    estimate.placebo_repos = {"repositories": int(placebo_panel.frame["repo_id"].nunique()),
-                                              "did": placebo_result.to_dict()["did"]}
+                    placebo_result = estimation.event_study(
+                        placebo_panel.tidy(), outcome, chosen, window=window
+                    )
+                    estimate.placebo_repos = {
+                        "repositories": int(placebo_panel.frame["repo_id"].nunique()),
+                        "did": placebo_result.to_dict()["did"],
+                    }
                 except InputError as exc:
                     estimate.placebo_repos = {"error": str(exc)}
         notes.extend(n for n in panel.notes if n not in notes)

@@ -21,11 +21,15 @@ app = typer.Typer(
 )
 
 SET_OPTION = typer.Option(
-    None, "--set", help="Set a model parameter, NAME=VALUE (repeatable); names: a gamma delta lam theta q0 c k s "
+    None,
+    "--set",
+    help="Set a model parameter, NAME=VALUE (repeatable); names: a gamma delta lam theta q0 c k s "
     "kappa_f kappa_i.",
 )
 COUNTRY_OPTION = typer.Option(
-    None, "--country", help="Apply a country preset (CN or US): compute cost after the export controls "
+    None,
+    "--country",
+    help="Apply a country preset (CN or US): compute cost after the export controls "
     "(a stated assumption, see market/data/country_presets.yaml); --set overrides it.",
 )
 PRESETS_OPTION = typer.Option(None, "--presets", help="Your own country-presets YAML file (same format).")
@@ -37,7 +41,9 @@ MODEL_SOURCE = {
 }
 
 
-def _params(assignments: list[str] | None, country: str | None, presets: Path | None) -> tuple[Any, list[dict]]:
+def _params(
+    assignments: list[str] | None, country: str | None, presets: Path | None
+) -> tuple[Any, list[dict]]:
     from valuechain.market.parameters import Parameters
 
     sources: list[dict[str, Any]] = [dict(MODEL_SOURCE)]
@@ -47,8 +53,12 @@ def _params(assignments: list[str] | None, country: str | None, presets: Path | 
 
         preset = country_preset(country, presets)
         base = dict(preset.parameters)
-        sources.append({"name": f"Country preset {preset.code} (assumption): {preset.rationale}",
-                        "location": preset.file})
+        sources.append(
+            {
+                "name": f"Country preset {preset.code} (assumption): {preset.rationale}",
+                "location": preset.file,
+            }
+        )
         sources.extend(preset_source_records(preset))
     elif presets is not None:
         raise InputError("--presets needs --country to choose one of its presets.")
@@ -112,8 +122,10 @@ def solve(
     con.print(table)
     con.print(_caption(params, country), style="dim")
     if not payload["unique"]:
-        con.print("Note: the equilibrium exists but is not unique here (C below uniqueness_C); shown is the "
-                  "symmetric equilibrium of the closed form.")
+        con.print(
+            "Note: the equilibrium exists but is not unique here (C below uniqueness_C); shown is the "
+            "symmetric equilibrium of the closed form."
+        )
 
 
 @app.command()
@@ -121,8 +133,12 @@ def effects(
     set_: list[str] = SET_OPTION,
     country: str = COUNTRY_OPTION,
     presets: Path = PRESETS_OPTION,
-    step: float = typer.Option(None, "--step", help="Also report finite changes: raise γ, s and δ each by STEP "
-                               "and give the change of each outcome (under the key finite_changes)."),
+    step: float = typer.Option(
+        None,
+        "--step",
+        help="Also report finite changes: raise γ, s and δ each by STEP "
+        "and give the change of each outcome (under the key finite_changes).",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Marginal effects (analytic derivatives) of γ (price policy), s (subsidy), δ (quality policy)."""
@@ -154,7 +170,11 @@ def effects(
     table.add_column("policy")
     for k in ("∂CS", "∂(CS − T)", "∂Π", "∂π"):
         table.add_column(k, justify="right")
-    labels = {"gamma": "γ (price competition)", "s": "s (compute subsidy)", "delta": "δ (quality competition)"}
+    labels = {
+        "gamma": "γ (price competition)",
+        "s": "s (compute subsidy)",
+        "delta": "δ (quality competition)",
+    }
     for p in ("gamma", "s", "delta"):
         table.add_row(labels[p], *(f"{payload[p][k]:+.6f}" for k in keys))
         if step is not None:
@@ -169,9 +189,14 @@ def map_(
     x: str = typer.Option("c=0.1:5", "--x", help="Horizontal axis, NAME=LOW:HIGH (e.g. c=0.1:5)."),
     y: str = typer.Option("k=0.1:5", "--y", help="Vertical axis, NAME=LOW:HIGH (e.g. k=0.1:5)."),
     n: int = typer.Option(200, "--n", help="Grid points per axis (2 to 2000; figures draw at most 500)."),
-    policy: str = typer.Option("price", "--policy", help="price (γ), subsidy (s, judged on CS − T) or quality (δ)."),
-    out: Path = typer.Option(None, "--out", help="Figure file: .png, .svg, .pdf or self-contained .html (no "
-                             "figure is written without it)."),
+    policy: str = typer.Option(
+        "price", "--policy", help="price (γ), subsidy (s, judged on CS − T) or quality (δ)."
+    ),
+    out: Path = typer.Option(
+        None,
+        "--out",
+        help="Figure file: .png, .svg, .pdf or self-contained .html (no figure is written without it).",
+    ),
     set_: list[str] = SET_OPTION,
     country: str = COUNTRY_OPTION,
     presets: Path = PRESETS_OPTION,
@@ -190,9 +215,13 @@ def map_(
     if not pmap.exists.any():
         from valuechain.market.equilibrium import violated_conditions
 
-        mid = params.with_values(**{pmap.x.name: float(pmap.x.values[n // 2]), pmap.y.name: float(pmap.y.values[n // 2])})
-        raise InputError(f"No equilibrium exists anywhere on the grid {x} × {y}; at its centre "
-                         f"{'; and '.join(violated_conditions(mid))}.")
+        mid = params.with_values(
+            **{pmap.x.name: float(pmap.x.values[n // 2]), pmap.y.name: float(pmap.y.values[n // 2])}
+        )
+        raise InputError(
+            f"No equilibrium exists anywhere on the grid {x} × {y}; at its centre "
+            f"{'; and '.join(violated_conditions(mid))}."
+        )
     figure = plot_map(pmap, figure_path) if figure_path is not None else None
     if as_json:
         payload = pmap.to_dict()
@@ -245,7 +274,9 @@ def claims(
             if isinstance(sub, dict):
                 bad = sum(v for k, v in sub.items() if k.endswith("violations"))
                 key[f"{scan} violations"] = f"{bad}/{sub['valid_points']}"
-        table.add_row(r.id, "yes" if r.holds else "NO", r.claim, "\n".join(f"{k}: {v}" for k, v in key.items()))
+        table.add_row(
+            r.id, "yes" if r.holds else "NO", r.claim, "\n".join(f"{k}: {v}" for k, v in key.items())
+        )
     con = console()
     con.print(table)
     con.print(_caption(params, country), style="dim")

@@ -27,14 +27,34 @@ from valuechain.market.parameters import Parameters
 
 #: Quantities of the equilibrium, in the order of the CLI contract.
 QUANTITIES = (
-    "fine_tuning_price", "inference_price", "retail_price", "effort", "data", "quality", "quantity",
-    "consumer_surplus", "provider_profit", "firm_profit", "subsidy_outlay", "net_consumer_surplus",
+    "fine_tuning_price",
+    "inference_price",
+    "retail_price",
+    "effort",
+    "data",
+    "quality",
+    "quantity",
+    "consumer_surplus",
+    "provider_profit",
+    "firm_profit",
+    "subsidy_outlay",
+    "net_consumer_surplus",
     "welfare",
 )
 #: Threshold values reported with each equilibrium (all in units of C, except the ρ ratios).
 THRESHOLDS = (
-    "C", "h", "H", "phi", "rho_s", "rho_u", "existence_C", "uniqueness_C", "C_price", "C_subsidy",
-    "C_firm_subsidy", "C_firm_price",
+    "C",
+    "h",
+    "H",
+    "phi",
+    "rho_s",
+    "rho_u",
+    "existence_C",
+    "uniqueness_C",
+    "C_price",
+    "C_subsidy",
+    "C_firm_subsidy",
+    "C_firm_price",
 )
 #: Outcomes whose marginal effects are reported; the policies (parameters) they are taken with respect to.
 OUTCOMES = ("consumer_surplus", "net_consumer_surplus", "provider_profit", "firm_profit", "welfare")
@@ -75,8 +95,19 @@ def shape_constants(gamma: Any, delta: Any, lam: Any, theta: Any) -> Shape:
     rho_s = n / g3
     rho_u = np.maximum(np.maximum(1.0, rho_s), (1.0 + 2.0 * delta) * g2 / g3)
     return Shape(
-        g1=g1, g2=g2, phi=g1 / g2, phi_gamma=1.0 / (g2 * g2), h=h, h_gamma=h_gamma, h_delta=h_delta,
-        H=l2 * h, H_gamma=l2 * h_gamma, H_delta=l2 * h_delta, rho_s=rho_s, rho_u=rho_u, lt=lt,
+        g1=g1,
+        g2=g2,
+        phi=g1 / g2,
+        phi_gamma=1.0 / (g2 * g2),
+        h=h,
+        h_gamma=h_gamma,
+        h_delta=h_delta,
+        H=l2 * h,
+        H_gamma=l2 * h_gamma,
+        H_delta=l2 * h_delta,
+        rho_s=rho_s,
+        rho_u=rho_u,
+        lt=lt,
     )
 
 
@@ -99,14 +130,25 @@ def thresholds(params: Parameters) -> dict[str, Any]:
         psi = sh.g1 / sh.g2**2
         c_firm_subsidy = l2 * sh.h**2 / (4.0 * psi - sh.h)
         a2 = 2.0 * sh.phi * sh.phi_gamma / sh.g1 - sh.phi**2 / sh.g1**2
-        a1 = ((2.0 * sh.phi**2 * sh.H_gamma - 2.0 * sh.phi * sh.phi_gamma * sh.H) / sh.g1
-              + sh.phi**2 * sh.H / sh.g1**2 - l2 * sh.h * sh.h_gamma)
+        a1 = (
+            (2.0 * sh.phi**2 * sh.H_gamma - 2.0 * sh.phi * sh.phi_gamma * sh.H) / sh.g1
+            + sh.phi**2 * sh.H / sh.g1**2
+            - l2 * sh.h * sh.h_gamma
+        )
         c_firm_price = np.where(a2 < 0, -a1 / a2, np.inf)
     return {
-        "C": big_c, "h": sh.h, "H": sh.H, "phi": sh.phi, "rho_s": sh.rho_s, "rho_u": sh.rho_u,
-        "existence_C": np.maximum(1.0, sh.rho_s) * sh.H, "uniqueness_C": sh.rho_u * sh.H,
-        "C_price": sh.H - sh.H_gamma * sh.g1 * sh.g2, "C_subsidy": c_subsidy,
-        "C_firm_subsidy": c_firm_subsidy, "C_firm_price": c_firm_price,
+        "C": big_c,
+        "h": sh.h,
+        "H": sh.H,
+        "phi": sh.phi,
+        "rho_s": sh.rho_s,
+        "rho_u": sh.rho_u,
+        "existence_C": np.maximum(1.0, sh.rho_s) * sh.H,
+        "uniqueness_C": sh.rho_u * sh.H,
+        "C_price": sh.H - sh.H_gamma * sh.g1 * sh.g2,
+        "C_subsidy": c_subsidy,
+        "C_firm_subsidy": c_firm_subsidy,
+        "C_firm_price": c_firm_price,
     }
 
 
@@ -198,9 +240,13 @@ class Equilibrium:
         """One row per grid point: the parameters, every quantity and the flags (pandas DataFrame)."""
         import pandas as pd
 
-        columns = {**self.parameters.as_dict(), **{q: getattr(self, q) for q in QUANTITIES},
-                   "exists": self.exists, "unique": self.unique,
-                   **{f"threshold_{k}": v for k, v in self.thresholds.items()}}
+        columns = {
+            **self.parameters.as_dict(),
+            **{q: getattr(self, q) for q in QUANTITIES},
+            "exists": self.exists,
+            "unique": self.unique,
+            **{f"threshold_{k}": v for k, v in self.thresholds.items()},
+        }
         arrays = np.broadcast_arrays(*[np.asarray(v) for v in columns.values()])
         return pd.DataFrame({k: a.ravel() for k, a in zip(columns, arrays, strict=True)})
 
@@ -242,8 +288,21 @@ def core_terms(params: Parameters) -> dict[str, Any]:
     yuc = yu * big_c  # x = φ · y C u
     x = sh.phi * yuc
     e = (sh.lt * sh.h) * yu
-    return {"p": p, "sh": sh, "C": big_c, "base": base, "y0": y0, "y": y, "exists": exists,
-            "unique": unique, "u": u, "yu": yu, "yuc": yuc, "x": x, "e": e}
+    return {
+        "p": p,
+        "sh": sh,
+        "C": big_c,
+        "base": base,
+        "y0": y0,
+        "y": y,
+        "exists": exists,
+        "unique": unique,
+        "u": u,
+        "yu": yu,
+        "yuc": yuc,
+        "x": x,
+        "e": e,
+    }
 
 
 def levels_from_core(core: dict[str, Any]) -> dict[str, Any]:
@@ -273,10 +332,19 @@ def levels_from_core(core: dict[str, Any]) -> dict[str, Any]:
     quality = p["theta"] * e
     quality += p["q0"]
     return {
-        "fine_tuning_price": p["c"] + nan_mask, "inference_price": r + nan_mask, "retail_price": retail,
-        "effort": e, "data": d, "quality": quality, "quantity": x,
-        "consumer_surplus": cs, "provider_profit": provider, "firm_profit": firm, "subsidy_outlay": outlay,
-        "net_consumer_surplus": net, "welfare": welfare,
+        "fine_tuning_price": p["c"] + nan_mask,
+        "inference_price": r + nan_mask,
+        "retail_price": retail,
+        "effort": e,
+        "data": d,
+        "quality": quality,
+        "quantity": x,
+        "consumer_surplus": cs,
+        "provider_profit": provider,
+        "firm_profit": firm,
+        "subsidy_outlay": outlay,
+        "net_consumer_surplus": net,
+        "welfare": welfare,
     }
 
 
@@ -289,8 +357,13 @@ def solve(params: Parameters | None = None, **values: Any) -> Equilibrium:
     params = (params or Parameters()).with_values(**values) if values else (params or Parameters())
     core = core_terms(params)
     levels = levels_from_core(core)
-    return Equilibrium(parameters=params, **levels, exists=core["exists"], unique=core["unique"],
-                       thresholds=thresholds(params))
+    return Equilibrium(
+        parameters=params,
+        **levels,
+        exists=core["exists"],
+        unique=core["unique"],
+        thresholds=thresholds(params),
+    )
 
 
 def marginal_effects(
@@ -310,7 +383,9 @@ def marginal_effects(
 
 
 def effects_from_core(
-    core: dict[str, Any], policies: tuple[str, ...] = POLICIES, outcomes: tuple[str, ...] = OUTCOMES,
+    core: dict[str, Any],
+    policies: tuple[str, ...] = POLICIES,
+    outcomes: tuple[str, ...] = OUTCOMES,
 ) -> dict[str, dict[str, Any]]:
     """Analytic marginal effects from :func:`core_terms` (see :func:`marginal_effects` for the formulas).
 
@@ -400,5 +475,6 @@ def finite_change(params: Parameters | None, parameter: str, change: float) -> d
     before = solve(params)
     after = solve(params.with_values(**{parameter: np.asarray(getattr(params, parameter), float) + change}))
     return {q: getattr(after, q) - getattr(before, q) for q in QUANTITIES} | {
-        "exists_before": before.exists, "exists_after": after.exists,
+        "exists_before": before.exists,
+        "exists_after": after.exists,
     }

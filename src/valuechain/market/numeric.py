@@ -47,7 +47,9 @@ class Market:
     kappa_i: float
 
     @classmethod
-    def from_parameters(cls, params: Parameters | None = None, **firm_specific: tuple[float, float]) -> Market:
+    def from_parameters(
+        cls, params: Parameters | None = None, **firm_specific: tuple[float, float]
+    ) -> Market:
         p = (params or Parameters()).scalar_dict()
         pairs: dict[str, tuple[float, float]] = {}
         for name in ("theta", "q0", "k"):
@@ -60,9 +62,19 @@ class Market:
                 raise ValueError(f"{name} must be a pair (firm 1, firm 2), not {tuple(value)!r}")
         if firm_specific:
             raise ValueError(f"only theta, q0 and k can be firm-specific, not {sorted(firm_specific)}")
-        return cls(a=p["a"], gamma=p["gamma"], delta=p["delta"], lam=p["lam"], theta=pairs["theta"],
-                   q0=pairs["q0"], c=p["c"], k=pairs["k"], s=p["s"], kappa_f=p["kappa_f"],
-                   kappa_i=p["kappa_i"])
+        return cls(
+            a=p["a"],
+            gamma=p["gamma"],
+            delta=p["delta"],
+            lam=p["lam"],
+            theta=pairs["theta"],
+            q0=pairs["q0"],
+            c=p["c"],
+            k=pairs["k"],
+            s=p["s"],
+            kappa_f=p["kappa_f"],
+            kappa_i=p["kappa_i"],
+        )
 
 
 @dataclass
@@ -87,8 +99,15 @@ class NumericEquilibrium:
     def symmetric_dict(self) -> dict[str, float]:
         """Per-firm values of firm 1 and the totals, named like the closed form's quantities."""
         out = {}
-        for name in ("fine_tuning_price", "inference_price", "consumer_surplus", "provider_profit",
-                     "subsidy_outlay", "net_consumer_surplus", "welfare"):
+        for name in (
+            "fine_tuning_price",
+            "inference_price",
+            "consumer_surplus",
+            "provider_profit",
+            "subsidy_outlay",
+            "net_consumer_surplus",
+            "welfare",
+        ):
             out[name] = float(getattr(self, name))
         for name in ("retail_price", "effort", "data", "quality", "quantity", "firm_profit"):
             out[name] = float(getattr(self, name)[0])
@@ -253,9 +272,17 @@ def solve_numeric(
         return -st.safe_provider_profit(w, r)
 
     start = np.array([m.c + (0.05 if constrain_w else 0.0), r0])
-    res = optimize.minimize(neg, start, method="Nelder-Mead",
-                            options={"xatol": 1e-8, "fatol": 1e-13, "maxiter": 4000,
-                                     "initial_simplex": [start, start + [0.2, 0.0], start + [0.0, 0.2]]})
+    res = optimize.minimize(
+        neg,
+        start,
+        method="Nelder-Mead",
+        options={
+            "xatol": 1e-8,
+            "fatol": 1e-13,
+            "maxiter": 4000,
+            "initial_simplex": [start, start + [0.2, 0.0], start + [0.0, 0.2]],
+        },
+    )
     w_nm, r_nm = float(res.x[0]), float(res.x[1])
 
     def grad(z: np.ndarray) -> np.ndarray:
@@ -266,6 +293,7 @@ def solve_numeric(
         dw = (st.provider_profit(m.c + 1e-6, r_nm) - st.provider_profit(m.c, r_nm)) / 1e-6
         binding = (w_nm - m.c) < 1e-4 or dw < 0
     if binding:
+
         def dpi_dr(r: float) -> float:
             return float(_gradient(lambda v: st.provider_profit(m.c, float(v[0])), np.array([r]), 1e-4)[0])
 
@@ -294,7 +322,11 @@ def solve_numeric(
                 f"Firm {i + 1} would sell a negative quantity at the solution, so the linear demand system "
                 "does not apply (the firm would exit)."
             )
-    diagnostics: dict[str, Any] = {"w_constraint_binds": binding, "dPi_dw_at_c": kkt, "nelder_mead": (w_nm, r_nm)}
+    diagnostics: dict[str, Any] = {
+        "w_constraint_binds": binding,
+        "dPi_dw_at_c": kkt,
+        "nelder_mead": (w_nm, r_nm),
+    }
     if check_global:
         diagnostics.update(_global_checks(st, e, w_star, r_star, constrain_w))
     data = np.array([0.5 * e[0] ** 2, 0.5 * e[1] ** 2])
@@ -307,15 +339,26 @@ def solve_numeric(
     firm = (np.array(p) - r_star) * quantity - costs * data
     outlay = m.s * m.kappa_f * data.sum()
     return NumericEquilibrium(
-        fine_tuning_price=w_star, inference_price=r_star, retail_price=np.array(p), effort=np.array(e),
-        data=data, quality=np.array([m.q0[0] + m.theta[0] * e[0], m.q0[1] + m.theta[1] * e[1]]),
-        quantity=quantity, consumer_surplus=cs, provider_profit=provider, firm_profit=firm,
-        subsidy_outlay=outlay, net_consumer_surplus=cs - outlay, welfare=cs - outlay + provider + firm.sum(),
+        fine_tuning_price=w_star,
+        inference_price=r_star,
+        retail_price=np.array(p),
+        effort=np.array(e),
+        data=data,
+        quality=np.array([m.q0[0] + m.theta[0] * e[0], m.q0[1] + m.theta[1] * e[1]]),
+        quantity=quantity,
+        consumer_surplus=cs,
+        provider_profit=provider,
+        firm_profit=firm,
+        subsidy_outlay=outlay,
+        net_consumer_surplus=cs - outlay,
+        welfare=cs - outlay + provider + firm.sum(),
         diagnostics=diagnostics,
     )
 
 
-def _global_checks(st: _Stages, e: tuple[float, float], w: float, r: float, constrain_w: bool) -> dict[str, Any]:
+def _global_checks(
+    st: _Stages, e: tuple[float, float], w: float, r: float, constrain_w: bool
+) -> dict[str, Any]:
     """Each best response beats a grid of efforts; the provider's prices beat a grid of (w, r)."""
     out: dict[str, Any] = {}
     for i in (0, 1):

@@ -78,8 +78,10 @@ class Parameters:
             if not np.all(np.isfinite(arr)):
                 raise InputError(f"Parameter {f.name} must be a finite number, got {value!r}.")
             if np.any(np.abs(arr) > MAX_MAGNITUDE):
-                raise InputError(f"Parameter {f.name} must be at most {MAX_MAGNITUDE:g} in absolute value (the model "
-                                 f"is in normalised units), got {_show_max(arr)}.")
+                raise InputError(
+                    f"Parameter {f.name} must be at most {MAX_MAGNITUDE:g} in absolute value (the model "
+                    f"is in normalised units), got {_show_max(arr)}."
+                )
             lower = PARAMETER_TABLE[f.name][2]
             if lower is not None and np.any(arr < lower):
                 kind = "cost" if f.name in COST_PARAMETERS else "parameter"

@@ -32,8 +32,11 @@ OUTCOME_LABELS = {
     "provider_profit": "provider profit Π",
     "firm_profit": "firm profit π",
 }
-POLICY_LABELS = {"price": "pro-price-competitive policy (∂/∂γ)", "subsidy": "compute subsidy (∂/∂s)",
-                 "quality": "pro-quality-competitive policy (∂/∂δ)"}
+POLICY_LABELS = {
+    "price": "pro-price-competitive policy (∂/∂γ)",
+    "subsidy": "compute subsidy (∂/∂s)",
+    "quality": "pro-quality-competitive policy (∂/∂δ)",
+}
 
 
 @dataclass
@@ -51,8 +54,10 @@ def parse_axis(text: str, n: int) -> Axis:
     name, _, rng = text.partition("=")
     name = name.strip()
     if name not in PARAMETER_TABLE:
-        raise InputError(f"Unknown model parameter {name!r} for an axis; known parameters are "
-                         f"{', '.join(PARAMETER_TABLE)}.")
+        raise InputError(
+            f"Unknown model parameter {name!r} for an axis; known parameters are "
+            f"{', '.join(PARAMETER_TABLE)}."
+        )
     lo_s, _, hi_s = rng.partition(":")
     lo, hi = parse_number(name, lo_s), parse_number(name, hi_s)
     if not lo < hi:
@@ -91,9 +96,13 @@ class PolicyMap:
             return self
         cut = (slice(None, None, sy), slice(None, None, sx))
         return PolicyMap(
-            policy=self.policy, x=Axis(self.x.name, self.x.values[::sx]), y=Axis(self.y.name, self.y.values[::sy]),
-            parameters=self.parameters, effects={o: v[cut] for o, v in self.effects.items()},
-            exists=self.exists[cut], unique=self.unique[cut],
+            policy=self.policy,
+            x=Axis(self.x.name, self.x.values[::sx]),
+            y=Axis(self.y.name, self.y.values[::sy]),
+            parameters=self.parameters,
+            effects={o: v[cut] for o, v in self.effects.items()},
+            exists=self.exists[cut],
+            unique=self.unique[cut],
         )
 
     def share_positive(self) -> dict[str, float]:
@@ -105,7 +114,8 @@ class PolicyMap:
     def to_dict(self) -> dict[str, Any]:
         """JSON: axis values, per outcome the matrix of marginal effects (None where no equilibrium)."""
         return {
-            "policy": self.policy, "parameter": POLICY_PARAMETER[self.policy],
+            "policy": self.policy,
+            "parameter": POLICY_PARAMETER[self.policy],
             "x": {"name": self.x.name, "values": self.x.values.tolist()},
             "y": {"name": self.y.name, "values": self.y.values.tolist()},
             "layout": "effects[outcome][i][j] is at y.values[i], x.values[j]",
@@ -121,7 +131,10 @@ def _base_dict(params: Parameters, skip: tuple[str, ...]) -> dict[str, float]:
 
 
 def policy_map(
-    policy: str, x: Axis, y: Axis, params: Parameters | None = None,
+    policy: str,
+    x: Axis,
+    y: Axis,
+    params: Parameters | None = None,
     outcomes: tuple[str, ...] | None = None,
 ) -> PolicyMap:
     """Analytic marginal effects of ``policy`` (price|subsidy|quality) on a grid of two parameters."""
@@ -135,13 +148,19 @@ def policy_map(
     shape = (y.values.size, x.values.size)
     keep = outcomes or POLICY_OUTCOMES[policy]
     return PolicyMap(
-        policy=policy, x=x, y=y, parameters=base,
+        policy=policy,
+        x=x,
+        y=y,
+        parameters=base,
         effects={o: np.broadcast_to(effects[o], shape) for o in keep},
-        exists=np.broadcast_to(core["exists"], shape), unique=np.broadcast_to(core["unique"], shape),
+        exists=np.broadcast_to(core["exists"], shape),
+        unique=np.broadcast_to(core["unique"], shape),
     )
 
 
-def all_policy_effects(x: Axis, y: Axis, params: Parameters | None = None) -> dict[str, dict[str, np.ndarray]]:
+def all_policy_effects(
+    x: Axis, y: Axis, params: Parameters | None = None
+) -> dict[str, dict[str, np.ndarray]]:
     """The three policies' marginal effects on CS, CS − T, Π, π over one grid, sharing the equilibrium."""
     return _effects(_core(grid_parameters(x, y, params or Parameters())), ("gamma", "s", "delta"))
 
@@ -155,10 +174,17 @@ def grid_parameters(x: Axis, y: Axis, base: Parameters) -> Parameters:
 
 #: Short axis labels that say what each parameter means.
 AXIS_LABELS = {
-    "a": "demand intercept a", "gamma": "price competition γ", "delta": "quality competition δ",
-    "lam": "consumers' valuation of quality λ", "theta": "quality per unit of fine-tuning θ",
-    "q0": "base-model quality Q0", "c": "compute cost c", "k": "data preprocessing cost k",
-    "s": "compute subsidy s", "kappa_f": "compute per data unit κ_F", "kappa_i": "compute per unit of output κ_I",
+    "a": "demand intercept a",
+    "gamma": "price competition γ",
+    "delta": "quality competition δ",
+    "lam": "consumers' valuation of quality λ",
+    "theta": "quality per unit of fine-tuning θ",
+    "q0": "base-model quality Q0",
+    "c": "compute cost c",
+    "k": "data preprocessing cost k",
+    "s": "compute subsidy s",
+    "kappa_f": "compute per data unit κ_F",
+    "kappa_i": "compute per unit of output κ_I",
 }
 RISES_COLOR, FALLS_COLOR, WWW_COLOR, NOT_WWW_COLOR = "#4a8fc7", "#e5836a", "#2a9d8f", "#f1ead8"
 NO_EQ_FACE, NO_EQ_EDGE = "#f2f2f2", "#a0a0a0"
@@ -188,8 +214,15 @@ def write_figure(path: Path, write: Any) -> Path:
 
 def fixed_parameters_text(pmap: PolicyMap) -> str:
     """'other parameters: a=3, γ=0.2, …' for the figure subtitle."""
-    symbols = {"gamma": "γ", "delta": "δ", "lam": "λ", "theta": "θ", "q0": "Q0", "kappa_f": "κ_F",
-               "kappa_i": "κ_I"}
+    symbols = {
+        "gamma": "γ",
+        "delta": "δ",
+        "lam": "λ",
+        "theta": "θ",
+        "q0": "Q0",
+        "kappa_f": "κ_F",
+        "kappa_i": "κ_I",
+    }
     items = _base_dict(pmap.parameters, (pmap.x.name, pmap.y.name))
     return "other parameters: " + ", ".join(f"{symbols.get(k, k)}={v:g}" for k, v in items.items())
 
@@ -201,12 +234,31 @@ def draw_region_panel(ax: Any, pmap: PolicyMap, positive: np.ndarray, colors: tu
     from matplotlib.patches import Rectangle
 
     xs, ys = pmap.x.values, pmap.y.values
-    ax.add_patch(Rectangle((xs[0], ys[0]), xs[-1] - xs[0], ys[-1] - ys[0], facecolor=NO_EQ_FACE,
-                           edgecolor=NO_EQ_EDGE, hatch="///", linewidth=0.0, zorder=0))
+    ax.add_patch(
+        Rectangle(
+            (xs[0], ys[0]),
+            xs[-1] - xs[0],
+            ys[-1] - ys[0],
+            facecolor=NO_EQ_FACE,
+            edgecolor=NO_EQ_EDGE,
+            hatch="///",
+            linewidth=0.0,
+            zorder=0,
+        )
+    )
     cmap = ListedColormap(list(colors)).with_extremes(bad=(0.0, 0.0, 0.0, 0.0))  # no equilibrium: transparent
     z = np.where(pmap.exists, np.asarray(positive, dtype=float), np.nan)
-    ax.imshow(z, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]), aspect="auto", cmap=cmap, vmin=0,
-              vmax=1, interpolation="nearest", zorder=1)
+    ax.imshow(
+        z,
+        origin="lower",
+        extent=(xs[0], xs[-1], ys[0], ys[-1]),
+        aspect="auto",
+        cmap=cmap,
+        vmin=0,
+        vmax=1,
+        interpolation="nearest",
+        zorder=1,
+    )
     exists = np.asarray(pmap.exists, dtype=float)
     if 0.0 < exists.mean() < 1.0:
         ax.contour(xs, ys, exists, levels=[0.5], colors="k", linewidths=1.0, linestyles="--", zorder=3)
@@ -225,15 +277,25 @@ def legend_handles(with_effects: bool = True) -> list[Any]:
 
     handles: list[Any] = []
     if with_effects:
-        handles += [Patch(facecolor=RISES_COLOR, label="outcome rises"),
-                    Patch(facecolor=FALLS_COLOR, label="outcome falls"),
-                    Line2D([], [], color="k", lw=1.6, label="threshold: effect = 0")]
-    handles += [Patch(facecolor=WWW_COLOR, label="win-win-win (all three rise)"),
-                Patch(facecolor=NOT_WWW_COLOR, label="not all three rise"),
-                Patch(facecolor=NO_EQ_FACE, edgecolor=NO_EQ_EDGE, hatch="///", label="no equilibrium"),
-                Line2D([], [], color="k", lw=1.0, ls="--", label="existence boundary"),
-                Line2D([], [], color="k", lw=1.0, ls=":", label="uniqueness boundary (between it and the "
-                       "existence boundary the equilibrium is not unique)")]
+        handles += [
+            Patch(facecolor=RISES_COLOR, label="outcome rises"),
+            Patch(facecolor=FALLS_COLOR, label="outcome falls"),
+            Line2D([], [], color="k", lw=1.6, label="threshold: effect = 0"),
+        ]
+    handles += [
+        Patch(facecolor=WWW_COLOR, label="win-win-win (all three rise)"),
+        Patch(facecolor=NOT_WWW_COLOR, label="not all three rise"),
+        Patch(facecolor=NO_EQ_FACE, edgecolor=NO_EQ_EDGE, hatch="///", label="no equilibrium"),
+        Line2D([], [], color="k", lw=1.0, ls="--", label="existence boundary"),
+        Line2D(
+            [],
+            [],
+            color="k",
+            lw=1.0,
+            ls=":",
+            label="uniqueness boundary (between it and the existence boundary the equilibrium is not unique)",
+        ),
+    ]
     return handles
 
 
@@ -261,18 +323,26 @@ def plot_map(pmap: PolicyMap, path: Path, thresholds_note: str = "") -> Path:
         draw_region_panel(ax, pmap, np.nan_to_num(z, nan=-1.0) > 0, (FALLS_COLOR, RISES_COLOR))
         finite = np.isfinite(z)
         if finite.any() and np.nanmin(z) < 0 < np.nanmax(z):
-            ax.contour(xs, ys, np.where(finite, z, np.nan), levels=[0.0], colors="k", linewidths=1.6, zorder=4)
+            ax.contour(
+                xs, ys, np.where(finite, z, np.nan), levels=[0.0], colors="k", linewidths=1.6, zorder=4
+            )
         ax.set_title(f"{OUTCOME_LABELS[outcome]}\nrises on {shares[outcome]:.0%} of equilibria", fontsize=10)
     draw_region_panel(axes[3], pmap, pmap.win_win_win, (NOT_WWW_COLOR, WWW_COLOR))
-    axes[3].set_title(f"win-win-win: all three rise\non {shares['win_win_win']:.0%} of equilibria", fontsize=10)
-    fig.suptitle(f"Where a small step of the {POLICY_LABELS[pmap.policy]} raises each outcome\n"
-                 f"{RECONSTRUCTION_LINE}; {fixed_parameters_text(pmap)}. {thresholds_note}".rstrip(),
-                 fontsize=10)
+    axes[3].set_title(
+        f"win-win-win: all three rise\non {shares['win_win_win']:.0%} of equilibria", fontsize=10
+    )
+    fig.suptitle(
+        f"Where a small step of the {POLICY_LABELS[pmap.policy]} raises each outcome\n"
+        f"{RECONSTRUCTION_LINE}; {fixed_parameters_text(pmap)}. {thresholds_note}".rstrip(),
+        fontsize=10,
+    )
     fig.legend(handles=legend_handles(), loc="outside lower center", ncol=4, fontsize=8.5, frameon=False)
     try:
         # SVG keeps its text as text (searchable, editable by an analyst), not as glyph outlines
         with matplotlib.rc_context({"svg.fonttype": "none"}):
-            return write_figure(path, lambda tmp: fig.savefig(tmp, dpi=110, format=path.suffix.lower().lstrip(".")))
+            return write_figure(
+                path, lambda tmp: fig.savefig(tmp, dpi=110, format=path.suffix.lower().lstrip("."))
+            )
     finally:
         plt.close(fig)
 
@@ -306,16 +376,38 @@ def _plot_map_plotly(pmap: PolicyMap, path: Path, shares: dict[str, float]) -> P
     xl, yl = axis_label(pmap.x.name), axis_label(pmap.y.name)
     for j, outcome in enumerate(pmap.outcomes, start=1):
         z = np.asarray(pmap.effects[outcome], dtype=float)
-        fig.add_trace(go.Heatmap(x=pmap.x.values, y=pmap.y.values, z=_sign_rank_colour(z), zmid=0.0, zmin=-1.0,
-                                 zmax=1.0, colorscale="RdBu", showscale=False,
-                                 customdata=_or_none(np.isfinite(z), z),
-                                 hovertemplate=f"{xl}=%{{x:.3g}}<br>{yl}=%{{y:.3g}}"
-                                 "<br>marginal effect=%{customdata:.4g}<extra></extra>"), row=1, col=j)
+        fig.add_trace(
+            go.Heatmap(
+                x=pmap.x.values,
+                y=pmap.y.values,
+                z=_sign_rank_colour(z),
+                zmid=0.0,
+                zmin=-1.0,
+                zmax=1.0,
+                colorscale="RdBu",
+                showscale=False,
+                customdata=_or_none(np.isfinite(z), z),
+                hovertemplate=f"{xl}=%{{x:.3g}}<br>{yl}=%{{y:.3g}}"
+                "<br>marginal effect=%{customdata:.4g}<extra></extra>",
+            ),
+            row=1,
+            col=j,
+        )
     www = np.where(pmap.exists, pmap.win_win_win.astype(float), np.nan)
-    fig.add_trace(go.Heatmap(x=pmap.x.values, y=pmap.y.values, z=_or_none(np.isfinite(www), www),
-                             colorscale=[[0, NOT_WWW_COLOR], [1, WWW_COLOR]], zmin=0, zmax=1, showscale=False,
-                             hovertemplate=f"{xl}=%{{x:.3g}}<br>{yl}=%{{y:.3g}}<br>all three rise=%{{z}}"
-                             "<extra></extra>"), row=1, col=4)
+    fig.add_trace(
+        go.Heatmap(
+            x=pmap.x.values,
+            y=pmap.y.values,
+            z=_or_none(np.isfinite(www), www),
+            colorscale=[[0, NOT_WWW_COLOR], [1, WWW_COLOR]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            hovertemplate=f"{xl}=%{{x:.3g}}<br>{yl}=%{{y:.3g}}<br>all three rise=%{{z}}<extra></extra>",
+        ),
+        row=1,
+        col=4,
+    )
     for j in range(1, 5):
         fig.update_xaxes(title_text=xl, row=1, col=j)
         fig.update_yaxes(title_text=yl, row=1, col=j)
@@ -323,7 +415,9 @@ def _plot_map_plotly(pmap: PolicyMap, path: Path, shares: dict[str, float]) -> P
         title=f"Where a small step of the {POLICY_LABELS[pmap.policy]} raises each outcome "
         f"(blue = rises, red = falls, grey = no equilibrium; hover for values)<br><sup>{RECONSTRUCTION_LINE}; "
         f"{fixed_parameters_text(pmap)}</sup>",
-        height=470, width=1500, plot_bgcolor="#bdbdbd",
+        height=470,
+        width=1500,
+        plot_bgcolor="#bdbdbd",
     )
     html_text = fig.to_html(full_html=True, include_plotlyjs=True)
     return write_figure(path, lambda tmp: tmp.write_text(html_text, encoding="utf-8"))

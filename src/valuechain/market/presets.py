@@ -89,9 +89,12 @@ def load_presets(path: Path | None = None) -> dict[str, CountryPreset]:
     for code, entry in spec.presets.items():
         entry = entry or _PresetSpec()
         out[str(code).upper()] = CountryPreset(
-            code=str(code).upper(), label=entry.label if entry.label is not None else str(code),
-            parameters={k: float(v) for k, v in entry.parameters.items()}, rationale=entry.rationale,
-            sources=list(entry.sources), file=str(file),
+            code=str(code).upper(),
+            label=entry.label if entry.label is not None else str(code),
+            parameters={k: float(v) for k, v in entry.parameters.items()},
+            rationale=entry.rationale,
+            sources=list(entry.sources),
+            file=str(file),
         )
     return out
 
@@ -112,5 +115,7 @@ def country_preset(code: str, path: Path | None = None) -> CountryPreset:
     presets = load_presets(path)
     key = code.strip().upper()
     if key not in presets:
-        raise InputError(f"Unknown country preset {code!r}; available presets are {', '.join(sorted(presets))}.")
+        raise InputError(
+            f"Unknown country preset {code!r}; available presets are {', '.join(sorted(presets))}."
+        )
     return presets[key]

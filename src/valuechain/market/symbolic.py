@@ -52,8 +52,19 @@ def _rat(expr: Any) -> Any:
     return sp.cancel(sp.together(expr))
 
 
-_DEFAULTS = {"a": 3.0, "gamma": 0.2, "delta": 0.6, "lam": 1.0, "theta": 1.0, "q0": 0.5, "c": 1.0, "k": 1.0,
-             "s": 0.0, "kappa_f": 1.0, "kappa_i": 1.0}
+_DEFAULTS = {
+    "a": 3.0,
+    "gamma": 0.2,
+    "delta": 0.6,
+    "lam": 1.0,
+    "theta": 1.0,
+    "q0": 0.5,
+    "c": 1.0,
+    "k": 1.0,
+    "s": 0.0,
+    "kappa_f": 1.0,
+    "kappa_i": 1.0,
+}
 _LAMBDIFIED: dict[tuple[int, str], Any] = {}
 
 
@@ -112,17 +123,39 @@ def derive() -> Derivation:
     sub_roots = [root for root in sp.solve(sp.numer(dnet_c), big_c) if root != 0]
     c_subsidy = sp.factor(sub_roots[0]) if len(sub_roots) == 1 else sub_roots
     return Derivation(
-        symbols={**sy, "C": big_c}, fine_tuning_price=c, inference_price=r_star, effort=e_star,
-        quantity=x_star, retail_price=p_star, consumer_surplus=cs, provider_profit=provider,
-        firm_profit=firm, subsidy_outlay=outlay, dPi_dw_at_c=dpi_dw, C_price=sp.factor(c_price),
-        C_subsidy=c_subsidy, firm_soc_ratio=rho_s,
+        symbols={**sy, "C": big_c},
+        fine_tuning_price=c,
+        inference_price=r_star,
+        effort=e_star,
+        quantity=x_star,
+        retail_price=p_star,
+        consumer_surplus=cs,
+        provider_profit=provider,
+        firm_profit=firm,
+        subsidy_outlay=outlay,
+        dPi_dw_at_c=dpi_dw,
+        C_price=sp.factor(c_price),
+        C_subsidy=c_subsidy,
+        firm_soc_ratio=rho_s,
     )
 
 
 def evaluate_all(values: dict[str, float]) -> dict[str, Any]:
     """Every derived expression evaluated at ``values`` (a dict of primitives)."""
     der = derive()
-    names = ("fine_tuning_price", "inference_price", "effort", "quantity", "retail_price",
-             "consumer_surplus", "provider_profit", "firm_profit", "subsidy_outlay", "dPi_dw_at_c",
-             "C_price", "C_subsidy", "firm_soc_ratio")
+    names = (
+        "fine_tuning_price",
+        "inference_price",
+        "effort",
+        "quantity",
+        "retail_price",
+        "consumer_surplus",
+        "provider_profit",
+        "firm_profit",
+        "subsidy_outlay",
+        "dPi_dw_at_c",
+        "C_price",
+        "C_subsidy",
+        "firm_soc_ratio",
+    )
     return {n: der.evaluate(n, **values) for n in names}

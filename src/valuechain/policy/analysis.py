@@ -47,8 +47,12 @@ def half_year_start(label: str) -> date:
     return date(int(year), 1 if half == "1" else 7, 1)
 
 
-def classify_documents(documents: Sequence[Document], classifier: PolicyClassifier | None = None,
-                       on_progress: Callable[[int], None] | None = None, max_evidence: int = 3) -> Any:
+def classify_documents(
+    documents: Sequence[Document],
+    classifier: PolicyClassifier | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    max_evidence: int = 3,
+) -> Any:
     """One row per document x theme: ``present``, ``hits``, ``characters``, dates and a few evidence sentences."""
     import pandas as pd
 
@@ -57,22 +61,58 @@ def classify_documents(documents: Sequence[Document], classifier: PolicyClassifi
     for doc in documents:
         result = classifier.classify(doc.text, doc.language)
         for theme, tr in result.themes.items():
-            rows.append({
-                "doc_id": doc.doc_id, "corpus": doc.corpus, "country": doc.country, "issuing_body": doc.issuing_body,
-                "doc_type": doc.doc_type, "title": doc.title, "url": doc.url, "date": doc.date,
-                "date_low": doc.date_low, "date_high": doc.date_high, "date_precision": doc.date_precision,
-                "half": half_year(doc.date), "year": doc.date.year, "characters": len(doc.text), "theme": theme,
-                "present": tr.present, "hits": tr.hits, "evidence": tr.evidence[:max_evidence],
-            })
+            rows.append(
+                {
+                    "doc_id": doc.doc_id,
+                    "corpus": doc.corpus,
+                    "country": doc.country,
+                    "issuing_body": doc.issuing_body,
+                    "doc_type": doc.doc_type,
+                    "title": doc.title,
+                    "url": doc.url,
+                    "date": doc.date,
+                    "date_low": doc.date_low,
+                    "date_high": doc.date_high,
+                    "date_precision": doc.date_precision,
+                    "half": half_year(doc.date),
+                    "year": doc.date.year,
+                    "characters": len(doc.text),
+                    "theme": theme,
+                    "present": tr.present,
+                    "hits": tr.hits,
+                    "evidence": tr.evidence[:max_evidence],
+                }
+            )
         if on_progress:
             on_progress(1)
-    columns = ["doc_id", "corpus", "country", "issuing_body", "doc_type", "title", "url", "date", "date_low",
-               "date_high", "date_precision", "half", "year", "characters", "theme", "present", "hits", "evidence"]
+    columns = [
+        "doc_id",
+        "corpus",
+        "country",
+        "issuing_body",
+        "doc_type",
+        "title",
+        "url",
+        "date",
+        "date_low",
+        "date_high",
+        "date_precision",
+        "half",
+        "year",
+        "characters",
+        "theme",
+        "present",
+        "hits",
+        "evidence",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
-def classify_corpus(corpus: Corpus, classifier: PolicyClassifier | None = None,
-                    on_progress: Callable[[int], None] | None = None) -> Any:
+def classify_corpus(
+    corpus: Corpus,
+    classifier: PolicyClassifier | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> Any:
     return classify_documents(corpus.documents, classifier, on_progress)
 
 
@@ -93,8 +133,12 @@ def theme_trends(doc_themes: Any, by: Sequence[str] = ("country",), period: str 
         raise ValueError("period must be 'half' or 'year'")
     keys = [period, *by, "theme"]
     grouped = doc_themes.groupby(keys, sort=True)
-    out = grouped.agg(documents=("doc_id", "nunique"), with_theme=("present", "sum"), hits=("hits", "sum"),
-                      characters=("characters", "sum")).reset_index()
+    out = grouped.agg(
+        documents=("doc_id", "nunique"),
+        with_theme=("present", "sum"),
+        hits=("hits", "sum"),
+        characters=("characters", "sum"),
+    ).reset_index()
     out["with_theme"] = out["with_theme"].astype(int)
     out["share"] = out["with_theme"] / out["documents"]
     out["per_10k_chars"] = out["hits"] / out["characters"] * 10_000
@@ -134,12 +178,18 @@ class BeforeAfter:
 
     def to_dict(self) -> dict[str, Any]:
         records = self.table.to_dict(orient="records")
-        return {"shock": self.shock.isoformat(), "window_years": self.window_years,
-                "straddling_documents_set_aside": self.straddling, "rows": records, "notes": self.notes}
+        return {
+            "shock": self.shock.isoformat(),
+            "window_years": self.window_years,
+            "straddling_documents_set_aside": self.straddling,
+            "rows": records,
+            "notes": self.notes,
+        }
 
 
-def before_after(doc_themes: Any, shock: date, by: Sequence[str] = ("country",),
-                 window_years: float | None = None) -> BeforeAfter:
+def before_after(
+    doc_themes: Any, shock: date, by: Sequence[str] = ("country",), window_years: float | None = None
+) -> BeforeAfter:
     """Document shares and mention rates before vs after ``shock`` per group x theme, with tests."""
     import pandas as pd
 
@@ -179,10 +229,15 @@ def before_after(doc_themes: Any, shock: date, by: Sequence[str] = ("country",),
     for label, side_docs in (("before", df[df["side"] == "before"]), ("after", df[df["side"] == "after"])):
         if side_docs.empty:
             dated = doc_themes["date"]
-            span = f"the documents run from {min(dated).isoformat()} to {max(dated).isoformat()}" if len(dated) else \
-                "there are no documents"
-            notes.append(f"No documents are dated wholly {label} {shock.isoformat()} ({span}), so nothing is "
-                         "compared at this shock.")
+            span = (
+                f"the documents run from {min(dated).isoformat()} to {max(dated).isoformat()}"
+                if len(dated)
+                else "there are no documents"
+            )
+            notes.append(
+                f"No documents are dated wholly {label} {shock.isoformat()} ({span}), so nothing is "
+                "compared at this shock."
+            )
     if not table.empty:
         thin = table[table["thin"]]
         if len(thin):
@@ -192,8 +247,12 @@ def before_after(doc_themes: Any, shock: date, by: Sequence[str] = ("country",),
                 f"side, or fewer than {2 * THIN_THRESHOLD} documents): {listed}; read their tests as descriptive."
             )
     if straddling:
-        notes.append(f"{straddling} document(s) whose date interval straddles {shock.isoformat()} were set aside.")
-    return BeforeAfter(shock=shock, table=table, straddling=straddling, window_years=window_years, notes=notes)
+        notes.append(
+            f"{straddling} document(s) whose date interval straddles {shock.isoformat()} were set aside."
+        )
+    return BeforeAfter(
+        shock=shock, table=table, straddling=straddling, window_years=window_years, notes=notes
+    )
 
 
 FIGURE_CATEGORIES = ("us_shock", "confounder")
@@ -207,14 +266,26 @@ def events_for_figure(events: Sequence[Any], countries: set[str] | Sequence[str]
 
 
 THEME_COLOURS = {
-    "open_source": "#d62728", "ecosystem": "#2ca02c", "standards": "#1f77b4", "resilience": "#9467bd",
-    "compute": "#ff7f0e", "free_market": "#8c564b", "chokepoint": "#7f7f7f",
+    "open_source": "#d62728",
+    "ecosystem": "#2ca02c",
+    "standards": "#1f77b4",
+    "resilience": "#9467bd",
+    "compute": "#ff7f0e",
+    "free_market": "#8c564b",
+    "chokepoint": "#7f7f7f",
 }
 
 
-def plot_timeline(events: Sequence[Any], trends: Any | None, path: Path, *, measure: str = "share",
-                  title: str = "AI-policy events and theme intensity", themes: Sequence[str] | None = None,
-                  shocks: Sequence[str] | None = None) -> Path:
+def plot_timeline(
+    events: Sequence[Any],
+    trends: Any | None,
+    path: Path,
+    *,
+    measure: str = "share",
+    title: str = "AI-policy events and theme intensity",
+    themes: Sequence[str] | None = None,
+    shocks: Sequence[str] | None = None,
+) -> Path:
     """A two-panel figure (PNG, PDF or SVG by the suffix of ``path``): the dated events (shocks and
     confounders as vertical lines) and theme intensity per half-year."""
     path, fmt = check_figure_path(path)
@@ -230,18 +301,43 @@ def plot_timeline(events: Sequence[Any], trends: Any | None, path: Path, *, meas
     shock_days = [date.fromisoformat(s) for s in (shocks or SHOCKS)]
     conf_days = {date.fromisoformat(k): v for k, v in CONFOUNDERS.items()}
     has_trends = trends is not None and len(trends) > 0
-    fig, axes = plt.subplots(2 if has_trends else 1, 1, figsize=(11, 7 if has_trends else 4), sharex=True,
-                             gridspec_kw={"height_ratios": [1, 1.4]} if has_trends else None)
+    fig, axes = plt.subplots(
+        2 if has_trends else 1,
+        1,
+        figsize=(11, 7 if has_trends else 4),
+        sharex=True,
+        gridspec_kw={"height_ratios": [1, 1.4]} if has_trends else None,
+    )
     axes = list(axes) if has_trends else [axes]
-    lanes = {"us_shock": 4, "us_shock_candidate": 3.5, "us_promotion": 3, "us_relaxation": 3, "us_report": 3,
-             "cn_policy": 2, "cn_standard": 1.3, "cn_regulation": 1.3, "confounder": 0.5}
+    lanes = {
+        "us_shock": 4,
+        "us_shock_candidate": 3.5,
+        "us_promotion": 3,
+        "us_relaxation": 3,
+        "us_report": 3,
+        "cn_policy": 2,
+        "cn_standard": 1.3,
+        "cn_regulation": 1.3,
+        "confounder": 0.5,
+    }
     colours = {"US": "#1f4e99", "CN": "#c0392b"}
     ax = axes[0]
     for e in events:
-        ax.scatter([e.date], [lanes.get(e.category, 0)], color=colours.get(e.country, "black"), s=22, zorder=3)
+        ax.scatter(
+            [e.date], [lanes.get(e.category, 0)], color=colours.get(e.country, "black"), s=22, zorder=3
+        )
     ax.set_yticks([4, 3.5, 3, 2, 1.3, 0.5])
-    ax.set_yticklabels(["US shocks", "US shock candidates", "US promotion / other", "CN policy",
-                        "CN standards / rules", "model releases"], fontsize=8)
+    ax.set_yticklabels(
+        [
+            "US shocks",
+            "US shock candidates",
+            "US promotion / other",
+            "CN policy",
+            "CN standards / rules",
+            "model releases",
+        ],
+        fontsize=8,
+    )
     ax.set_ylim(0, 4.6)
     ax.set_title(title, fontsize=11)
     for a in axes:
@@ -267,8 +363,16 @@ def plot_timeline(events: Sequence[Any], trends: Any | None, path: Path, *, meas
                 continue
             g = g.groupby("x", as_index=False).agg(value=(column, "mean"), docs=("documents", "sum"))
             label = theme + (f" ({key[1]})" if len(key) > 1 else "")
-            ax2.plot(g["x"], g["value"], marker="o", ms=3, lw=1.3, color=THEME_COLOURS.get(theme),
-                     ls="-" if len(key) < 2 or key[1] != "US" else ":", label=label)
+            ax2.plot(
+                g["x"],
+                g["value"],
+                marker="o",
+                ms=3,
+                lw=1.3,
+                color=THEME_COLOURS.get(theme),
+                ls="-" if len(key) < 2 or key[1] != "US" else ":",
+                label=label,
+            )
         ax2.set_ylabel("share of documents" if column == "share" else "mentions per 10,000 characters")
         ax2.legend(fontsize=7, ncol=4, loc="upper left")
         ax2.xaxis.set_major_locator(mdates.YearLocator())

@@ -39,7 +39,13 @@ from typing import Any
 from valuechain.errors import InputError
 
 THEMES: tuple[str, ...] = (
-    "open_source", "ecosystem", "standards", "resilience", "compute", "free_market", "chokepoint",
+    "open_source",
+    "ecosystem",
+    "standards",
+    "resilience",
+    "compute",
+    "free_market",
+    "chokepoint",
 )
 LANGUAGES = ("zh", "en")
 
@@ -130,7 +136,12 @@ def english_tokens(text: str) -> list[tuple[str, int, int]]:
     out = []
     for m in _EN_TOKEN.finditer(text):
         word = m.group()
-        if word in ("t", "T") and m.start() >= 2 and text[m.start() - 1] in "'’" and text[m.start() - 2] in "nN":
+        if (
+            word in ("t", "T")
+            and m.start() >= 2
+            and text[m.start() - 1] in "'’"
+            and text[m.start() - 2] in "nN"
+        ):
             out.append(("n't", m.start() - 2, m.end()))
         else:
             out.append((english_lemma(word), m.start(), m.end()))
@@ -141,8 +152,31 @@ def english_tokens(text: str) -> list[tuple[str, int, int]]:
 _ZH_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 # a single line break between Chinese characters is a hard wrap (PDF-extracted text, 政府工作报\n告)
 _ZH_HARD_WRAP = re.compile(r"(?<=[\u4e00-\u9fff，、“”（）])[ \t]*\n[ \t]*(?=[\u4e00-\u9fff“”（）])")
-_EN_ABBREVIATIONS = ("U.S.", "e.g.", "i.e.", "No.", "Sec.", "Sect.", "Mr.", "Ms.", "Dr.", "Inc.", "etc.", "St.",
-                     "U.N.", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.", "vs.", "Pub.", "L.")
+_EN_ABBREVIATIONS = (
+    "U.S.",
+    "e.g.",
+    "i.e.",
+    "No.",
+    "Sec.",
+    "Sect.",
+    "Mr.",
+    "Ms.",
+    "Dr.",
+    "Inc.",
+    "etc.",
+    "St.",
+    "U.N.",
+    "Jan.",
+    "Feb.",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+    "vs.",
+    "Pub.",
+    "L.",
+)
 # sentence ends, blank lines and list items; a single line break is a hard wrap (PDF-extracted text)
 _EN_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=\s*(?:[•*▪]|-\s|\(\w{1,4}\)\s|\d{1,2}\.\s))")
 
@@ -170,14 +204,14 @@ def split_sentences(text: str, language: str) -> list[tuple[str, int]]:
     pieces: list[tuple[str, int]] = []
     pos = 0
     for m in _EN_SPLIT.finditer(text):
-        pieces.append((text[pos:m.start()], pos))
+        pieces.append((text[pos : m.start()], pos))
         pos = m.end()
     pieces.append((text[pos:], pos))
     merged: list[tuple[str, int]] = []
     for piece, start in pieces:
         if merged and merged[-1][0].rstrip().endswith(_EN_ABBREVIATIONS):
             prev, prev_start = merged[-1]
-            merged[-1] = (text[prev_start:start + len(piece)], prev_start)
+            merged[-1] = (text[prev_start : start + len(piece)], prev_start)
         else:
             merged.append((piece, start))
     for piece, start in merged:
@@ -235,11 +269,15 @@ def detect_language(text: str) -> str:
     latin = len(_LATIN.findall(text))
     letters = sum(1 for ch in text if unicodedata.category(ch).startswith("L"))
     if letters == 0:
-        raise InputError("The text contains no letters, so its language cannot be determined (Chinese or English expected).")
+        raise InputError(
+            "The text contains no letters, so its language cannot be determined (Chinese or English expected)."
+        )
     if kana > 0.05 * max(cjk, 1) and kana >= 3:
         raise InputError("The text looks Japanese; only Chinese (zh) and English (en) are supported.")
     if cjk + latin < 0.6 * letters:
-        raise InputError("The text is in an unsupported script; only Chinese (zh) and English (en) are supported.")
+        raise InputError(
+            "The text is in an unsupported script; only Chinese (zh) and English (en) are supported."
+        )
     if cjk >= latin / 5:
         return "zh"
     words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
@@ -274,7 +312,7 @@ def clause_around(sentence: str, start: int, end: int) -> str:
     """The clause of ``sentence`` that holds ``sentence[start:end]``."""
     left = max(sentence.rfind(ch, 0, start) for ch in CLAUSE_BREAKS)
     rights = [i for i in (sentence.find(ch, end) for ch in CLAUSE_BREAKS) if i != -1]
-    return sentence[left + 1: min(rights) if rights else len(sentence)]
+    return sentence[left + 1 : min(rights) if rights else len(sentence)]
 
 
 @dataclass
@@ -348,7 +386,9 @@ def _dictionary_file_model() -> Any:
             for t in terms:
                 text = t if isinstance(t, str) else t.term
                 if len(text.strip()) < 2:
-                    raise ValueError(f"the term {text!r} is shorter than two characters, which would match by accident")
+                    raise ValueError(
+                        f"the term {text!r} is shorter than two characters, which would match by accident"
+                    )
             return terms
 
     class ThemeSpec(BaseModel):
@@ -367,8 +407,15 @@ def _dictionary_file_model() -> Any:
         reversing_verbs: list[str] | None = None
         exceptions_after: list[str] | None = None
         scope_ends: list[str] | None = None
-        _one = field_validator("cues", "adjacent_cues", "stance_verbs", "reversing_verbs", "exceptions_after",
-                               "scope_ends", mode="before")(lambda v: [v] if isinstance(v, str) else v)
+        _one = field_validator(
+            "cues",
+            "adjacent_cues",
+            "stance_verbs",
+            "reversing_verbs",
+            "exceptions_after",
+            "scope_ends",
+            mode="before",
+        )(lambda v: [v] if isinstance(v, str) else v)
 
     class DictionaryFile(BaseModel):
         model_config = ConfigDict(extra="forbid", strict=True)
@@ -396,7 +443,9 @@ def _read_yaml(path: Path) -> Any:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"The dictionary file {path} is not valid UTF-8 YAML ({type(exc).__name__}).") from exc
+        raise InputError(
+            f"The dictionary file {path} is not valid UTF-8 YAML ({type(exc).__name__})."
+        ) from exc
     if not isinstance(data, dict):
         raise InputError(f"The dictionary file {path} must be a mapping with a 'themes' mapping.")
     if _MODEL is None:
@@ -406,13 +455,22 @@ def _read_yaml(path: Path) -> Any:
     except ValidationError as exc:
         err = exc.errors()[0]
         # drop pydantic's union-branch tags ("str", "TermEntry", "function-before[...]") from the location
-        where = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and (
-            p in ("str", "TermEntry", "int", "bool") or "[" in p)))
-        message = re.sub(r" or instance of \w+", "", str(err["msg"])).removeprefix("Value error, ").rstrip(".")
-        hints = {"themes": " (expected a mapping of theme names to settings)",
-                 "negation": " (expected a mapping of zh/en to settings)"}
+        where = ".".join(
+            str(p)
+            for p in err["loc"]
+            if not (isinstance(p, str) and (p in ("str", "TermEntry", "int", "bool") or "[" in p))
+        )
+        message = (
+            re.sub(r" or instance of \w+", "", str(err["msg"])).removeprefix("Value error, ").rstrip(".")
+        )
+        hints = {
+            "themes": " (expected a mapping of theme names to settings)",
+            "negation": " (expected a mapping of zh/en to settings)",
+        }
         hint = hints.get(where, "")
-        raise InputError(f"The dictionary file {path} has a bad entry at '{where}': {message}{hint}.") from None
+        raise InputError(
+            f"The dictionary file {path} has a bad entry at '{where}': {message}{hint}."
+        ) from None
 
 
 def load_dictionaries(extra: Sequence[str | Path] = ()) -> Dictionaries:
@@ -428,7 +486,14 @@ def load_dictionaries(extra: Sequence[str | Path] = ()) -> Dictionaries:
             rules = negation[lang]
             if spec.window is not None:
                 rules.window = spec.window
-            for name in ("cues", "adjacent_cues", "stance_verbs", "reversing_verbs", "exceptions_after", "scope_ends"):
+            for name in (
+                "cues",
+                "adjacent_cues",
+                "stance_verbs",
+                "reversing_verbs",
+                "exceptions_after",
+                "scope_ends",
+            ):
                 extra_words = getattr(spec, name) or []
                 setattr(rules, name, list(dict.fromkeys([*getattr(rules, name), *extra_words])))
         for theme, spec in data.themes.items():
@@ -442,15 +507,25 @@ def load_dictionaries(extra: Sequence[str | Path] = ()) -> Dictionaries:
                     continue
                 target = by_lang[lang]
                 for entry in lang_spec.terms:
-                    term = Term(entry.strip()) if isinstance(entry, str) else Term(
-                        entry.term.strip(), tuple(entry.requires_any), tuple(entry.clause_requires_any))
+                    term = (
+                        Term(entry.strip())
+                        if isinstance(entry, str)
+                        else Term(
+                            entry.term.strip(), tuple(entry.requires_any), tuple(entry.clause_requires_any)
+                        )
+                    )
                     if term not in target.terms:
                         target.terms.append(term)
                 for friend in lang_spec.false_friends:
                     if friend.strip() and friend not in target.false_friends:
                         target.false_friends.append(friend)
-    return Dictionaries(themes=themes, labels=labels, negation=negation, files=[str(p) for p in paths],
-                        not_negatable=not_negatable)
+    return Dictionaries(
+        themes=themes,
+        labels=labels,
+        negation=negation,
+        files=[str(p) for p in paths],
+        not_negatable=not_negatable,
+    )
 
 
 # ----------------------------------------------------------------------------- results
@@ -473,7 +548,12 @@ class ThemeResult:
     discarded: list[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"present": self.present, "hits": self.hits, "evidence": self.evidence, "discarded": self.discarded}
+        return {
+            "present": self.present,
+            "hits": self.hits,
+            "evidence": self.evidence,
+            "discarded": self.discarded,
+        }
 
 
 @dataclass
@@ -487,7 +567,9 @@ class Classification:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "language": self.language, "characters": self.characters, "sentences": self.sentences,
+            "language": self.language,
+            "characters": self.characters,
+            "sentences": self.sentences,
             "themes": {k: v.to_dict() for k, v in self.themes.items()},
         }
 
@@ -515,12 +597,12 @@ def scoped_negation(rules: NegationRules, before: Sequence[str], term_tokens: Se
     cues, stance, reversing = set(rules.cues), set(rules.stance_verbs), set(rules.reversing_verbs)
     ends = [k for k, tok in enumerate(before) if tok in rules.scope_ends]
     if ends:
-        before = before[ends[-1] + 1:]
+        before = before[ends[-1] + 1 :]
     for k in range(len(before) - 1, -1, -1):
         cue = before[k]
         if cue not in cues:
             continue
-        after = list(before[k + 1:])
+        after = list(before[k + 1 :])
         following = after[0] if after else (term_tokens[0] if term_tokens else "")
         if following in rules.exceptions_after:
             continue
@@ -537,7 +619,9 @@ def scoped_negation(rules: NegationRules, before: Sequence[str], term_tokens: Se
 class PolicyClassifier:
     """Dictionary classifier; build once and reuse (the compiled patterns are cached on the instance)."""
 
-    def __init__(self, dictionaries: Dictionaries | None = None, extra_dictionaries: Sequence[str | Path] = ()):
+    def __init__(
+        self, dictionaries: Dictionaries | None = None, extra_dictionaries: Sequence[str | Path] = ()
+    ):
         self.dictionaries = dictionaries or load_dictionaries(extra_dictionaries)
         self._zh_patterns: dict[str, re.Pattern[str] | None] = {}
         self._zh_terms: dict[str, dict[str, Term]] = {}
@@ -558,7 +642,9 @@ class PolicyClassifier:
             self._en_terms[theme] = [
                 (tuple(lemma for lemma, _, _ in english_tokens(t.text)), t) for t in en.terms
             ]
-            self._en_false[theme] = [tuple(lemma for lemma, _, _ in english_tokens(f)) for f in en.false_friends]
+            self._en_false[theme] = [
+                tuple(lemma for lemma, _, _ in english_tokens(f)) for f in en.false_friends
+            ]
         zh_neg = self.dictionaries.negation["zh"]
         zh_words.update(zh_neg.cues + zh_neg.stance_verbs + zh_neg.reversing_verbs + zh_neg.scope_ends)
         self._zh_all_terms = frozenset(t for terms in self._zh_terms.values() for t in terms)
@@ -571,9 +657,13 @@ class PolicyClassifier:
             return [english_lemma(w) if w != "n't" else w for w in words]
 
         self._en_rules = NegationRules(
-            window=en_neg.window, cues=lemmas(en_neg.cues), adjacent_cues=lemmas(en_neg.adjacent_cues),
-            stance_verbs=lemmas(en_neg.stance_verbs), reversing_verbs=lemmas(en_neg.reversing_verbs),
-            exceptions_after=lemmas(en_neg.exceptions_after), scope_ends=lemmas(en_neg.scope_ends),
+            window=en_neg.window,
+            cues=lemmas(en_neg.cues),
+            adjacent_cues=lemmas(en_neg.adjacent_cues),
+            stance_verbs=lemmas(en_neg.stance_verbs),
+            reversing_verbs=lemmas(en_neg.reversing_verbs),
+            exceptions_after=lemmas(en_neg.exceptions_after),
+            scope_ends=lemmas(en_neg.scope_ends),
         )
 
     @property
@@ -607,12 +697,17 @@ class PolicyClassifier:
                 evidence = evidence[:max_evidence]
             discarded = [
                 {"term": h.term, "reason": h.discarded, "sentence": sentences[h.sentence][0]}
-                for h in hits if h.theme == theme and h.discarded is not None
+                for h in hits
+                if h.theme == theme and h.discarded is not None
             ]
             if max_evidence is not None:
                 discarded = discarded[:max_evidence]
-            results[theme] = ThemeResult(present=bool(kept), hits=len(kept), evidence=evidence, discarded=discarded)
-        return Classification(language=language, characters=len(text), sentences=len(sentences), themes=results)
+            results[theme] = ThemeResult(
+                present=bool(kept), hits=len(kept), evidence=evidence, discarded=discarded
+            )
+        return Classification(
+            language=language, characters=len(text), sentences=len(sentences), themes=results
+        )
 
     def classify_sentence_themes(self, sentence: str, language: str = "auto") -> set[str]:
         """The set of themes present in one sentence (used for the labelled-set evaluation)."""
@@ -652,9 +747,13 @@ class PolicyClassifier:
                 elif spec.requires_any and not any(word in sentence for word in spec.requires_any):
                     hit.discarded = "context missing (needs one of: " + "、".join(spec.requires_any) + ")"
                 elif spec.clause_requires_any and not any(
-                        word in clause_around(sentence, start, end) for word in spec.clause_requires_any):
-                    hit.discarded = ("context missing in its clause (needs one of: "
-                                     + "、".join(spec.clause_requires_any) + ")")
+                    word in clause_around(sentence, start, end) for word in spec.clause_requires_any
+                ):
+                    hit.discarded = (
+                        "context missing in its clause (needs one of: "
+                        + "、".join(spec.clause_requires_any)
+                        + ")"
+                    )
                 elif theme not in self.dictionaries.not_negatable:
                     cue = self._zh_negation(tokens, token_starts, start, end)
                     if cue:
@@ -684,7 +783,9 @@ class PolicyClassifier:
         two or more characters (开|源代码 re-segments as 开源 + 代码), not when single characters are left over
         (目标|准确 would leave 目 … 确 around 标准).
         """
-        covering = [(tok, s) for tok, s in zip(tokens, starts, strict=True) if s < end and start < s + len(tok)]
+        covering = [
+            (tok, s) for tok, s in zip(tokens, starts, strict=True) if s < end and start < s + len(tok)
+        ]
         first_tok, first_start = covering[0]
         last_tok, last_start = covering[-1]
         if first_start == start and last_start + len(last_tok) == end:
@@ -696,7 +797,7 @@ class PolicyClassifier:
                 return None  # inside another dictionary term (开源 in 开源社区, 开源生态)
             return f"inside the longer word {first_tok}"
         left = first_tok[: start - first_start]
-        right = last_tok[end - last_start:]
+        right = last_tok[end - last_start :]
         freq = self.zh_tokenizer.FREQ
         if all(not piece or (len(piece) > 1 and freq.get(piece)) for piece in (left, right)):
             return None
@@ -730,7 +831,7 @@ class PolicyClassifier:
                         continue
                     n = len(seq)
                     for i in range(len(lemmas) - n + 1):
-                        if lemmas[i] != seq[0] or tuple(lemmas[i:i + n]) != seq:
+                        if lemmas[i] != seq[0] or tuple(lemmas[i : i + n]) != seq:
                             continue
                         if any(j in taken for j in range(i, i + n)):
                             continue
@@ -742,7 +843,9 @@ class PolicyClassifier:
                         elif spec.requires_any and not any(
                             english_lemma(w) in lemmas for w in spec.requires_any
                         ):
-                            hit.discarded = "context missing (needs one of: " + ", ".join(spec.requires_any) + ")"
+                            hit.discarded = (
+                                "context missing (needs one of: " + ", ".join(spec.requires_any) + ")"
+                            )
                         elif theme not in self.dictionaries.not_negatable:
                             cue = self._en_negation(sentence, toks, i, i + n)
                             if cue:
@@ -756,7 +859,7 @@ class PolicyClassifier:
             if not n:
                 continue
             for k in range(max(0, j - n), min(i, len(lemmas) - n) + 1):
-                if tuple(lemmas[k:k + n]) == friend and k <= i and j <= k + n:
+                if tuple(lemmas[k : k + n]) == friend and k <= i and j <= k + n:
                     return " ".join(friend)
         return None
 
@@ -764,7 +867,7 @@ class PolicyClassifier:
         start_char = toks[i][1]
         before: list[str] = []
         for k in range(i - 1, max(-1, i - 1 - self._en_rules.window), -1):
-            if _EN_CLAUSE.search(sentence[toks[k][2]:start_char]):
+            if _EN_CLAUSE.search(sentence[toks[k][2] : start_char]):
                 break
             before.append(toks[k][0])
         before.reverse()
@@ -782,8 +885,12 @@ def default_classifier() -> PolicyClassifier:
     return _DEFAULT
 
 
-def classify_text(text: str, language: str = "auto", extra_dictionaries: Iterable[str | Path] = (),
-                  max_evidence: int | None = None) -> Classification:
+def classify_text(
+    text: str,
+    language: str = "auto",
+    extra_dictionaries: Iterable[str | Path] = (),
+    max_evidence: int | None = None,
+) -> Classification:
     """Classify one text with the shipped dictionaries (plus the user's extra YAML files)."""
     extra = list(extra_dictionaries)
     classifier = PolicyClassifier(extra_dictionaries=extra) if extra else default_classifier()

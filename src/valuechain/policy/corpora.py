@@ -89,7 +89,9 @@ def policy_dir() -> Path:
 
 def _require(path: Path) -> Path:
     if not path.exists():
-        raise InputError(f"The corpus file {path} is missing; set VALUECHAIN_DATA to the reference data folder.")
+        raise InputError(
+            f"The corpus file {path} is missing; set VALUECHAIN_DATA to the reference data folder."
+        )
     return path
 
 
@@ -135,21 +137,54 @@ def load_cn_policy(path: Path | None = None) -> Corpus:
                 continue
             release = _RELEASE_DATE.search(text)
             published = _day(release.group(1)) if release else None
-            docs.append(Document(
-                doc_id=f"cn-policy-{i:04d}", corpus="cn-policy", country="CN", language="zh",
-                title=row.get("title", ""), text=text, date=day, date_low=day, date_high=day, date_precision="day",
-                issuing_body=_AGENCY.get(row.get("source", ""), row.get("source", "") or "unknown"),
-                url=row.get("url", ""), publication_date=published if published and published != day else None,
-                doc_type=row.get("issuing_department", ""), source="zhiyuanplus/ai-policy-platform @ b8b52ba6",
-            ))
-    return Corpus("cn-policy", docs, dropped, [_source(
-        "AI policy platform (MIIT/CAC/TC260 documents)", path, "github.com/zhiyuanplus/ai-policy-platform @ b8b52ba6 (2026-02), MIT")])
+            docs.append(
+                Document(
+                    doc_id=f"cn-policy-{i:04d}",
+                    corpus="cn-policy",
+                    country="CN",
+                    language="zh",
+                    title=row.get("title", ""),
+                    text=text,
+                    date=day,
+                    date_low=day,
+                    date_high=day,
+                    date_precision="day",
+                    issuing_body=_AGENCY.get(row.get("source", ""), row.get("source", "") or "unknown"),
+                    url=row.get("url", ""),
+                    publication_date=published if published and published != day else None,
+                    doc_type=row.get("issuing_department", ""),
+                    source="zhiyuanplus/ai-policy-platform @ b8b52ba6",
+                )
+            )
+    return Corpus(
+        "cn-policy",
+        docs,
+        dropped,
+        [
+            _source(
+                "AI policy platform (MIIT/CAC/TC260 documents)",
+                path,
+                "github.com/zhiyuanplus/ai-policy-platform @ b8b52ba6 (2026-02), MIT",
+            )
+        ],
+    )
 
 
 # ----------------------------------------------------------------------------- Government Work Reports
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # first-session year of each NPC term with regular annual sessions (5th NPC onwards)
-NPC_TERM_START = {5: 1978, 6: 1983, 7: 1988, 8: 1993, 9: 1998, 10: 2003, 11: 2008, 12: 2013, 13: 2018, 14: 2023}
+NPC_TERM_START = {
+    5: 1978,
+    6: 1983,
+    7: 1988,
+    8: 1993,
+    9: 1998,
+    10: 2003,
+    11: 2008,
+    12: 2013,
+    13: 2018,
+    14: 2023,
+}
 _RESOLUTION_TITLE = re.compile(r"第(.{1,3})届全国人民代表大会第(.{1,2})次会议关于政府工作报告的决议")
 _DATE_LINE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
@@ -236,20 +271,62 @@ def load_gwr(path: Path | None = None, include_resolutions: bool = True) -> Corp
             else:
                 dropped["NPC resolution without a date line and with an irregular-term title"] += 1
                 continue
-        docs.append(Document(
-            doc_id=f"gwr-{i:03d}", corpus="gwr", country="CN", language="zh", title=title, text=text, date=point,
-            date_low=low, date_high=high, date_precision=precision, issuing_body=body, url=row.get("url", ""),
-            doc_type=doc_type, source="aldohemsn/chinese-political-corpora @ 99bc4b01",
-        ))
-    return Corpus("gwr", docs, dropped, [_source(
-        "Chinese Government Work Reports (Wikisource)", path,
-        "github.com/aldohemsn/chinese-political-corpora @ 99bc4b01 (2026-01)")])
+        docs.append(
+            Document(
+                doc_id=f"gwr-{i:03d}",
+                corpus="gwr",
+                country="CN",
+                language="zh",
+                title=title,
+                text=text,
+                date=point,
+                date_low=low,
+                date_high=high,
+                date_precision=precision,
+                issuing_body=body,
+                url=row.get("url", ""),
+                doc_type=doc_type,
+                source="aldohemsn/chinese-political-corpora @ 99bc4b01",
+            )
+        )
+    return Corpus(
+        "gwr",
+        docs,
+        dropped,
+        [
+            _source(
+                "Chinese Government Work Reports (Wikisource)",
+                path,
+                "github.com/aldohemsn/chinese-political-corpora @ 99bc4b01 (2026-01)",
+            )
+        ],
+    )
 
 
 # ----------------------------------------------------------------------------- CPC Congress reports
 # opening year of each National Congress of the CPC (public record)
-CPC_CONGRESS_YEAR = {1: 1921, 2: 1922, 3: 1923, 4: 1925, 5: 1927, 6: 1928, 7: 1945, 8: 1956, 9: 1969, 10: 1973,
-                     11: 1977, 12: 1982, 13: 1987, 14: 1992, 15: 1997, 16: 2002, 17: 2007, 18: 2012, 19: 2017, 20: 2022}
+CPC_CONGRESS_YEAR = {
+    1: 1921,
+    2: 1922,
+    3: 1923,
+    4: 1925,
+    5: 1927,
+    6: 1928,
+    7: 1945,
+    8: 1956,
+    9: 1969,
+    10: 1973,
+    11: 1977,
+    12: 1982,
+    13: 1987,
+    14: 1992,
+    15: 1997,
+    16: 2002,
+    17: 2007,
+    18: 2012,
+    19: 2017,
+    20: 2022,
+}
 
 
 def load_cpc(path: Path | None = None, min_characters: int = 200) -> Corpus:
@@ -276,15 +353,36 @@ def load_cpc(path: Path | None = None, min_characters: int = 200) -> Corpus:
             dropped[f"shorter than {min_characters} characters"] += 1
             continue
         y = CPC_CONGRESS_YEAR[congress]
-        docs.append(Document(
-            doc_id=f"cpc-{i:03d}", corpus="cpc", country="CN", language="zh", title=row.get("title", ""), text=text,
-            date=date(y, 7, 1), date_low=date(y, 1, 1), date_high=date(y, 12, 31), date_precision="year",
-            issuing_body="CPC National Congress", url=row.get("url", ""), doc_type=f"congress {congress}",
-            source="aldohemsn/chinese-political-corpora @ 99bc4b01",
-        ))
-    return Corpus("cpc", docs, dropped, [_source(
-        "CPC National Congress reports (Wikisource)", path,
-        "github.com/aldohemsn/chinese-political-corpora @ 99bc4b01 (2026-01)")])
+        docs.append(
+            Document(
+                doc_id=f"cpc-{i:03d}",
+                corpus="cpc",
+                country="CN",
+                language="zh",
+                title=row.get("title", ""),
+                text=text,
+                date=date(y, 7, 1),
+                date_low=date(y, 1, 1),
+                date_high=date(y, 12, 31),
+                date_precision="year",
+                issuing_body="CPC National Congress",
+                url=row.get("url", ""),
+                doc_type=f"congress {congress}",
+                source="aldohemsn/chinese-political-corpora @ 99bc4b01",
+            )
+        )
+    return Corpus(
+        "cpc",
+        docs,
+        dropped,
+        [
+            _source(
+                "CPC National Congress reports (Wikisource)",
+                path,
+                "github.com/aldohemsn/chinese-political-corpora @ 99bc4b01 (2026-01)",
+            )
+        ],
+    )
 
 
 # ----------------------------------------------------------------------------- AGORA (U.S. Congress)
@@ -340,16 +438,42 @@ def load_agora(path: Path | None = None) -> Corpus:
             except InputError:
                 dropped["link names no Congress"] += 1
                 continue
-            text = ". ".join(x.strip().rstrip(".") for x in (name, row.get("Long summary", "")) if x and x.strip()) + "."
-            docs.append(Document(
-                doc_id=f"agora-{row.get('AGORA ID', '')}", corpus="agora", country="US", language="en",
-                title=row.get("Casual name") or name, text=text, date=point, date_low=low, date_high=high,
-                date_precision=precision, issuing_body="Congress", url=link, doc_type=f"{congress}th Congress",
-                source="ETO AGORA via georgetown-cset/Exploring-AI-legislation-in-Congress-with-AGORA @ 1c3183d4",
-            ))
-    return Corpus("agora", docs, dropped, [_source(
-        "ETO AGORA: AI laws enacted by Congress", path,
-        "github.com/georgetown-cset/Exploring-AI-legislation-in-Congress-with-AGORA @ 1c3183d4 (2025-07); cite AGORA")])
+            text = (
+                ". ".join(
+                    x.strip().rstrip(".") for x in (name, row.get("Long summary", "")) if x and x.strip()
+                )
+                + "."
+            )
+            docs.append(
+                Document(
+                    doc_id=f"agora-{row.get('AGORA ID', '')}",
+                    corpus="agora",
+                    country="US",
+                    language="en",
+                    title=row.get("Casual name") or name,
+                    text=text,
+                    date=point,
+                    date_low=low,
+                    date_high=high,
+                    date_precision=precision,
+                    issuing_body="Congress",
+                    url=link,
+                    doc_type=f"{congress}th Congress",
+                    source="ETO AGORA via georgetown-cset/Exploring-AI-legislation-in-Congress-with-AGORA @ 1c3183d4",
+                )
+            )
+    return Corpus(
+        "agora",
+        docs,
+        dropped,
+        [
+            _source(
+                "ETO AGORA: AI laws enacted by Congress",
+                path,
+                "github.com/georgetown-cset/Exploring-AI-legislation-in-Congress-with-AGORA @ 1c3183d4 (2025-07); cite AGORA",
+            )
+        ],
+    )
 
 
 # ----------------------------------------------------------------------------- user files
@@ -399,9 +523,13 @@ def read_text_file(path: Path) -> str:
         raise InputError(f"{path} is a directory, not a file.")
     raw = path.read_bytes()
     if raw.startswith(b"%PDF"):
-        raise InputError(f"The file {path} is a PDF; extract its text first (e.g. `pdftotext {path.name}`) and pass the .txt file.")
+        raise InputError(
+            f"The file {path} is a PDF; extract its text first (e.g. `pdftotext {path.name}`) and pass the .txt file."
+        )
     text = decode_bytes(raw, where=f"The file {path}")
-    if path.suffix.lower() in (".html", ".htm", ".xhtml") or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+    if path.suffix.lower() in (".html", ".htm", ".xhtml") or text.lstrip()[:15].lower().startswith(
+        ("<!doctype html", "<html")
+    ):
         text = html_to_text(text)
     if not text.strip():
         raise InputError(f"The file {path} contains no text.")
@@ -450,8 +578,12 @@ def _date_from_filename(name: str) -> tuple[date, date, date, str] | None:
     return None
 
 
-def load_user_documents(paths: Sequence[Path], country: str | None = None, date_text: str | None = None,
-                        issuing_body: str | None = None) -> Corpus:
+def load_user_documents(
+    paths: Sequence[Path],
+    country: str | None = None,
+    date_text: str | None = None,
+    issuing_body: str | None = None,
+) -> Corpus:
     """The user's own text / PDF-extracted text / HTML files.
 
     A folder may hold ``metadata.csv`` with columns ``file, date, country`` (optional ``issuing_body``,
@@ -496,18 +628,33 @@ def load_user_documents(paths: Sequence[Path], country: str | None = None, date_
             point, low, high, precision = parsed
         where = (row.get("country") or country or "").strip().upper()
         if not where:
-            raise InputError(f"The country of {f.name} is unknown; pass --country (e.g. CN or US) or list it in metadata.csv.")
+            raise InputError(
+                f"The country of {f.name} is unknown; pass --country (e.g. CN or US) or list it in metadata.csv."
+            )
         if not re.fullmatch(r"[A-Z]{2}", where):
             raise InputError(f"The country {where!r} of {f.name} is not a two-letter code such as CN or US.")
-        docs.append(Document(
-            doc_id=f"user-{f.stem}", corpus="user", country=where, language=detect_language(text),
-            title=row.get("title") or f.stem, text=text, date=point, date_low=low, date_high=high,
-            date_precision=precision, issuing_body=row.get("issuing_body") or issuing_body or "unknown",
-            url=row.get("url", ""), source=str(f),
-        ))
+        docs.append(
+            Document(
+                doc_id=f"user-{f.stem}",
+                corpus="user",
+                country=where,
+                language=detect_language(text),
+                title=row.get("title") or f.stem,
+                text=text,
+                date=point,
+                date_low=low,
+                date_high=high,
+                date_precision=precision,
+                issuing_body=row.get("issuing_body") or issuing_body or "unknown",
+                url=row.get("url", ""),
+                source=str(f),
+            )
+        )
     from valuechain.output import source
 
-    return Corpus("user", docs, Counter(), [source("user-supplied documents", ", ".join(str(p) for p in paths))])
+    return Corpus(
+        "user", docs, Counter(), [source("user-supplied documents", ", ".join(str(p) for p in paths))]
+    )
 
 
 def load_corpus(name: str, *, country: str | None = None, date_text: str | None = None) -> Corpus:
@@ -518,7 +665,9 @@ def load_corpus(name: str, *, country: str | None = None, date_text: str | None 
     path = Path(name)
     if path.exists():
         return load_user_documents([path], country=country, date_text=date_text)
-    raise InputError(f"The corpus {name!r} is neither one of {', '.join(CORPORA)} nor an existing folder or file.")
+    raise InputError(
+        f"The corpus {name!r} is neither one of {', '.join(CORPORA)} nor an existing folder or file."
+    )
 
 
 def iter_texts(corpora: Iterable[Corpus]) -> Iterable[Document]:

@@ -31,8 +31,24 @@ POLICY_SCHEMA = Schema(
     ),
 )
 
-_DOC_COLUMNS = ["doc_id", "corpus", "country", "issuing_body", "doc_type", "title", "url", "date", "date_low",
-                "date_high", "date_precision", "theme", "present", "hits", "characters", "evidence"]
+_DOC_COLUMNS = [
+    "doc_id",
+    "corpus",
+    "country",
+    "issuing_body",
+    "doc_type",
+    "title",
+    "url",
+    "date",
+    "date_low",
+    "date_high",
+    "date_precision",
+    "theme",
+    "present",
+    "hits",
+    "characters",
+    "evidence",
+]
 
 
 def dictionaries_digest(files: list[str]) -> str:
@@ -67,8 +83,12 @@ def save_events(store: Store, events: list[Any], *, source: str) -> int:
     from valuechain.store import utcnow
 
     store.ensure(POLICY_SCHEMA)
-    frame = pd.DataFrame([{k: v for k, v in e.to_dict().items() if k not in ("verified_locally", "verification_kind")}
-                          for e in events])
+    frame = pd.DataFrame(
+        [
+            {k: v for k, v in e.to_dict().items() if k not in ("verified_locally", "verification_kind")}
+            for e in events
+        ]
+    )
     frame["source"] = source
     frame["fetched_at"] = utcnow()
     cols = ", ".join(f'"{c}"' for c in frame.columns)

@@ -37,14 +37,39 @@ DROPPED_DRAFT_EVENTS: dict[tuple[str, str], str] = {
     ("2021-12-28", "CN"): "14th FYP for National Informatization: no official URL confirmed offline",
     ("2023-10-18", "CN"): "Global AI Governance Initiative: no official URL confirmed offline",
     ("2024-07-04", "CN"): "Shanghai Declaration on Global AI Governance: no official URL confirmed offline",
-    ("2025-12-08", "US"): "H200 export approval: the draft's only source was a newsletter (thedailyscout.com)",
+    (
+        "2025-12-08",
+        "US",
+    ): "H200 export approval: the draft's only source was a newsletter (thedailyscout.com)",
 }
 DRAFT_FILE = ("policy", "policy-events-draft.csv")
 
-CATEGORIES = ("us_shock", "us_shock_candidate", "us_promotion", "us_relaxation", "us_report", "cn_policy",
-              "cn_standard", "cn_regulation", "confounder")
-FIELDS = ("event_id", "date", "publication_date", "country", "issuing_body", "title_original", "title_en",
-          "category", "role", "source_url", "source_note", "confidence", "verification")
+CATEGORIES = (
+    "us_shock",
+    "us_shock_candidate",
+    "us_promotion",
+    "us_relaxation",
+    "us_report",
+    "cn_policy",
+    "cn_standard",
+    "cn_regulation",
+    "confounder",
+)
+FIELDS = (
+    "event_id",
+    "date",
+    "publication_date",
+    "country",
+    "issuing_body",
+    "title_original",
+    "title_en",
+    "category",
+    "role",
+    "source_url",
+    "source_note",
+    "confidence",
+    "verification",
+)
 
 
 @dataclass(frozen=True)
@@ -107,17 +132,32 @@ def load_events(path: Path | None = None) -> list[PolicyEvent]:
             day = _date(row["date"], "date", eid)
             if day is None:
                 raise InputError(f"The timeline row {eid} has no date.")
-            events.append(PolicyEvent(
-                event_id=eid, date=day, publication_date=_date(row["publication_date"], "publication_date", eid),
-                country=row["country"], issuing_body=row["issuing_body"], title_original=row["title_original"],
-                title_en=row["title_en"], category=row["category"], role=row["role"], source_url=row["source_url"],
-                source_note=row["source_note"], confidence=row["confidence"], verification=row["verification"],
-            ))
+            events.append(
+                PolicyEvent(
+                    event_id=eid,
+                    date=day,
+                    publication_date=_date(row["publication_date"], "publication_date", eid),
+                    country=row["country"],
+                    issuing_body=row["issuing_body"],
+                    title_original=row["title_original"],
+                    title_en=row["title_en"],
+                    category=row["category"],
+                    role=row["role"],
+                    source_url=row["source_url"],
+                    source_note=row["source_note"],
+                    confidence=row["confidence"],
+                    verification=row["verification"],
+                )
+            )
     return sorted(events, key=lambda e: (e.date, e.event_id))
 
 
-def timeline(country: str | None = None, since: str | date | None = None, until: str | date | None = None,
-             categories: list[str] | None = None) -> list[PolicyEvent]:
+def timeline(
+    country: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    categories: list[str] | None = None,
+) -> list[PolicyEvent]:
     """Events filtered by country (CN / US), start / end date and categories."""
     events = load_events()
     if country:
@@ -134,7 +174,9 @@ def timeline(country: str | None = None, since: str | date | None = None, until:
     if categories:
         unknown = set(categories) - set(CATEGORIES)
         if unknown:
-            raise InputError(f"Unknown event categories {', '.join(sorted(unknown))}; use {', '.join(CATEGORIES)}.")
+            raise InputError(
+                f"Unknown event categories {', '.join(sorted(unknown))}; use {', '.join(CATEGORIES)}."
+            )
         events = [e for e in events if e.category in categories]
     return events
 
@@ -156,9 +198,15 @@ def timeline_sources() -> list[dict[str, Any]]:
     from valuechain.output import source
 
     return [
-        source("valuechain curated policy timeline", str(events_path()),
-               note="each event names its own source_url / source_note and verification"),
-        source("research draft of policy events", str(draft_events_path()),
-               note=f"dated events compiled for this project; starting point of the timeline; "
-                    f"{len(DROPPED_DRAFT_EVENTS)} dropped for want of an official source"),
+        source(
+            "valuechain curated policy timeline",
+            str(events_path()),
+            note="each event names its own source_url / source_note and verification",
+        ),
+        source(
+            "research draft of policy events",
+            str(draft_events_path()),
+            note=f"dated events compiled for this project; starting point of the timeline; "
+            f"{len(DROPPED_DRAFT_EVENTS)} dropped for want of an official source",
+        ),
     ]

@@ -60,7 +60,12 @@ class OrgCountries:
 
 def load_org_countries(extra: str | Path | None = None) -> OrgCountries:
     """The packaged table, optionally overridden row by row by a user CSV with the same columns."""
-    text = resources.files("valuechain.reference").joinpath("data").joinpath(ORG_FILE).read_text(encoding="utf-8")
+    text = (
+        resources.files("valuechain.reference")
+        .joinpath("data")
+        .joinpath(ORG_FILE)
+        .read_text(encoding="utf-8")
+    )
     rows = _parse(text, f"valuechain/reference/data/{ORG_FILE}")
     source = f"valuechain/reference/data/{ORG_FILE}"
     if extra is not None:
@@ -78,13 +83,17 @@ def _parse(text: str, where: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO("\n".join(lines)))
     required = {"hf_org", "country", "source", "verified"}
     if not reader.fieldnames or not required <= set(reader.fieldnames):
-        raise InputError(f"The organisation country file {where} needs the columns {', '.join(sorted(required))}.")
+        raise InputError(
+            f"The organisation country file {where} needs the columns {', '.join(sorted(required))}."
+        )
     rows = []
     for line_no, row in enumerate(reader, start=2):
         country = (row.get("country") or "").strip()
         if country != UNKNOWN and not (len(country) == 2 and country.isalpha() and country.isupper()):
-            raise InputError(f"The organisation country file {where} row {line_no} has country {country!r}, "
-                             "not an ISO 3166-1 alpha-2 code or 'unknown'.")
+            raise InputError(
+                f"The organisation country file {where} row {line_no} has country {country!r}, "
+                "not an ISO 3166-1 alpha-2 code or 'unknown'."
+            )
         rows.append({k: (v or "").strip() for k, v in row.items() if k})
     return rows
 

@@ -35,8 +35,19 @@ from valuechain.store import PROVENANCE_COLUMNS, Schema, Store, utcnow, with_pro
 RELATIONS: tuple[str, ...] = ("finetune", "adapter", "quantized", "merge")
 
 MODEL_COLUMNS = (
-    "id", "author", "created_at", "last_modified", "downloads", "downloads_all_time", "likes",
-    "pipeline_tag", "library_name", "gated", "tags", "card_data", "sha",
+    "id",
+    "author",
+    "created_at",
+    "last_modified",
+    "downloads",
+    "downloads_all_time",
+    "likes",
+    "pipeline_tag",
+    "library_name",
+    "gated",
+    "tags",
+    "card_data",
+    "sha",
 )
 LINEAGE_COLUMNS = ("child", "parent", "relation", "origin")
 
@@ -99,7 +110,7 @@ def parse_base_model_tags(tags: Iterable[str]) -> list[tuple[str, str]]:
     for tag in tags or ():
         if not isinstance(tag, str) or not tag.startswith("base_model:"):
             continue
-        rest = tag[len("base_model:"):].strip()
+        rest = tag[len("base_model:") :].strip()
         head, colon, tail = rest.partition(":")
         relation, parent = (head, tail.strip()) if colon and head in RELATIONS else (None, rest)
         if not is_repo_id(parent):
@@ -128,8 +139,9 @@ def card_base_models(card: Mapping[str, Any] | None) -> list[str]:
     return out
 
 
-def lineage_edges(model_id: str, tags: Iterable[str] | None,
-                  card: Mapping[str, Any] | None) -> list[tuple[str, str, str, str]]:
+def lineage_edges(
+    model_id: str, tags: Iterable[str] | None, card: Mapping[str, Any] | None
+) -> list[tuple[str, str, str, str]]:
     """``(child, parent, relation, origin)`` edges of one model.
 
     Typed tags give the relation; a parent named only in the card gets the card's
@@ -140,8 +152,12 @@ def lineage_edges(model_id: str, tags: Iterable[str] | None,
     seen: set[str] = set()
     card = card if isinstance(card, Mapping) else None
     tag_list: list[str] | tuple[str, ...] = (
-        tags if isinstance(tags, (list, tuple)) else list(tags) if tags is not None and hasattr(tags, "__iter__")
-        else [])
+        tags
+        if isinstance(tags, (list, tuple))
+        else list(tags)
+        if tags is not None and hasattr(tags, "__iter__")
+        else []
+    )
     for relation, parent in parse_base_model_tags(tag_list):
         if parent != model_id and parent not in seen:
             seen.add(parent)
@@ -177,8 +193,9 @@ def lineage_frame(models: pd.DataFrame, extra_columns: Iterable[str] = ()) -> pd
     n = len(models)
     copied = [c for c in ("source", "fetched_at", *extra_columns)]
     carried = [models[c].tolist() if c in models.columns else [None] * n for c in copied]
-    for position, (model_id, tags, card) in enumerate(zip(models["id"], models["tags"],
-                                                          models["card_data"], strict=True)):
+    for position, (model_id, tags, card) in enumerate(
+        zip(models["id"], models["tags"], models["card_data"], strict=True)
+    ):
         if isinstance(card, str):
             card = json.loads(card) if card else None
         edges = lineage_edges(model_id, _as_list(tags), card)
@@ -189,8 +206,9 @@ def lineage_frame(models: pd.DataFrame, extra_columns: Iterable[str] = ()) -> pd
     return edges_frame.astype({"child": object, "parent": object, "relation": object, "origin": object})
 
 
-def prepare_frames(frame: pd.DataFrame, *, source: str | None = None,
-                   fetched_at: datetime | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def prepare_frames(
+    frame: pd.DataFrame, *, source: str | None = None, fetched_at: datetime | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Typed ``hf_models`` rows and the ``hf_lineage`` rows derived from them, ready to insert.
 
     ``frame`` has the :data:`MODEL_COLUMNS` (``tags`` a list of str, ``card_data`` a dict, JSON string
@@ -207,34 +225,47 @@ def prepare_frames(frame: pd.DataFrame, *, source: str | None = None,
     edges = lineage_frame(frame, extra)  # before card_data is serialised: no JSON round trip
     edges = edges[[*extra, *LINEAGE_COLUMNS, "source", "fetched_at"]]
     frame["card_data"] = [
-        None if c is None or (isinstance(c, float) and c != c) else c if isinstance(c, str)
+        None
+        if c is None or (isinstance(c, float) and c != c)
+        else c
+        if isinstance(c, str)
         else json.dumps(c, ensure_ascii=False, default=str)
         for c in frame["card_data"]
     ]
     frame["tags"] = [_as_list(t) for t in frame["tags"]]
     for column in ("created_at", "last_modified", "fetched_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce",
-                                       format="ISO8601").dt.tz_localize(None)
+        frame[column] = pd.to_datetime(
+            frame[column], utc=True, errors="coerce", format="ISO8601"
+        ).dt.tz_localize(None)
     for column in ("downloads", "downloads_all_time", "likes"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
     for column in ("id", "author", "pipeline_tag", "library_name", "gated", "sha", "source"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     frame = frame[[*extra, *MODEL_COLUMNS, "source", "fetched_at"]]
     edges["source"] = edges["source"].astype(object)
-    edges["fetched_at"] = pd.to_datetime(edges["fetched_at"], utc=True, errors="coerce",
-                                         format="ISO8601").dt.tz_localize(None)
+    edges["fetched_at"] = pd.to_datetime(
+        edges["fetched_at"], utc=True, errors="coerce", format="ISO8601"
+    ).dt.tz_localize(None)
     return frame, edges
 
 
-_MODEL_SELECT = ("id, author, created_at, last_modified, downloads, downloads_all_time, likes, pipeline_tag, "
-                 "library_name, gated, CAST(tags AS VARCHAR[]), CAST(card_data AS JSON), sha, source, "
-                 "CAST(fetched_at AS TIMESTAMP)")
+_MODEL_SELECT = (
+    "id, author, created_at, last_modified, downloads, downloads_all_time, likes, pipeline_tag, "
+    "library_name, gated, CAST(tags AS VARCHAR[]), CAST(card_data AS JSON), sha, source, "
+    "CAST(fetched_at AS TIMESTAMP)"
+)
 _LINEAGE_SELECT = "child, parent, relation, origin, source, CAST(fetched_at AS TIMESTAMP)"
 
 
-def insert_frames(con: Any, models: pd.DataFrame, edges: pd.DataFrame, *,
-                  models_table: str = "hf_models", lineage_table: str = "hf_lineage",
-                  extra: tuple[str, ...] = ()) -> None:
+def insert_frames(
+    con: Any,
+    models: pd.DataFrame,
+    edges: pd.DataFrame,
+    *,
+    models_table: str = "hf_models",
+    lineage_table: str = "hf_lineage",
+    extra: tuple[str, ...] = (),
+) -> None:
     """Insert prepared frames (see :func:`prepare_frames`) on ``con``, inside the caller's transaction."""
     lead = "".join(f"{c}, " for c in extra)
     con.register("_hf_models_in", models)
@@ -248,9 +279,14 @@ def insert_frames(con: Any, models: pd.DataFrame, edges: pd.DataFrame, *,
         con.unregister("_hf_lineage_in")
 
 
-def load_models(store: Store, frame: pd.DataFrame, *, source: str | None = None,
-                fetched_at: datetime | None = None,
-                checkpoint: Mapping[str, Any] | None = None) -> tuple[int, int]:
+def load_models(
+    store: Store,
+    frame: pd.DataFrame,
+    *,
+    source: str | None = None,
+    fetched_at: datetime | None = None,
+    checkpoint: Mapping[str, Any] | None = None,
+) -> tuple[int, int]:
     """Write model rows and their lineage edges (and optionally a sync checkpoint) in ONE transaction.
 
     ``frame`` has the :data:`MODEL_COLUMNS` (``tags`` a list of str, ``card_data`` a dict, JSON string
@@ -273,8 +309,16 @@ def save_checkpoint(con: Any, state: Mapping[str, Any]) -> None:
         "INSERT INTO hf_sync_state VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (query) DO UPDATE SET "
         "next_url = excluded.next_url, pages = excluded.pages, models = excluded.models, "
         "updated_at = excluded.updated_at, done = excluded.done, source = excluded.source",
-        [state["query"], state.get("next_url"), int(state.get("pages", 0)), int(state.get("models", 0)),
-         state.get("started_at") or now, now, bool(state.get("done", False)), state.get("source", "")],
+        [
+            state["query"],
+            state.get("next_url"),
+            int(state.get("pages", 0)),
+            int(state.get("models", 0)),
+            state.get("started_at") or now,
+            now,
+            bool(state.get("done", False)),
+            state.get("source", ""),
+        ],
     )
 
 
@@ -284,7 +328,8 @@ def read_checkpoint(store: Store, query: str) -> dict[str, Any] | None:
     # fetchall, not fetchone: DuckDB 2 refuses further work on a connection with an unfinished result.
     rows = store.con.execute(
         "SELECT query, next_url, pages, models, started_at, updated_at, done, source "
-        "FROM hf_sync_state WHERE query = ?", [query]
+        "FROM hf_sync_state WHERE query = ?",
+        [query],
     ).fetchall()
     if not rows:
         return None
@@ -296,12 +341,16 @@ def require_models(store: Store) -> int:
     """The number of model rows in the store; :class:`InputError` when there are none."""
     where = store.path or ":memory:"
     if not store.has_table("hf_models"):
-        raise InputError(f"The store {where} has no Hugging Face models; run `valuechain hf sync` or "
-                         "`valuechain hf import` first.")
+        raise InputError(
+            f"The store {where} has no Hugging Face models; run `valuechain hf sync` or "
+            "`valuechain hf import` first."
+        )
     count = int(store.con.execute("SELECT count(*) FROM hf_models").fetchall()[0][0])
     if count == 0:
-        raise InputError(f"The store {where} has no Hugging Face models; run `valuechain hf sync` or "
-                         "`valuechain hf import` first.")
+        raise InputError(
+            f"The store {where} has no Hugging Face models; run `valuechain hf sync` or "
+            "`valuechain hf import` first."
+        )
     return count
 
 
@@ -315,6 +364,7 @@ def snapshots(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
         "(SELECT fetched_at, count(*) AS edges FROM hf_lineage GROUP BY fetched_at) l "
         "USING (fetched_at) ORDER BY m.fetched_at"
     )
-    syncs = store.query("SELECT query, pages, models, started_at, updated_at, done FROM hf_sync_state "
-                        "ORDER BY updated_at")
+    syncs = store.query(
+        "SELECT query, pages, models, started_at, updated_at, done FROM hf_sync_state ORDER BY updated_at"
+    )
     return table, syncs

@@ -62,9 +62,14 @@ def _unreachable_reason(exc: BaseException) -> str | None:
         seen.add(id(current))
         name = type(current).__name__
         text = str(current)
-        if name == "NameResolutionError" or isinstance(current, OSError) and current.errno in (-2, -3, -5) \
-                or "Name or service not known" in text or "Temporary failure in name resolution" in text \
-                or "nodename nor servname" in text:
+        if (
+            name == "NameResolutionError"
+            or isinstance(current, OSError)
+            and current.errno in (-2, -3, -5)
+            or "Name or service not known" in text
+            or "Temporary failure in name resolution" in text
+            or "nodename nor servname" in text
+        ):
             return "its name does not resolve (no network?)"
         if isinstance(current, ConnectionRefusedError) or "Connection refused" in text:
             return "the connection was refused"
@@ -130,8 +135,12 @@ def parse_ratelimit(value: str | None) -> tuple[int, float] | None:
 class RateLimiter:
     """Spaces calls at least ``1 / rate_per_second`` seconds apart (thread-safe)."""
 
-    def __init__(self, rate_per_second: float | None, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        rate_per_second: float | None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.interval = 1.0 / rate_per_second if rate_per_second else 0.0
         self.clock, self.sleep = clock, sleep
         self._next = 0.0
@@ -194,11 +203,12 @@ class HttpClient:
 
     def backoff(self, attempt: int) -> float:
         """The wait before retry number ``attempt`` (0-based): exponential with jitter in [0.5, 1]."""
-        return min(self.backoff_max, self.backoff_base * (2 ** attempt)) * random.uniform(0.5, 1.0)
+        return min(self.backoff_max, self.backoff_base * (2**attempt)) * random.uniform(0.5, 1.0)
 
     # -- requests ----------------------------------------------------------------------------
-    def _attempt(self, url: str, params: Any, headers: dict[str, str], parse_json: bool) -> tuple[
-            requests.Response, Any]:
+    def _attempt(
+        self, url: str, params: Any, headers: dict[str, str], parse_json: bool
+    ) -> tuple[requests.Response, Any]:
         self._limiter.wait()
         self.attempts_made += 1
         try:
@@ -206,8 +216,12 @@ class HttpClient:
             body = response.content  # reads the whole body: a short read raises here
         except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
             raise TransientError(f"the body was cut short ({type(exc).__name__})") from None
-        except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
-                requests.exceptions.InvalidURL, requests.exceptions.URLRequired):
+        except (
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.InvalidURL,
+            requests.exceptions.URLRequired,
+        ):
             raise InputError(f"{self.redact(url)} is not a valid http(s) URL for {self.service}.") from None
         except requests.exceptions.Timeout:
             raise TransientError("the request timed out") from None
@@ -223,14 +237,24 @@ class HttpClient:
         status = response.status_code
         window = parse_ratelimit(response.headers.get("RateLimit"))
         if status in RETRY_STATUS:
-            waits = [w for w in (parse_retry_after(response.headers.get("Retry-After")),
-                                 window[1] if window and window[0] == 0 else None) if w is not None]
+            waits = [
+                w
+                for w in (
+                    parse_retry_after(response.headers.get("Retry-After")),
+                    window[1] if window and window[0] == 0 else None,
+                )
+                if w is not None
+            ]
             raise TransientError(f"HTTP {status}", max(waits) if waits else None)
         if window is not None and window[0] == 0 and window[1] > 0:
             self._limiter.pause(min(window[1], self.retry_after_max))
         expected = response.headers.get("Content-Length")
-        if expected and expected.isdigit() and "Content-Encoding" not in response.headers \
-                and int(expected) != len(body):
+        if (
+            expected
+            and expected.isdigit()
+            and "Content-Encoding" not in response.headers
+            and int(expected) != len(body)
+        ):
             raise TransientError(f"the body was cut short ({len(body)} of {expected} bytes)")
         if status >= 400:
             self._raise_client_error(url, response)
@@ -252,8 +276,9 @@ class HttpClient:
             raise InputError(f"{self.service} has nothing at {where} (HTTP 404).")
         raise SourceError(f"{self.service} rejected the request {where} with HTTP {status}.")
 
-    def get(self, url: str, params: Any = None, headers: Mapping[str, str] | None = None,
-            parse_json: bool = False) -> tuple[requests.Response, Any]:
+    def get(
+        self, url: str, params: Any = None, headers: Mapping[str, str] | None = None, parse_json: bool = False
+    ) -> tuple[requests.Response, Any]:
         """GET ``url`` with retries; return the response (body read) and, if asked, its parsed JSON."""
         all_headers = self._headers(headers)
 
@@ -268,12 +293,23 @@ class HttpClient:
             self.retries_made += 1
             exc = state.outcome.exception() if state.outcome else None
             seconds = state.next_action.sleep if state.next_action else 0.0
-            log.warning("%s: %s on %s; retry %d/%d in %.1fs", self.service, exc, self.redact(short_url(url)),
-                        state.attempt_number, self.max_attempts - 1, seconds)
+            log.warning(
+                "%s: %s on %s; retry %d/%d in %.1fs",
+                self.service,
+                exc,
+                self.redact(short_url(url)),
+                state.attempt_number,
+                self.max_attempts - 1,
+                seconds,
+            )
 
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.max_attempts), wait=wait, sleep=self.sleep,
-            retry=tenacity.retry_if_exception_type(TransientError), before_sleep=note, reraise=True,
+            stop=tenacity.stop_after_attempt(self.max_attempts),
+            wait=wait,
+            sleep=self.sleep,
+            retry=tenacity.retry_if_exception_type(TransientError),
+            before_sleep=note,
+            reraise=True,
         )
         try:
             return retrying(self._attempt, url, params, all_headers, parse_json)
@@ -283,8 +319,9 @@ class HttpClient:
                 f"attempts (last failure: {exc})."
             ) from None
 
-    def get_json(self, url: str, params: Any = None, headers: Mapping[str, str] | None = None) -> tuple[
-            requests.Response, Any]:
+    def get_json(
+        self, url: str, params: Any = None, headers: Mapping[str, str] | None = None
+    ) -> tuple[requests.Response, Any]:
         """GET ``url`` and parse its JSON body, retrying truncated or unparsable bodies too."""
         return self.get(url, params=params, headers=headers, parse_json=True)
 
