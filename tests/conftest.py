@@ -50,3 +50,24 @@ def run_cli(tmp_path, shared_data):
         return CLIResult(proc)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """The ONE local Spark session of the test run (``local[2]``), started on first use by a test marked
+    ``spark`` (startup takes ~10-20 s) and stopped at the end of the run."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("valuechain-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -37,7 +37,7 @@ def test_report_has_every_chapter_with_sources(report):
     data = json.loads((out / "report.json").read_text())
     for section in data["sections"]:
         assert section["sources"], f"chapter {section['key']} cites no source"
-        if section["key"] != "findings":  # the ledger is a table, every other chapter has a figure
+        if section["key"] not in ("findings", "appendix"):  # ledger and appendix are tables; others have figures
             assert section["figures"], f"chapter {section['key']} has no figure"
     page = (out / "index.html").read_text()
     for key in summary["sections"]:
@@ -118,3 +118,134 @@ def test_report_is_readable_by_others(report):
     out, _ = report
     assert out.stat().st_mode & 0o005 == 0o005  # not a private mkdtemp directory
     assert all(src.startswith("figures/") for src in re.findall(r'<img src="([^"]+)"', (out / "index.html").read_text()))
+
+
+# ------------------------------------------------------------------ reader first: page, words, paths, exports
+
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--allow-file-access-from-files"]
+SNAKE_CASE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
+PYTHON_WORDS = {"True", "False", "None", "nan", "NaN", "<NA>", "NaT"}
+
+
+@pytest.fixture(scope="module")
+def rendered(report):
+    """The page as Chromium lays it out at 1280 px: the widths of every table and the visible texts."""
+    from playwright.sync_api import sync_playwright
+
+    out, _ = report
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto((out / "index.html").as_uri())
+        page.wait_for_load_state("load")
+        layout = page.evaluate("""() => {
+            for (const d of document.querySelectorAll('details')) d.open = true;  // hidden tables count too
+            const tables = [...document.querySelectorAll('table')].map(t => {
+                const box = t.getBoundingClientRect(), parent = t.parentElement.getBoundingClientRect();
+                return {chapter: t.closest('section') ? t.closest('section').id : '', right: box.right,
+                        parentRight: parent.right, scroll: t.scrollWidth, client: t.clientWidth,
+                        head: [...t.querySelectorAll('th')].map(h => h.innerText.trim())};
+            });
+            return {pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth, tables,
+                    headers: [...document.querySelectorAll('th')].map(h => h.innerText.trim()),
+                    cells: [...document.querySelectorAll('td')].map(c => c.innerText.trim()),
+                    text: document.body.innerText};
+        }""")
+        browser.close()
+    return layout
+
+
+def test_every_chapter_is_in_the_page_and_the_appendix_is_last(report):
+    out, summary = report
+    page = (out / "index.html").read_text()
+    assert summary["sections"][-1] == "appendix"
+    positions = [page.index(f'<section class="chapter" id="{key}"') for key in summary["sections"]]
+    assert positions == sorted(positions)
+    data = json.loads((out / "report.json").read_text())
+    for section in data["sections"]:
+        for figure in section["figures"]:
+            assert f'src="{figure["path"]}"' in page
+
+
+def test_no_table_is_wider_than_the_page_at_1280_px(rendered):
+    assert rendered["viewport"] == 1280
+    assert rendered["pageWidth"] <= 1280, "the page scrolls sideways"
+    assert len(rendered["tables"]) >= 10
+    for table in rendered["tables"]:
+        where = f"table {table['head'][:3]} in {table['chapter']}"
+        assert table["scroll"] <= table["client"] + 1, f"{where} scrolls sideways"
+        assert table["right"] <= table["parentRight"] + 1, f"{where} overflows its chapter"
+
+
+def test_headers_and_cells_are_words_not_code(rendered):
+    snake = [h for h in rendered["headers"] if SNAKE_CASE.match(h)]
+    assert snake == [], f"snake_case headers: {snake[:10]}"
+    reprs = [c for c in rendered["cells"] + rendered["headers"] if c in PYTHON_WORDS]
+    assert reprs == [], f"Python reprs in cells: {sorted(set(reprs))}"
+    for pattern in (r"\bnan\b", r"\{'", r"\['", r"\bTrue\b(?!-)", r"\bFalse\b(?!-)"):  # not "False-friend"
+        found = re.findall(rf".{{0,40}}{pattern}.{{0,40}}", rendered["text"])
+        assert found == [], f"{pattern} in the page: {found[:3]}"
+
+
+def test_no_absolute_path_of_this_machine(report, shared_data):
+    out, _ = report
+    absolute = re.compile(r"(?<![\w.:/~-])/(?:work|home|root|tmp|usr|opt|var|srv|mnt|private|Users)/")
+    for name in ("index.html", "report.json", "references.bib"):
+        text = (out / name).read_text()
+        assert str(shared_data) not in text and str(out) not in text, name
+        found = [m.group(0) for m in re.finditer(rf".{{0,40}}{absolute.pattern}.{{0,40}}", text)]
+        assert found == [], f"{name}: {found[:3]}"
+
+
+def test_every_export_is_listed_exists_and_reads_back(report):
+    import pandas as pd
+
+    out, _ = report
+    data = json.loads((out / "report.json").read_text())
+    exports = data["exports"]
+    assert exports == [e for s in data["sections"] for e in s["exports"]] + [
+        e for e in exports if e["kind"] == "bibliography"]
+    tables = [e for e in exports if e["kind"] == "table"]
+    figures = [e for e in exports if e["kind"] == "figure"]
+    assert {e["format"] for e in tables} == {"csv", "parquet"}
+    assert {"png", "svg"} <= {e["format"] for e in figures}  # plus interactive HTML where a chapter has it
+    for entry in tables:
+        path = out / entry["path"]
+        frame = pd.read_csv(path) if entry["format"] == "csv" else pd.read_parquet(path)
+        assert len(frame) == entry["rows"], entry["path"]
+    for entry in figures:
+        head = (out / entry["path"]).read_bytes()[:400]
+        if entry["format"] in ("png", "svg"):
+            assert head.startswith(PNG_MAGIC) if entry["format"] == "png" else b"<svg" in head, entry["path"]
+    listed = {e["path"] for e in exports}
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"index.html", "report.json"}
+    assert on_disk == listed, on_disk ^ listed
+    page = (out / "index.html").read_text()
+    for entry in tables:  # every table links its files
+        assert f'href="{entry["path"]}"' in page
+    for section in data["sections"]:  # every PNG figure has its SVG twin
+        for figure in section["figures"]:
+            if figure["path"].endswith(".png"):
+                assert figure["path"][:-4] + ".svg" in listed
+
+
+def test_appendix_cites_every_source_with_date_and_licence_and_links_the_bibtex(report):
+    from valuechain.report.appendix import PAPERS, citation_key, is_report_source
+    from valuechain.sources.snapshots import registry
+
+    out, _ = report
+    page = (out / "index.html").read_text()
+    appendix = page[page.index('id="appendix"'):]
+    assert 'href="references.bib"' in appendix
+    bib = (out / "references.bib").read_text()
+    for paper in PAPERS:
+        assert f"@misc{{{paper.key}," in bib and paper.arxiv in bib and paper.arxiv in appendix
+    snapshots = [e for e in registry().values() if is_report_source(e)]
+    assert len(snapshots) >= 20
+    for entry in snapshots:
+        assert f"@misc{{{citation_key(entry)}," in bib
+        assert citation_key(entry) in appendix and entry.licence.replace("'", "&#39;") in appendix
+        if entry.source.date:
+            assert entry.source.date in appendix
+    assert bib.count("{") == bib.count("}")

@@ -24,12 +24,15 @@ import csv
 import json
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from functools import partial
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import yaml
+
+from loopback import LoopbackServer, send
 
 
 def fixture_records(shared_data: Path) -> list[dict[str, Any]]:
@@ -95,11 +98,16 @@ def _offset(cursor: str) -> int:
     return int(json.loads(base64.urlsafe_b64decode(padded))["$offset"])
 
 
-class ReplayHub:
+#: The Hub answers JSON in UTF-8 (``Content-Type: application/json; charset=utf-8``).
+_send_json = partial(send, content_type="application/json; charset=utf-8")
+
+
+class ReplayHub(LoopbackServer):
     """``with ReplayHub(records, page_size=10, faults={1: ["429"]}) as hub: hub.endpoint``."""
 
     def __init__(self, records: list[dict[str, Any]], page_size: int = 50,
                  faults: dict[int, list[str]] | None = None, retry_after: str = "1"):
+        super().__init__()
         self.records = records
         self.page_size = page_size
         self.faults = {k: list(v) for k, v in (faults or {}).items()}
@@ -107,37 +115,8 @@ class ReplayHub:
         self.requests: list[dict[str, Any]] = []  # path, headers of every request received
         self.pages_served: list[int] = []
         self._lock = threading.Lock()
-        self.released = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    # -- lifecycle ------------------------------------------------------------------------------
-    def __enter__(self) -> ReplayHub:
-        hub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:  # keep test output quiet
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                hub._handle(self)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self.released.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def release(self) -> None:
-        """Let hung requests end (they close without an answer)."""
-        self.released.set()
-
+    # -- lifecycle: LoopbackServer (``with``, ``endpoint``, ``release`` lets hung requests end) -------
     def requested_pages(self) -> list[int]:
         """Page indexes of the listing requests received so far (faulty ones included)."""
         out = []
@@ -148,14 +127,8 @@ class ReplayHub:
                 out.append((_offset(query["cursor"][0]) if "cursor" in query else 0) // size)
         return out
 
-    @property
-    def endpoint(self) -> str:
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
     # -- responses ------------------------------------------------------------------------------
-    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+    def handle_get(self, handler: BaseHTTPRequestHandler) -> None:
         url = urlparse(handler.path)
         with self._lock:
             self.requests.append({"path": handler.path, "headers": dict(handler.headers)})
@@ -165,11 +138,11 @@ class ReplayHub:
             repo_id = url.path[len("/api/models/"):]
             match = [r for r in self.records if r["id"] == repo_id]
             if match:
-                self._send(handler, 200, json.dumps(match[0]).encode())
+                _send_json(handler, 200, json.dumps(match[0]).encode())
             else:
-                self._send(handler, 404, b'{"error":"Repository not found"}')
+                _send_json(handler, 404, b'{"error":"Repository not found"}')
         else:
-            self._send(handler, 404, b'{"error":"not found"}')
+            _send_json(handler, 404, b'{"error":"not found"}')
 
     def _list(self, handler: BaseHTTPRequestHandler, query: dict[str, list[str]]) -> None:
         selected = self.records
@@ -195,50 +168,34 @@ class ReplayHub:
             headers["Link"] = f'<{self.endpoint}/api/models?{urlencode(params)}>; rel="next"'
         policy = {"RateLimit-Policy": '"fixed window";"api";q=500;w=300'}
         if fault == "429":
-            self._send(handler, 429, b'{"error":"rate limited"}', {"Retry-After": self.retry_after})
+            _send_json(handler, 429, b'{"error":"rate limited"}', {"Retry-After": self.retry_after})
         elif fault == "429-ratelimit":  # the Hub's IETF draft headers only, no Retry-After
-            self._send(handler, 429, b'{"error":"rate limited"}',
+            _send_json(handler, 429, b'{"error":"rate limited"}',
                        {"RateLimit": f'"api";r=0;t={self.retry_after}', **policy})
         elif fault == "last-in-window":  # a good answer that says the window is used up
             with self._lock:
                 self.pages_served.append(page_index)
-            self._send(handler, 200, body, {**headers, "RateLimit": f'"api";r=0;t={self.retry_after}', **policy})
+            _send_json(handler, 200, body, {**headers, "RateLimit": f'"api";r=0;t={self.retry_after}', **policy})
         elif fault == "500":
-            self._send(handler, 500, b'{"error":"Internal Error"}')
+            _send_json(handler, 500, b'{"error":"Internal Error"}')
         elif fault == "self-link":  # a broken server: the next page is this page again
             headers["Link"] = f'<{self.endpoint}{handler.path}>; rel="next"'
-            self._send(handler, 200, body, headers)
+            _send_json(handler, 200, body, headers)
         elif fault == "hang":
             self.released.wait(timeout=60)
             handler.close_connection = True
         elif fault == "drop":
             handler.close_connection = True
         elif fault == "truncate":
-            self._send(handler, 200, body, headers, cut=len(body) // 2)
+            _send_json(handler, 200, body, headers, cut=len(body) // 2)
         elif fault == "truncate-gzip":  # a compressed body (as the Hub sends) cut short
             import gzip
 
             packed = gzip.compress(body)
-            self._send(handler, 200, packed, {**headers, "Content-Encoding": "gzip"}, cut=len(packed) // 2)
+            _send_json(handler, 200, packed, {**headers, "Content-Encoding": "gzip"}, cut=len(packed) // 2)
         elif fault == "truncate-nolength":
-            self._send(handler, 200, body, headers, cut=len(body) // 2, length=False)
+            _send_json(handler, 200, body, headers, cut=len(body) // 2, length=False)
         else:
             with self._lock:
                 self.pages_served.append(page_index)
-            self._send(handler, 200, body, headers)
-
-    @staticmethod
-    def _send(handler: BaseHTTPRequestHandler, status: int, body: bytes,
-              headers: dict[str, str] | None = None, cut: int | None = None, length: bool = True) -> None:
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json; charset=utf-8")
-        if length:
-            handler.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            handler.send_header(key, value)
-        if cut is not None or not length:
-            handler.send_header("Connection", "close")
-            handler.close_connection = True
-        handler.end_headers()
-        handler.wfile.write(body if cut is None else body[:cut])
-        handler.wfile.flush()
+            _send_json(handler, 200, body, headers)

@@ -1,10 +1,8 @@
-"""Fixtures of the engagement tests: the real GH Archive hour, generated hours, one shared Spark session."""
+"""Fixtures of the engagement tests: the real GH Archive hour, generated hours (Spark: tests/conftest.py)."""
 
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,27 +19,6 @@ def real_hour(shared_data) -> Path:
 @pytest.fixture(scope="session")
 def expected_counts(shared_data) -> dict:
     return json.loads((shared_data / EXPECTED).read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="session")
-def spark_session():
-    """The local Spark session of the test run (the same settings as ``tests/ecosystem``; ``getOrCreate``
-    returns the one session when both packages' tests run together)."""
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("valuechain-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="session")

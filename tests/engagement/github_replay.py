@@ -19,10 +19,12 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
+
+from loopback import LoopbackServer, send
 
 
 def fixture_users(shared_data: Path) -> list[dict[str, Any]]:
@@ -43,7 +45,7 @@ def latest_by_login(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-class ReplayGitHub:
+class ReplayGitHub(LoopbackServer):
     """``with ReplayGitHub(records, budget=10) as gh: gh.endpoint``."""
 
     def __init__(
@@ -54,6 +56,7 @@ class ReplayGitHub:
         faults: dict[int, str] | None = None,
         clock: Callable[[], float] = time.time,
     ):
+        super().__init__()
         self.users = latest_by_login(records)
         self.budget, self.window, self.clock = budget, window, clock
         self.faults = dict(faults or {})
@@ -62,38 +65,6 @@ class ReplayGitHub:
         self.requests: list[dict[str, Any]] = []
         self.answered: list[str] = []  # logins answered 200
         self._lock = threading.Lock()
-        self.released = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-
-    def __enter__(self) -> ReplayGitHub:
-        replay = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                replay._handle(self)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self.released.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def release(self) -> None:
-        self.released.set()
-
-    @property
-    def endpoint(self) -> str:
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     def _limit_headers(self) -> dict[str, str]:
         assert self.reset_at is not None
@@ -105,7 +76,7 @@ class ReplayGitHub:
             "X-RateLimit-Resource": "core",
         }
 
-    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+    def handle_get(self, handler: BaseHTTPRequestHandler) -> None:
         path = urlparse(handler.path).path
         with self._lock:
             number = len(self.requests)
@@ -172,12 +143,4 @@ class ReplayGitHub:
     def _send(
         handler: BaseHTTPRequestHandler, status: int, body: dict[str, Any], headers: dict[str, str]
     ) -> None:
-        data = json.dumps(body).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json; charset=utf-8")
-        handler.send_header("Content-Length", str(len(data)))
-        for name, value in headers.items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(data)
-        handler.wfile.flush()
+        send(handler, status, json.dumps(body).encode(), headers, content_type="application/json; charset=utf-8")

@@ -59,6 +59,12 @@ EUROPE = frozenset(
 SNAPSHOT_KINDS = ("epoch", "eosai", "mot", "eg")
 
 
+
+def _yes(flag: bool) -> str:
+    """A snapshot flag as the report and the CLI show it."""
+    return "yes" if flag else "no"
+
+
 def region_of(country: str | None) -> str:
     """U.S., China, Europe or elsewhere (the grouping used by the papers)."""
     if not country:
@@ -653,10 +659,10 @@ def snapshot_says(
             if fact == "weights":
                 return (
                     included == (value != "none")
-                ) if included else None, f"{component}: included={included}"
+                ) if included else None, f"{component}: included {_yes(included)}"
             return is_open == bool(
                 value
-            ), f"{component}: included={included}, open={is_open} (normalised licence ids)"
+            ), f"{component}: included {_yes(included)}, open {_yes(is_open)} (normalised licence ids)"
         return None, ""
     if kind == "eg":
         if fact == "organisation":

@@ -54,6 +54,24 @@ ARCH_PATTERNS = ("modeling_*.py", "configuration_*.py", "model.py", "config.json
 DATA_PATTERNS = ("*.parquet", "*.jsonl", "*.arrow", "*.tfrecord", "*.csv")
 
 
+def empty_hf_payload(repo_id: str, *, files: list[str], has_file_list: bool) -> dict[str, Any]:
+    """A Hugging Face payload with nothing known but the id and the file list (a local directory or
+    snapshot without an API record): no card, tags, gating, pipeline tag, dates or counts."""
+    return {
+        "id": repo_id,
+        "files": files,
+        "card": {},
+        "card_text": "",
+        "tags": [],
+        "gated": False,
+        "pipeline_tag": None,
+        "last_modified": None,
+        "sha": None,
+        "downloads": None,
+        "has_file_list": has_file_list,
+    }
+
+
 def _today() -> str:
     return date.today().isoformat()
 
@@ -201,19 +219,7 @@ def _hf_payload_from_snapshot(snapshot: str | Path, repo_id: str) -> dict[str, A
     if info_file:
         payload = _hf_payload_from_snapshot(info_file, repo_id)
     else:
-        payload = {
-            "id": repo_id,
-            "files": [],
-            "card": {},
-            "card_text": "",
-            "tags": [],
-            "gated": False,
-            "pipeline_tag": None,
-            "last_modified": None,
-            "sha": None,
-            "downloads": None,
-            "has_file_list": False,
-        }
+        payload = empty_hf_payload(repo_id, files=[], has_file_list=False)
     listing = next((p for p in (path / "files.txt", path / "file_list.txt") if p.is_file()), None)
     if listing:
         payload["files"] = [
@@ -507,20 +513,8 @@ def from_directory(path: str | Path) -> list[Evidence]:
             files.append(str(p.relative_to(root)).replace("\\", "/"))
     if not files:
         raise InputError(f"The release directory {root} is empty.")
-    payload: dict[str, Any] = {
-        "id": root.name,
-        "files": sorted(files),
-        "card": {},
-        "card_text": "",
-        "tags": [],
-        "gated": False,
-        "pipeline_tag": None,
-        "last_modified": None,
-        "sha": None,
-        "downloads": None,
-        "has_file_list": True,
-        "source": str(root),
-    }
+    payload = empty_hf_payload(root.name, files=sorted(files), has_file_list=True)
+    payload["source"] = str(root)
     readme = root / "README.md"
     if readme.is_file():
         meta, body = split_front_matter(read_text(readme, "model card"))

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from valuechain import config
 from valuechain.audit.catalog import CATALOG_PATH, CatalogEntry, lineage_roots, load_catalog
 from valuechain.audit.governance import GovernanceRules, load_rules
 from valuechain.audit.release import audit_entry
@@ -57,6 +59,18 @@ def audit_catalog(
     frame = frame.drop(columns=["_mof", "_eosai"]).reset_index(drop=True)
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame
+
+
+def audited_catalogue() -> Any:
+    """:func:`audit_catalog` of the packaged catalogue on the current data directory, computed once a process
+    (the report's audit chapter and the findings ledger read the same ranking); a copy each call."""
+    return _audited_catalogue(str(config.data_dir()), str(CATALOG_PATH)).copy()
+
+
+@lru_cache(maxsize=2)
+def _audited_catalogue(data_dir: str, catalogue: str) -> Any:
+    """Keyed by the data directory and catalogue path so that a changed directory is audited again."""
+    return audit_catalog(load_catalog(catalogue), data_dir=Path(data_dir))
 
 
 def openness_covariates(frame: Any | None = None, repos: Iterable[str] | None = None) -> Any:

@@ -16,7 +16,7 @@ from valuechain.audit.catalog import CATALOG_PATH, FACT_FIELDS, load_catalog, ve
 from valuechain.audit.downstream import build_downstream
 from valuechain.audit.evidence import CHOICE_RULE
 from valuechain.audit.figures import gradient_figure
-from valuechain.audit.ranking import audit_catalog
+from valuechain.audit.ranking import audited_catalogue
 from valuechain.audit.summaries import firm_summary, governance_counts
 from valuechain.config import data_dir
 from valuechain.output import atomic_path, source
@@ -28,13 +28,19 @@ NOTE = ("The five governance models and the nearest Gereffi-Humphrey-Sturgeon va
         "(valuechain/audit/data/governance_rules.yml) evaluated in order, first match wins.")
 
 
-def _table(frame: Any, columns: list[str] | None = None, max_rows: int = 200) -> str:
-    """The first ``max_rows`` rows; cells as ``DataFrame.to_html`` prints them (pandas' per-column number
-    format, missing values empty)."""
+def _table(frame: Any, columns: list[str] | None = None, max_rows: int = 200, name: str | None = None) -> str:
+    """The first ``max_rows`` rows; numbers in pandas' per-column format, other cells as the shared renderer
+    words them (``yes``/``no``, lists joined, missing values empty)."""
     data = (frame[columns] if columns else frame).head(max_rows)
-    with pd.option_context("display.max_colwidth", None):  # to_html never cut a cell at 50 characters
-        cells = [[text.strip() for text in format_array(data[column]._values, None, na_rep="")] for column in data]
-    return render_table([str(c) for c in data.columns], list(zip(*cells, strict=True)), css_class="data")
+    cells = []
+    for column in data:
+        values = data[column]
+        if values.dtype.kind in "fciu":  # one number format per column, as DataFrame.to_html prints it
+            with pd.option_context("display.max_colwidth", None):
+                cells.append([text.strip() for text in format_array(values._values, None, na_rep="")])
+        else:
+            cells.append(list(values))
+    return render_table([str(c) for c in data.columns], list(zip(*cells, strict=True)), css_class="data", name=name)
 
 
 def _downstream_figure(summary: Any, path: Path) -> Path:
@@ -81,7 +87,7 @@ def report_section(out_dir: Path) -> Section:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = load_catalog()
-    frame = audit_catalog(entries)
+    frame = audited_catalogue()  # shared with the findings ledger: audited once a process
     gradient = gradient_figure(frame, out_dir / "audit_gradient.png")
     by_country = governance_counts(frame, "country").reset_index()
     by_region = governance_counts(frame, "region").reset_index()
@@ -100,20 +106,26 @@ def report_section(out_dir: Path) -> Section:
         for v in table["verified"]]
     table["EOSAI"] = table["eosai_score"].map(lambda v: "" if v is None or v != v else f"{v:.2f}")
     table["OSAID"] = table["osaid_conformant"].map({True: "yes", False: "no"})
-    cols = ["rank", "name", "organisation", "country", "release_date", "governance_model", "ghs_type",
-            "licence_class", "levers", "solaiman_level", "mof_class", "OSAID", "EOSAI", "verified",
-            "unverified facts"]
+    # The page shows what a policy analyst compares; the audit detail of each release is a second table
+    # (folded) and, whole, in the CSV/Parquet files linked under each table.
+    cols = ["rank", "name", "organisation", "country", "release_date", "governance_model", "solaiman_level",
+            "licence_class", "OSAID", "EOSAI"]
+    detail_cols = ["rank", "name", "ghs_type", "levers", "mof_class", "verified", "unverified facts"]
     n_verified = sum(len(e.verified) for e in entries)
     n_facts = len(entries) * (len(FACT_FIELDS) - 1)
     parts = [
-        f"<p class='note'><strong>Operationalisation.</strong> {html.escape(NOTE)}</p>",
         f"<p>{len(entries)} foundation-model releases from the curated catalogue ({html.escape(str(CATALOG_PATH.name))}, "
         f"shipped with the package) were audited: curated facts, the snapshot records each release cites "
         f"(European Open Source AI Index v1.0.2, LF Model Openness Tool, Epoch AI, Stanford Ecosystem Graphs) and "
         f"the licence text where the reference set has it. <strong>Verified</strong> lists the facts checked "
         f"programmatically against a cited snapshot ({n_verified} of about {n_facts} facts); every other fact rests "
         f"on a cited web page or a stated default and is <em>not verified</em>.</p>",
-        "<h3>Ranked catalogue</h3>", _table(table, cols),
+        "<h3>Ranked catalogue</h3>",
+        "<p>Governance model and value-chain type are our operationalisation of Foster (arXiv 2509.10220; see the "
+        "note above), not the paper's own audit table.</p>",
+        _table(table, cols, name="ranked catalogue"),
+        "<details class='more'><summary>Audit detail per release: value-chain type, levers, MOF class, which "
+        "facts were verified</summary>", _table(table, detail_cols, name="catalogue detail"), "</details>",
         "<h3>Governance models by region</h3>", _table(by_region),
         "<h3>Governance models by country</h3>", _table(by_country),
         f"<h3>Lead firms ({int(firms['mixed'].sum())} of {len(firms)} use more than one governance model)</h3>",

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from valuechain.errors import InputError
 from valuechain.reference.events import CONFOUNDERS, SHOCKS
+from valuechain.reference.figures import CONFOUNDER_STYLE, SHOCK_STYLE, mark_events
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -241,8 +242,9 @@ def shock_lines() -> list[tuple[date, str, str]]:
 
 def plot_diffusion(monthly: pd.DataFrame, path: str | Path, *, title: str = "", population: str = "") -> Path:
     """Two panels: new derivatives per month by origin group (stacked); the China and U.S. shares of
-    each month's new derivatives. U.S. policy shocks (red, dashed, labelled left of the line) and
-    confounding releases (grey, dotted, labelled right of it) are marked on both. ``population`` (what
+    each month's new derivatives. U.S. policy shocks (red, solid, labelled left of the line) and
+    confounding releases (grey, dashed, labelled right of it), drawn by
+    :func:`valuechain.reference.figures.mark_events`, are marked on both. ``population`` (what
     the derivatives are, e.g. the store's snapshots and the filters) goes into the title with the
     number of derivatives and the months covered. Written atomically in the format of the suffix
     (PNG, SVG or PDF)."""
@@ -281,16 +283,14 @@ def plot_diffusion(monthly: pd.DataFrame, path: str | Path, *, title: str = "", 
     bottom.set_xlabel("month the derivative was created on the Hub")
     bottom.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=12))
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    styles: dict[str, dict[str, Any]] = {"shock": {"color": "#b00000", "ls": "--"},
-                                         "confounder": {"color": "#666666", "ls": ":"}}
+    styles = {"shock": SHOCK_STYLE, "confounder": CONFOUNDER_STYLE}
     if len(wide):
         lo, hi = wide["month"].min() - pd.Timedelta(days=31), wide["month"].max() + pd.Timedelta(days=62)
+        mark_events((top, bottom), within=(lo, hi))  # the lines; the labels are placed here, below
         for when, label, kind in shock_lines():
             stamp = pd.Timestamp(when)
             if not (lo <= stamp <= hi):
                 continue
-            for axis in (top, bottom):
-                axis.axvline(stamp, lw=1.2, **styles[kind])
             # shocks to the left of their line, confounders to the right: close pairs stay apart
             text = label.replace(f"({when:%Y-%m})", f"({when:%Y-%m-%d})")
             text = text if f"{when:%Y-%m-%d}" in text else f"{text} ({when:%Y-%m-%d})"
@@ -301,8 +301,8 @@ def plot_diffusion(monthly: pd.DataFrame, path: str | Path, *, title: str = "", 
                          bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, title="origin of the root base model",
                title_fontsize=8, frameon=False)
-    markers = [Line2D([], [], lw=1.2, **styles["shock"], label="U.S. policy shock"),
-               Line2D([], [], lw=1.2, **styles["confounder"], label="confounding release")]
+    markers = [Line2D([], [], **SHOCK_STYLE, label="U.S. policy shock"),
+               Line2D([], [], **CONFOUNDER_STYLE, label="confounding release")]
     handles, _ = bottom.get_legend_handles_labels()
     bottom.legend(handles=handles + markers, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
                   frameon=False)

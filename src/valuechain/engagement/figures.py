@@ -2,7 +2,8 @@
 
 Figures are written only where the caller asks (``--plot FILE``), atomically, with matplotlib's Agg
 backend (no display needed). Shocks come from :data:`valuechain.reference.events.SHOCKS` and are drawn
-as solid red lines; confounders (:data:`~valuechain.reference.events.CONFOUNDERS`) as dashed grey lines.
+as solid red lines; confounders (:data:`~valuechain.reference.events.CONFOUNDERS`) as dashed grey lines
+(both by :func:`valuechain.reference.figures.mark_events`).
 """
 
 from __future__ import annotations
@@ -65,26 +66,14 @@ def event_study_figure(study: EngagementStudy, path: str | Path) -> Path:
 
 def series_figure(panel: Panel, outcome: str, path: str | Path, title: str | None = None) -> Path:
     """The outcome summed over repositories per period, one line per group, shocks and confounders marked."""
-    import pandas as pd
-
-    from valuechain.reference.events import CONFOUNDERS, SHOCKS
+    from valuechain.reference.figures import mark_events
 
     plt = _pyplot()
     series = panel.series(outcome)
     figure, axis = plt.subplots(figsize=(8.5, 3.6))
     for group in series.columns:
         axis.plot(series.index, series[group], label=group, color=GROUP_COLOURS.get(group), linewidth=1.4)
-    first, last = series.index.min(), series.index.max()
-    for day, label in SHOCKS.items():
-        stamp = pd.Timestamp(day)
-        if first <= stamp <= last:
-            axis.axvline(stamp, color="#c0392b", linewidth=1)
-            axis.text(stamp, axis.get_ylim()[1], label, rotation=90, va="top", ha="right", fontsize=7)
-    for day, label in CONFOUNDERS.items():
-        stamp = pd.Timestamp(day)
-        if first <= stamp <= last:
-            axis.axvline(stamp, color="#7f8c8d", linewidth=1, linestyle="--")
-            axis.text(stamp, axis.get_ylim()[1], label, rotation=90, va="top", ha="right", fontsize=7, color="#555")
+    mark_events(axis, within=(series.index.min(), series.index.max()), labels=True)
     axis.set_ylabel(f"{outcome} per {panel.period}")
     axis.set_title(title or f"{outcome} by group ({panel.method} attribution)", fontsize=10)
     axis.legend(fontsize=8)

@@ -13,24 +13,19 @@ Two parts, kept apart on purpose:
 
 from __future__ import annotations
 
-import html
 import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from valuechain.section import Figure, Section
+from valuechain.section import Figure, Section, render_table
 
 SHOCK = date(2022, 10, 7)
 IG_OUTCOMES = ("developers", "git_pushes")
 
 
 def _table(rows: list[list[Any]], headers: list[str]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in row) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return render_table(headers, [[_fmt(v) for v in row] for row in rows])
 
 
 def _fmt(value: Any) -> str:

@@ -277,12 +277,12 @@ def release_series(data_dir: Path | None = None, shock: str = "2022-10-07") -> S
 
 
 # ---------------------------------------------------------------------------------------------- audit
-@lru_cache(maxsize=1)
 def audited_catalogue() -> pd.DataFrame:
-    """The audited catalogue (one row per release, with governance model and Solaiman level)."""
-    from valuechain.audit.ranking import audit_catalog
+    """The audited catalogue (one row per release, with governance model and Solaiman level), shared with
+    the report's audit chapter (:func:`valuechain.audit.ranking.audited_catalogue`, once a process)."""
+    from valuechain.audit.ranking import audited_catalogue as shared
 
-    return audit_catalog()
+    return shared()
 
 
 def gradient_levels() -> Study:

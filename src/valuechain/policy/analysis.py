@@ -298,7 +298,9 @@ def plot_timeline(
     import matplotlib.pyplot as plt
 
     from valuechain.output import write_output
+    from valuechain.reference.colours import colour_of
     from valuechain.reference.events import CONFOUNDERS, SHOCKS
+    from valuechain.reference.figures import CONFOUNDER_STYLE, SHOCK_STYLE
 
     shock_days = [date.fromisoformat(s) for s in (shocks or SHOCKS)]
     conf_days = {date.fromisoformat(k): v for k, v in CONFOUNDERS.items()}
@@ -322,7 +324,7 @@ def plot_timeline(
         "cn_regulation": 1.3,
         "confounder": 0.5,
     }
-    colours = {"US": "#1f4e99", "CN": "#c0392b"}
+    colours = {"US": colour_of("US"), "CN": colour_of("CN")}
     ax = axes[0]
     for e in events:
         ax.scatter(
@@ -342,11 +344,11 @@ def plot_timeline(
     )
     ax.set_ylim(0, 4.6)
     ax.set_title(title, fontsize=11)
-    for a in axes:
+    for a in axes:  # the shared line styles; the shock list may be the user's, so not mark_events
         for d in shock_days:
-            a.axvline(d, color="#c0392b", lw=1.1, alpha=0.8)
+            a.axvline(d, **SHOCK_STYLE)
         for d in conf_days:
-            a.axvline(d, color="grey", lw=0.9, ls="--", alpha=0.7)
+            a.axvline(d, **CONFOUNDER_STYLE)
     for d in shock_days:
         ax.annotate(d.isoformat(), (d, 4.45), fontsize=6, rotation=90, ha="right", va="top", color="#c0392b")
     for d, name in conf_days.items():

@@ -81,7 +81,11 @@ def dictionary_tokenizer(words: Iterable[str]) -> Any:
     with _JIEBA_LOCK:
         tokenizer = _TOKENIZERS.get(key)
     if tokenizer is None:
-        jieba = jieba_tokenizer()
+        import logging
+
+        import jieba  # not jieba_tokenizer(): the global dictionary would be loaded too (1.1 s CPU), unused here
+
+        jieba.setLogLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer()
         tokenizer.initialize()
         for word in sorted(key):

@@ -6,7 +6,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from valuechain.section import Figure, Section
+from valuechain.section import Figure, Section, render_table
 
 SYNC_HINT = (
     "`valuechain science sync --family qwen` (OpenAlex works and their authors' institutions) and "
@@ -26,12 +26,8 @@ def _cell(value: Any, fmt: str | None) -> str:
 
 def _table(frame: Any, columns: list[tuple[str, str]], fmt: dict[str, str] | None = None) -> str:
     fmt = fmt or {}
-    head = "".join(f"<th>{html.escape(label)}</th>" for _, label in columns)
-    body = []
-    for _, row in frame.iterrows():
-        cells = "".join(f"<td>{html.escape(_cell(row[key], fmt.get(key)))}</td>" for key, _ in columns)
-        body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    rows = [[_cell(row[key], fmt.get(key)) for key, _ in columns] for _, row in frame.iterrows()]
+    return render_table([label for _, label in columns], rows)
 
 
 def _quality_html(validation: Any) -> str:
@@ -131,7 +127,8 @@ def _store_html(db_path: Path) -> tuple[str, list[dict[str, Any]]]:
     from valuechain.store import Store
 
     missing = (
-        f"<p>The store ({html.escape(str(db_path))}) has no OpenAlex or PatentsView tables yet, so this report "
+        f"<p>The store ({html.escape(db_path.name)}, in the valuechain home directory) has no OpenAlex or "
+        f"PatentsView tables yet, so this report "
         f"shows no store-based counts. Fill it with {html.escape(SYNC_HINT)}.</p>"
     )
     if not db_path.exists():
