@@ -83,7 +83,8 @@ def dictionary_tokenizer(words: Iterable[str]) -> Any:
     if tokenizer is None:
         import logging
 
-        import jieba  # not jieba_tokenizer(): the global dictionary would be loaded too (1.1 s CPU), unused here
+        # not jieba_tokenizer(): the global dictionary would be loaded too (1.1 s CPU), unused here
+        import jieba
 
         jieba.setLogLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer()
