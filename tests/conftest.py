@@ -35,8 +35,13 @@ class CLIResult:
 def run_cli(tmp_path, shared_data):
     """Run ``valuechain ARGS`` in a subprocess, as a user would, with a private VALUECHAIN_HOME."""
 
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
-            cwd: Path | None = None, timeout: float = 300) -> CLIResult:
+    def run(
+        *args: str,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+        timeout: float = 300,
+    ) -> CLIResult:
         full_env = dict(os.environ)
         full_env.setdefault("VALUECHAIN_HOME", str(tmp_path / "home"))
         full_env["VALUECHAIN_DATA"] = str(shared_data)
@@ -44,8 +49,13 @@ def run_cli(tmp_path, shared_data):
         if env:
             full_env.update(env)
         proc = subprocess.run(
-            [sys.executable, "-m", "valuechain", *map(str, args)], capture_output=True, text=True,
-            input=input, env=full_env, cwd=cwd or tmp_path, timeout=timeout,
+            [sys.executable, "-m", "valuechain", *map(str, args)],
+            capture_output=True,
+            text=True,
+            input=input,
+            env=full_env,
+            cwd=cwd or tmp_path,
+            timeout=timeout,
         )
         return CLIResult(proc)
 

@@ -14,15 +14,17 @@ def random_derivatives(n: int, seed: int = 3):
 
     rng = np.random.default_rng(seed)
     start = np.datetime64("2022-01-01T00:00:00")
-    frame = pd.DataFrame({
-        "model": [f"user{i % 997}/model-{i}" for i in range(n)],
-        "created_at": start + rng.integers(0, 3 * 365 * 86400, n).astype("timedelta64[s]"),
-        "origin": rng.choice(["US", "CN", "FR", "mixed", "unknown", "HK"], n),
-        "relation": rng.choice(["finetune", "adapter", "quantized", "merge"], n),
-        "pipeline_tag": rng.choice(["text-generation", "image-text-to-text", None], n),
-        "downloads": rng.integers(0, 10_000, n),
-        "likes": rng.integers(0, 50, n),
-    })
+    frame = pd.DataFrame(
+        {
+            "model": [f"user{i % 997}/model-{i}" for i in range(n)],
+            "created_at": start + rng.integers(0, 3 * 365 * 86400, n).astype("timedelta64[s]"),
+            "origin": rng.choice(["US", "CN", "FR", "mixed", "unknown", "HK"], n),
+            "relation": rng.choice(["finetune", "adapter", "quantized", "merge"], n),
+            "pipeline_tag": rng.choice(["text-generation", "image-text-to-text", None], n),
+            "downloads": rng.integers(0, 10_000, n),
+            "likes": rng.integers(0, 50, n),
+        }
+    )
     return frame.assign(origin_group=frame["origin"].map(origin_group))
 
 

@@ -5,13 +5,13 @@
   when more remain, ``Link: <http://127.0.0.1:PORT/api/models?…&cursor=…>; rel="next"`` — the Hub's
   paging. The cursor is opaque base64 (the Hub's is too).
 - ``GET /api/models/{namespace}/{name}`` answers the full record (a ``model_info`` body).
-- Faults are injected per page index (0-based) and consumed in order, one per request of that page:
-  ``"429"`` (with ``Retry-After``), ``"429-ratelimit"`` (with the Hub's IETF ``RateLimit: "api";r=0;t=N``
-  header instead), ``"last-in-window"`` (a good page whose ``RateLimit`` says ``r=0``), ``"500"``, ``"drop"`` (close the connection without answering),
-  ``"truncate"`` (promise the full ``Content-Length``, send half, close), ``"truncate-gzip"`` (the same
-  with a gzip-encoded body) and ``"truncate-nolength"``
-  (half a body without a length), ``"hang"`` (answer nothing until :meth:`release` — lets a test kill
-  a client mid-sync) and ``"self-link"`` (a page whose next link is itself).
+- Faults are injected per page index (0-based) and consumed in order, one per request of that page: ``"429"``
+  (with ``Retry-After``), ``"429-ratelimit"`` (with the Hub's IETF ``RateLimit: "api";r=0;t=N`` header
+  instead), ``"last-in-window"`` (a good page whose ``RateLimit`` says ``r=0``), ``"500"``, ``"drop"`` (close
+  the connection without answering), ``"truncate"`` (promise the full ``Content-Length``, send half, close),
+  ``"truncate-gzip"`` (the same with a gzip-encoded body) and ``"truncate-nolength"`` (half a body without a
+  length), ``"hang"`` (answer nothing until :meth:`release` — lets a test kill a client mid-sync) and
+  ``"self-link"`` (a page whose next link is itself).
 
 Records come from the real API bodies in ``fixtures/hf_model_info/`` and the real DeepSeek-R1 records
 (``ModelInfo`` dumps turned back into API form by :func:`modelinfo_dump_to_api`).
@@ -67,12 +67,21 @@ def modelinfo_dump_to_api(dump: dict[str, Any]) -> dict[str, Any]:
     if card is not None:
         card = json.loads(json.dumps(card, default=str))
     api = {
-        "_id": dump.get("_id"), "id": dump["id"], "modelId": dump["id"], "author": dump.get("author"),
-        "sha": dump.get("sha"), "lastModified": _api_time(dump.get("last_modified")),
-        "createdAt": _api_time(dump.get("created_at")), "private": dump.get("private"),
-        "disabled": dump.get("disabled"), "gated": dump.get("gated"), "downloads": dump.get("downloads"),
-        "likes": dump.get("likes"), "library_name": dump.get("library_name"),
-        "tags": dump.get("tags"), "pipeline_tag": dump.get("pipeline_tag"),
+        "_id": dump.get("_id"),
+        "id": dump["id"],
+        "modelId": dump["id"],
+        "author": dump.get("author"),
+        "sha": dump.get("sha"),
+        "lastModified": _api_time(dump.get("last_modified")),
+        "createdAt": _api_time(dump.get("created_at")),
+        "private": dump.get("private"),
+        "disabled": dump.get("disabled"),
+        "gated": dump.get("gated"),
+        "downloads": dump.get("downloads"),
+        "likes": dump.get("likes"),
+        "library_name": dump.get("library_name"),
+        "tags": dump.get("tags"),
+        "pipeline_tag": dump.get("pipeline_tag"),
     }
     if dump.get("downloads_all_time") is not None:
         api["downloadsAllTime"] = dump["downloads_all_time"]
@@ -105,8 +114,13 @@ _send_json = partial(send, content_type="application/json; charset=utf-8")
 class ReplayHub(LoopbackServer):
     """``with ReplayHub(records, page_size=10, faults={1: ["429"]}) as hub: hub.endpoint``."""
 
-    def __init__(self, records: list[dict[str, Any]], page_size: int = 50,
-                 faults: dict[int, list[str]] | None = None, retry_after: str = "1"):
+    def __init__(
+        self,
+        records: list[dict[str, Any]],
+        page_size: int = 50,
+        faults: dict[int, list[str]] | None = None,
+        retry_after: str = "1",
+    ):
         super().__init__()
         self.records = records
         self.page_size = page_size
@@ -135,7 +149,7 @@ class ReplayHub(LoopbackServer):
         if url.path == "/api/models":
             self._list(handler, parse_qs(url.query))
         elif url.path.startswith("/api/models/"):
-            repo_id = url.path[len("/api/models/"):]
+            repo_id = url.path[len("/api/models/") :]
             match = [r for r in self.records if r["id"] == repo_id]
             if match:
                 _send_json(handler, 200, json.dumps(match[0]).encode())
@@ -158,7 +172,7 @@ class ReplayHub(LoopbackServer):
         expand = query.get("expand", [])
         items = [
             {"_id": r.get("_id"), "id": r["id"], **{k: r[k] for k in expand if k in r}}
-            for r in selected[offset:offset + size]
+            for r in selected[offset : offset + size]
         ]
         body = json.dumps(items).encode()
         headers = {}
@@ -170,12 +184,18 @@ class ReplayHub(LoopbackServer):
         if fault == "429":
             _send_json(handler, 429, b'{"error":"rate limited"}', {"Retry-After": self.retry_after})
         elif fault == "429-ratelimit":  # the Hub's IETF draft headers only, no Retry-After
-            _send_json(handler, 429, b'{"error":"rate limited"}',
-                       {"RateLimit": f'"api";r=0;t={self.retry_after}', **policy})
+            _send_json(
+                handler,
+                429,
+                b'{"error":"rate limited"}',
+                {"RateLimit": f'"api";r=0;t={self.retry_after}', **policy},
+            )
         elif fault == "last-in-window":  # a good answer that says the window is used up
             with self._lock:
                 self.pages_served.append(page_index)
-            _send_json(handler, 200, body, {**headers, "RateLimit": f'"api";r=0;t={self.retry_after}', **policy})
+            _send_json(
+                handler, 200, body, {**headers, "RateLimit": f'"api";r=0;t={self.retry_after}', **policy}
+            )
         elif fault == "500":
             _send_json(handler, 500, b'{"error":"Internal Error"}')
         elif fault == "self-link":  # a broken server: the next page is this page again

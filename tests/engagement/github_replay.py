@@ -110,8 +110,8 @@ class ReplayGitHub(LoopbackServer):
                 handler,
                 403,
                 {
-                    "message": "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated "
-                    "requests get a higher rate limit.)",
+                    "message": "API rate limit exceeded for 127.0.0.1. (But here's the good news: "
+                    "Authenticated requests get a higher rate limit.)",
                     "documentation_url": "https://docs.github.com/rest/overview/resources-in-the-rest-api"
                     "#rate-limiting",
                 },
@@ -143,4 +143,10 @@ class ReplayGitHub(LoopbackServer):
     def _send(
         handler: BaseHTTPRequestHandler, status: int, body: dict[str, Any], headers: dict[str, str]
     ) -> None:
-        send(handler, status, json.dumps(body).encode(), headers, content_type="application/json; charset=utf-8")
+        send(
+            handler,
+            status,
+            json.dumps(body).encode(),
+            headers,
+            content_type="application/json; charset=utf-8",
+        )

@@ -59,7 +59,6 @@ EUROPE = frozenset(
 SNAPSHOT_KINDS = ("epoch", "eosai", "mot", "eg")
 
 
-
 def _yes(flag: bool) -> str:
     """A snapshot flag as the report and the CLI show it."""
     return "yes" if flag else "no"

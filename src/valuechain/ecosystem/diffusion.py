@@ -81,9 +81,24 @@ class DiffusionData:
 #: Columns of :func:`derivatives_frame`; ``source``/``fetched_at`` say which record the metadata comes
 #: from, ``created_at_source`` which record gave the creation date, ``downloads_fetched_at`` and
 #: ``likes_fetched_at`` when the counts were fetched.
-DERIVATIVE_COLUMNS = ("model", "created_at", "origin", "origin_group", "countries", "relation", "pipeline_tag",
-                      "downloads", "likes", "n_roots", "root", "source", "fetched_at", "created_at_source",
-                      "downloads_fetched_at", "likes_fetched_at")
+DERIVATIVE_COLUMNS = (
+    "model",
+    "created_at",
+    "origin",
+    "origin_group",
+    "countries",
+    "relation",
+    "pipeline_tag",
+    "downloads",
+    "likes",
+    "n_roots",
+    "root",
+    "source",
+    "fetched_at",
+    "created_at_source",
+    "downloads_fetched_at",
+    "likes_fetched_at",
+)
 
 
 def derivatives_frame(models: pd.DataFrame, lineage: LineageResult) -> pd.DataFrame:
@@ -104,12 +119,21 @@ def derivatives_frame(models: pd.DataFrame, lineage: LineageResult) -> pd.DataFr
     for column in ("source", "fetched_at"):
         if column not in meta.columns:
             meta[column] = None
-    defaults = {"created_at_source": "source", "downloads_fetched_at": "fetched_at", "likes_fetched_at": "fetched_at"}
+    defaults = {
+        "created_at_source": "source",
+        "downloads_fetched_at": "fetched_at",
+        "likes_fetched_at": "fetched_at",
+    }
     for column, default in defaults.items():
         if column not in meta.columns:
             meta[column] = meta[default]
-    frame = attributed.merge(meta[["model", "created_at", "pipeline_tag", "downloads", "likes", "source", "fetched_at",
-                                   *defaults]], on="model", how="inner")
+    frame = attributed.merge(
+        meta[
+            ["model", "created_at", "pipeline_tag", "downloads", "likes", "source", "fetched_at", *defaults]
+        ],
+        on="model",
+        how="inner",
+    )
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, errors="coerce").dt.tz_localize(None)
     frame = frame[frame["created_at"].notna()]
     frame["origin_group"] = frame["origin"].map(origin_group)
@@ -138,7 +162,9 @@ _LATEST_MODELS_SQL = """
 """
 
 
-def store_lineage(store: Any, *, rules: Any = None, origins: Any = None) -> tuple[LineageResult, pd.DataFrame]:
+def store_lineage(
+    store: Any, *, rules: Any = None, origins: Any = None
+) -> tuple[LineageResult, pd.DataFrame]:
     """The lineage of the store's models (each model's latest record and the edges of that record; equal
     commit hashes trace mirrors) and the models' metadata: the one reading of the store shared by
     ``ecosystem lineage store`` and ``ecosystem diffusion``."""
@@ -168,26 +194,42 @@ def load_from_store(store: Any, *, rules: Any = None, origins: Any = None) -> Di
                 f"The store {where} has {len(attributed)} derivative(s) but no record gives any of them a "
                 "creation date; import records with created_at (a `hf sync`, or model_info dumps)."
             )
-        raise InputError(f"The store {where} has no derivative models; load models with base_model tags via "
-                         "`valuechain hf sync` or `valuechain hf import` first.")
+        raise InputError(
+            f"The store {where} has no derivative models; load models with base_model tags via "
+            "`valuechain hf sync` or `valuechain hf import` first."
+        )
     fetched = models.groupby("source")["fetched_at"].max()
-    sources = [output.source("Hugging Face model records in the store", str(src), retrieved=str(when)[:19])
-               for src, when in fetched.items()]
-    sources.append(output.source("valuechain organisation->country table",
-                                 "valuechain/reference/data/org_countries.csv",
-                                 note="seeded from ATOM (Apache-2.0) and Epoch AI (CC-BY-4.0)"))
-    return DiffusionData(frame, lineage, sources, undated=int(in_store.sum()) - len(frame),
-                         not_in_store=int((~in_store).sum()))
+    sources = [
+        output.source("Hugging Face model records in the store", str(src), retrieved=str(when)[:19])
+        for src, when in fetched.items()
+    ]
+    sources.append(
+        output.source(
+            "valuechain organisation->country table",
+            "valuechain/reference/data/org_countries.csv",
+            note="seeded from ATOM (Apache-2.0) and Epoch AI (CC-BY-4.0)",
+        )
+    )
+    return DiffusionData(
+        frame, lineage, sources, undated=int(in_store.sum()) - len(frame), not_in_store=int((~in_store).sum())
+    )
 
 
-def monthly_series(derivatives: pd.DataFrame, *, con: Any = None, since: date | None = None,
-                   until: date | None = None, pipeline_tag: str | None = None,
-                   relation: str | None = None) -> pd.DataFrame:
+def monthly_series(
+    derivatives: pd.DataFrame,
+    *,
+    con: Any = None,
+    since: date | None = None,
+    until: date | None = None,
+    pipeline_tag: str | None = None,
+    relation: str | None = None,
+) -> pd.DataFrame:
     """New derivatives per month × origin group × relation (Ibis; DuckDB unless ``con`` is given)."""
     from valuechain.ecosystem.pipeline import monthly_by_origin
 
-    return monthly_by_origin(derivatives, con=con, since=since, until=until, pipeline_tag=pipeline_tag,
-                             relation=relation)
+    return monthly_by_origin(
+        derivatives, con=con, since=since, until=until, pipeline_tag=pipeline_tag, relation=relation
+    )
 
 
 def by_origin_wide(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -198,8 +240,9 @@ def by_origin_wide(monthly: pd.DataFrame) -> pd.DataFrame:
     if len(monthly) == 0:
         empty = pd.DataFrame({"month": pd.Series([], dtype="datetime64[ns]")})
         return empty.assign(**{group: pd.Series([], dtype="int64") for group in GROUPS})
-    wide = monthly.pivot_table(index="month", columns="origin_group", values="derivatives", aggfunc="sum",
-                               fill_value=0)
+    wide = monthly.pivot_table(
+        index="month", columns="origin_group", values="derivatives", aggfunc="sum", fill_value=0
+    )
     months = pd.date_range(wide.index.min(), wide.index.max(), freq="MS")
     wide = wide.reindex(months, fill_value=0)
     for group in GROUPS:
@@ -262,15 +305,28 @@ def plot_diffusion(monthly: pd.DataFrame, path: str | Path, *, title: str = "", 
     path = Path(path)
     wide = by_origin_wide(monthly)
     share = cn_us_share(monthly)
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 7.5), sharex=True,
-                                      gridspec_kw={"height_ratios": [3, 2]})
+    fig, (top, bottom) = plt.subplots(
+        2, 1, figsize=(11, 7.5), sharex=True, gridspec_kw={"height_ratios": [3, 2]}
+    )
     colors = {"CN": "#d62728", "US": "#1f77b4", "other": "#2ca02c", "mixed": "#9467bd", "unknown": "#7f7f7f"}
-    names = {"CN": "China (incl. HK, MO)", "US": "United States", "other": "other countries",
-             "mixed": "mixed (roots of several origins)", "unknown": "unknown origin"}
+    names = {
+        "CN": "China (incl. HK, MO)",
+        "US": "United States",
+        "other": "other countries",
+        "mixed": "mixed (roots of several origins)",
+        "unknown": "unknown origin",
+    }
     bottoms = pd.Series(0, index=wide.index)
     for group in GROUPS:
-        top.bar(wide["month"], wide[group], width=27, align="edge", bottom=bottoms, label=names[group],
-                color=colors[group])
+        top.bar(
+            wide["month"],
+            wide[group],
+            width=27,
+            align="edge",
+            bottom=bottoms,
+            label=names[group],
+            color=colors[group],
+        )
         bottoms = bottoms + wide[group]
     top.set_ylabel("new derivatives per month")
     top.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -294,22 +350,41 @@ def plot_diffusion(monthly: pd.DataFrame, path: str | Path, *, title: str = "", 
             # shocks to the left of their line, confounders to the right: close pairs stay apart
             text = label.replace(f"({when:%Y-%m})", f"({when:%Y-%m-%d})")
             text = text if f"{when:%Y-%m-%d}" in text else f"{text} ({when:%Y-%m-%d})"
-            top.annotate(text, (stamp, 0.98), xycoords=("data", "axes fraction"),
-                         rotation=90, fontsize=7.5, va="top", ha="right" if kind == "shock" else "left",
-                         color=styles[kind]["color"], xytext=(-2 if kind == "shock" else 2, 0),
-                         textcoords="offset points",
-                         bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})
-    top.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, title="origin of the root base model",
-               title_fontsize=8, frameon=False)
-    markers = [Line2D([], [], **SHOCK_STYLE, label="U.S. policy shock"),
-               Line2D([], [], **CONFOUNDER_STYLE, label="confounding release")]
+            top.annotate(
+                text,
+                (stamp, 0.98),
+                xycoords=("data", "axes fraction"),
+                rotation=90,
+                fontsize=7.5,
+                va="top",
+                ha="right" if kind == "shock" else "left",
+                color=styles[kind]["color"],
+                xytext=(-2 if kind == "shock" else 2, 0),
+                textcoords="offset points",
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+            )
+    top.legend(
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        fontsize=8,
+        title="origin of the root base model",
+        title_fontsize=8,
+        frameon=False,
+    )
+    markers = [
+        Line2D([], [], **SHOCK_STYLE, label="U.S. policy shock"),
+        Line2D([], [], **CONFOUNDER_STYLE, label="confounding release"),
+    ]
     handles, _ = bottom.get_legend_handles_labels()
-    bottom.legend(handles=handles + markers, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
-                  frameon=False)
+    bottom.legend(
+        handles=handles + markers, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False
+    )
     total = int(wide[list(GROUPS)].to_numpy().sum()) if len(wide) else 0
     span = f"{wide['month'].min():%Y-%m} to {wide['month'].max():%Y-%m}" if len(wide) else "no months"
     heading = title or "New Hugging Face derivatives per month by origin of their root base model"
-    subtitle = f"{total:,} derivatives (each counted once), {span}" + (f"; {population}" if population else "")
+    subtitle = f"{total:,} derivatives (each counted once), {span}" + (
+        f"; {population}" if population else ""
+    )
     fig.suptitle(f"{heading}\n{subtitle}", fontsize=11)
     fig.tight_layout()
     fmt = path.suffix.lower().lstrip(".") or "png"

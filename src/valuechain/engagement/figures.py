@@ -40,7 +40,9 @@ def event_study_figure(study: EngagementStudy, path: str | Path) -> Path:
     reference period −1 at zero."""
     plt = _pyplot()
     methods = list(study.estimates)
-    figure, axes = plt.subplots(1, len(methods), figsize=(4.2 * len(methods), 3.4), sharey=True, squeeze=False)
+    figure, axes = plt.subplots(
+        1, len(methods), figsize=(4.2 * len(methods), 3.4), sharey=True, squeeze=False
+    )
     for axis, method in zip(axes[0], methods, strict=True):
         estimate = study.estimates[method]
         axis.axhline(0, color="black", linewidth=0.8)
@@ -48,13 +50,27 @@ def event_study_figure(study: EngagementStudy, path: str | Path) -> Path:
         axis.set_title(method)
         axis.set_xlabel(f"{study.period}s relative to the shock")
         if estimate.result is None:
-            axis.text(0.5, 0.5, f"no estimate:\n{estimate.error}", transform=axis.transAxes, ha="center",
-                      va="center", fontsize=8, wrap=True)
+            axis.text(
+                0.5,
+                0.5,
+                f"no estimate:\n{estimate.error}",
+                transform=axis.transAxes,
+                ha="center",
+                va="center",
+                fontsize=8,
+                wrap=True,
+            )
             continue
         rows = estimate.result.to_dict()["event_study"]
         rel = [r["rel_period"] for r in rows]
-        axis.fill_between(rel, [r["ci_low"] for r in rows], [r["ci_high"] for r in rows], color="#1f4e79",
-                          alpha=0.2, label="95% CI")
+        axis.fill_between(
+            rel,
+            [r["ci_low"] for r in rows],
+            [r["ci_high"] for r in rows],
+            color="#1f4e79",
+            alpha=0.2,
+            label="95% CI",
+        )
         axis.plot(rel, [r["estimate"] for r in rows], marker="o", color="#1f4e79", label="CN − US")
     axes[0][0].set_ylabel(f"{study.outcome} per repository-{study.period}")
     figure.suptitle(f"Event study, shocks {', '.join(study.shocks)}", fontsize=10)

@@ -150,13 +150,13 @@ def _insert_users(store: Store, rows: list[dict[str, Any]], source: str, fetched
         with store.transaction() as con:
             before = con.execute("SELECT count(*) FROM gh_users").fetchall()[0][0]
             con.execute(
-                "INSERT INTO gh_users SELECT i.login, i.id, i.type, i.name, i.location, i.company, i.created_at, "
-                "i.updated_at, i.seq, i.source, i.fetched_at FROM _incoming_users i WHERE NOT EXISTS ("
-                "SELECT 1 FROM gh_users u WHERE lower(u.login) = lower(i.login) "
-                "AND u.id IS NOT DISTINCT FROM i.id AND u.type IS NOT DISTINCT FROM i.type "
-                "AND u.name IS NOT DISTINCT FROM i.name AND u.location IS NOT DISTINCT FROM i.location "
-                "AND u.company IS NOT DISTINCT FROM i.company AND u.created_at IS NOT DISTINCT FROM i.created_at "
-                "AND u.updated_at IS NOT DISTINCT FROM i.updated_at)"
+                "INSERT INTO gh_users SELECT i.login, i.id, i.type, i.name, i.location, i.company, "
+                "i.created_at, i.updated_at, i.seq, i.source, i.fetched_at FROM _incoming_users i WHERE NOT "
+                "EXISTS (SELECT 1 FROM gh_users u WHERE lower(u.login) = lower(i.login) AND u.id IS NOT "
+                "DISTINCT FROM i.id AND u.type IS NOT DISTINCT FROM i.type AND u.name IS NOT DISTINCT FROM "
+                "i.name AND u.location IS NOT DISTINCT FROM i.location AND u.company IS NOT DISTINCT FROM "
+                "i.company AND u.created_at IS NOT DISTINCT FROM i.created_at AND u.updated_at IS NOT "
+                "DISTINCT FROM i.updated_at)"
             )
             after = con.execute("SELECT count(*) FROM gh_users").fetchall()[0][0]
     finally:
@@ -319,7 +319,8 @@ class GitHubUsersClient:
 
 
 def pending_logins(store: Store, logins: Iterable[str]) -> tuple[list[str], int]:
-    """Logins (first spelling, in order, de-duplicated case-insensitively) not stored yet, and how many were."""
+    """Logins (first spelling, in order, de-duplicated case-insensitively) not stored yet, and how many
+    were."""
     store.ensure(USERS_SCHEMA)
     done = {
         row[0]

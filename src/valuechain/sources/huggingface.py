@@ -2,14 +2,14 @@
 
 The Hub's model listing (``GET {endpoint}/api/models``, the endpoint behind
 ``huggingface_hub.HfApi.list_models``) returns a JSON array per page and the next page as an
-RFC 8288 ``Link: <…&cursor=…>; rel="next"`` header. ``list_models`` hides that cursor (huggingface_hub
-issues #2741 and #4257: no offset, no next-page token), so a killed run could only start over; this connector requests the same URL with the same parameters
-(``author``, ``filter``, ``pipeline_tag``, ``limit``, ``expand`` — the fields of
-``huggingface_hub.hf_api.ExpandModelProperty_T`` listed in :data:`EXPAND_FIELDS`) through
-:class:`valuechain.sources.http.HttpClient`, which retries 429 (honouring ``Retry-After``), 5xx,
-dropped connections and truncated bodies, and checkpoints the cursor: every page's rows and the next
-cursor are committed in one store transaction (:func:`valuechain.sources.hf_tables.load_models`), so
-a killed sync resumes at the first page it had not committed and no row is lost or duplicated.
+RFC 8288 ``Link: <…&cursor=…>; rel="next"`` header. ``list_models`` hides that cursor (huggingface_hub issues
+#2741 and #4257: no offset, no next-page token), so a killed run could only start over; this connector
+requests the same URL with the same parameters (``author``, ``filter``, ``pipeline_tag``, ``limit``,
+``expand`` — the fields of ``huggingface_hub.hf_api.ExpandModelProperty_T`` listed in :data:`EXPAND_FIELDS`)
+through :class:`valuechain.sources.http.HttpClient`, which retries 429 (honouring ``Retry-After``), 5xx,
+dropped connections and truncated bodies, and checkpoints the cursor: every page's rows and the next cursor
+are committed in one store transaction (:func:`valuechain.sources.hf_tables.load_models`), so a killed sync
+resumes at the first page it had not committed and no row is lost or duplicated.
 
 The endpoint is ``huggingface_hub.constants.ENDPOINT`` (``$HF_ENDPOINT``, default
 https://huggingface.co) unless given; the token is ``$HF_TOKEN``, sent as a header, never printed.
@@ -49,8 +49,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from valuechain.store import Store
 
 EXPAND_FIELDS = (
-    "author", "cardData", "createdAt", "downloads", "downloadsAllTime", "gated", "lastModified",
-    "library_name", "likes", "pipeline_tag", "sha", "tags",
+    "author",
+    "cardData",
+    "createdAt",
+    "downloads",
+    "downloadsAllTime",
+    "gated",
+    "lastModified",
+    "library_name",
+    "likes",
+    "pipeline_tag",
+    "sha",
+    "tags",
 )
 
 _ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
@@ -66,8 +76,11 @@ def default_endpoint() -> str:
 
 def hf_client(**overrides: Any) -> HttpClient:
     """An :class:`HttpClient` for the Hub: ``$HF_TOKEN`` as bearer token, 5 requests/s by default."""
-    options: dict[str, Any] = {"service": "The Hugging Face Hub", "token_variable": "HF_TOKEN",
-                               "rate_per_second": 5.0}
+    options: dict[str, Any] = {
+        "service": "The Hugging Face Hub",
+        "token_variable": "HF_TOKEN",
+        "rate_per_second": 5.0,
+    }
     options.update(overrides)
     return HttpClient(**options)
 
@@ -81,6 +94,7 @@ class _StringDateLoader:
     @classmethod
     def get(cls) -> Any:
         if cls._cls is None:
+
             class Loader(yaml.SafeLoader):
                 pass
 
@@ -198,7 +212,6 @@ def record_to_row(record: Mapping[str, Any]) -> dict[str, Any]:
 def rows_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """A DataFrame with the ``hf_models`` columns (without provenance) from normalised rows."""
 
-
     return pd.DataFrame(rows, columns=list(MODEL_COLUMNS))
 
 
@@ -221,13 +234,22 @@ class ModelQuery:
         for name in ("author", "pipeline_tag", "filter"):
             value = getattr(self, name)
             if value is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,200}", value):
-                raise InputError(f"The {name.replace('_', '-')} {value!r} has characters the Hub does not allow.")
+                raise InputError(
+                    f"The {name.replace('_', '-')} {value!r} has characters the Hub does not allow."
+                )
 
     def key(self) -> str:
         """The canonical form used to find this query's checkpoint in ``hf_sync_state``."""
-        return json.dumps({"endpoint": self.endpoint.rstrip("/"), "author": self.author,
-                           "pipeline_tag": self.pipeline_tag, "filter": self.filter,
-                           "limit": self.limit}, sort_keys=True)
+        return json.dumps(
+            {
+                "endpoint": self.endpoint.rstrip("/"),
+                "author": self.author,
+                "pipeline_tag": self.pipeline_tag,
+                "filter": self.filter,
+                "limit": self.limit,
+            },
+            sort_keys=True,
+        )
 
     def first_url(self) -> str:
         params: list[tuple[str, Any]] = []
@@ -254,8 +276,9 @@ def fetch_page(client: HttpClient, url: str) -> Page:
     """One page of the model listing (retried by ``client``), with the ``rel="next"`` link if any."""
     response, data = client.get_json(url)
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise SourceError(f"The Hugging Face Hub answered {client.redact(url)} with something other "
-                          "than a list of models.")
+        raise SourceError(
+            f"The Hugging Face Hub answered {client.redact(url)} with something other than a list of models."
+        )
     next_url = response.links.get("next", {}).get("url")
     return Page(url=url, records=data, next_url=next_url)
 
@@ -266,15 +289,22 @@ def iter_pages(client: HttpClient, url: str) -> Iterator[Page]:
     seen: set[str] = set()
     while next_url is not None:
         if next_url in seen:  # a server looping on the same cursor must not hang the sync
-            raise SourceError(f"The Hugging Face Hub sent the same next page twice ({client.redact(next_url)}).")
+            raise SourceError(
+                f"The Hugging Face Hub sent the same next page twice ({client.redact(next_url)})."
+            )
         seen.add(next_url)
         page = fetch_page(client, next_url)
         yield page
         next_url = page.next_url
 
 
-def model_info(repo_id: str, *, endpoint: str | None = None, client: HttpClient | None = None,
-               expand: tuple[str, ...] | None = None) -> dict[str, Any]:
+def model_info(
+    repo_id: str,
+    *,
+    endpoint: str | None = None,
+    client: HttpClient | None = None,
+    expand: tuple[str, ...] | None = None,
+) -> dict[str, Any]:
     """The Hub's ``GET /api/models/{repo_id}`` body (what ``HfApi.model_info`` parses), with retries."""
     if not is_repo_id(repo_id):
         raise InputError(f"The model id {repo_id!r} is not a valid Hugging Face repo id.")
@@ -288,12 +318,15 @@ def model_info(repo_id: str, *, endpoint: str | None = None, client: HttpClient 
         if own:
             client.close()
     if not isinstance(data, dict):
-        raise SourceError(f"The Hugging Face Hub answered model {repo_id} with something other than an object.")
+        raise SourceError(
+            f"The Hugging Face Hub answered model {repo_id} with something other than an object."
+        )
     return data
 
 
-def fetch_model(store: Store, repo_id: str, *, endpoint: str | None = None,
-                client: HttpClient | None = None) -> dict[str, Any]:
+def fetch_model(
+    store: Store, repo_id: str, *, endpoint: str | None = None, client: HttpClient | None = None
+) -> dict[str, Any]:
     """Fetch one model's ``model_info`` (the sync's expanded fields) and store it as a one-row snapshot.
 
     Returns the stored row with its ``parents`` (lineage edges), ``source`` and ``fetched_at``.
@@ -307,8 +340,10 @@ def fetch_model(store: Store, repo_id: str, *, endpoint: str | None = None,
         raise SourceError(f"The Hugging Face Hub answered {repo_id} with the record of {row['id']}.")
     source, fetched_at = f"{base}/api/models/{repo_id}", utcnow()
     load_models(store, rows_frame([row]), source=source, fetched_at=fetched_at)
-    parents = [{"parent": parent, "relation": relation, "origin": origin}
-               for _, parent, relation, origin in lineage_edges(row["id"], row["tags"], row["card_data"])]
+    parents = [
+        {"parent": parent, "relation": relation, "origin": origin}
+        for _, parent, relation, origin in lineage_edges(row["id"], row["tags"], row["card_data"])
+    ]
     return {**row, "parents": parents, "source": source, "fetched_at": fetched_at}
 
 
@@ -328,13 +363,23 @@ class SyncResult:
     retries: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"models": self.models, "lineage_edges": self.edges, "pages": self.pages,
-                "resumed": self.resumed, "resumed_after_pages": self.resumed_after_pages,
-                "fetched_at": self.fetched_at, "http_attempts": self.attempts,
-                "http_retries": self.retries,
-                "query": {"author": self.query.author, "pipeline_tag": self.query.pipeline_tag,
-                          "filter": self.query.filter, "limit": self.query.limit,
-                          "endpoint": self.query.endpoint}}
+        return {
+            "models": self.models,
+            "lineage_edges": self.edges,
+            "pages": self.pages,
+            "resumed": self.resumed,
+            "resumed_after_pages": self.resumed_after_pages,
+            "fetched_at": self.fetched_at,
+            "http_attempts": self.attempts,
+            "http_retries": self.retries,
+            "query": {
+                "author": self.query.author,
+                "pipeline_tag": self.query.pipeline_tag,
+                "filter": self.query.filter,
+                "limit": self.query.limit,
+                "endpoint": self.query.endpoint,
+            },
+        }
 
 
 def discard_partial_run(store: Store, key: str, started_at: datetime) -> None:
@@ -345,9 +390,14 @@ def discard_partial_run(store: Store, key: str, started_at: datetime) -> None:
         con.execute("DELETE FROM hf_sync_state WHERE query = ?", [key])
 
 
-def sync_models(store: Store, query: ModelQuery, *, client: HttpClient | None = None,
-                restart: bool = False,
-                on_page: Callable[[int, int, int | None], None] | None = None) -> SyncResult:
+def sync_models(
+    store: Store,
+    query: ModelQuery,
+    *,
+    client: HttpClient | None = None,
+    restart: bool = False,
+    on_page: Callable[[int, int, int | None], None] | None = None,
+) -> SyncResult:
     """Fetch the models of ``query`` into ``hf_models``/``hf_lineage``, resuming a killed run.
 
     Each page's rows, lineage edges and the next cursor are committed together; an unfinished
@@ -386,11 +436,22 @@ def sync_models(store: Store, query: ModelQuery, *, client: HttpClient | None = 
             if next_url is not None and next_url == url:  # a server looping on one cursor must not hang us
                 raise SourceError(f"The Hugging Face Hub sent {client.redact(url)} as its own next page.")
             done = next_url is None or (query.limit is not None and models + len(rows) >= query.limit)
-            checkpoint = {"query": key, "next_url": None if done else next_url, "pages": pages + 1,
-                          "models": models + len(rows), "started_at": started_at, "done": done,
-                          "source": client.redact(page.url)}
-            written, edges = load_models(store, rows_frame(rows), source=client.redact(page.url),
-                                         fetched_at=started_at, checkpoint=checkpoint)
+            checkpoint = {
+                "query": key,
+                "next_url": None if done else next_url,
+                "pages": pages + 1,
+                "models": models + len(rows),
+                "started_at": started_at,
+                "done": done,
+                "source": client.redact(page.url),
+            }
+            written, edges = load_models(
+                store,
+                rows_frame(rows),
+                source=client.redact(page.url),
+                fetched_at=started_at,
+                checkpoint=checkpoint,
+            )
             pages, models = pages + 1, models + written
             result.pages += 1
             result.models += written

@@ -1,10 +1,11 @@
 """OpenAlex connector: works whose title or abstract mention some terms, with their authorships, resumably.
 
-What is asked. ``GET {endpoint}/works?filter=title_and_abstract.search:("qwen" OR "qwen2.5")[,from_publication_date:…]
+What is asked.
+``GET {endpoint}/works?filter=title_and_abstract.search:("qwen" OR "qwen2.5")[,from_publication_date:…]
 &per-page=200&cursor=…`` (OpenAlex's search filters accept boolean ``OR`` between quoted phrases); the
-filter part of the URL is built by ``pyalex`` (``Works().search_filter(...).filter(...).url``), so its
-quoting rules are pyalex's. OpenAlex's ``fulltext.search`` filter finds more works but returns no full
-text, so a work found only that way cannot be checked by our context rules: :func:`load_works` marks it
+filter part of the URL is built by ``pyalex`` (``Works().search_filter(...).filter(...).url``), so its quoting
+rules are pyalex's. OpenAlex's ``fulltext.search`` filter finds more works but returns no full text, so a work
+found only that way cannot be checked by our context rules: :func:`load_works` marks it
 ``text_verifiable = False``.
 
 Paging. OpenAlex's cursor paging (``cursor=*``, then ``meta.next_cursor`` until it is null) has no
@@ -23,10 +24,10 @@ off (``config.max_retries`` is 0 unless someone changes it; :func:`openalex_clie
 with both layers on).
 
 Identification: ``$OPENALEX_API_KEY`` (OpenAlex asks for a free key since February 2026, when it
-retired the e-mail "polite pool") travels as ``Authorization: Bearer …``, as pyalex sends
-``config.api_key``; ``$OPENALEX_EMAIL`` travels as ``mailto:`` in the ``User-Agent`` and as the ``From``
-header (the polite-pool convention, harmless where retired). Neither goes into a URL, so stored
-provenance never carries them, and both are masked in every message. Abstracts come as OpenAlex's inverted index and are rebuilt with
+retired the e-mail "polite pool") travels as ``Authorization: Bearer …``, as pyalex sends ``config.api_key``;
+``$OPENALEX_EMAIL`` travels as ``mailto:`` in the ``User-Agent`` and as the ``From`` header (the polite-pool
+convention, harmless where retired). Neither goes into a URL, so stored provenance never carries them, and
+both are masked in every message. Abstracts come as OpenAlex's inverted index and are rebuilt with
 ``pyalex.invert_abstract`` (words placed at their positions).
 
 Tables (namespace ``openalex``): ``openalex_works``, ``openalex_authorships`` (one row per work, author
@@ -220,7 +221,8 @@ def authorship_rows(work: Mapping[str, Any]) -> list[dict[str, Any]]:
             "author_index": index,
             "author_position": text_or_none(authorship.get("author_position")),
             "author_id": short_id(author.get("id")),
-            "author_name": text_or_none(author.get("display_name")) or text_or_none(authorship.get("raw_author_name")),
+            "author_name": text_or_none(author.get("display_name"))
+            or text_or_none(authorship.get("raw_author_name")),
             "is_corresponding": authorship.get("is_corresponding")
             if isinstance(authorship.get("is_corresponding"), bool)
             else None,
@@ -468,7 +470,8 @@ def write_page(
             {
                 row[0]
                 for row in con.execute(
-                    "SELECT work_id FROM openalex_works WHERE query = ? AND fetched_at = ? AND list_contains(?, work_id)",
+                    "SELECT work_id FROM openalex_works WHERE query = ? AND fetched_at = ? AND "
+                    "list_contains(?, work_id)",
                     [key, fetched_at, list(works_frame["work_id"])],
                 ).fetchall()
             }
@@ -674,11 +677,10 @@ def load_authorships(store: Store, family: str | None = None) -> pd.DataFrame:
     where, params = optional_filter("a", "family", family)
     return store.query(
         "WITH runs AS (SELECT * EXCLUDE (_rank) FROM (SELECT w.query, w.family, w.work_id, w.fetched_at, "
-        f"{_RANKED_WORKS}) WHERE _rank = 1) "
-        "SELECT a.work_id, a.family, a.author_index, a.author_position, a.author_id, a.author_name, "
-        "a.is_corresponding, a.institution_id, a.ror, a.institution_name, a.country_code, a.institution_type, "
-        "a.source, a.fetched_at FROM openalex_authorships a JOIN runs r ON a.query = r.query "
-        f"AND a.fetched_at = r.fetched_at AND a.work_id = r.work_id WHERE TRUE{where} "
+        f"{_RANKED_WORKS}) WHERE _rank = 1) SELECT a.work_id, a.family, a.author_index, a.author_position, "
+        "a.author_id, a.author_name, a.is_corresponding, a.institution_id, a.ror, a.institution_name, "
+        "a.country_code, a.institution_type, a.source, a.fetched_at FROM openalex_authorships a JOIN runs r "
+        f"ON a.query = r.query AND a.fetched_at = r.fetched_at AND a.work_id = r.work_id WHERE TRUE{where} "
         "ORDER BY a.family, a.work_id, a.author_index, a.institution_id",
         params,
     )

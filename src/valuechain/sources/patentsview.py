@@ -454,11 +454,11 @@ def read_search_state(store: Store, key: str) -> dict[str, Any] | None:
 def _save_search(con: Any, search: PatentSearch, state: Mapping[str, Any]) -> None:
     spec = search.spec
     con.execute(
-        "INSERT INTO patentsview_searches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (search) DO UPDATE SET total_hits = excluded.total_hits, after_value = excluded.after_value, "
-        "pages = excluded.pages, hits = excluded.hits, started_at = excluded.started_at, "
-        "updated_at = excluded.updated_at, done = excluded.done, details_done = excluded.details_done, "
-        "source = excluded.source",
+        "INSERT INTO patentsview_searches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?) ON CONFLICT (search) DO UPDATE SET total_hits = excluded.total_hits, after_value = "
+        "excluded.after_value, pages = excluded.pages, hits = excluded.hits, started_at = "
+        "excluded.started_at, updated_at = excluded.updated_at, done = excluded.done, details_done = "
+        "excluded.details_done, source = excluded.source",
         [
             search.key(),
             search.family,
@@ -714,9 +714,9 @@ def _fetch_details(
     missing = [
         row[0]
         for row in store.con.execute(
-            "SELECT h.document_id FROM patentsview_hits h WHERE h.search = ? AND h.fetched_at = ? AND NOT EXISTS "
-            "(SELECT 1 FROM patentsview_documents d WHERE d.search = h.search AND d.fetched_at = h.fetched_at "
-            "AND d.document_id = h.document_id) ORDER BY h.document_id",
+            "SELECT h.document_id FROM patentsview_hits h WHERE h.search = ? AND h.fetched_at = ? AND NOT "
+            "EXISTS (SELECT 1 FROM patentsview_documents d WHERE d.search = h.search AND d.fetched_at = "
+            "h.fetched_at AND d.document_id = h.document_id) ORDER BY h.document_id",
             [key, started_at],
         ).fetchall()
     ]
@@ -834,15 +834,14 @@ def load_patent_assignees(store: Store, family: str | None = None) -> pd.DataFra
     store = readable(store, PATENTSVIEW_SCHEMA, "patentsview_searches")
     where, params = optional_filter("a", "family", family)
     frame = store.query(
-        f"WITH runs AS ({_RUNS}), "
-        "docs AS (SELECT DISTINCT d.search, d.fetched_at, d.document_id FROM patentsview_documents d "
-        "JOIN runs r ON d.search = r.search AND d.fetched_at = r.started_at WHERE d.found AND d.in_date_range) "
-        "SELECT * EXCLUDE (_rank) FROM (SELECT a.document_id, a.kind, a.family, a.sequence, a.organization, "
-        "a.individual_name, a.city, a.state, a.country, a.type_code, a.source, a.fetched_at, "
-        "row_number() OVER (PARTITION BY a.family, a.kind, a.document_id, a.sequence "
-        "ORDER BY a.fetched_at DESC, a.source) AS _rank FROM patentsview_assignees a JOIN docs d "
-        "ON a.search = d.search AND a.fetched_at = d.fetched_at AND a.document_id = d.document_id "
-        f"WHERE TRUE{where}) WHERE _rank = 1 ORDER BY family, kind, document_id, sequence",
+        f"WITH runs AS ({_RUNS}), docs AS (SELECT DISTINCT d.search, d.fetched_at, d.document_id FROM "
+        "patentsview_documents d JOIN runs r ON d.search = r.search AND d.fetched_at = r.started_at WHERE "
+        "d.found AND d.in_date_range) SELECT * EXCLUDE (_rank) FROM (SELECT a.document_id, a.kind, a.family, "
+        "a.sequence, a.organization, a.individual_name, a.city, a.state, a.country, a.type_code, a.source, "
+        "a.fetched_at, row_number() OVER (PARTITION BY a.family, a.kind, a.document_id, a.sequence ORDER BY "
+        "a.fetched_at DESC, a.source) AS _rank FROM patentsview_assignees a JOIN docs d ON a.search = "
+        f"d.search AND a.fetched_at = d.fetched_at AND a.document_id = d.document_id WHERE TRUE{where}) "
+        "WHERE _rank = 1 ORDER BY family, kind, document_id, sequence",
         params,
     )
     frame.insert(
@@ -857,11 +856,10 @@ def load_patent_coverage(store: Store, family: str | None = None) -> pd.DataFram
     where, params = optional_filter("s", "family", family)
     return store.query(
         "SELECT s.family, s.kind, s.field_group, s.endpoint, s.fields_searched, s.terms, s.date_field, "
-        "s.date_from, s.date_to, s.date_applied_to, s.api_version, s.total_hits, s.hit_unit, "
-        "s.max_hits AS limit_hits, s.hits AS hits_stored, "
-        "(SELECT count(*) FROM patentsview_documents d WHERE d.search = s.search AND d.fetched_at = s.started_at "
-        "AND d.found AND d.in_date_range) AS documents_stored, s.pages, s.done AND s.details_done AS done, "
-        "s.started_at, s.updated_at, s.source "
-        f"FROM patentsview_searches s WHERE TRUE{where} ORDER BY s.family, s.kind, s.field_group",
+        "s.date_from, s.date_to, s.date_applied_to, s.api_version, s.total_hits, s.hit_unit, s.max_hits AS "
+        "limit_hits, s.hits AS hits_stored, (SELECT count(*) FROM patentsview_documents d WHERE d.search = "
+        "s.search AND d.fetched_at = s.started_at AND d.found AND d.in_date_range) AS documents_stored, "
+        "s.pages, s.done AND s.details_done AS done, s.started_at, s.updated_at, s.source FROM "
+        f"patentsview_searches s WHERE TRUE{where} ORDER BY s.family, s.kind, s.field_group",
         params,
     )
