@@ -26,11 +26,13 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from itertools import repeat
 from pathlib import Path
 from typing import Any
+
+import ahocorasick_rs
 
 from valuechain.audit.licences import CONTROL_LEVERS, LEVER_FLAGS, licence_class
 
@@ -313,6 +315,27 @@ class ClauseRules:
     anchors: dict[str, tuple[str, ...]]
     helpers: dict[str, re.Pattern[str]]
 
+    @cached_property
+    def anchor_automaton(self) -> tuple[Any, tuple[str, ...]]:
+        """One Aho–Corasick automaton over every rule's anchor words, and the words in its order."""
+        words = tuple(sorted({w for ws in self.anchors.values() for w in ws}))
+        return ahocorasick_rs.AhoCorasick(list(words), matchkind=ahocorasick_rs.MatchKind.Standard), words
+
+    def anchor_positions(self, low: str) -> dict[str, list[int]]:
+        """Where each anchor word occurs in ``low``: one pass of the automaton, giving for each word the
+        positions a ``str.find`` loop gives (each occurrence after the end of the previous one)."""
+        automaton, words = self.anchor_automaton
+        positions: dict[str, list[int]] = {w: [] for w in words}
+        ends: dict[str, int] = {}
+        for index, start, end in automaton.find_matches_as_indexes(low, overlapping=True):
+            word = words[index]
+            if start >= ends.get(word, 0):
+                positions[word].append(start)
+                ends[word] = end
+        for found in positions.values():
+            found.sort()
+        return positions
+
 
 @lru_cache(maxsize=1)
 def _rules_data() -> dict[str, Any]:
@@ -438,7 +461,7 @@ class _Scanner:
         # replacement keeps every position, so matches in ``low`` quote the same place in ``flat``
         self.low = _INNER_DOT.sub("_", self.spaced.lower())
         self.bounds = [m.start() for m in _BOUNDARY.finditer(self.low)]
-        self.anchor_cache: dict[str, list[int]] = {}
+        self.anchor_cache: dict[str, list[int]] = rules.anchor_positions(self.low)
 
     def finditer(self, name: str, text: str | None = None) -> Iterator[re.Match[str]]:
         """Every match of rule ``name`` (in ``low``, or ``text`` of the same length), in order."""
