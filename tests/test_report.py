@@ -21,10 +21,17 @@ def report(tmp_path_factory, shared_data):
     # A relative --out, as `make demo` gives it: figure links must still be relative to the report.
     work = tmp_path_factory.mktemp("demo")
     out = work / "build" / "report"
-    env = dict(os.environ, VALUECHAIN_DATA=str(shared_data),
-               VALUECHAIN_HOME=str(tmp_path_factory.mktemp("home")))
-    proc = subprocess.run([sys.executable, "-m", "valuechain", "report", "build", "--out", "build/report", "--json"],
-                          capture_output=True, text=True, env=env, timeout=900, cwd=work)
+    env = dict(
+        os.environ, VALUECHAIN_DATA=str(shared_data), VALUECHAIN_HOME=str(tmp_path_factory.mktemp("home"))
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "valuechain", "report", "build", "--out", "build/report", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+        cwd=work,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return out, json.loads(proc.stdout)
 
@@ -37,7 +44,10 @@ def test_report_has_every_chapter_with_sources(report):
     data = json.loads((out / "report.json").read_text())
     for section in data["sections"]:
         assert section["sources"], f"chapter {section['key']} cites no source"
-        if section["key"] not in ("findings", "appendix"):  # ledger and appendix are tables; others have figures
+        if section["key"] not in (
+            "findings",
+            "appendix",
+        ):  # ledger and appendix are tables; others have figures
             assert section["figures"], f"chapter {section['key']} has no figure"
     page = (out / "index.html").read_text()
     for key in summary["sections"]:
@@ -54,8 +64,13 @@ def test_the_ledger_opens_the_report_and_links_to_the_evidence(report):
     ledger = next(s for s in data["sections"] if s["key"] == "findings")["data"]
     assert [row["id"] for row in ledger["claims"]][:3] == ["A1", "A2", "A3"] and len(ledger["claims"]) == 17
     for row in ledger["claims"]:
-        assert row["verdict"] in {"supported", "not supported", "mixed", "cannot tell with this data",
-                                  "described only"}
+        assert row["verdict"] in {
+            "supported",
+            "not supported",
+            "mixed",
+            "cannot tell with this data",
+            "described only",
+        }
         if row["section"] in summary["sections"]:
             assert f'href="#{row["section"]}"' in page
 
@@ -84,13 +99,23 @@ def test_report_renders_in_a_browser_with_every_image_loaded(report):
 
     out, _ = report
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--allow-file-access-from-files"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--allow-file-access-from-files",
+            ],
+        )
         page = browser.new_page()
         page.goto((out / "index.html").as_uri())
         page.wait_for_load_state("load")
-        broken = page.evaluate("() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+        broken = page.evaluate(
+            "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+        )
         count = page.evaluate("() => document.images.length")
         browser.close()
     assert count >= 4 and broken == []
@@ -117,13 +142,22 @@ def test_report_json_is_the_same_as_the_cli_summary(report):
 def test_report_is_readable_by_others(report):
     out, _ = report
     assert out.stat().st_mode & 0o005 == 0o005  # not a private mkdtemp directory
-    assert all(src.startswith("figures/") for src in re.findall(r'<img src="([^"]+)"', (out / "index.html").read_text()))
+    assert all(
+        src.startswith("figures/")
+        for src in re.findall(r'<img src="([^"]+)"', (out / "index.html").read_text())
+    )
 
 
 # ------------------------------------------------------------------ reader first: page, words, paths, exports
 
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--allow-file-access-from-files"]
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--allow-file-access-from-files",
+]
 SNAKE_CASE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 PYTHON_WORDS = {"True", "False", "None", "nan", "NaN", "<NA>", "NaT"}
 
@@ -205,7 +239,8 @@ def test_every_export_is_listed_exists_and_reads_back(report):
     data = json.loads((out / "report.json").read_text())
     exports = data["exports"]
     assert exports == [e for s in data["sections"] for e in s["exports"]] + [
-        e for e in exports if e["kind"] == "bibliography"]
+        e for e in exports if e["kind"] == "bibliography"
+    ]
     tables = [e for e in exports if e["kind"] == "table"]
     figures = [e for e in exports if e["kind"] == "figure"]
     assert {e["format"] for e in tables} == {"csv", "parquet"}
@@ -219,7 +254,10 @@ def test_every_export_is_listed_exists_and_reads_back(report):
         if entry["format"] in ("png", "svg"):
             assert head.startswith(PNG_MAGIC) if entry["format"] == "png" else b"<svg" in head, entry["path"]
     listed = {e["path"] for e in exports}
-    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"index.html", "report.json"}
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {
+        "index.html",
+        "report.json",
+    }
     assert on_disk == listed, on_disk ^ listed
     page = (out / "index.html").read_text()
     for entry in tables:  # every table links its files
@@ -236,7 +274,7 @@ def test_appendix_cites_every_source_with_date_and_licence_and_links_the_bibtex(
 
     out, _ = report
     page = (out / "index.html").read_text()
-    appendix = page[page.index('id="appendix"'):]
+    appendix = page[page.index('id="appendix"') :]
     assert 'href="references.bib"' in appendix
     bib = (out / "references.bib").read_text()
     for paper in PAPERS:

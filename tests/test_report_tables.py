@@ -22,7 +22,12 @@ def test_cells_in_words():
     ]
     assert cell_words({"open", "gated"}) == "gated, open"
     assert cell_words(["a", 2, None]) == "a, 2, "
-    assert cell_words(1234567) == "1,234,567" and cell_words(2026) == "2026" and cell_words(0.123456) == "0.123" and cell_words(2.0) == "2"
+    assert (
+        cell_words(1234567) == "1,234,567"
+        and cell_words(2026) == "2026"
+        and cell_words(0.123456) == "0.123"
+        and cell_words(2.0) == "2"
+    )
     assert cell_words("True") == "yes" and cell_words("nan") == "" and cell_words("Truer") == "Truer"
     assert cell_words(pd.Timestamp("2024-05-01")) == "2024-05-01"
 

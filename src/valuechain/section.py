@@ -61,15 +61,28 @@ class Section:
 #: Column headers written as words where a code name or symbol is shorter than its meaning.
 #: Any other ``snake_case`` header is shown with spaces (``release_date`` -> ``release date``).
 HEADER_WORDS: dict[str, str] = {
-    "rho_s": "ρ_s", "rho": "ρ", "ghs_type": "value-chain type (GHS)", "mof_class": "MOF class",
-    "solaiman_level": "Solaiman level", "licence_class": "licence class", "eosai_score": "EOSAI score",
-    "osaid_conformant": "OSAID conformant", "hf_repo": "Hugging Face repository", "most_open": "most open",
-    "most_closed": "most closed", "releases_by_model": "releases by governance model", "why": "reason",
-    "n_obs": "observations", "ci_low": "95% CI low", "ci_high": "95% CI high", "p_value": "p-value",
+    "rho_s": "ρ_s",
+    "rho": "ρ",
+    "ghs_type": "value-chain type (GHS)",
+    "mof_class": "MOF class",
+    "solaiman_level": "Solaiman level",
+    "licence_class": "licence class",
+    "eosai_score": "EOSAI score",
+    "osaid_conformant": "OSAID conformant",
+    "hf_repo": "Hugging Face repository",
+    "most_open": "most open",
+    "most_closed": "most closed",
+    "releases_by_model": "releases by governance model",
+    "why": "reason",
+    "n_obs": "observations",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+    "p_value": "p-value",
 }
 _SNAKE = re.compile(r"^[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+$")
 _CODE_WORD = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
-#: Strings that are Python's or pandas' spelling of yes, no or nothing, as some callers pass them pre-formatted.
+#: Strings that are Python's or pandas' spelling of yes, no or nothing (some callers pass them
+#: pre-formatted).
 _REPR_WORDS = {"True": "yes", "False": "no", "None": "", "nan": "", "NaN": "", "<NA>": "", "NaT": ""}
 
 
@@ -150,8 +163,12 @@ def _export_column(values: list[Any]) -> list[Any]:
     present = [v for v in values if not is_missing(v)]
     if present and all(isinstance(v, bool) or type(v).__name__ == "bool_" for v in present):
         return [None if is_missing(v) else bool(v) for v in values]
-    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) or type(v).__name__.startswith(
-            ("int", "uint", "float")) for v in present):
+    if present and all(
+        isinstance(v, (int, float))
+        and not isinstance(v, bool)
+        or type(v).__name__.startswith(("int", "uint", "float"))
+        for v in present
+    ):
         return [None if is_missing(v) else v for v in values]
     return [cell_words(v) for v in values]
 
@@ -177,7 +194,9 @@ def _data_roots() -> tuple[str, ...]:
     from valuechain.config import data_dir
 
     base = data_dir()
-    return tuple(sorted({f"{str(base).rstrip('/')}/", f"{str(base.resolve()).rstrip('/')}/"}, key=len, reverse=True))
+    return tuple(
+        sorted({f"{str(base).rstrip('/')}/", f"{str(base.resolve()).rstrip('/')}/"}, key=len, reverse=True)
+    )
 
 
 def _relative_to_data(text: str, roots: tuple[str, ...]) -> str:
@@ -192,7 +211,11 @@ def _slug(text: str) -> str:
 
 
 def render_table(
-    headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, css_class: str | None = None, name: str | None = None
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    css_class: str | None = None,
+    name: str | None = None,
 ) -> str:
     """An HTML table (``<thead>`` with ``headers``, ``<tbody>`` with one ``<tr>`` per row) on one line.
 
@@ -215,7 +238,8 @@ def render_table(
     base, n = key, 2
     while key in collector.tables:
         key, n = f"{base}-{n}", n + 1
-    collector.tables[key] = table_frame(words, [[_relative_to_data(v, roots) if isinstance(v, str) else v
-                                                 for v in row] for row in raw])
+    collector.tables[key] = table_frame(
+        words, [[_relative_to_data(v, roots) if isinstance(v, str) else v for v in row] for row in raw]
+    )
     stem = f"tables/{collector.section}-{key}"
     return html + TEMPLATES.get_template("table_files.html.j2").render(stem=stem, rows=len(raw))

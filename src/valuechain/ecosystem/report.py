@@ -17,17 +17,26 @@ EDGES = "ecosystem/hf-lineage/edges-text-generation-2025-06.csv"
 R1_INFO = "ecosystem/hf-deepseek-r1-tree/model-info-2025-04-10.csv"
 
 SOURCES = {
-    "edges": ("Hugging Face lineage edges of text-generation models (hakanotal/hf-dep-network-analysis "
-              "@ 5f6e81b0; no licence stated, used for analysis only)", "2025-06"),
-    "r1": ("DeepSeek-R1 derivative tree, huggingface_hub ModelInfo records "
-           "(hamidahoderinwale/model_metadata_analyses @ 9663336e)", "2025-04-10"),
+    "edges": (
+        "Hugging Face lineage edges of text-generation models (hakanotal/hf-dep-network-analysis "
+        "@ 5f6e81b0; no licence stated, used for analysis only)",
+        "2025-06",
+    ),
+    "r1": (
+        "DeepSeek-R1 derivative tree, huggingface_hub ModelInfo records "
+        "(hamidahoderinwale/model_metadata_analyses @ 9663336e)",
+        "2025-04-10",
+    ),
 }
 
 
 def _table(frame: Any, columns: list[str], headers: list[str]) -> str:
     """Integers with thousands separators, everything else as text."""
     rows = [
-        [f"{v:,}" if isinstance(v, int) or (hasattr(v, "dtype") and v.dtype.kind in "iu") else str(v) for v in record]
+        [
+            f"{v:,}" if isinstance(v, int) or (hasattr(v, "dtype") and v.dtype.kind in "iu") else str(v)
+            for v in record
+        ]
         for record in frame[columns].itertuples(index=False)
     ]
     return render_table(headers, rows)
@@ -54,13 +63,26 @@ def _origin_bar(counts: Any, path: Path) -> None:
     from valuechain.output import atomic_path
 
     fig, axis = plt.subplots(figsize=(9, 4))
-    colors = ["#d62728" if o in ("CN", "HK") else "#1f77b4" if o == "US" else "#9467bd" if o == "mixed"
-              else "#7f7f7f" if o == "unknown" else "#2ca02c" for o in counts.index]
+    colors = [
+        "#d62728"
+        if o in ("CN", "HK")
+        else "#1f77b4"
+        if o == "US"
+        else "#9467bd"
+        if o == "mixed"
+        else "#7f7f7f"
+        if o == "unknown"
+        else "#2ca02c"
+        for o in counts.index
+    ]
     axis.bar(counts.index, counts.to_numpy(), color=colors)
     axis.set_ylabel("derivative models (each counted once)")
     axis.set_xlabel("origin of the root base model (ISO country code; mixed: roots of several origins)")
-    axis.set_title(f"{int(counts.sum()):,} text-generation derivatives on Hugging Face by origin of their root "
-                   "base model\n(Hub lineage edge list, mid-2025; re-packagers resolved)", fontsize=11)
+    axis.set_title(
+        f"{int(counts.sum()):,} text-generation derivatives on Hugging Face by origin of their root "
+        "base model\n(Hub lineage edge list, mid-2025; re-packagers resolved)",
+        fontsize=11,
+    )
     for label in axis.get_xticklabels():
         label.set_rotation(45)
         label.set_horizontalalignment("right")
@@ -101,18 +123,23 @@ def report_section(out_dir: Path) -> Section:
 
     r1_totals = origin_totals(r1_frame)
     r1_path = out_dir / "ecosystem_r1_monthly.png"
-    diff.plot_diffusion(r1_monthly, r1_path,
-                        title="DeepSeek-R1 derivatives per month by origin of their root base models",
-                        population="the DeepSeek-R1 derivative tree, huggingface_hub records of 2025-04-10 "
-                                   "(one Chinese family by construction; April partial)")
+    diff.plot_diffusion(
+        r1_monthly,
+        r1_path,
+        title="DeepSeek-R1 derivatives per month by origin of their root base models",
+        population="the DeepSeek-R1 derivative tree, huggingface_hub records of 2025-04-10 "
+        "(one Chinese family by construction; April partial)",
+    )
 
     total = int(len(derivatives))
     cn = int(derivatives["origin"].isin(["CN", "HK", "MO"]).sum())
     us = int((derivatives["origin"] == "US").sum())
     stats = lineage.stats
     families_view = families.assign(origin=families["origin_country"])
-    share_rows = r1_share.assign(month=r1_share["month"].dt.strftime("%Y-%m"),
-                                 china=[("–" if v != v else f"{v:.1%}") for v in r1_share["share_cn"]])
+    share_rows = r1_share.assign(
+        month=r1_share["month"].dt.strftime("%Y-%m"),
+        china=[("–" if v != v else f"{v:.1%}") for v in r1_share["share_cn"]],
+    )
     parts = [
         "<p>Every derivative (fine-tune, adapter, quantization, merge) is attributed to its root base "
         "model(s) and the root organisation's country; re-packagers (unsloth, TheBloke, mlx-community, …) "
@@ -124,16 +151,32 @@ def report_section(out_dir: Path) -> Section:
         f"{stats['repackagers_resolved']} parentless re-packager repos were traced to their originals, "
         f"{stats['repackagers_unresolved']} could not be traced and are not counted as origins.</p>",
         "<h4>Largest families</h4>",
-        _table(families_view, ["root", "origin", "derivatives", "finetune", "adapter", "quantized", "merge",
-                               "max_depth"],
-               ["root base model", "origin", "derivatives", "fine-tunes", "adapters", "quantized", "merges",
-                "max depth"]),
+        _table(
+            families_view,
+            ["root", "origin", "derivatives", "finetune", "adapter", "quantized", "merge", "max_depth"],
+            [
+                "root base model",
+                "origin",
+                "derivatives",
+                "fine-tunes",
+                "adapters",
+                "quantized",
+                "merges",
+                "max depth",
+            ],
+        ),
         "<h4>DeepSeek-R1 derivatives per month</h4>",
-        _table(share_rows, ["month", "CN", "US", "total", "china"],
-               ["month", "Chinese roots", "U.S. roots", "all new derivatives", "China share"]),
+        _table(
+            share_rows,
+            ["month", "CN", "US", "total", "china"],
+            ["month", "Chinese roots", "U.S. roots", "all new derivatives", "China share"],
+        ),
         "<h4>DeepSeek-R1 derivatives: downloads and likes by origin (snapshot 2025-04-10)</h4>",
-        _table(r1_totals, ["origin", "derivatives", "downloads", "likes"],
-               ["origin", "derivatives", "downloads (last 30 days)", "likes"]),
+        _table(
+            r1_totals,
+            ["origin", "derivatives", "downloads", "likes"],
+            ["origin", "derivatives", "downloads (last 30 days)", "likes"],
+        ),
     ]
     notes = [
         "The edge list covers text-generation models only and has no dates, so it gives the stock of "
@@ -143,14 +186,17 @@ def report_section(out_dir: Path) -> Section:
         "Origins come from valuechain's organisation table (ATOM regions and Epoch AI countries plus "
         "hand-curated rows, each with its source); individuals' accounts stay 'unknown'.",
         f"U.S. policy shocks (red, dashed): {', '.join(d for d in SHOCKS)}; confounding releases "
-        f"(grey, dotted): {', '.join(f'{label} ({d})' for d, label in CONFOUNDERS.items())}. The figure shows "
+        f"(grey, dotted): {', '.join(f'{label} ({d})' for d, label in CONFOUNDERS.items())}. The figure "
+        "shows "
         "timing, not causal effects.",
     ]
     sources = [
         source(SOURCES["edges"][0], str(edges_path), retrieved=SOURCES["edges"][1]),
         source(SOURCES["r1"][0], str(data_dir / R1_INFO), retrieved=SOURCES["r1"][1]),
-        source("ATOM Project organisation regions (Interconnects-AI/tracked-models @ 3cd80206, Apache-2.0)",
-               "https://github.com/Interconnects-AI/tracked-models"),
+        source(
+            "ATOM Project organisation regions (Interconnects-AI/tracked-models @ 3cd80206, Apache-2.0)",
+            "https://github.com/Interconnects-AI/tracked-models",
+        ),
         source("Epoch AI model databases (CC-BY-4.0; credit Epoch AI)", "https://epoch.ai/data"),
         source("valuechain organisation->country table", "valuechain/reference/data/org_countries.csv"),
     ]
@@ -159,20 +205,37 @@ def report_section(out_dir: Path) -> Section:
         title="Diffusion of open models through Hugging Face",
         html="\n".join(parts),
         figures=[
-            Figure(str(bar_path), "Derivatives by origin of their root base model, each counted once "
-                                  "(Hub lineage edge list, mid-2025; re-packagers resolved)."),
-            Figure(str(r1_path), "DeepSeek-R1 derivatives per month by origin, with U.S. shocks (red) and "
-                                 "confounding releases (grey) marked (snapshot 2025-04-10)."),
+            Figure(
+                str(bar_path),
+                "Derivatives by origin of their root base model, each counted once "
+                "(Hub lineage edge list, mid-2025; re-packagers resolved).",
+            ),
+            Figure(
+                str(r1_path),
+                "DeepSeek-R1 derivatives per month by origin, with U.S. shocks (red) and "
+                "confounding releases (grey) marked (snapshot 2025-04-10).",
+            ),
         ],
         sources=sources,
         notes=notes,
         data={
-            "lineage": {**stats, "derivatives": total, "cn": cn, "us": us,
-                        "by_origin": {str(k): int(v) for k, v in by_origin.items()},
-                        "top_families": lineage.to_list(10)},
-            "r1_monthly": [{"month": r.month.strftime("%Y-%m"), "origin_group": r.origin_group,
-                            "relation": r.relation, "derivatives": int(r.derivatives)}
-                           for r in r1_monthly.itertuples(index=False)],
+            "lineage": {
+                **stats,
+                "derivatives": total,
+                "cn": cn,
+                "us": us,
+                "by_origin": {str(k): int(v) for k, v in by_origin.items()},
+                "top_families": lineage.to_list(10),
+            },
+            "r1_monthly": [
+                {
+                    "month": r.month.strftime("%Y-%m"),
+                    "origin_group": r.origin_group,
+                    "relation": r.relation,
+                    "derivatives": int(r.derivatives),
+                }
+                for r in r1_monthly.itertuples(index=False)
+            ],
             "r1_families": r1_lineage.to_list(5),
             "r1_by_origin": r1_totals.to_dict(orient="records"),
         },

@@ -48,24 +48,54 @@ def _innovation_graph(out_dir: Path) -> tuple[str, list[Figure], list[dict[str, 
     for outcome in IG_OUTCOMES:
         study = innovation_graph_study(shock=SHOCK.isoformat(), outcome=outcome, graph=graph)
         result = study.to_dict()
-        data[outcome] = {k: result[k] for k in ("estimate", "ci_low", "ci_high", "p_value", "verdict",
-                                                  "suppressed_cells", "outcome_definition")}
-        rows.append([outcome, result["outcome_definition"], result["estimate"], result["ci_low"], result["ci_high"],
-                     result["p_value"], result["suppressed_cells"], result["verdict"]])
+        data[outcome] = {
+            k: result[k]
+            for k in (
+                "estimate",
+                "ci_low",
+                "ci_high",
+                "p_value",
+                "verdict",
+                "suppressed_cells",
+                "outcome_definition",
+            )
+        }
+        rows.append(
+            [
+                outcome,
+                result["outcome_definition"],
+                result["estimate"],
+                result["ci_low"],
+                result["ci_high"],
+                result["p_value"],
+                result["suppressed_cells"],
+                result["verdict"],
+            ]
+        )
         if outcome == "developers":
             path = out_dir / "engagement-innovation-graph.png"
             study.plot(path)
-            figures.append(Figure(str(path), "GitHub Innovation Graph (real data): China, the U.S. and the median "
-                                             "of the other economies around the 2022-10-07 rules; event study "
-                                             "with permutation bands; placebo distribution."))
+            figures.append(
+                Figure(
+                    str(path),
+                    "GitHub Innovation Graph (real data): China, the U.S. and the median "
+                    "of the other economies around the 2022-10-07 rules; event study "
+                    "with permutation bands; placebo distribution.",
+                )
+            )
     text = (
         "<h3>Real data: the GitHub Innovation Graph</h3>"
         "<p>Economy × quarter, 2020Q1–2025Q3. China is the only treated economy, so the 95% intervals come "
-        "from placebo-in-space permutation (every other economy taken as treated), not from clustered standard "
-        "errors. Stocks are read as growth rates; suppressed cells (under 100) are counted, never read as zero. "
+        "from placebo-in-space permutation (every other economy taken as treated), not from clustered "
+        "standard "
+        "errors. Stocks are read as growth rates; suppressed cells (under 100) are counted, never read as "
+        "zero. "
         "This counts all GitHub activity of an economy, not engagement with open LLM repositories: an "
         "aggregate check of the claim, not a test of it.</p>"
-        + _table(rows, ["outcome", "definition", "estimate", "CI low", "CI high", "p", "suppressed cells", "verdict"])
+        + _table(
+            rows,
+            ["outcome", "definition", "estimate", "CI low", "CI high", "p", "suppressed cells", "verdict"],
+        )
     )
     directory = config.data_dir() / "ecosystem" / "github-innovation-graph"
     sources = [output.source("GitHub Innovation Graph (economy × quarter)", str(directory))]
@@ -83,44 +113,87 @@ def _demonstration(out_dir: Path) -> tuple[str, list[Figure], dict[str, Any], li
 
     methods = ("utc-hour", "activity-hour", "location")
     runs: dict[str, dict[str, Any]] = {
-        "daytime": {"actors": {"CN": 50, "US": 50}, "global_increase": 0.0, "seed": 11,
-                    "label": "China and U.S. developers, each in their own daytime"},
-        "europe-india": {"actors": {"CN": 50, "US": 50, "EU": 35, "IN": 35}, "global_increase": 0.4, "seed": 23,
-                         "label": "plus European and Indian developers (active before 17:00 UTC) and an increase "
-                                  "after the shock shared by everyone"},
+        "daytime": {
+            "actors": {"CN": 50, "US": 50},
+            "global_increase": 0.0,
+            "seed": 11,
+            "label": "China and U.S. developers, each in their own daytime",
+        },
+        "europe-india": {
+            "actors": {"CN": 50, "US": 50, "EU": 35, "IN": 35},
+            "global_increase": 0.4,
+            "seed": 23,
+            "label": "plus European and Indian developers (active before 17:00 UTC) and an increase "
+            "after the shock shared by everyone",
+        },
     }
     rows, data, figures = [], {}, []
     notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="valuechain-demo-") as tmp:
         for name, spec in runs.items():
-            sim = simulate_hours(Path(tmp) / name, actors=spec["actors"], weeks_before=6, weeks_after=6, repos=30,
-                                 effect=0.5, global_increase=spec["global_increase"], seed=spec["seed"])
+            sim = simulate_hours(
+                Path(tmp) / name,
+                actors=spec["actors"],
+                weeks_before=6,
+                weeks_after=6,
+                repos=30,
+                effect=0.5,
+                global_increase=spec["global_increase"],
+                seed=spec["seed"],
+            )
             with Store(":memory:") as store:
                 result = ingest(store, [sim.directory], users=read_users_file(sim.users_file))
                 load_users_jsonl(store, sim.users_file)
-                study = estimate_engagement(store, methods=methods, shocks=[sim.shock], window=6,
-                                            placebo_dates=[date(2022, 9, 12)])
+                study = estimate_engagement(
+                    store, methods=methods, shocks=[sim.shock], window=6, placebo_dates=[date(2022, 9, 12)]
+                )
                 if name == "daytime":
                     series_path = out_dir / "engagement-demo-series.png"
-                    series_figure(build_panel(store), "forks", series_path,
-                                  title="GENERATED demonstration: weekly forks by UTC-hour group")
-                    figures.append(Figure(str(series_path), "Generated demonstration data (not GitHub): weekly "
-                                          "forks by UTC-hour group; shocks (red) and confounders (grey) marked."))
+                    series_figure(
+                        build_panel(store),
+                        "forks",
+                        series_path,
+                        title="GENERATED demonstration: weekly forks by UTC-hour group",
+                    )
+                    figures.append(
+                        Figure(
+                            str(series_path),
+                            "Generated demonstration data (not GitHub): weekly "
+                            "forks by UTC-hour group; shocks (red) and confounders (grey) marked.",
+                        )
+                    )
                 if name == "europe-india":
                     es_path = out_dir / "engagement-demo-event-study.png"
                     study.plot(es_path)
-                    figures.append(Figure(str(es_path), "Generated demonstration data (not GitHub): event-study "
-                                          "coefficients per attribution method with 95% bands, in the run with "
-                                          "European and Indian developers."))
-            run_data: dict[str, Any] = {"planted_effect": sim.effect, "bots_dropped": result.bots_dropped,
-                                        "events": result.kept}
+                    figures.append(
+                        Figure(
+                            str(es_path),
+                            "Generated demonstration data (not GitHub): event-study "
+                            "coefficients per attribution method with 95% bands, in the run with "
+                            "European and Indian developers.",
+                        )
+                    )
+            run_data: dict[str, Any] = {
+                "planted_effect": sim.effect,
+                "bots_dropped": result.bots_dropped,
+                "events": result.kept,
+            }
             for method, estimate in study.estimates.items():
                 did = estimate.result.to_dict()["did"] if estimate.result is not None else None
                 bias = did["estimate"] - sim.effect if did else None
                 placebo = estimate.placebo_dates[0] if estimate.placebo_dates else {}
-                rows.append([spec["label"], method, sim.effect, did["estimate"] if did else None,
-                             did["ci_low"] if did else None, did["ci_high"] if did else None, bias,
-                             placebo.get("estimate")])
+                rows.append(
+                    [
+                        spec["label"],
+                        method,
+                        sim.effect,
+                        did["estimate"] if did else None,
+                        did["ci_low"] if did else None,
+                        did["ci_high"] if did else None,
+                        bias,
+                        placebo.get("estimate"),
+                    ]
+                )
                 run_data[method] = {"did": did, "bias": bias, "placebo": placebo}
             data[name] = run_data
     text = (
@@ -128,7 +201,8 @@ def _demonstration(out_dir: Path) -> tuple[str, list[Figure], dict[str, Any], li
         "<p><strong>These numbers come from generated GH Archive hours, not from GitHub.</strong> Forks per "
         "repository-week, China vs U.S., with a planted difference of +0.5 after a shock on 2022-10-07 "
         "(30 repositories, 12 weeks, a heavy bot and a <code>[bot]</code> login that the ingest drops). "
-        "The placebo column is the same DiD at a fake date (2022-09-12) on the pre-shock weeks only. The bias "
+        "The placebo column is the same DiD at a fake date (2022-09-12) on the pre-shock weeks only. The "
+        "bias "
         "column is the estimate minus the planted effect: in the second run the UTC-hour proxy counts the "
         "European and Indian developers' extra forks as Chinese.</p>"
         + _table(rows, ["run", "attribution", "planted", "estimate", "CI low", "CI high", "bias", "placebo"])
@@ -161,17 +235,34 @@ def report_section(out_dir: Path) -> Section:
     notes.extend(llm.notes)
     html_parts.append(
         "<h3>Repository sets for the real study</h3>"
-        f"<p>OpenDigger's LLM label: {len(llm)} repositories. Curated GitHub organisations of model developers "
+        f"<p>OpenDigger's LLM label: {len(llm)} repositories. Curated GitHub organisations of model "
+        "developers "
         f"shipped with valuechain: {len(orgs)} ({sum(1 for r in orgs if r['country'] == 'CN')} Chinese, "
-        f"{sum(1 for r in orgs if r['country'] == 'US')} U.S.), each with its source. Run the real study with "
-        "<code>valuechain engagement ingest HOURS… --set model-orgs</code> on GH Archive hours (or the BigQuery "
-        "<code>githubarchive</code> tables, see the README), then <code>valuechain engagement estimate</code>.</p>"
+        f"{sum(1 for r in orgs if r['country'] == 'US')} U.S.), each with its source. Run the real study "
+        "with "
+        "<code>valuechain engagement ingest HOURS… --set model-orgs</code> on GH Archive hours (or the "
+        "BigQuery "
+        "<code>githubarchive</code> tables, see the README), then <code>valuechain engagement "
+        "estimate</code>.</p>"
     )
-    notes.append("The engagement estimates in this chapter are on generated data; they demonstrate the design and "
-                 "the UTC-hour proxy's bias, they say nothing about GitHub developers.")
+    notes.append(
+        "The engagement estimates in this chapter are on generated data; they demonstrate the design and "
+        "the UTC-hour proxy's bias, they say nothing about GitHub developers."
+    )
     from valuechain import config, output
 
-    sources.append(output.source("OpenDigger technology labels (X-lab2017/open-digger)",
-                                 str(config.data_dir() / "ecosystem" / "opendigger" / "labeled_data" / "technology")))
-    return Section(key="engagement", title="Developer engagement and the export-control event study",
-                   html="".join(html_parts), figures=figures, sources=sources, notes=notes, data=data)
+    sources.append(
+        output.source(
+            "OpenDigger technology labels (X-lab2017/open-digger)",
+            str(config.data_dir() / "ecosystem" / "opendigger" / "labeled_data" / "technology"),
+        )
+    )
+    return Section(
+        key="engagement",
+        title="Developer engagement and the export-control event study",
+        html="".join(html_parts),
+        figures=figures,
+        sources=sources,
+        notes=notes,
+        data=data,
+    )

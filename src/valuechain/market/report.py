@@ -52,12 +52,15 @@ def _evidence_summary(evidence: dict[str, Any]) -> str:
         if isinstance(sub, dict):
             viol = sum(v for k, v in sub.items() if k.endswith("violations"))
             flat[f"{key}: violations / valid points"] = f"{viol} / {sub.get('valid_points')}"
-    for key in ("cost_line",):  # where the cost-line scan ends, so that its upper end is not read as a threshold
+    for key in (
+        "cost_line",
+    ):  # where the cost-line scan ends, so that its upper end is not read as a threshold
         sub = evidence.get(key)
         if isinstance(sub, dict) and sub.get("C_range"):
             flat["C scanned (where an equilibrium exists)"] = sub["C_range"]
-    return "; ".join(f"{k.replace('win_win_win', 'win-win-win').replace('_', ' ')} = {_short(v)}"
-                     for k, v in flat.items())
+    return "; ".join(
+        f"{k.replace('win_win_win', 'win-win-win').replace('_', ' ')} = {_short(v)}" for k, v in flat.items()
+    )
 
 
 def _short(v: Any) -> str:
@@ -94,15 +97,30 @@ def _win_win_win_figure(maps: dict[str, Any], points: dict[str, tuple[float, flo
         for code, (cx, ky) in points.items():
             ax.plot(cx, ky, "o", color=colour_of(code), ms=7, zorder=5)
             left = code != "CN"  # US label to the left, CN to the right: the two points are close
-            ax.annotate(f"{code} preset", (cx, ky), xytext=(-6 if left else 6, 6), textcoords="offset points",
-                        ha="right" if left else "left", fontsize=9, zorder=5,
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+            ax.annotate(
+                f"{code} preset",
+                (cx, ky),
+                xytext=(-6 if left else 6, 6),
+                textcoords="offset points",
+                ha="right" if left else "left",
+                fontsize=9,
+                zorder=5,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
         share = pmap.share_positive()["win_win_win"]
         ax.set_title(f"{POLICY_LABELS[policy]}\nwin-win-win on {share:.0%} of equilibria", fontsize=10)
-    fig.suptitle("Where a small policy step raises consumers' (net) surplus, the provider's and the firms' profits "
-                 f"together\n{RECONSTRUCTION_LINE}; other parameters at the defaults", fontsize=10)
-    fig.legend(handles=legend_handles(with_effects=False), loc="outside lower center", ncol=3, fontsize=8.5,
-               frameon=False)
+    fig.suptitle(
+        "Where a small policy step raises consumers' (net) surplus, the provider's and the firms' profits "
+        f"together\n{RECONSTRUCTION_LINE}; other parameters at the defaults",
+        fontsize=10,
+    )
+    fig.legend(
+        handles=legend_handles(with_effects=False),
+        loc="outside lower center",
+        ncol=3,
+        fontsize=8.5,
+        frameon=False,
+    )
     try:
         return write_figure(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
     finally:
@@ -110,7 +128,7 @@ def _win_win_win_figure(maps: dict[str, Any], points: dict[str, tuple[float, flo
 
 
 def _presets_reading(rows: dict[str, dict[str, Any]], th: dict[str, float]) -> str:
-    """One computed paragraph that reads the CN vs US rows against the thresholds (no hand-written numbers)."""
+    """One computed paragraph reading the CN vs US rows against the thresholds (no hand-written numbers)."""
     if not {"US", "CN"} <= set(rows):
         return ""
     us, cn = rows["US"], rows["CN"]
@@ -118,8 +136,11 @@ def _presets_reading(rows: dict[str, dict[str, Any]], th: dict[str, float]) -> s
     def side(row: dict[str, Any]) -> str:
         price = "raises" if row["price_policy_raises_CS"] else "lowers"
         sub = "raises" if row["subsidy_raises_net_CS"] else "lowers"
-        return (f"C = {row['C']:.3g}: the price policy {price} CS (∂CS/∂γ = {row['dCS_dgamma']:+.3g}), the subsidy "
-                f"{sub} CS − T (∂(CS − T)/∂s = {row['dnetCS_ds']:+.3g})")
+        return (
+            f"C = {row['C']:.3g}: the price policy {price} CS (∂CS/∂γ = {row['dCS_dgamma']:+.3g}), the "
+            "subsidy "
+            f"{sub} CS − T (∂(CS − T)/∂s = {row['dnetCS_ds']:+.3g})"
+        )
 
     def zone(row: dict[str, Any]) -> str:
         if row["C"] <= th["C_price"]:
@@ -129,11 +150,16 @@ def _presets_reading(rows: dict[str, dict[str, Any]], th: dict[str, float]) -> s
         return "between the two thresholds (both policies help consumers)"
 
     return (
-        f"<p>Reading: with the assumed compute costs (c = {us['c']:g} for U.S. firms, {cn['c']:g} for Chinese "
-        f"firms), U.S. firms sit at {side(us)}; Chinese firms at {side(cn)}. The price policy raises CS only above "
-        f"C_price = {th['C_price']:.4g} and the subsidy raises CS − T only below C_subsidy = {th['C_subsidy']:.4g}, "
-        f"so a higher compute cost can switch the price policy on and the subsidy off (claims C1, C2, C7). The U.S. "
-        f"side is {zone(us)}, the Chinese side {zone(cn)}. These are properties of the reconstructed model at "
+        f"<p>Reading: with the assumed compute costs (c = {us['c']:g} for U.S. firms, {cn['c']:g} for "
+        "Chinese "
+        f"firms), U.S. firms sit at {side(us)}; Chinese firms at {side(cn)}. The price policy raises CS only "
+        "above "
+        f"C_price = {th['C_price']:.4g} and the subsidy raises CS − T only below C_subsidy = "
+        f"{th['C_subsidy']:.4g}, "
+        "so a higher compute cost can switch the price policy on and the subsidy off (claims C1, C2, C7). "
+        "The U.S. "
+        f"side is {zone(us)}, the Chinese side {zone(cn)}. These are properties of the reconstructed model "
+        "at "
         f"assumed costs, not estimates.</p>"
     )
 
@@ -162,13 +188,20 @@ def report_section(out_dir: Path) -> Section:
     for policy, pmap in maps.items():
         name = f"market_map_{policy}.png"
         plot_map(pmap, out_dir / name)
-        figures.append(Figure(str(out_dir / name), f"{POLICY_LABELS[policy]}: where a small policy step raises (blue) or "
-                              "lowers (orange) each outcome over compute cost c × data preprocessing cost k; black "
-                              "line: the threshold where the effect is zero; hatched: no equilibrium; last panel: "
-                              "win-win-win region."))
+        figures.append(
+            Figure(
+                str(out_dir / name),
+                f"{POLICY_LABELS[policy]}: where a small policy step raises (blue) or "
+                "lowers (orange) each outcome over compute cost c × data preprocessing cost k; black "
+                "line: the threshold where the effect is zero; hatched: no equilibrium; last panel: "
+                "win-win-win region.",
+            )
+        )
     interactive = "market_map_subsidy.html"
-    plot_map(policy_map("subsidy", parse_axis("c=0.1:5", 80), parse_axis("k=0.1:5", 80), params),
-             out_dir / interactive)
+    plot_map(
+        policy_map("subsidy", parse_axis("c=0.1:5", 80), parse_axis("k=0.1:5", 80), params),
+        out_dir / interactive,
+    )
 
     # country presets
     presets = load_presets()
@@ -184,9 +217,13 @@ def report_section(out_dir: Path) -> Section:
         big_c = float(thresholds(pp)["C"])
         points[code] = (float(pp.c), float(pp.k))
         row = {
-            "c": float(pp.c), "C": big_c, "exists": bool(eq.exists),
-            "consumer_surplus": float(eq.consumer_surplus), "provider_profit": float(eq.provider_profit),
-            "firm_profit": float(eq.firm_profit), "welfare": float(eq.welfare),
+            "c": float(pp.c),
+            "C": big_c,
+            "exists": bool(eq.exists),
+            "consumer_surplus": float(eq.consumer_surplus),
+            "provider_profit": float(eq.provider_profit),
+            "firm_profit": float(eq.firm_profit),
+            "welfare": float(eq.welfare),
             "dCS_dgamma": float(eff["gamma"]["consumer_surplus"]),
             "dnetCS_ds": float(eff["s"]["net_consumer_surplus"]),
             "dCS_ddelta": float(eff["delta"]["consumer_surplus"]),
@@ -197,21 +234,43 @@ def report_section(out_dir: Path) -> Section:
             "subsidy_win_win_win": bool(all(eff["s"][o] > 0 for o in POLICY_OUTCOMES["subsidy"])),
         }
         preset_data[code] = row
-        preset_rows.append([code, presets[code].label, row["c"], row["C"], row["consumer_surplus"],
-                            row["provider_profit"], row["firm_profit"], row["dCS_dgamma"], row["dnetCS_ds"],
-                            row["dCS_ddelta"], row["price_win_win_win"], row["subsidy_win_win_win"]])
+        preset_rows.append(
+            [
+                code,
+                presets[code].label,
+                row["c"],
+                row["C"],
+                row["consumer_surplus"],
+                row["provider_profit"],
+                row["firm_profit"],
+                row["dCS_dgamma"],
+                row["dnetCS_ds"],
+                row["dCS_ddelta"],
+                row["price_win_win_win"],
+                row["subsidy_win_win_win"],
+            ]
+        )
     www_name = "market_win_win_win.png"
     _win_win_win_figure(maps, points, out_dir / www_name)
-    figures.append(Figure(str(out_dir / www_name), "Win-win-win regions of the three policies over c × k, with the US and CN "
-                                    "presets (assumed compute costs) marked."))
+    figures.append(
+        Figure(
+            str(out_dir / www_name),
+            "Win-win-win regions of the three policies over c × k, with the US and CN "
+            "presets (assumed compute costs) marked.",
+        )
+    )
 
     # independent check: closed form vs backward induction at a few points
     rng = np.random.default_rng(7)
     max_rel = 0.0
     checked = 0
     for _ in range(6):
-        pp = params.with_values(c=float(rng.uniform(0.3, 2.5)), k=float(rng.uniform(0.8, 3.0)),
-                                gamma=float(rng.uniform(0.0, 1.0)), delta=float(rng.uniform(0.0, 1.0)))
+        pp = params.with_values(
+            c=float(rng.uniform(0.3, 2.5)),
+            k=float(rng.uniform(0.8, 3.0)),
+            gamma=float(rng.uniform(0.0, 1.0)),
+            delta=float(rng.uniform(0.0, 1.0)),
+        )
         closed = solve(pp)
         if not closed.unique:
             continue
@@ -224,43 +283,83 @@ def report_section(out_dir: Path) -> Section:
 
     eq = solve(params)
     eff = marginal_effects(params)
-    claims_html = _table(["id", "claim (abstract)", "testable statement", "holds", "evidence (computed)"],
-                         [[c.id, c.claim, c.statement, c.holds, _evidence_summary(c.evidence)] for c in claims])
+    claims_html = _table(
+        ["id", "claim (abstract)", "testable statement", "holds", "evidence (computed)"],
+        [[c.id, c.claim, c.statement, c.holds, _evidence_summary(c.evidence)] for c in claims],
+    )
     th_rows = [[k, v] for k, v in th.items() if k not in ("h", "phi")]
     eq_rows = [[q, float(getattr(eq, q))] for q in QUANTITIES]
-    eff_rows = [[p, *(float(eff[p][o]) for o in ("consumer_surplus", "net_consumer_surplus", "provider_profit",
-                                                  "firm_profit"))] for p in ("gamma", "s", "delta")]
+    eff_rows = [
+        [
+            p,
+            *(
+                float(eff[p][o])
+                for o in ("consumer_surplus", "net_consumer_surplus", "provider_profit", "firm_profit")
+            ),
+        ]
+        for p in ("gamma", "s", "delta")
+    ]
     body = [
-        "<p>One foundation-model provider sells fine-tuning compute and inference to two firms that fine-tune "
-        "with proprietary data and compete in prices. Three policy levers: pro-price competition (γ), a compute "
+        "<p>One foundation-model provider sells fine-tuning compute and inference to two firms that "
+        "fine-tune "
+        "with proprietary data and compete in prices. Three policy levers: pro-price competition (γ), a "
+        "compute "
         "subsidy (s, judged on consumer surplus net of its cost) and pro-quality competition (δ).</p>",
-        f"<h3>Claims C1–C7 ({sum(c.holds for c in claims)}/7 hold in the reconstruction)</h3>", claims_html,
+        f"<h3>Claims C1–C7 ({sum(c.holds for c in claims)}/7 hold in the reconstruction)</h3>",
+        claims_html,
         "<h3>Equilibrium and thresholds at the defaults</h3>",
-        _table(["quantity", "value"], eq_rows), _table(["threshold (in units of C)", "value"], th_rows),
+        _table(["quantity", "value"], eq_rows),
+        _table(["threshold (in units of C)", "value"], th_rows),
         "<h3>Marginal effects at the defaults</h3>",
         _table(["policy parameter", "∂CS", "∂(CS − T)", "∂Π", "∂π"], eff_rows),
         "<h3>Country presets (assumptions): U.S. vs Chinese firms</h3>",
-        _table(["preset", "meaning", "c", "C", "CS", "Π", "π", "∂CS/∂γ", "∂(CS−T)/∂s", "∂CS/∂δ",
-                "price win-win-win", "subsidy win-win-win"], preset_rows),
+        _table(
+            [
+                "preset",
+                "meaning",
+                "c",
+                "C",
+                "CS",
+                "Π",
+                "π",
+                "∂CS/∂γ",
+                "∂(CS−T)/∂s",
+                "∂CS/∂δ",
+                "price win-win-win",
+                "subsidy win-win-win",
+            ],
+            preset_rows,
+        ),
         _presets_reading(preset_data, th),
-        f"<p>Independent check: the numeric backward-induction solver reproduces the closed form at {checked} "
+        "<p>Independent check: the numeric backward-induction solver reproduces the closed form at "
+        f"{checked} "
         f"random points with maximum relative error {max_rel:.1e}.</p>",
         # the report page sits one level above out_dir (report/build.py writes figures into <report>/figures)
         f'<p>Interactive map of the subsidy: <a href="{out_dir.name}/{interactive}">{interactive}</a>.</p>',
     ]
     sources = [
-        {"name": "Qian, Mehra & Liu, The Economics of AI Supply Chain Regulation (arXiv 2603.12630, 2026) — "
-                 "model reconstructed, full text not available", "location": "https://arxiv.org/abs/2603.12630"},
-        {"name": "Country presets (assumptions) with their reasoning", "location": presets["CN"].file
-         if "CN" in presets else ""},
+        {
+            "name": "Qian, Mehra & Liu, The Economics of AI Supply Chain Regulation "
+            "(arXiv 2603.12630, 2026) — model reconstructed, full text not available",
+            "location": "https://arxiv.org/abs/2603.12630",
+        },
+        {
+            "name": "Country presets (assumptions) with their reasoning",
+            "location": presets["CN"].file if "CN" in presets else "",
+        },
     ]
     if "CN" in presets:
         sources.extend(preset_source_records(presets["CN"]))
     return Section(
-        key="market", title="AI supply-chain regulation (market model)", html="\n".join(body), figures=figures,
-        sources=sources, notes=[NOTE_RECONSTRUCTION, NOTE_PRESETS, NOTE_MODELLING],
+        key="market",
+        title="AI supply-chain regulation (market model)",
+        html="\n".join(body),
+        figures=figures,
+        sources=sources,
+        notes=[NOTE_RECONSTRUCTION, NOTE_PRESETS, NOTE_MODELLING],
         data={
-            "claims": [c.to_dict() for c in claims], "thresholds": th,
+            "claims": [c.to_dict() for c in claims],
+            "thresholds": th,
             "equilibrium": {q: float(getattr(eq, q)) for q in QUANTITIES},
             "effects": {p: {o: float(v) for o, v in eff[p].items()} for p in eff},
             "country_presets": preset_data,

@@ -81,7 +81,7 @@ def _bib_escape(text: str) -> str:
 
 
 def bibtex() -> str:
-    """One ``@misc`` entry per paper (arXiv) and per reference snapshot (repository, commit, date, licence)."""
+    """One ``@misc`` entry per paper (arXiv) and per snapshot (repository, commit, date, licence)."""
     entries = []
     for paper in PAPERS:
         entries.append(
@@ -131,12 +131,15 @@ def report_section(out_dir: Path) -> Section:
     papers = [[", ".join(p.authors), p.title, p.year, f"arXiv {p.arxiv}", p.chapters, p.key] for p in PAPERS]
     parts = [
         "<h3>Methods</h3>",
-        "<p>Every number in this report is computed when the report is built, from the curated tables shipped "
+        "<p>Every number in this report is computed when the report is built, from the curated tables "
+        "shipped "
         "with valuechain and the public snapshots listed below (folders are relative to the data directory; "
         "the registry pins each to a repository commit and the sha256 of every file, so "
         "<code>valuechain data status --verify</code> says whether the data on this machine are the ones "
-        "cited). Where a model, a mapping or a threshold is ours rather than the paper's, the chapter says so "
-        "in a note at its top. Every table of the report can be downloaded as CSV and Parquet (link under the "
+        "cited). Where a model, a mapping or a threshold is ours rather than the paper's, the chapter says "
+        "so "
+        "in a note at its top. Every table of the report can be downloaded as CSV and Parquet (link under "
+        "the "
         "table) and every figure as PNG and SVG; <code>report.json</code> lists them all.</p>",
         "<h3>Papers</h3>",
         render_table(

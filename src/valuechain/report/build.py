@@ -60,13 +60,16 @@ header{background:#1d3557;color:#fff;padding:1.5rem 2rem}header h1{margin:0 0 .3
 header p{margin:.2rem 0;opacity:.9}nav{background:#fff;border-bottom:1px solid #dde;padding:.6rem 2rem}
 nav a{margin-right:1.2rem;color:#1d3557;text-decoration:none;font-weight:600}
 main{max-width:1150px;margin:0 auto;padding:1rem 2rem 3rem}
-section.chapter{background:#fff;border:1px solid #e2e5ea;border-radius:8px;padding:1rem 1.5rem;margin:1.5rem 0}
+section.chapter{background:#fff;border:1px solid #e2e5ea;border-radius:8px;padding:1rem 1.5rem;
+margin:1.5rem 0}
 table{border-collapse:collapse;margin:.8rem 0 .2rem;font-size:.85rem;max-width:100%}
-th,td{border:1px solid #d6dae1;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
+th,td{border:1px solid #d6dae1;padding:.25rem .5rem;text-align:left;vertical-align:top;
+overflow-wrap:break-word}
 td{hyphens:auto}td.long{overflow-wrap:anywhere}
 .table-files{font-size:.75rem;color:#667;margin:0 0 .8rem}details.more>summary{cursor:pointer;color:#1d3557}
 th{background:#eef1f6}figure{margin:1rem 0}figure img{max-width:100%;border:1px solid #e2e5ea}
-figcaption{font-size:.85rem;color:#555}.note{background:#fff8e1;border-left:4px solid #f4b400;padding:.4rem .8rem;margin:.5rem 0;font-size:.9rem}
+figcaption{font-size:.85rem;color:#555}
+.note{background:#fff8e1;border-left:4px solid #f4b400;padding:.4rem .8rem;margin:.5rem 0;font-size:.9rem}
 .sources{font-size:.8rem;color:#555}.sources li{margin:.1rem 0}code{background:#f0f2f5;padding:0 .2rem}
 """
 
@@ -105,7 +108,9 @@ def _vector_twins() -> Iterator[dict[str, bytes]]:
         if str(fmt).lower() == "png" and is_file:
             digest = hashlib.sha256(Path(fname).read_bytes()).hexdigest()
             buffer = io.BytesIO()
-            svg_kwargs = {k: v for k, v in kwargs.items() if k not in ("format", "dpi", "pil_kwargs", "metadata")}
+            svg_kwargs = {
+                k: v for k, v in kwargs.items() if k not in ("format", "dpi", "pil_kwargs", "metadata")
+            }
             original(self, buffer, *args, format="svg", **svg_kwargs)
             svgs[digest] = buffer.getvalue()
         return result
@@ -149,8 +154,9 @@ def _without_data_dir(value: Any, data: Path) -> Any:
     """``value`` (JSON-ready) with every string's data-directory prefix dropped: report.json names files
     relative to the data directory, as the page does."""
     if isinstance(value, str):
-        for root in sorted({f"{str(data).rstrip('/')}/", f"{str(data.resolve()).rstrip('/')}/"}, key=len,
-                           reverse=True):
+        for root in sorted(
+            {f"{str(data).rstrip('/')}/", f"{str(data.resolve()).rstrip('/')}/"}, key=len, reverse=True
+        ):
             value = value.replace(root, "")
         return value
     if isinstance(value, list):
@@ -170,13 +176,24 @@ def _export(section: Section, staging: Path) -> list[dict[str, Any]]:
         frame.to_csv(stem.with_suffix(".csv"), index=False)
         frame.to_parquet(stem.with_suffix(".parquet"), index=False)
         for suffix in (".csv", ".parquet"):
-            files.append({"kind": "table", "name": name, "format": suffix[1:], "rows": len(frame),
-                          "path": stem.with_suffix(suffix).relative_to(staging).as_posix()})
+            files.append(
+                {
+                    "kind": "table",
+                    "name": name,
+                    "format": suffix[1:],
+                    "rows": len(frame),
+                    "path": stem.with_suffix(suffix).relative_to(staging).as_posix(),
+                }
+            )
     for figure in section.figures:
         path = staging / figure.path
         for twin in (path.with_suffix(".png"), path.with_suffix(".svg"), path):
-            entry = {"kind": "figure", "name": path.stem, "format": twin.suffix[1:],
-                     "path": twin.relative_to(staging).as_posix()}
+            entry = {
+                "kind": "figure",
+                "name": path.stem,
+                "format": twin.suffix[1:],
+                "path": twin.relative_to(staging).as_posix(),
+            }
             if twin.is_file() and entry not in files:
                 files.append(entry)
     return files
@@ -191,13 +208,20 @@ def render_html(sections: Sequence[Section], generated: str, timings: dict[str, 
     the section's own HTML fragment, figures, sources). Everything but the fragments is escaped."""
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
     return TEMPLATES.get_template("report.html.j2").render(
-        css=CSS, version=__version__, generated=generated, schema_version=SCHEMA_VERSION, sections=sections,
+        css=CSS,
+        version=__version__,
+        generated=generated,
+        schema_version=SCHEMA_VERSION,
+        sections=sections,
         timing=timing,
     )
 
 
-def build_report(out_dir: str | Path, sections: Sequence[str] | None = None,
-                 on_section: Callable[[str], None] | None = None) -> dict[str, Any]:
+def build_report(
+    out_dir: str | Path,
+    sections: Sequence[str] | None = None,
+    on_section: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
     """Build the report into ``out_dir`` (``index.html``, ``report.json``, ``figures/``).
 
     Returns the machine-readable summary (also written as ``report.json``).
@@ -245,21 +269,32 @@ def build_report(out_dir: str | Path, sections: Sequence[str] | None = None,
             if path.is_file() and relative not in listed:
                 owner = next((s.key for s in built if path.name.startswith(s.key)), "report")
                 exports.setdefault(owner, []).append(
-                    {"kind": "figure", "name": path.stem, "format": path.suffix[1:], "path": relative})
+                    {"kind": "figure", "name": path.stem, "format": path.suffix[1:], "path": relative}
+                )
         generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         (staging / "index.html").write_text(render_html(built, generated, timings), encoding="utf-8")
         summary = {
             "schema_version": SCHEMA_VERSION,
             "generated": generated,
             "sections": [
-                {"key": s.key, "title": s.title, "notes": s.notes, "figures": [asdict(f) for f in s.figures],
-                 "data": s.data, "sources": s.sources, "exports": exports[s.key]}
+                {
+                    "key": s.key,
+                    "title": s.title,
+                    "notes": s.notes,
+                    "figures": [asdict(f) for f in s.figures],
+                    "data": s.data,
+                    "sources": s.sources,
+                    "exports": exports[s.key],
+                }
                 for s in built
             ],
             "sources": [src for s in built for src in s.sources],
             "exports": [entry for key in exports for entry in exports[key]]
-            + ([{"kind": "bibliography", "name": "references", "format": "bib", "path": "references.bib"}]
-               if "appendix" in keys else []),
+            + (
+                [{"kind": "bibliography", "name": "references", "format": "bib", "path": "references.bib"}]
+                if "appendix" in keys
+                else []
+            ),
             "timings_seconds": timings,
             "cpu_seconds": cpu_timings,
         }

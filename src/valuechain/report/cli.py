@@ -39,12 +39,21 @@ def build(
         try:
             summary = build_report(out, keys, on_section=advance)
         except OSError as exc:
-            raise InputError(f"The report directory {out} cannot be written ({exc.strerror or exc}).") from None
+            raise InputError(
+                f"The report directory {out} cannot be written ({exc.strerror or exc})."
+            ) from None
         bar.update(task, completed=len(keys))
     if as_json:
-        print_json({"out": str(out), "index": str(out / "index.html"),
-                    "sections": [s["key"] for s in summary["sections"]],
-                    "timings_seconds": summary["timings_seconds"]}, summary["sources"])
+        print_json(
+            {
+                "out": str(out),
+                "index": str(out / "index.html"),
+                "sections": [s["key"] for s in summary["sections"]],
+                "timings_seconds": summary["timings_seconds"],
+            },
+            summary["sources"],
+        )
     else:
-        console().print(f"Report written to [bold]{out / 'index.html'}[/bold] "
-                        f"({len(summary['sections'])} chapters).")
+        console().print(
+            f"Report written to [bold]{out / 'index.html'}[/bold] ({len(summary['sections'])} chapters)."
+        )

@@ -39,7 +39,8 @@ def _quality_html(validation: Any) -> str:
     ff = validation.false_friends
     return (
         "<h3>Matching quality</h3>"
-        "<p>Recall of the model-family matcher on CSET's hand-checked papers (each sheet is one model version; "
+        "<p>Recall of the model-family matcher on CSET's hand-checked papers (each sheet is one model "
+        "version; "
         "title and abstract only):</p>"
         + _table(
             recall,
@@ -54,8 +55,8 @@ def _quality_html(validation: Any) -> str:
             ],
             {"family_recall": "{:.3f}", "version_recall": "{:.3f}", "recall": "{:.3f}"},
         )
-        + f"<p>Other families found in CSET's texts: {p['detections']} detections, each inspected and labelled "
-        f"by hand: {p['true']} true, {p['false']} false (precision {p['precision']:.3f}). "
+        + f"<p>Other families found in CSET's texts: {p['detections']} detections, each inspected and "
+        f"labelled by hand: {p['true']} true, {p['false']} false (precision {p['precision']:.3f}). "
         f"Independent hand-labelled set ({ind['texts']} titles/abstracts for DeepSeek, Yi, GLM, InternLM, "
         f"Baichuan, MiniMax, Kimi, Hunyuan, ERNIE, Gemma, OLMo, written before the patterns): precision "
         f"{ind['precision']:.3f}, recall {ind['recall']:.3f}, version recall {ind['version_recall']:.3f}. "
@@ -97,10 +98,13 @@ def _cset_html(result: Any) -> str:
         )
         + f"<p>Chinese-origin families in the sample: {summary['chinese_origin_papers']} papers (Qwen and "
         f"Qwen-1.5 sheets; {summary['chinese_origin_share_of_open_papers']:.1%} of the "
-        f"{summary['open_model_papers']} open-model papers), {summary['chinese_origin_with_us_author']} with a "
-        f"U.S. author, {lower}–{upper} with a U.S. company author. CSET chose how many papers to annotate per "
+        f"{summary['open_model_papers']} open-model papers), {summary['chinese_origin_with_us_author']} with "
+        "a "
+        f"U.S. author, {lower}–{upper} with a U.S. company author. CSET chose how many papers to annotate "
+        "per "
         "model, so these are counts in a sample, not shares of the literature.</p>"
-        "<p>Open-model papers with a U.S. company author per year ([lower, upper] bound sets) and how many of "
+        "<p>Open-model papers with a U.S. company author per year ([lower, upper] bound sets) and how many "
+        "of "
         "them use a Chinese-origin family:</p>"
         + _table(
             result.tables["us_company_share"],
@@ -115,7 +119,8 @@ def _cset_html(result: Any) -> str:
         + "<p>Use categories (top three per sheet):</p>"
         + _table(top, [("sheet", "sheet"), ("use_category", "use category"), ("papers", "papers")])
         + f"<p>Mention versus use: every open-model row CSET kept is a use that needed the weights. Across "
-        f"sheets, of {mention['mentions']} mentions of another annotated family in a paper's title or abstract, "
+        f"sheets, of {mention['mentions']} mentions of another annotated family in a paper's title or "
+        "abstract, "
         f"{mention['annotated_use']} ({(mention['share'] or 0):.0%}) are papers CSET also annotated as using "
         "that family, a lower bound on how often a mention is a use.</p>"
     )
