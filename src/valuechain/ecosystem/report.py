@@ -185,8 +185,8 @@ def report_section(out_dir: Path) -> Section:
         "whole). Run `valuechain hf sync` and `valuechain ecosystem diffusion` for the Hub-wide series.",
         "Origins come from valuechain's organisation table (ATOM regions and Epoch AI countries plus "
         "hand-curated rows, each with its source); individuals' accounts stay 'unknown'.",
-        f"U.S. policy shocks (red, dashed): {', '.join(d for d in SHOCKS)}; confounding releases "
-        f"(grey, dotted): {', '.join(f'{label} ({d})' for d, label in CONFOUNDERS.items())}. The figure "
+        f"U.S. policy shocks (red, solid): {', '.join(d for d in SHOCKS)}; confounding releases "
+        f"(grey, dashed): {', '.join(f'{label} ({d})' for d, label in CONFOUNDERS.items())}. The figure "
         "shows "
         "timing, not causal effects.",
     ]
