@@ -130,9 +130,10 @@ def test_audit_search_and_compare_two_models(page):
         sentence = (qwen.licence or {}).get("evidence", {}).get(lever)
         if sentence:
             assert sentence[:40] in levers
-    assert "$VALUECHAIN_DATA/" in page.inner_text("#audit-card") and "/work/" not in page.inner_text(
-        "#audit-card"
-    )
+    card = page.inner_text("#audit-card")
+    from valuechain.config import data_dir
+
+    assert "$VALUECHAIN_DATA/" in card and str(data_dir()) not in card  # no machine path shown
 
     page.fill("#audit-compare", "Llama 2 70B")
     page.dispatch_event("#audit-compare", "change")

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from valuechain.engagement.panel import Panel
-    from valuechain.engagement.study import EngagementStudy
 
 GROUP_COLOURS = {"CN": "#c0392b", "US": "#1f4e79", "other": "#7f8c8d", "unknown": "#bdc3c7"}
 
@@ -35,7 +34,7 @@ def _save(figure: Any, path: str | Path) -> None:
         figure.savefig(tmp, format=target.suffix.lstrip(".").lower() or "png", dpi=130, bbox_inches="tight")
 
 
-def event_study_figure(study: EngagementStudy, path: str | Path) -> Path:
+def event_study_figure(study: Any, path: str | Path) -> Path:  # an engagement.study.EngagementStudy
     """One panel per attribution method: coefficient per period relative to the shock, 95% band,
     reference period −1 at zero."""
     plt = _pyplot()

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from valuechain.errors import InputError
 from valuechain.output import atomic_path
 
-if TYPE_CHECKING:
-    from valuechain.science.usage import UsageResult
-
 TOP_GROUPS = 6
 
 
-def plot_usage(result: UsageResult, path: Path) -> Path:
+def plot_usage(result: Any, path: Path) -> Path:  # a science.usage.UsageResult (no import back)
     """Bar chart: papers per sheet/family by the top groups (country or type); the other groups' counts are
     summed into one bar (a paper with authors in two of them counts twice there)."""
     import matplotlib
