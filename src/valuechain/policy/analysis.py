@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from valuechain.policy.classify import PolicyClassifier, default_classifier
-from valuechain.policy.corpora import Corpus, Document
+from valuechain.policy.corpora import DOCUMENT_COLUMNS, Corpus, Document
 
 THIN_THRESHOLD = 5
 FIGURE_FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
@@ -87,17 +87,7 @@ def classify_documents(
         if on_progress:
             on_progress(1)
     columns = [
-        "doc_id",
-        "corpus",
-        "country",
-        "issuing_body",
-        "doc_type",
-        "title",
-        "url",
-        "date",
-        "date_low",
-        "date_high",
-        "date_precision",
+        *DOCUMENT_COLUMNS,
         "half",
         "year",
         "characters",

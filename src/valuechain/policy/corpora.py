@@ -38,6 +38,24 @@ CORPUS_DESCRIPTIONS = {
 }
 
 
+#: The columns that describe a classified document, in the order every per-document table shows them
+#: (the classification rows of :mod:`valuechain.policy.analysis` and the stored ones of
+#: :mod:`valuechain.policy.store`).
+DOCUMENT_COLUMNS = (
+    "doc_id",
+    "corpus",
+    "country",
+    "issuing_body",
+    "doc_type",
+    "title",
+    "url",
+    "date",
+    "date_low",
+    "date_high",
+    "date_precision",
+)
+
+
 @dataclass
 class Document:
     """One dated policy text."""

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from valuechain.policy.corpora import DOCUMENT_COLUMNS
 from valuechain.store import PROVENANCE_COLUMNS, Schema, Store
 
 POLICY_SCHEMA = Schema(
@@ -34,17 +35,7 @@ POLICY_SCHEMA = Schema(
 )
 
 _DOC_COLUMNS = [
-    "doc_id",
-    "corpus",
-    "country",
-    "issuing_body",
-    "doc_type",
-    "title",
-    "url",
-    "date",
-    "date_low",
-    "date_high",
-    "date_precision",
+    *DOCUMENT_COLUMNS,
     "theme",
     "present",
     "hits",

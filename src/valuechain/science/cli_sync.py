@@ -27,6 +27,15 @@ def register(science_app: typer.Typer, patents_app: typer.Typer) -> None:
     patents_app.command("sync")(patents_sync)
 
 
+def _family_terms(family: str, term: list[str], dictionary: Path | None) -> tuple[str, list[str]]:
+    """The family's key and search terms (from ``--term``, or the dictionary, extended by ``--dict``)."""
+    from valuechain.science.sync import family_terms
+
+    return family_terms(
+        family, term, clitools.existing_file(dictionary, "dictionary") if dictionary else None
+    )
+
+
 def science_sync(
     family: str = FAMILY_OPTION,
     term: list[str] = TERM_OPTION,
@@ -49,12 +58,10 @@ def science_sync(
 ) -> None:
     """Fetch OpenAlex works whose title or abstract mention a family, with authors' institutions (uses $OPENALEX_API_KEY and $OPENALEX_EMAIL; a killed run resumes)."""  # noqa: E501 (one line: Typer lists commands by this line)
     from valuechain import output
-    from valuechain.science.sync import family_terms, sync_openalex
+    from valuechain.science.sync import sync_openalex
     from valuechain.sources import openalex
 
-    key, terms = family_terms(
-        family, term, clitools.existing_file(dictionary, "dictionary") if dictionary else None
-    )
+    key, terms = _family_terms(family, term, dictionary)
     base = (endpoint or openalex.DEFAULT_ENDPOINT).rstrip("/")
     openalex.family_queries(
         key, terms, since=since, limit=limit, fulltext=fulltext, endpoint=base
@@ -134,12 +141,10 @@ def patents_sync(
 ) -> None:
     """Fetch US granted patents and pre-grant publications whose title, abstract or claims mention a family, with each search's coverage ($PATENTSVIEW_API_KEY)."""  # noqa: E501 (one line: Typer lists commands by this line)
     from valuechain import output
-    from valuechain.science.sync import family_terms, sync_patents
+    from valuechain.science.sync import sync_patents
     from valuechain.sources import patentsview
 
-    key, terms = family_terms(
-        family, term, clitools.existing_file(dictionary, "dictionary") if dictionary else None
-    )
+    key, terms = _family_terms(family, term, dictionary)
     base = (endpoint or patentsview.DEFAULT_ENDPOINT).rstrip("/")
     patentsview.family_searches(key, terms, since=since, until=until, limit=limit, endpoint=base)  # validates
     client = patentsview.patentsview_client()  # a missing key stops here, before the store is touched
